@@ -1,0 +1,145 @@
+/**
+ * The only source of "now" in the app. Services inject `Clock` and never call `Date.now()`.
+ *
+ * @example
+ *   constructor(private readonly clock: Clock) {}
+ *   const performedAt = this.clock.now();
+ */
+export abstract class Clock {
+  abstract now(): Date;
+
+  nowMs(): number {
+    return this.now().getTime();
+  }
+
+  /** Resolves after `ms` of this clock's time (virtual clocks resolve when advanced past it). */
+  abstract sleep(ms: number): Promise<void>;
+
+  /** Calls `fn` once at `atMs` of this clock's time; returns a cancel function. */
+  abstract schedule(atMs: number, fn: () => void): () => void;
+
+  /** Registers work started by a timer, so a virtual clock can wait for it before moving on. */
+  track(work: Promise<unknown>): void {
+    void work;
+  }
+}
+
+export class SystemClock extends Clock {
+  now(): Date {
+    return new Date();
+  }
+
+  override nowMs(): number {
+    return Date.now();
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref?.());
+  }
+
+  schedule(atMs: number, fn: () => void): () => void {
+    // setTimeout caps at ~24.8 days; re-arm for longer delays.
+    const MAX = 2 ** 31 - 1;
+    let handle: NodeJS.Timeout;
+    const arm = () => {
+      const delay = atMs - Date.now();
+      handle = setTimeout(delay > MAX ? arm : fn, Math.min(Math.max(0, delay), MAX));
+    };
+    arm();
+    return () => clearTimeout(handle);
+  }
+}
+
+interface VirtualTimer {
+  atMs: number;
+  seq: number;
+  fn: () => void;
+}
+
+/**
+ * A clock that only moves when a test (or a replay) advances it. Timers fire in time order,
+ * and `advance` waits for the work they start, so a multi-day competition runs in seconds.
+ */
+export class VirtualClock extends Clock {
+  private current: number;
+  private timers: VirtualTimer[] = [];
+  private seq = 0;
+  private inFlight = new Set<Promise<unknown>>();
+
+  constructor(start: Date | number = Date.UTC(2026, 0, 1)) {
+    super();
+    this.current = typeof start === 'number' ? start : start.getTime();
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  override nowMs(): number {
+    return this.current;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.schedule(this.current + Math.max(0, ms), resolve);
+    });
+  }
+
+  schedule(atMs: number, fn: () => void): () => void {
+    const timer = { atMs, seq: this.seq++, fn };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
+  }
+
+  /** Moves time forward by `ms`, firing every timer due on the way and settling the work each starts. */
+  async advance(ms: number): Promise<void> {
+    await this.advanceTo(this.current + ms);
+  }
+
+  async advanceTo(targetMs: number): Promise<void> {
+    for (;;) {
+      const next = this.nextDue(targetMs);
+      if (!next) break;
+      this.timers = this.timers.filter((t) => t !== next);
+      this.current = Math.max(this.current, next.atMs);
+      next.fn();
+      await this.drain();
+    }
+    this.current = Math.max(this.current, targetMs);
+    await this.drain();
+  }
+
+  /** Waits until every tracked piece of work (and what it starts) has finished. */
+  private async drain(): Promise<void> {
+    await settle();
+    while (this.inFlight.size > 0) {
+      await Promise.all([...this.inFlight]);
+      await settle();
+    }
+  }
+
+  override track(work: Promise<unknown>): void {
+    const tracked = work.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  private nextDue(targetMs: number): VirtualTimer | undefined {
+    let best: VirtualTimer | undefined;
+    for (const t of this.timers) {
+      if (t.atMs > targetMs) continue;
+      if (!best || t.atMs < best.atMs || (t.atMs === best.atMs && t.seq < best.seq)) best = t;
+    }
+    return best;
+  }
+}
+
+/** Lets promise chains and I/O callbacks started by a timer run before the next timer fires. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,50 @@
+import * as path from 'node:path';
+import { Env, readBool, readEnum, readInt, readList, readOptionalString, readString, readUrl } from './env';
+
+export const ROLES = ['predict', 'score', 'report'] as const;
+export type Role = (typeof ROLES)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/** The validated process configuration (everything read from the environment). */
+export interface AppConfig {
+  port: number;
+  host: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** PostgreSQL URL; undefined = embedded PGlite under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Loopback port of the embedded database's socket (0 = any free port). */
+  embeddedDbPort: number;
+  competitionFile: string;
+  roles: Role[];
+  corsOrigins: string[];
+  /** External orchestrator `host:port`; undefined = start the local orchestrator in-process. */
+  orchestratorUrl: string | undefined;
+  localModelsFile: string;
+  pythonExecutable: string;
+  /** Run the scoring/predict schedules; tests switch this off and drive cycles themselves. */
+  schedulesEnabled: boolean;
+  /** Feed override: replaces the competition file's feed adapter (e.g. `pyth`, `crunchdao`). */
+  feedAdapter: string | undefined;
+  shutdownTimeoutMs: number;
+}
+
+export function loadAppConfig(env: Env = process.env): AppConfig {
+  return {
+    port: readInt(env, 'PORT', { default: 8000, min: 1, max: 65535 }),
+    host: readString(env, 'HOST', { default: '0.0.0.0' }),
+    logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, { default: 'info' }),
+    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: path.resolve(readString(env, 'DATA_DIR', { default: './data' })),
+    embeddedDbPort: readInt(env, 'EMBEDDED_DB_PORT', { default: 0, min: 0, max: 65535 }),
+    competitionFile: path.resolve(readString(env, 'COMPETITION_FILE', { default: 'competitions/demo.yaml' })),
+    roles: readList(env, 'ROLES', { default: [...ROLES], allowed: ROLES }),
+    corsOrigins: readList(env, 'CORS_ORIGINS', { default: [] }),
+    orchestratorUrl: readOptionalString(env, 'ORCHESTRATOR_URL'),
+    localModelsFile: path.resolve(readString(env, 'LOCAL_MODELS_FILE', { default: 'deployment/models.yaml' })),
+    pythonExecutable: readString(env, 'PYTHON_EXECUTABLE', { default: 'python3' }),
+    schedulesEnabled: readBool(env, 'SCHEDULES_ENABLED', { default: true }),
+    feedAdapter: readOptionalString(env, 'FEED_ADAPTER'),
+    shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', { default: 8000, min: 100, max: 60000 }),
+  };
+}

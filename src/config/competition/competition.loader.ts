@@ -1,0 +1,223 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../config-error';
+import { DefinitionReader } from './definition-reader';
+import {
+  CompetitionDefinition,
+  FeedDefinition,
+  LeaderboardDefinition,
+  MethodDefinition,
+  ModelInterfaceDefinition,
+  PenaltyPolicy,
+  PredictionConfigDefinition,
+  RetentionDefinition,
+  ScoringDefinition,
+  TickDefinition,
+  WireType,
+} from './competition.types';
+
+const WIRE_TYPES: readonly WireType[] = ['NONE', 'DOUBLE', 'INT', 'STRING', 'JSON'];
+const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
+/** The seed-compatible report API exposes these three windows as score_recent/steady/anchor. */
+export const SEED_WINDOWS = ['recent', 'steady', 'anchor'] as const;
+
+/** Reads, parses and validates a competition file (YAML or JSON). Errors name the offending key. */
+export function loadCompetitionFile(file: string): CompetitionDefinition {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError('COMPETITION_FILE', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let doc: unknown;
+  try {
+    doc = path.extname(file) === '.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+  } catch (err) {
+    throw new ConfigError('(syntax)', String((err as Error).message).split('\n')[0], file);
+  }
+  return parseCompetitionDefinition(doc, file);
+}
+
+export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): CompetitionDefinition {
+  const root = new DefinitionReader(doc, '', file);
+  root.onlyKeys(['id', 'name', 'description', 'feed', 'tick', 'model', 'predictions', 'scoring', 'leaderboard', 'retention']);
+  const id = root.key('id').string({ pattern: ID_PATTERN, hint: 'letters, digits, _ . -; at most 64' });
+  const feed = readFeed(root.key('feed'));
+  const predictions = readPredictions(root.key('predictions'));
+  const scoring = readScoring(root.key('scoring'));
+  const definition: CompetitionDefinition = {
+    id,
+    name: root.key('name').string({ default: id }),
+    description: root.key('description').string({ default: '' }),
+    feed,
+    tick: readTick(root.key('tick')),
+    model: readModel(root.key('model')),
+    predictions,
+    scoring,
+    leaderboard: readLeaderboard(root.key('leaderboard'), scoring),
+    retention: readRetention(root.key('retention')),
+  };
+  crossCheck(root, definition);
+  return definition;
+}
+
+function readFeed(r: DefinitionReader): FeedDefinition {
+  r.onlyKeys(['adapter', 'options', 'subjects', 'granularity', 'historySeconds', 'stalenessSeconds', 'pollSeconds']);
+  const granularity = r.key('granularity').number({ default: 60, integer: true, min: 1 });
+  return {
+    adapter: r.key('adapter').string({ pattern: /^[a-z0-9][a-z0-9-]*$/, hint: 'a registered feed adapter name' }),
+    options: r.key('options').options(),
+    subjects: r.key('subjects').stringList({ min: 1 }),
+    granularity,
+    historySeconds: r.key('historySeconds').number({ default: 86400 * 8, integer: true, min: granularity }),
+    stalenessSeconds: r.key('stalenessSeconds').number({ default: granularity * 2, min: 0 }),
+    pollSeconds: r.key('pollSeconds').number({ default: granularity, integer: true, min: 1 }),
+  };
+}
+
+function readTick(r: DefinitionReader): TickDefinition {
+  if (r.isPresent()) r.onlyKeys(['interval', 'payload', 'valueField']);
+  return {
+    interval: r.key('interval').number({ default: 60, integer: true, min: 1 }),
+    payload: r.key('payload').oneOf(['prices'] as const, { default: 'prices' }),
+    valueField: r.key('valueField').string({ default: 'price' }),
+  };
+}
+
+function readMethod(r: DefinitionReader, fallback: MethodDefinition): MethodDefinition {
+  if (!r.isPresent()) return fallback;
+  r.onlyKeys(['method', 'args']);
+  return {
+    method: r.key('method').string({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/ }),
+    args: r.key('args').items().map((a) => {
+      a.onlyKeys(['name', 'type', 'keyword']);
+      return {
+        name: a.key('name').string({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/ }),
+        type: a.key('type').oneOf(WIRE_TYPES),
+        keyword: a.key('keyword').boolean({ default: false }),
+      };
+    }),
+  };
+}
+
+function readModel(r: DefinitionReader): ModelInterfaceDefinition {
+  r.onlyKeys(['baseClass', 'tick', 'predict', 'callTimeoutMs', 'maxPredictionBytes', 'output']);
+  const output = r.key('output');
+  if (output.isPresent()) output.onlyKeys(['kind']);
+  return {
+    baseClass: r.key('baseClass').string({ pattern: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/, hint: 'a dotted class path such as condorgame.tracker.TrackerBase' }),
+    tick: readMethod(r.key('tick'), { method: 'tick', args: [{ name: 'data', type: 'JSON' }] }),
+    predict: readMethod(r.key('predict'), {
+      method: 'predict',
+      args: [
+        { name: 'asset', type: 'STRING' },
+        { name: 'horizon', type: 'INT' },
+        { name: 'step', type: 'INT' },
+      ],
+    }),
+    callTimeoutMs: r.key('callTimeoutMs').number({ default: 60_000, integer: true, min: 10, max: 3_600_000 }),
+    maxPredictionBytes: r.key('maxPredictionBytes').number({ default: 1_000_000, integer: true, min: 16 }),
+    output: { kind: output.key('kind').oneOf(['distributions', 'number', 'vector', 'any'] as const, { default: 'distributions' }) },
+  };
+}
+
+function readPredictions(r: DefinitionReader): PredictionConfigDefinition[] {
+  return r.items({ min: 1 }).map((p, i) => {
+    p.onlyKeys(['asset', 'horizon', 'step', 'interval', 'active', 'order', 'group']);
+    const horizon = p.key('horizon').number({ integer: true, min: 1 });
+    const step = p.key('step').number({ integer: true, min: 1 });
+    if (horizon % step !== 0) p.key('step').problem(`must divide horizon (${horizon})`);
+    return {
+      asset: p.key('asset').string({ pattern: /^[A-Za-z0-9_.:/-]{1,32}$/ }),
+      horizon,
+      step,
+      interval: p.key('interval').number({ integer: true, min: 1 }),
+      active: p.key('active').boolean({ default: true }),
+      order: p.key('order').number({ default: i, integer: true }),
+      group: p.key('group').string({ default: `${horizon}-${step}` }),
+    };
+  });
+}
+
+function readPenalty(r: DefinitionReader): PenaltyPolicy {
+  if (!r.isPresent()) return { policy: 'batch-min', cap: 0 };
+  const policy = r.key('policy').oneOf(['batch-min', 'fixed', 'percentile'] as const);
+  switch (policy) {
+    case 'batch-min':
+      r.onlyKeys(['policy', 'cap']);
+      return { policy, cap: r.key('cap').isPresent() ? r.key('cap').number() : null };
+    case 'fixed':
+      r.onlyKeys(['policy', 'value']);
+      return { policy, value: r.key('value').number() };
+    case 'percentile':
+      r.onlyKeys(['policy', 'percentile']);
+      return { policy, percentile: r.key('percentile').number({ min: 0, max: 100 }) };
+  }
+}
+
+function readScoring(r: DefinitionReader): ScoringDefinition {
+  r.onlyKeys(['scorer', 'options', 'target', 'penalty', 'intervalSeconds', 'maxWaitSeconds', 'windows']);
+  const windowsReader = r.key('windows');
+  const windows = windowsReader.isPresent()
+    ? Object.keys(windowsReader.object()).map((name) => ({ name, seconds: windowsReader.key(name).number({ integer: true, min: 1 }) }))
+    : [
+        { name: 'recent', seconds: 86400 },
+        { name: 'steady', seconds: 3 * 86400 },
+        { name: 'anchor', seconds: 7 * 86400 },
+      ];
+  for (const name of SEED_WINDOWS) {
+    if (!windows.some((w) => w.name === name)) windowsReader.problem(`must define the "${name}" window (the report API serves score_${name})`);
+  }
+  return {
+    scorer: r.key('scorer').string({ pattern: /^[a-z0-9][a-z0-9-]*$/ }),
+    options: r.key('options').options(),
+    target: r.key('target').oneOf(['log-return', 'difference'] as const, { default: 'log-return' }),
+    penalty: readPenalty(r.key('penalty')),
+    intervalSeconds: r.key('intervalSeconds').number({ default: 60, integer: true, min: 1 }),
+    maxWaitSeconds: r.key('maxWaitSeconds').number({ default: 3600, integer: true, min: 0 }),
+    windows,
+  };
+}
+
+function readLeaderboard(r: DefinitionReader, scoring: ScoringDefinition): LeaderboardDefinition {
+  if (r.isPresent()) r.onlyKeys(['rankBy', 'direction', 'tiebreakers', 'minScoredPredictions']);
+  const names = scoring.windows.map((w) => w.name);
+  const rankBy = r.key('rankBy').oneOf(names, { default: 'anchor' });
+  const tiebreakers = r.key('tiebreakers').stringList({ default: ['steady', 'recent'].filter((n) => n !== rankBy) });
+  tiebreakers.forEach((t, i) => {
+    if (!names.includes(t)) r.key('tiebreakers').items()[i].problem(`unknown window "${t}" (windows: ${names.join(', ')})`);
+  });
+  return {
+    rankBy,
+    direction: r.key('direction').oneOf(['higher', 'lower', 'auto'] as const, { default: 'auto' }),
+    tiebreakers,
+    minScoredPredictions: r.key('minScoredPredictions').number({ default: 1, integer: true, min: 0 }),
+  };
+}
+
+function readRetention(r: DefinitionReader): RetentionDefinition {
+  if (r.isPresent()) r.onlyKeys(['predictionsDays', 'snapshotsDays', 'leaderboardsDays', 'feedRecordsDays']);
+  return {
+    predictionsDays: r.key('predictionsDays').number({ default: 30, exclusiveMin: 0 }),
+    snapshotsDays: r.key('snapshotsDays').number({ default: 10, exclusiveMin: 0 }),
+    leaderboardsDays: r.key('leaderboardsDays').number({ default: 10, exclusiveMin: 0 }),
+    feedRecordsDays: r.key('feedRecordsDays').number({ default: 30, exclusiveMin: 0 }),
+  };
+}
+
+function crossCheck(root: DefinitionReader, def: CompetitionDefinition): void {
+  const seen = new Set<string>();
+  def.predictions.forEach((p, i) => {
+    const at = root.key('predictions').items()[i];
+    if (!def.feed.subjects.includes(p.asset)) at.key('asset').problem(`"${p.asset}" is not one of feed.subjects (${def.feed.subjects.join(', ')})`);
+    const key = `${p.asset}-${p.horizon}-${p.step}`;
+    if (seen.has(key)) at.problem(`duplicates the parameter set ${key}`);
+    seen.add(key);
+  });
+  const predictArgs = def.model.predict.args.map((a) => a.name);
+  const known = ['asset', 'horizon', 'step', 'interval'];
+  predictArgs.forEach((name, i) => {
+    if (!known.includes(name)) root.key('model').key('predict').key('args').items()[i].key('name').problem(`must be one of ${known.join(', ')}`);
+  });
+}

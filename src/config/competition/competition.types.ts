@@ -1,0 +1,135 @@
+/**
+ * A competition, as described by its definition file (YAML or JSON) after validation and
+ * defaults. Durations are in seconds, as the model interface and the seed use them.
+ */
+export interface CompetitionDefinition {
+  /** The crunch id: the orchestrator's WebSocket path and the database key of this competition. */
+  id: string;
+  name: string;
+  description: string;
+  feed: FeedDefinition;
+  tick: TickDefinition;
+  model: ModelInterfaceDefinition;
+  predictions: PredictionConfigDefinition[];
+  scoring: ScoringDefinition;
+  leaderboard: LeaderboardDefinition;
+  retention: RetentionDefinition;
+}
+
+export interface FeedDefinition {
+  /** Registered feed adapter name: `synthetic`, `pyth`, `crunchdao`, `binance`, `csv`, ... */
+  adapter: string;
+  /** Adapter-specific options, validated by the adapter. */
+  options: Record<string, unknown>;
+  /** Subjects (assets) the feed provides. */
+  subjects: string[];
+  /** Seconds between records (60 for minute prices). */
+  granularity: number;
+  /** Seconds of history kept in memory and sent to newly joined models. */
+  historySeconds: number;
+  /** Maximum distance in seconds between a wanted time and the observation used for it. */
+  stalenessSeconds: number;
+  /** Seconds between feed polls. */
+  pollSeconds: number;
+}
+
+export interface TickDefinition {
+  /** Seconds between ticks. */
+  interval: number;
+  /** The tick payload shape: `prices` = `{subject: [[ts_seconds, value], ...]}`. */
+  payload: 'prices';
+  /** Which record field is the value sent to models and used as ground truth. */
+  valueField: string;
+}
+
+export type WireType = 'NONE' | 'DOUBLE' | 'INT' | 'STRING' | 'JSON';
+
+export interface MethodArgumentDefinition {
+  /** Name of the value (a prediction-config field such as `asset`, `horizon`, `step`, or `data` for the tick payload). */
+  name: string;
+  type: WireType;
+  /** Send as a keyword argument instead of positionally. */
+  keyword?: boolean;
+}
+
+export interface MethodDefinition {
+  method: string;
+  args: MethodArgumentDefinition[];
+}
+
+export interface ModelInterfaceDefinition {
+  /** The participant base class path the model server instantiates a subclass of. */
+  baseClass: string;
+  tick: MethodDefinition;
+  predict: MethodDefinition;
+  /** Per-call deadline in milliseconds. */
+  callTimeoutMs: number;
+  /** Largest accepted prediction payload, in bytes of JSON. */
+  maxPredictionBytes: number;
+  /** Shape every prediction must have. */
+  output: PredictionOutputDefinition;
+}
+
+export interface PredictionOutputDefinition {
+  /** `distributions`: a list of horizon/step density specs; `number`: a scalar; `vector`: list of numbers; `any`: any JSON. */
+  kind: 'distributions' | 'number' | 'vector' | 'any';
+}
+
+export interface PredictionConfigDefinition {
+  asset: string;
+  horizon: number;
+  step: number;
+  /** Seconds between two predictions of this config. */
+  interval: number;
+  active: boolean;
+  order: number;
+  /** Configs of one group share a cadence and are round-robined across it. */
+  group: string;
+}
+
+export type PenaltyPolicy =
+  | { policy: 'batch-min'; cap: number | null }
+  | { policy: 'fixed'; value: number }
+  | { policy: 'percentile'; percentile: number };
+
+export interface ScoringDefinition {
+  scorer: string;
+  options: Record<string, unknown>;
+  /** What a step's ground truth is: log-return of the value, or its difference. */
+  target: 'log-return' | 'difference';
+  penalty: PenaltyPolicy;
+  /** Seconds between scoring cycles. */
+  intervalSeconds: number;
+  /** Seconds after resolvable_at after which an unscorable prediction fails. */
+  maxWaitSeconds: number;
+  windows: ScoreWindowDefinition[];
+}
+
+export interface ScoreWindowDefinition {
+  /** `recent`, `steady`, `anchor` for the seed-compatible API. */
+  name: string;
+  seconds: number;
+}
+
+export interface LeaderboardDefinition {
+  /** Window name ranked on first. */
+  rankBy: string;
+  /** Higher or lower is better; `auto` takes the scorer's. */
+  direction: 'higher' | 'lower' | 'auto';
+  /** Window names used to break ties, in order. */
+  tiebreakers: string[];
+  /** Scored predictions a model needs (in the ranking window) to be ranked. */
+  minScoredPredictions: number;
+}
+
+export interface RetentionDefinition {
+  predictionsDays: number;
+  snapshotsDays: number;
+  leaderboardsDays: number;
+  feedRecordsDays: number;
+}
+
+/** `"{asset}-{horizon}-{step}"`, the seed's parameter-set key, e.g. `BTC-3600-60`. */
+export function paramKey(config: Pick<PredictionConfigDefinition, 'asset' | 'horizon' | 'step'>): string {
+  return `${config.asset}-${config.horizon}-${config.step}`;
+}

@@ -1,0 +1,39 @@
+import * as fs from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * PostgreSQL embedded in the process (PGlite, WASM) and served on a loopback socket, so the app
+ * reaches it through the standard `pg` driver with exactly the SQL it uses against a server.
+ *
+ * @example
+ *   const embedded = await EmbeddedPostgres.start({ dataDir: './data/pg' });
+ *   const ds = new DataSource({ type: 'postgres', url: embedded.url, ... });
+ */
+export class EmbeddedPostgres {
+  private constructor(
+    private readonly db: PGlite,
+    private readonly server: PGLiteSocketServer,
+    readonly url: string,
+  ) {}
+
+  /** `dataDir` undefined keeps the database in memory (tests). */
+  static async start(opts: { dataDir?: string; port?: number; maxConnections?: number }): Promise<EmbeddedPostgres> {
+    if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
+    const db = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir } : {});
+    const server = new PGLiteSocketServer({
+      db,
+      host: '127.0.0.1',
+      port: opts.port ?? 0,
+      maxConnections: opts.maxConnections ?? 16,
+    });
+    await server.start();
+    const [host, port] = server.getServerConn().split(':');
+    return new EmbeddedPostgres(db, server, `postgres://postgres@${host}:${port}/postgres`);
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+    if (!this.db.closed) await this.db.close();
+  }
+}
