@@ -3,9 +3,9 @@ export class CompetitionSyncError extends Error {
   constructor(
     readonly competitionId: string,
     reason: string,
-    readonly cause?: unknown,
+    cause?: unknown,
   ) {
-    super(`competition ${competitionId}: cannot sync the definition to the database: ${reason}`);
+    super(`competition ${competitionId}: cannot sync the definition to the database: ${reason}`, { cause });
     this.name = 'CompetitionSyncError';
   }
 }
