@@ -1,0 +1,330 @@
+import * as grpc from '@grpc/grpc-js';
+import { Logger } from '@nestjs/common';
+import type { FailureCode } from '../membership/failure-report';
+import type { ModelState } from '../membership/model-state';
+import { ModelRunnerFailure, ServerIdentityError } from '../model-runner.errors';
+import { CallResponseMessage, modelRunnerProtos, ServingStatus, SetupResponseMessage } from '../grpc/model-runner-protos';
+import type { ModelChannelSecurity } from '../security/channel-security';
+import type { WireArguments } from '../variant/call-arguments';
+import { decodeVariant } from '../variant/variant';
+import { CallOutcomeCounters } from './call-outcome-counters';
+
+export type CallStatus = 'SUCCESS' | 'FAILED' | 'TIMEOUT';
+
+export interface RunnerCallResult {
+  status: CallStatus;
+  result: unknown;
+  /** Microseconds around the RPC attempt (0 when nothing was sent). */
+  execTimeUs: number;
+  error?: string;
+}
+
+export interface ModelRunnerSettings {
+  /** The participant base class path sent in Setup (e.g. `condorgame.tracker.TrackerBase`). */
+  baseClassName: string;
+  instanceArguments?: WireArguments;
+  /** The channel must be ready within this (reference: 10 s). */
+  connectTimeoutMs: number;
+  setupTimeoutMs: number;
+  /** Setup attempts (reference: 5) and the first backoff, doubled after each attempt (reference: 2 s). */
+  setupAttempts: number;
+  setupBackoffMs: number;
+  callTimeoutMs: number;
+  healthCheckTimeoutMs: number;
+  maxConsecutiveFailures: number;
+  maxConsecutiveTimeouts: number;
+  cooldownAfterTimeouts: number;
+  maxCooldownSkips: number;
+}
+
+type GrpcClient = grpc.Client & Record<string, (...args: any[]) => grpc.ClientUnaryCall>;
+
+/** How one Setup attempt went, when it did not succeed. */
+type SetupAttemptFailure = { kind: 'connect' | 'failed' | 'fatal'; failure?: ModelRunnerFailure; reason: string };
+
+/**
+ * One model deployment reached over gRPC (spec section 4): connect, `Setup`, then calls made
+ * strictly one at a time (the model server answers a second concurrent RPC with
+ * RESOURCE_EXHAUSTED). Calls submitted while one is in flight are queued in order; their
+ * deadline runs from submission, so a call still queued when its deadline passes returns
+ * TIMEOUT without being sent (and without counting against the model: the call that
+ * held the line already did).
+ *
+ * When the model has to be dropped (too many failures/timeouts, failed reconnect, bad identity)
+ * the runner calls `onGiveUp` once; its owner reports the failure and closes it.
+ *
+ * @example
+ *   const runner = new ModelRunner(model, settings, new InsecureChannelSecurity(), (failure) => fleet.drop(failure));
+ *   await runner.start();                       // throws ModelRunnerFailure
+ *   const r = await runner.call('predict', encodeCallArguments(args));
+ */
+export class ModelRunner {
+  private readonly logger: Logger;
+  private client: GrpcClient | null = null;
+  private healthClient: GrpcClient | null = null;
+  private lane: Promise<unknown> = Promise.resolve();
+  private closedFlag = false;
+  private gaveUp = false;
+  private needsHealthCheck = false;
+  readonly counters: CallOutcomeCounters;
+
+  constructor(
+    private current: ModelState,
+    private readonly settings: ModelRunnerSettings,
+    private readonly security: ModelChannelSecurity,
+    private readonly onGiveUp: (failure: ModelRunnerFailure) => void,
+  ) {
+    this.logger = new Logger(`ModelRunner ${current.model_id}`);
+    this.counters = new CallOutcomeCounters(settings);
+  }
+
+  get model(): ModelState {
+    return this.current;
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /** Takes new names/infos from a RUNNING update at the same address. */
+  updateInfos(model: ModelState): void {
+    this.current = { ...this.current, infos: model.infos };
+  }
+
+  /** Opens the channel and runs Setup with retries; throws ModelRunnerFailure when it cannot. */
+  async start(): Promise<void> {
+    let last: SetupAttemptFailure = { kind: 'connect', reason: 'no attempt made' };
+    for (let attempt = 1; attempt <= this.settings.setupAttempts; attempt += 1) {
+      if (attempt > 1) await sleep(this.settings.setupBackoffMs * 2 ** (attempt - 2));
+      if (this.closedFlag) throw this.failure(null, 'runner closed during setup');
+      const outcome = await this.setupOnce();
+      if (outcome === null) return;
+      last = outcome;
+      if (outcome.kind === 'fatal') throw outcome.failure!;
+      this.logger.warn(`setup attempt ${attempt}/${this.settings.setupAttempts} failed: ${outcome.reason}`);
+    }
+    const code: FailureCode = last.kind === 'connect' ? 'CONNECTION_FAILED' : 'MULTIPLE_FAILED';
+    throw this.failure(code, `setup failed after ${this.settings.setupAttempts} attempts: ${last.reason}`);
+  }
+
+  /** Calls a method of the model; never rejects. */
+  call(method: string, args: WireArguments, timeoutMs = this.settings.callTimeoutMs): Promise<RunnerCallResult> {
+    if (this.closedFlag) return Promise.resolve(notSent('FAILED', `model ${this.current.model_id} runner is closed`));
+    if (this.counters.takeCooldownSkip()) {
+      return Promise.resolve(
+        notSent('TIMEOUT', `skipped: cooling down after ${this.counters.consecutiveTimeouts} consecutive timeouts`),
+      );
+    }
+    const deadlineAt = Date.now() + timeoutMs;
+    const result = this.lane.then(() => this.attempt(method, args, deadlineAt));
+    this.lane = result.then(() => this.maintain()).catch((error: unknown) => {
+      this.logger.error(`maintenance after ${method} failed: ${(error as Error).message}`);
+    });
+    return result;
+  }
+
+  /** Closes the channel; queued calls return FAILED. In-flight calls finish on their own. */
+  close(): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    this.dropChannel();
+  }
+
+  private async attempt(method: string, args: WireArguments, deadlineAt: number): Promise<RunnerCallResult> {
+    if (this.closedFlag) return notSent('FAILED', `model ${this.current.model_id} runner is closed`);
+    const remaining = deadlineAt - Date.now();
+    if (remaining <= 0) return notSent('TIMEOUT', 'not sent: the previous call to this model was still running');
+    const request = { methodName: method, methodArguments: args.arguments, methodKwArguments: args.kwArguments };
+    const started = process.hrtime.bigint();
+    const answer = await this.unary<CallResponseMessage>('Call', request, remaining);
+    const execTimeUs = Number((process.hrtime.bigint() - started) / 1000n);
+
+    if (answer.identityError) {
+      this.giveUp(this.failure('CONNECTION_FAILED', answer.identityError.message));
+      return { status: 'FAILED', result: null, execTimeUs, error: answer.identityError.message };
+    }
+    if (answer.error) return this.transportProblem(method, answer.error, execTimeUs);
+
+    const status = answer.response?.status;
+    const code = status?.code ?? '';
+    if (code === 'SUCCESS') {
+      let result: unknown;
+      try {
+        result = decodeVariant(answer.response!.methodResponse);
+      } catch (error) {
+        return this.modelFailed(`${method} returned an unreadable result: ${(error as Error).message}`, execTimeUs);
+      }
+      this.counters.recordSuccess();
+      return { status: 'SUCCESS', result, execTimeUs };
+    }
+    const detail = `${method} answered ${code || 'no status'}${status?.message ? `: ${status.message}` : ''}`;
+    if (code === 'INVALID_ARGUMENT' || code === 'FAILED_PRECONDITION') {
+      // The coordinator sent something the model server cannot take: our bug, not the model's.
+      this.logger.error(`COORDINATOR MISUSE calling ${method} on model ${this.current.model_id}: ${detail}`);
+      return { status: 'FAILED', result: null, execTimeUs, error: detail };
+    }
+    if (code === 'BAD_IMPLEMENTATION') {
+      return this.modelFailed(`${detail} (the model does not implement ${method})`, execTimeUs);
+    }
+    return this.modelFailed(detail, execTimeUs);
+  }
+
+  private modelFailed(error: string, execTimeUs: number): RunnerCallResult {
+    const verdict = this.counters.recordFailure();
+    if (verdict.giveUp) this.giveUp(this.failure(verdict.giveUp.failureCode, `${verdict.giveUp.reason}; last: ${error}`));
+    return { status: 'FAILED', result: null, execTimeUs, error };
+  }
+
+  private transportProblem(method: string, error: grpc.ServiceError, execTimeUs: number): RunnerCallResult {
+    const verdict = this.counters.recordTimeout();
+    const timedOut = error.code === grpc.status.DEADLINE_EXCEEDED;
+    const message = timedOut ? `${method} timed out` : `${method} transport error: ${error.details || error.message}`;
+    if (verdict.giveUp) this.giveUp(this.failure(verdict.giveUp.failureCode, `${verdict.giveUp.reason}; last: ${message}`));
+    else if (verdict.healthCheck) this.needsHealthCheck = true;
+    return { status: timedOut ? 'TIMEOUT' : 'FAILED', result: null, execTimeUs, error: message };
+  }
+
+  /** Runs, inside the call lane, the health check that timeouts asked for. */
+  private async maintain(): Promise<void> {
+    if (!this.needsHealthCheck || this.closedFlag || this.gaveUp) return;
+    this.needsHealthCheck = false;
+    const serving = await this.checkHealth();
+    if (serving) return;
+    this.logger.warn(`not SERVING after ${this.counters.consecutiveTimeouts} consecutive timeouts; reconnecting`);
+    this.dropChannel();
+    try {
+      await this.start();
+    } catch (error) {
+      const failure = error instanceof ModelRunnerFailure ? error : this.failure('CONNECTION_FAILED', String(error));
+      this.giveUp(failure);
+    }
+  }
+
+  /** grpc.health.v1.Health/Check with service "": only SERVING is healthy. */
+  async checkHealth(): Promise<boolean> {
+    const health = this.healthClient;
+    if (!health) return false;
+    return new Promise((resolve) => {
+      health.Check(
+        { service: '' },
+        this.security.callMetadata(this.current),
+        { deadline: Date.now() + this.settings.healthCheckTimeoutMs },
+        (error: grpc.ServiceError | null, response: { status?: number } | undefined) => {
+          resolve(!error && response?.status === ServingStatus.SERVING);
+        },
+      );
+    });
+  }
+
+  private async setupOnce(): Promise<SetupAttemptFailure | null> {
+    const client = this.ensureChannel();
+    const ready = await new Promise<Error | undefined>((resolve) =>
+      client.waitForReady(Date.now() + this.settings.connectTimeoutMs, (error) => resolve(error)),
+    );
+    if (ready) return { kind: 'connect', reason: `cannot connect to ${this.address} within ${this.settings.connectTimeoutMs} ms` };
+
+    const request = {
+      className: this.settings.baseClassName,
+      instanceArguments: this.settings.instanceArguments?.arguments ?? [],
+      instanceKwArguments: this.settings.instanceArguments?.kwArguments ?? [],
+    };
+    const answer = await this.unary<SetupResponseMessage>('Setup', request, this.settings.setupTimeoutMs);
+    if (answer.identityError) {
+      return { kind: 'fatal', failure: this.failure('CONNECTION_FAILED', answer.identityError.message), reason: '' };
+    }
+    if (answer.error) {
+      const kind = answer.error.code === grpc.status.UNAVAILABLE ? 'connect' : 'failed';
+      return { kind, reason: `Setup transport error: ${answer.error.details || answer.error.message}` };
+    }
+    const status = answer.response?.status;
+    const detail = `Setup answered ${status?.code || 'no status'}${status?.message ? `: ${status.message}` : ''}`;
+    switch (status?.code) {
+      case 'SUCCESS':
+        return null;
+      case 'BAD_IMPLEMENTATION':
+        return { kind: 'fatal', failure: this.failure('BAD_IMPLEMENTATION', detail), reason: detail };
+      case 'INVALID_ARGUMENT':
+        this.logger.error(`COORDINATOR MISUSE in Setup(className=${this.settings.baseClassName}): ${detail}`);
+        return { kind: 'fatal', failure: this.failure(null, `coordinator misuse: ${detail}`), reason: detail };
+      default:
+        return { kind: 'failed', reason: detail };
+    }
+  }
+
+  /** One unary RPC with the security mode's metadata and server check; never rejects. */
+  private unary<T>(
+    method: 'Setup' | 'Call',
+    request: unknown,
+    timeoutMs: number,
+  ): Promise<{ response?: T; error?: grpc.ServiceError; identityError?: ServerIdentityError }> {
+    const client = this.client;
+    if (!client) {
+      const error = Object.assign(new Error('channel closed'), { code: grpc.status.UNAVAILABLE, details: 'channel closed', metadata: new grpc.Metadata() });
+      return Promise.resolve({ error });
+    }
+    return new Promise((resolve) => {
+      let initialMetadata: grpc.Metadata | null = null;
+      const call: grpc.ClientUnaryCall = client[method](
+        request,
+        this.security.callMetadata(this.current),
+        { deadline: Date.now() + Math.max(1, timeoutMs) },
+        (error: grpc.ServiceError | null, response: T) => {
+          if (error) return resolve({ error });
+          try {
+            this.security.verifyServer(this.current, initialMetadata, call);
+          } catch (identityError) {
+            if (identityError instanceof ServerIdentityError) return resolve({ identityError });
+            return resolve({ identityError: new ServerIdentityError(this.current.model_id, String(identityError)) });
+          }
+          resolve({ response });
+        },
+      );
+      call.on('metadata', (metadata: grpc.Metadata) => {
+        initialMetadata = metadata;
+      });
+    });
+  }
+
+  private ensureChannel(): GrpcClient {
+    if (this.client) return this.client;
+    const protos = modelRunnerProtos();
+    const { credentials, options } = this.security.channel(this.current);
+    // A private subchannel pool, so a reconnect really opens a new connection.
+    const channelOptions = { ...options, 'grpc.use_local_subchannel_pool': 1 };
+    this.client = new protos.DynamicSubclassService(this.address, credentials, channelOptions) as unknown as GrpcClient;
+    this.healthClient = new protos.Health(this.address, credentials, {
+      ...channelOptions,
+      channelOverride: this.client.getChannel(),
+    }) as unknown as GrpcClient;
+    return this.client;
+  }
+
+  private dropChannel(): void {
+    this.client?.close();
+    this.client = null;
+    this.healthClient = null;
+  }
+
+  private get address(): string {
+    const host = this.current.ip.includes(':') && !this.current.ip.startsWith('[') ? `[${this.current.ip}]` : this.current.ip;
+    return `${host}:${this.current.port}`;
+  }
+
+  private giveUp(failure: ModelRunnerFailure): void {
+    if (this.gaveUp || this.closedFlag) return;
+    this.gaveUp = true;
+    this.onGiveUp(failure);
+  }
+
+  private failure(code: FailureCode | null, reason: string): ModelRunnerFailure {
+    return new ModelRunnerFailure(this.current.model_id, code, reason);
+  }
+}
+
+function notSent(status: CallStatus, error: string): RunnerCallResult {
+  return { status, result: null, execTimeUs: 0, error };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
