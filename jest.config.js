@@ -20,4 +20,5 @@ module.exports = {
   testTimeout: 30000,
   maxWorkers: 2,
   setupFiles: ['reflect-metadata'],
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * The only source of "now" in the app. Services inject `Clock` and never call `Date.now()`.
  *
@@ -18,9 +20,9 @@ export abstract class Clock {
   /** Calls `fn` once at `atMs` of this clock's time; returns a cancel function. */
   abstract schedule(atMs: number, fn: () => void): () => void;
 
-  /** Registers work started by a timer, so a virtual clock can wait for it before moving on. */
-  track(work: Promise<unknown>): void {
-    void work;
+  /** Runs work started by a timer; a virtual clock waits for it before moving time on. */
+  track<T>(work: () => Promise<T>): Promise<T> {
+    return work();
   }
 }
 
@@ -50,6 +52,13 @@ export class SystemClock extends Clock {
   }
 }
 
+interface TrackedWork {
+  done: boolean;
+  /** Sleeps on this clock the work is waiting for: while > 0 it waits for time, not for I/O. */
+  parked: number;
+  promise: Promise<unknown>;
+}
+
 interface VirtualTimer {
   atMs: number;
   seq: number;
@@ -64,7 +73,8 @@ export class VirtualClock extends Clock {
   private current: number;
   private timers: VirtualTimer[] = [];
   private seq = 0;
-  private inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new Set<TrackedWork>();
+  private readonly context = new AsyncLocalStorage<TrackedWork>();
 
   constructor(start: Date | number = Date.UTC(2026, 0, 1)) {
     super();
@@ -80,8 +90,13 @@ export class VirtualClock extends Clock {
   }
 
   sleep(ms: number): Promise<void> {
+    const work = this.context.getStore();
+    if (work) work.parked++;
     return new Promise((resolve) => {
-      this.schedule(this.current + Math.max(0, ms), resolve);
+      this.schedule(this.current + Math.max(0, ms), () => {
+        if (work) work.parked--;
+        resolve();
+      });
     });
   }
 
@@ -111,18 +126,33 @@ export class VirtualClock extends Clock {
     await this.drain();
   }
 
-  /** Waits until every tracked piece of work (and what it starts) has finished. */
+  /**
+   * Waits until every tracked piece of work has finished or is waiting on this clock
+   * (a sleep that only a later timer ends); I/O it awaits (database, sockets) is waited for.
+   */
   private async drain(): Promise<void> {
     await settle();
-    while (this.inFlight.size > 0) {
-      await Promise.all([...this.inFlight]);
+    for (;;) {
+      const busy = [...this.inFlight].filter((w) => !w.done && w.parked === 0);
+      if (busy.length === 0) return;
+      await Promise.race([Promise.all(busy.map((w) => w.promise)), new Promise((r) => setTimeout(r, 2))]);
       await settle();
     }
   }
 
-  override track(work: Promise<unknown>): void {
-    const tracked = work.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+  override track<T>(work: () => Promise<T>): Promise<T> {
+    const tracked: TrackedWork = { done: false, parked: 0, promise: Promise.resolve() };
+    const result = this.context.run(tracked, work);
+    tracked.promise = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    void tracked.promise.then(() => {
+      tracked.done = true;
+      this.inFlight.delete(tracked);
+    });
     this.inFlight.add(tracked);
+    return result;
   }
 
   pendingTimers(): number {

@@ -46,15 +46,14 @@ export class JobScheduler implements OnApplicationShutdown {
       this.logger.warn(`job ${job.name} still running at ${scheduledAt.toISOString()}, skipping this run`);
       return;
     }
-    const work = (async () => {
+    const work = this.clock.track(async () => {
       try {
         await job.run(scheduledAt);
       } catch (err) {
         this.logger.error(`job ${job.name} failed: ${(err as Error)?.stack ?? String(err)}`);
       }
-    })();
+    });
     this.running.set(job.name, work);
-    this.clock.track(work);
     try {
       await work;
     } finally {
