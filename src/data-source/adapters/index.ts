@@ -1,4 +1,14 @@
+import { BinanceFeedAdapter } from './binance.feed';
+import { CrunchdaoFeedAdapter } from './crunchdao.feed';
+import { PythBenchmarksFeedAdapter } from './pyth-benchmarks.feed';
+import { PythHermesFeedAdapter } from './pyth-hermes.feed';
 import { SyntheticFeedAdapter } from './synthetic.feed';
 
 /** The adapters shipped with the coordinator; each registers itself by its `@FeedAdapter` name. */
-export const BUILT_IN_FEED_ADAPTERS = [SyntheticFeedAdapter];
+export const BUILT_IN_FEED_ADAPTERS = [
+  SyntheticFeedAdapter,
+  CrunchdaoFeedAdapter,
+  PythBenchmarksFeedAdapter,
+  PythHermesFeedAdapter,
+  BinanceFeedAdapter,
+];

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { FeedOptions } from '../feed-options';
 import { FeedHttpError, FeedPayloadError } from '../feed.errors';
 import { redactedUrl } from './redacted-url';
 import { retryAfterMs } from './retry-after';
@@ -32,6 +33,9 @@ export interface HttpClientDeps {
   wallNowMs: () => number;
 }
 
+/** Option keys every HTTP adapter accepts (see `FeedHttpClient.fromOptions`). */
+export const HTTP_OPTION_KEYS = ['timeoutMs', 'attempts', 'baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'];
+
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /**
@@ -61,6 +65,18 @@ export class FeedHttpClient {
       wallNowMs: deps.wallNowMs ?? Date.now,
     };
     this.logger = new Logger(`Feed:${source}`);
+  }
+
+  /** A client tuned by the adapter's `timeoutMs`, `attempts`, `baseDelayMs`, `maxDelayMs`, `maxRetryAfterMs` options. */
+  static fromOptions(options: FeedOptions, defaults: Partial<HttpRetryPolicy> = {}): FeedHttpClient {
+    const policy = { ...DEFAULT_RETRY_POLICY, ...defaults };
+    return new FeedHttpClient(options.source, {
+      timeoutMs: options.number('timeoutMs', policy.timeoutMs, { min: 1 }),
+      attempts: options.number('attempts', policy.attempts, { min: 1, max: 20, integer: true }),
+      baseDelayMs: options.number('baseDelayMs', policy.baseDelayMs, { min: 0 }),
+      maxDelayMs: options.number('maxDelayMs', policy.maxDelayMs, { min: 0 }),
+      maxRetryAfterMs: options.number('maxRetryAfterMs', policy.maxRetryAfterMs, { min: 0 }),
+    });
   }
 
   async getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
