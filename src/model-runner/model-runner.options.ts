@@ -1,0 +1,140 @@
+/**
+ * Settings of the model-runner module. Every field but the orchestrator address has the
+ * reference default.
+ *
+ * @example
+ *   ModelRunnerModule.forRoot({ host: '127.0.0.1', port: 9091, crunchId: 'condor', baseClassName: 'condorgame.tracker.TrackerBase' });
+ *   ModelRunnerModule.forRoot(modelRunnerOptionsFromEnv(process.env, { crunchId, baseClassName }));
+ */
+export type ModelSecurityMode = 'insecure' | 'secure' | 'gateway';
+
+export interface ModelRunnerOptions {
+  /** Orchestrator WebSocket: ws://{host}:{port}/{crunchId}. */
+  host: string;
+  port: number;
+  crunchId: string;
+  /** The participant base class path sent in Setup. */
+  baseClassName: string;
+  callTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  setupTimeoutMs?: number;
+  setupAttempts?: number;
+  setupBackoffMs?: number;
+  healthCheckTimeoutMs?: number;
+  reconnectBackoffMs?: number;
+  reconnectMaxBackoffMs?: number;
+  maxConsecutiveFailures?: number;
+  maxConsecutiveTimeouts?: number;
+  cooldownAfterTimeouts?: number;
+  maxCooldownSkips?: number;
+  securityMode?: ModelSecurityMode;
+  /** Secure mode: directory holding ca.crt, tls.crt, tls.key. */
+  credentialsDir?: string;
+  /** Gateway mode: the coordinator's RSA private key (PEM). */
+  gatewayKeyPath?: string;
+  /** Gateway mode: a CA bundle to trust instead of the system CAs (tests, private gateways). */
+  gatewayCaPath?: string;
+}
+
+export const MODEL_RUNNER_OPTIONS = Symbol('MODEL_RUNNER_OPTIONS');
+
+export type ResolvedModelRunnerOptions = Required<Omit<ModelRunnerOptions, 'credentialsDir' | 'gatewayKeyPath' | 'gatewayCaPath'>> &
+  Pick<ModelRunnerOptions, 'credentialsDir' | 'gatewayKeyPath' | 'gatewayCaPath'>;
+
+export const MODEL_RUNNER_DEFAULTS = {
+  callTimeoutMs: 60_000,
+  connectTimeoutMs: 10_000,
+  setupTimeoutMs: 60_000,
+  setupAttempts: 5,
+  setupBackoffMs: 2_000,
+  healthCheckTimeoutMs: 5_000,
+  reconnectBackoffMs: 10_000,
+  reconnectMaxBackoffMs: 60_000,
+  maxConsecutiveFailures: 100,
+  maxConsecutiveTimeouts: 20,
+  cooldownAfterTimeouts: 2,
+  maxCooldownSkips: 32,
+  securityMode: 'insecure' as ModelSecurityMode,
+};
+
+export class ModelRunnerConfigError extends Error {
+  constructor(readonly variable: string, reason: string) {
+    super(`${variable} ${reason}`);
+    this.name = 'ModelRunnerConfigError';
+  }
+}
+
+/** Fills defaults and checks consistency (e.g. secure mode needs its credentials directory). */
+export function resolveModelRunnerOptions(options: ModelRunnerOptions): ResolvedModelRunnerOptions {
+  const resolved = { ...MODEL_RUNNER_DEFAULTS, ...stripUndefined(options) } as ResolvedModelRunnerOptions;
+  if (!resolved.host) throw new ModelRunnerConfigError('host', 'must be set');
+  if (!resolved.crunchId) throw new ModelRunnerConfigError('crunchId', 'must be set');
+  if (!resolved.baseClassName) throw new ModelRunnerConfigError('baseClassName', 'must be set');
+  if (resolved.securityMode === 'secure' && !resolved.credentialsDir) {
+    throw new ModelRunnerConfigError('credentialsDir', 'is required in secure mode');
+  }
+  if (resolved.securityMode === 'gateway' && !resolved.gatewayKeyPath) {
+    throw new ModelRunnerConfigError('gatewayKeyPath', 'is required in gateway mode');
+  }
+  return resolved;
+}
+
+/**
+ * Reads the module's environment variables (the lead wires them into the validated config):
+ * ORCHESTRATOR_HOST (127.0.0.1), ORCHESTRATOR_PORT (9091), CRUNCH_ID, MODEL_BASE_CLASS,
+ * MODEL_CALL_TIMEOUT_MS (60000), MODEL_SETUP_ATTEMPTS (5), MODEL_SETUP_BACKOFF_MS (2000),
+ * ORCHESTRATOR_RECONNECT_MS (10000), MODEL_MAX_CONSECUTIVE_FAILURES (100),
+ * MODEL_MAX_CONSECUTIVE_TIMEOUTS (20), MODEL_SECURITY_MODE (insecure|secure|gateway),
+ * MODEL_CREDENTIALS_DIR, MODEL_GATEWAY_KEY_PATH, MODEL_GATEWAY_CA_PATH.
+ * `fallback` gives crunchId/baseClassName when the competition definition owns them.
+ * An invalid value throws an Error whose message starts with the variable name.
+ */
+export function modelRunnerOptionsFromEnv(
+  env: Record<string, string | undefined>,
+  fallback: Partial<ModelRunnerOptions> = {},
+): ModelRunnerOptions {
+  const text = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
+    const raw = text(name);
+    if (raw === undefined) return undefined;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new ModelRunnerConfigError(name, `must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
+    }
+    return Number(raw);
+  };
+  const mode = text('MODEL_SECURITY_MODE');
+  if (mode !== undefined && !['insecure', 'secure', 'gateway'].includes(mode)) {
+    throw new ModelRunnerConfigError('MODEL_SECURITY_MODE', `must be insecure, secure or gateway, got ${JSON.stringify(mode)}`);
+  }
+  const options: ModelRunnerOptions = {
+    ...fallback,
+    host: text('ORCHESTRATOR_HOST') ?? fallback.host ?? '127.0.0.1',
+    port: integer('ORCHESTRATOR_PORT', 1, 65535) ?? fallback.port ?? 9091,
+    crunchId: text('CRUNCH_ID') ?? fallback.crunchId ?? '',
+    baseClassName: text('MODEL_BASE_CLASS') ?? fallback.baseClassName ?? '',
+    callTimeoutMs: integer('MODEL_CALL_TIMEOUT_MS', 1) ?? fallback.callTimeoutMs,
+    setupAttempts: integer('MODEL_SETUP_ATTEMPTS', 1, 100) ?? fallback.setupAttempts,
+    setupBackoffMs: integer('MODEL_SETUP_BACKOFF_MS', 0) ?? fallback.setupBackoffMs,
+    reconnectBackoffMs: integer('ORCHESTRATOR_RECONNECT_MS', 1) ?? fallback.reconnectBackoffMs,
+    maxConsecutiveFailures: integer('MODEL_MAX_CONSECUTIVE_FAILURES', 1) ?? fallback.maxConsecutiveFailures,
+    maxConsecutiveTimeouts: integer('MODEL_MAX_CONSECUTIVE_TIMEOUTS', 1) ?? fallback.maxConsecutiveTimeouts,
+    securityMode: (mode as ModelSecurityMode | undefined) ?? fallback.securityMode,
+    credentialsDir: text('MODEL_CREDENTIALS_DIR') ?? fallback.credentialsDir,
+    gatewayKeyPath: text('MODEL_GATEWAY_KEY_PATH') ?? fallback.gatewayKeyPath,
+    gatewayCaPath: text('MODEL_GATEWAY_CA_PATH') ?? fallback.gatewayCaPath,
+  };
+  if (options.securityMode === 'secure' && !options.credentialsDir) {
+    throw new ModelRunnerConfigError('MODEL_CREDENTIALS_DIR', 'is required when MODEL_SECURITY_MODE=secure');
+  }
+  if (options.securityMode === 'gateway' && !options.gatewayKeyPath) {
+    throw new ModelRunnerConfigError('MODEL_GATEWAY_KEY_PATH', 'is required when MODEL_SECURITY_MODE=gateway');
+  }
+  return options;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
