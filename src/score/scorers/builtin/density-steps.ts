@@ -1,0 +1,39 @@
+import { CompiledDensity } from '../density/compiled-density';
+import { DensitySpecLimits, InvalidDensitySpec, parseDensitySpec } from '../density/density-spec.parser';
+import { expectedStepCount, readStepEntries, readTruth } from '../prediction-payload';
+import { ScoreInput } from '../scorer';
+
+/** Per-step evaluation: a finite number, or a reason the step cannot be scored. */
+export type DensityStepEvaluation = (density: CompiledDensity, observation: number, step: number) => number | string;
+
+/**
+ * Parses the `horizon/step` density specs of a prediction and sums `evaluate` over the steps,
+ * `distributions[k]` against `truth[k]`. Returns the sum and step count, or a short reason
+ * naming the first bad step.
+ */
+export function sumOverDensitySteps(
+  input: ScoreInput,
+  limits: Readonly<DensitySpecLimits>,
+  evaluate: DensityStepEvaluation,
+): { sum: number; steps: number } | string {
+  const count = expectedStepCount(input.horizon, input.step);
+  if (typeof count === 'string') return count;
+  const entries = readStepEntries(input.payload, count);
+  if (typeof entries === 'string') return entries;
+  const truth = readTruth(input.truth, count);
+  if (typeof truth === 'string') return truth;
+  let sum = 0;
+  for (let k = 0; k < count; k++) {
+    const density = parseDensitySpec(entries[k], limits);
+    if (density instanceof InvalidDensitySpec) return `step ${k}: ${density.reason}`;
+    const value = evaluate(density, truth[k], k);
+    if (typeof value === 'string') return `step ${k}: ${value}`;
+    sum += value;
+  }
+  return { sum, steps: count };
+}
+
+/** The `maxComponents` option: leaf distributions allowed per step's spec. */
+export function densityLimits(maxComponents: number): Readonly<DensitySpecLimits> {
+  return Object.freeze({ maxDepth: 3, maxMixtures: 5, maxLeaves: maxComponents });
+}
