@@ -1,0 +1,54 @@
+import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
+import { CompetitionModule } from '../competition/competition.module';
+import { MARKET_DATA, MarketData, MODEL_FLEET, ModelFleet } from './predict.ports';
+import { ModelRegistryRepository } from './registry/model-registry.repository';
+import { ModelRegistryService } from './registry/model-registry.service';
+import { PredictionRoundRepository } from './round/prediction-round.repository';
+import { PredictionRoundService } from './round/prediction-round.service';
+import { PredictSchedulerService } from './schedule/predict-scheduler.service';
+import { TickLoopService } from './tick/tick-loop.service';
+
+export interface PredictModuleOptions {
+  /** Modules exporting the fleet and market-data services. */
+  imports?: ModuleMetadata['imports'];
+  /** The class to bind MODEL_FLEET to (`useExisting`), or an instance (tests). */
+  modelFleet: Type<ModelFleet> | ModelFleet;
+  /** The class to bind MARKET_DATA to (`useExisting`), or an instance (tests). */
+  marketData: Type<MarketData> | MarketData;
+}
+
+/**
+ * The predict loop: model registry, tick, round-robin predict rounds and their storage.
+ * Needs the global Clock/JobScheduler, DataSource, APP_CONFIG and COMPETITION providers.
+ *
+ * @example
+ *   PredictModule.register({
+ *     imports: [ModelRunnerModule, DataSourceModule],
+ *     modelFleet: ModelRunnerService,
+ *     marketData: DataSourceService,
+ *   })
+ */
+@Module({})
+export class PredictModule {
+  static register(options: PredictModuleOptions): DynamicModule {
+    return {
+      module: PredictModule,
+      imports: [CompetitionModule, ...(options.imports ?? [])],
+      providers: [
+        bind(MODEL_FLEET, options.modelFleet),
+        bind(MARKET_DATA, options.marketData),
+        ModelRegistryRepository,
+        ModelRegistryService,
+        PredictionRoundRepository,
+        PredictionRoundService,
+        TickLoopService,
+        PredictSchedulerService,
+      ],
+      exports: [PredictionRoundService, TickLoopService, PredictSchedulerService, ModelRegistryService],
+    };
+  }
+}
+
+function bind<T>(token: symbol, target: Type<T> | T): Provider {
+  return typeof target === 'function' ? { provide: token, useExisting: target } : { provide: token, useValue: target };
+}

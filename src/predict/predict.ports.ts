@@ -1,0 +1,78 @@
+import type { Observable } from 'rxjs';
+import type { WireType } from '../config/competition/competition.types';
+
+/**
+ * What the predict loop needs from the model fleet and the market data, as small interfaces the
+ * real services (ModelRunnerService, DataSourceService) satisfy structurally. The app binds them:
+ *
+ * @example
+ *   PredictModule.register({ imports: [ModelRunnerModule, DataSourceModule],
+ *     modelFleet: ModelRunnerService, marketData: DataSourceService })
+ */
+
+export type CallStatus = 'SUCCESS' | 'FAILED' | 'TIMEOUT';
+
+/** The answer of one model to one call. `result` is the decoded return value (NaN possible). */
+export interface ModelCallResult {
+  modelId: string;
+  deploymentId: string;
+  status: CallStatus;
+  result: unknown;
+  execTimeUs: number;
+  error?: string;
+}
+
+/** A model the fleet can call, as the orchestrator describes it. */
+export interface FleetModel {
+  modelId: string;
+  deploymentId: string;
+  modelName: string;
+  cruncherId: string;
+  cruncherName: string;
+  infos: Record<string, unknown>;
+}
+
+export type FleetMembershipEvent = { type: 'joined' | 'updated' | 'left'; model: FleetModel; reason?: string };
+
+/** A value with the wire type the coordinator chose for it. */
+export interface TypedArgument {
+  type: WireType;
+  value: unknown;
+}
+
+export interface ModelCallArguments {
+  positional: TypedArgument[];
+  keyword?: Record<string, TypedArgument>;
+}
+
+/** Per-model arguments: called once per model at call time. */
+export type ModelCallArgumentsFor = (model: FleetModel) => ModelCallArguments;
+
+export interface ModelFleet {
+  readonly membership$: Observable<FleetMembershipEvent>;
+  /** Models ready to be called now. */
+  runningModels(): FleetModel[];
+  /** Calls `method` concurrently on every running model (or `modelIds`), each with a deadline. */
+  call(
+    method: string,
+    args: ModelCallArguments | ModelCallArgumentsFor,
+    opts?: { modelIds?: string[]; timeoutMs?: number },
+  ): Promise<ModelCallResult[]>;
+}
+
+/** `{ BTC: [[ts_seconds, price], ...], ... }`: the reference tick payload. */
+export type TickPayload = Record<string, Array<[number, number]>>;
+
+export interface MarketData {
+  /** Points after `sinceMs`; without it, the bounded history window sent to newly joined models. */
+  tickPayload(opts: { sinceMs?: number }): TickPayload;
+  /** Time (ms) of the newest point held, or null before the first one. */
+  latestTimestamp(): number | null;
+  /** Pulls new points from the feed. */
+  refresh(): unknown;
+}
+
+/** Injection token of the ModelFleet (bind with `useExisting: ModelRunnerService`). */
+export const MODEL_FLEET = Symbol('MODEL_FLEET');
+/** Injection token of the MarketData (bind with `useExisting: DataSourceService`). */
+export const MARKET_DATA = Symbol('MARKET_DATA');

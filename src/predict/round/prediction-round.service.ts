@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../../clock/clock';
+import { COMPETITION } from '../../config/competition/competition.tokens';
+import { CompetitionDefinition } from '../../config/competition/competition.types';
+import { configParamKey, PredictionConfig } from '../../competition/prediction-config';
+import { predictArguments } from '../calls/predict-arguments';
+import { MODEL_FLEET, ModelCallResult, ModelFleet } from '../predict.ports';
+import { ModelRegistryRepository } from '../registry/model-registry.repository';
+import { checkPredictionOutput, PredictionOutputRules } from './prediction-output';
+import { countStatuses, PredictionRecord, PredictionRoundRecord, RoundCounts } from './prediction-round';
+import { PredictionRoundRepository } from './prediction-round.repository';
+
+/** Extra time past the per-call deadline before the round stops waiting for the fleet at all. */
+const FLEET_GRACE_MS = 5_000;
+const MAX_REASON_CHARS = 500;
+
+export interface PredictionRoundReport {
+  roundId: string;
+  configId: string;
+  scheduledAt: Date;
+  performedAt: Date;
+  counts: RoundCounts;
+  durationMs: number;
+  /** Models whose payload PostgreSQL refused (stored as FAILED). */
+  rejectedPayloads: string[];
+}
+
+/**
+ * Runs one predict round of one config: asks every running model for its prediction
+ * concurrently, checks each answer, and stores exactly one prediction per known model.
+ *
+ * The round's models are fixed when it starts: the models running in the fleet plus those the
+ * registry holds as RUNNING but the fleet cannot call (e.g. still connecting), which are
+ * ABSENT. A model that joins mid-round waits for the next round; one that leaves mid-round
+ * keeps whatever answer the fleet returns for it, or is ABSENT.
+ *
+ * @example
+ *   const report = await rounds.run(btcHourly, scheduledAt); // null when that slot already ran
+ */
+@Injectable()
+export class PredictionRoundService {
+  private readonly logger = new Logger(PredictionRoundService.name);
+
+  constructor(
+    @Inject(MODEL_FLEET) private readonly fleet: ModelFleet,
+    @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
+    private readonly rounds: PredictionRoundRepository,
+    private readonly registry: ModelRegistryRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async run(config: PredictionConfig, scheduledAt: Date): Promise<PredictionRoundReport | null> {
+    const started = performance.now();
+    const model = this.competition.model;
+    const args = predictArguments(config, model.predict);
+    const performedAt = this.clock.now();
+    const round: PredictionRoundRecord = {
+      id: randomUUID(),
+      competitionId: this.competition.id,
+      configId: config.id,
+      scheduledAt,
+      performedAt,
+      resolvableAt: new Date(performedAt.getTime() + config.horizon * 1000),
+    };
+
+    const running = this.fleet.runningModels().map((m) => m.modelId);
+    const known = await this.registry.runningModelIds(this.competition.id);
+    if (!(await this.rounds.claim(round))) {
+      this.logger.warn(`round ${configParamKey(config)} @ ${scheduledAt.toISOString()} already ran, skipped`);
+      return null;
+    }
+
+    const results = running.length > 0 ? await this.callWithin(model.predict.method, args, running, model.callTimeoutMs) : [];
+    const rules: PredictionOutputRules = {
+      kind: model.output.kind,
+      expectedLength: config.horizon / config.step,
+      maxBytes: model.maxPredictionBytes,
+    };
+    const predictions = this.predictionsOf(running, known, results, rules, model.callTimeoutMs);
+    const outcome = await this.rounds.insertPredictions(round, config, predictions);
+    for (const modelId of outcome.rejectedPayloads) {
+      const p = predictions.find((x) => x.modelId === modelId);
+      if (p) Object.assign(p, { status: 'FAILED', payloadJson: null });
+    }
+    const counts = countStatuses(predictions);
+    const durationMs = performance.now() - started;
+    await this.rounds.complete(round.id, counts, durationMs);
+    this.logger.log(
+      `round ${configParamKey(config)} @ ${scheduledAt.toISOString()}: ${counts.modelCount} model(s), ` +
+        `${counts.successCount} ok, ${counts.failedCount} failed, ${counts.timeoutCount} timeout, ${counts.absentCount} absent, ${Math.round(durationMs)} ms`,
+    );
+    return { roundId: round.id, configId: config.id, scheduledAt, performedAt, counts, durationMs, rejectedPayloads: outcome.rejectedPayloads };
+  }
+
+  /**
+   * The fleet enforces each call's deadline; this guard only stops the round from waiting
+   * forever if the fleet itself never answers (every model then counts as TIMEOUT).
+   */
+  private async callWithin(method: string, args: Parameters<ModelFleet['call']>[1], modelIds: string[], timeoutMs: number): Promise<ModelCallResult[]> {
+    let cancel: () => void = () => undefined;
+    const guard = new Promise<null>((resolve) => {
+      cancel = this.clock.schedule(this.clock.nowMs() + timeoutMs + FLEET_GRACE_MS, () => resolve(null));
+    });
+    try {
+      const results = await Promise.race([this.fleet.call(method, args, { modelIds, timeoutMs }), guard]);
+      if (results === null) {
+        this.logger.error(`the fleet did not answer ${method} within ${timeoutMs + FLEET_GRACE_MS} ms; ${modelIds.length} model(s) counted as TIMEOUT`);
+        return modelIds.map((modelId) => ({ modelId, deploymentId: '', status: 'TIMEOUT', result: null, execTimeUs: (timeoutMs + FLEET_GRACE_MS) * 1000, error: 'the fleet did not answer in time' }));
+      }
+      return results;
+    } catch (error) {
+      // A fleet-side error is the coordinator's problem, not the models': record it on each row.
+      const reason = `coordinator could not call the model: ${(error as Error)?.message ?? String(error)}`;
+      this.logger.error(`${method} call failed for the whole round: ${reason}`);
+      return modelIds.map((modelId) => ({ modelId, deploymentId: '', status: 'FAILED', result: null, execTimeUs: 0, error: reason }));
+    } finally {
+      cancel();
+    }
+  }
+
+  private predictionsOf(
+    running: readonly string[],
+    known: readonly string[],
+    results: readonly ModelCallResult[],
+    rules: PredictionOutputRules,
+    timeoutMs: number,
+  ): PredictionRecord[] {
+    const byModel = new Map(results.map((r) => [r.modelId, r]));
+    const asked = new Set(running);
+    const roundModels = [...new Set([...running, ...known])];
+    return roundModels.map((modelId): PredictionRecord => {
+      const base = { id: randomUUID(), modelId, execTimeUs: null, payloadJson: null, failureReason: null };
+      const result = byModel.get(modelId);
+      if (!result) {
+        const failureReason = asked.has(modelId)
+          ? 'no answer: the model left the fleet during the round'
+          : 'not connected to the coordinator when the round started';
+        return { ...base, status: 'ABSENT', failureReason };
+      }
+      const execTimeUs = Number.isFinite(result.execTimeUs) ? result.execTimeUs : null;
+      switch (result.status) {
+        case 'SUCCESS': {
+          const check = checkPredictionOutput(result.result, rules);
+          return check.ok
+            ? { ...base, status: 'SUCCESS', execTimeUs, payloadJson: check.json }
+            : { ...base, status: 'FAILED', execTimeUs, failureReason: `invalid prediction: ${check.reason}` };
+        }
+        case 'TIMEOUT':
+          return { ...base, status: 'TIMEOUT', execTimeUs, failureReason: shorten(result.error ?? `no answer within ${timeoutMs} ms`) };
+        default:
+          return { ...base, status: 'FAILED', execTimeUs, failureReason: shorten(result.error ?? 'the model call failed') };
+      }
+    });
+  }
+}
+
+function shorten(reason: string): string {
+  return reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 1)}…` : reason;
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { COMPETITION } from '../../config/competition/competition.tokens';
+import { CompetitionDefinition } from '../../config/competition/competition.types';
+import { methodArguments } from '../calls/method-arguments';
+import { FleetModel, MARKET_DATA, MarketData, MODEL_FLEET, ModelCallArguments, ModelFleet, TickPayload } from '../predict.ports';
+import { TickWatermarks } from './tick-watermarks';
+
+/** What one tick did, for logs and tests. */
+export interface TickReport {
+  /** Newest data time (ms) sent, or null when there was no data yet. */
+  throughMs: number | null;
+  sentHistory: number;
+  sentUpdate: number;
+  upToDate: number;
+  success: number;
+  failed: number;
+  timeout: number;
+}
+
+/**
+ * The tick: refresh the market data, then send each running model only the points it has not
+ * yet received (per-model watermark advanced on a successful tick). A model that newly joined,
+ * was redeployed or never ticked successfully first receives the bounded history window.
+ * Models already up to date are not called. Model failures are counted, never fatal.
+ *
+ * @example
+ *   scheduler.register({ name: 'tick', everyMs: 60_000, run: () => tickLoop.tick().then(() => undefined) });
+ */
+@Injectable()
+export class TickLoopService {
+  private readonly logger = new Logger(TickLoopService.name);
+  private readonly watermarks = new TickWatermarks();
+
+  constructor(
+    @Inject(MODEL_FLEET) private readonly fleet: ModelFleet,
+    @Inject(MARKET_DATA) private readonly market: MarketData,
+    @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
+  ) {}
+
+  async tick(): Promise<TickReport> {
+    const report: TickReport = { throughMs: null, sentHistory: 0, sentUpdate: 0, upToDate: 0, success: 0, failed: 0, timeout: 0 };
+    try {
+      await this.market.refresh();
+    } catch (error) {
+      // Stale data is still worth sending; the feed logs its own failure details.
+      this.logger.warn(`market data refresh failed, ticking with what is held: ${(error as Error)?.message ?? String(error)}`);
+    }
+    const throughMs = this.market.latestTimestamp();
+    const running = this.fleet.runningModels();
+    this.watermarks.keepOnly(new Set(running.map((m) => m.modelId)));
+    if (throughMs === null) {
+      this.logger.debug('no market data yet; tick skipped');
+      return report;
+    }
+    report.throughMs = throughMs;
+
+    const due = running.filter((m) => {
+      const since = this.watermarks.sinceFor(m.modelId, m.deploymentId);
+      if (since !== undefined && since >= throughMs) report.upToDate++;
+      return since === undefined || since < throughMs;
+    });
+    if (due.length === 0) return report;
+
+    const plan = this.planArguments(throughMs, report);
+    const { method } = this.competition.model.tick;
+    const results = await this.fleet.call(method, (model) => plan.argumentsFor(model), {
+      modelIds: due.map((m) => m.modelId),
+      timeoutMs: this.competition.model.callTimeoutMs,
+    });
+    for (const result of results) {
+      if (result.status === 'SUCCESS') {
+        report.success++;
+        const sent = plan.sentThrough.get(result.modelId);
+        if (sent && sent.deploymentId === result.deploymentId) this.watermarks.record(result.modelId, result.deploymentId, sent.throughMs);
+      } else if (result.status === 'TIMEOUT') report.timeout++;
+      else {
+        report.failed++;
+        this.logger.debug(`tick of model ${result.modelId} failed: ${result.error ?? 'unknown error'}`);
+      }
+    }
+    if (report.failed + report.timeout > 0) {
+      this.logger.warn(`tick through ${new Date(throughMs).toISOString()}: ${report.success} ok, ${report.failed} failed, ${report.timeout} timeout`);
+    }
+    return report;
+  }
+
+  /**
+   * Arguments per model, built once per distinct watermark: most models share one, so the
+   * payload (and the fleet's encoding of that same object) is shared too. Remembers, per model,
+   * the newest point it was sent: that becomes its watermark if the tick succeeds.
+   */
+  private planArguments(throughMs: number, report: TickReport) {
+    const cache = new Map<number | 'history', { args: ModelCallArguments; throughMs: number }>();
+    const sentThrough = new Map<string, { deploymentId: string; throughMs: number }>();
+    const definitions = this.competition.model.tick;
+    const argumentsFor = (model: FleetModel): ModelCallArguments => {
+      const since = this.watermarks.sinceFor(model.modelId, model.deploymentId);
+      if (since === undefined) report.sentHistory++;
+      else report.sentUpdate++;
+      const key = since ?? 'history';
+      let entry = cache.get(key);
+      if (!entry) {
+        const data: TickPayload = this.market.tickPayload(since === undefined ? {} : { sinceMs: since });
+        entry = { args: methodArguments(definitions.method, { data }, definitions.args), throughMs: newestPointMs(data) ?? since ?? throughMs };
+        cache.set(key, entry);
+      }
+      sentThrough.set(model.modelId, { deploymentId: model.deploymentId, throughMs: entry.throughMs });
+      return entry.args;
+    };
+    return { argumentsFor, sentThrough };
+  }
+}
+
+/** Newest point of a tick payload, in ms (payload times are in seconds). */
+function newestPointMs(payload: TickPayload): number | null {
+  let newest: number | null = null;
+  for (const points of Object.values(payload)) {
+    const last = points[points.length - 1];
+    if (last && (newest === null || last[0] * 1000 > newest)) newest = last[0] * 1000;
+  }
+  return newest;
+}
