@@ -76,6 +76,16 @@ export class FeedOptions {
     return value.replace(/\/+$/, '');
   }
 
+  /** A list of non-empty strings, e.g. column names. */
+  stringList(key: string, fallback: string[] = []): string[] {
+    const value = this.options[key];
+    if (value === undefined || value === null) return fallback;
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
+      throw new FeedOptionError(this.source, key, 'must be a list of non-empty strings');
+    }
+    return value as string[];
+  }
+
   /** A `{name: string}` map, e.g. subject -> provider symbol. */
   stringMap(key: string): Record<string, string> {
     const value = this.options[key];

@@ -1,5 +1,7 @@
 import { BinanceFeedAdapter } from './binance.feed';
 import { CrunchdaoFeedAdapter } from './crunchdao.feed';
+import { CsvFeedAdapter } from './csv.feed';
+import { ParquetFeedAdapter } from './parquet.feed';
 import { PythBenchmarksFeedAdapter } from './pyth-benchmarks.feed';
 import { PythHermesFeedAdapter } from './pyth-hermes.feed';
 import { SyntheticFeedAdapter } from './synthetic.feed';
@@ -11,4 +13,6 @@ export const BUILT_IN_FEED_ADAPTERS = [
   PythBenchmarksFeedAdapter,
   PythHermesFeedAdapter,
   BinanceFeedAdapter,
+  CsvFeedAdapter,
+  ParquetFeedAdapter,
 ];
