@@ -233,7 +233,9 @@ export class ModelRunner {
       return { kind: 'fatal', failure: this.failure('CONNECTION_FAILED', answer.identityError.message), reason: '' };
     }
     if (answer.error) {
-      const kind = answer.error.code === grpc.status.UNAVAILABLE ? 'connect' : 'failed';
+      // Unreachable, or refused by the node/gateway authentication: the model cannot be connected to.
+      const cannotConnect = [grpc.status.UNAVAILABLE, grpc.status.UNAUTHENTICATED, grpc.status.PERMISSION_DENIED];
+      const kind = cannotConnect.includes(answer.error.code) ? 'connect' : 'failed';
       return { kind, reason: `Setup transport error: ${answer.error.details || answer.error.message}` };
     }
     const status = answer.response?.status;
