@@ -1,0 +1,1 @@
+"""The reference competition's participant package (local-orchestrator copy)."""

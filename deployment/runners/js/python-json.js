@@ -1,0 +1,178 @@
+'use strict';
+/**
+ * JSON as Python's `json.dumps` / `json.loads` write and read it: bare `NaN`, `Infinity` and
+ * `-Infinity` are allowed. The model-runner wire protocol carries JSON variants in this dialect,
+ * so a model returning `NaN` inside a list must reach the coordinator as `NaN`, not `null`.
+ *
+ * @example
+ *   stringifyPythonJson([1.5, NaN]);   // '[1.5, NaN]'
+ *   parsePythonJson('[1.5, NaN]');     // [1.5, NaN]
+ */
+
+/** Thrown when a value has no JSON form (Python raises TypeError in the same cases). */
+class NotJsonSerializableError extends TypeError {}
+
+function stringifyPythonJson(value) {
+  return writeValue(value, new Set(), '$');
+}
+
+function writeNumber(n) {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '-Infinity';
+  return JSON.stringify(n);
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return (value.constructor && value.constructor.name) || 'object';
+}
+
+function writeValue(value, seen, path) {
+  if (value !== null && typeof value === 'object' && typeof value.toJSON === 'function') {
+    value = value.toJSON();
+  }
+  switch (typeof value) {
+    case 'number':
+      return writeNumber(value);
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+      return 'null';
+    case 'object':
+      break;
+    default:
+      throw new NotJsonSerializableError(`value of type ${typeof value} at ${path} is not JSON serializable`);
+  }
+  if (value === null) return 'null';
+  if (seen.has(value)) throw new NotJsonSerializableError(`circular reference at ${path}`);
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      return '[' + value.map((item, i) => writeValue(item, seen, `${path}[${i}]`)).join(', ') + ']';
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      throw new NotJsonSerializableError(`object of type ${describe(value)} at ${path} is not JSON serializable`);
+    }
+    const parts = [];
+    for (const key of Object.keys(value)) {
+      if (value[key] === undefined || typeof value[key] === 'function') continue;
+      parts.push(JSON.stringify(key) + ': ' + writeValue(value[key], seen, `${path}.${key}`));
+    }
+    return '{' + parts.join(', ') + '}';
+  } finally {
+    seen.delete(value);
+  }
+}
+
+/** Parses JSON that may contain bare NaN / Infinity / -Infinity (outside strings). */
+function parsePythonJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch (fastPathError) {
+    // Only the dialect's extra tokens justify the slow path; anything else is a real error.
+    if (!/NaN|Infinity/.test(text)) throw fastPathError;
+  }
+  return new PythonJsonReader(text).readDocument();
+}
+
+class PythonJsonReader {
+  constructor(text) {
+    this.text = text;
+    this.pos = 0;
+  }
+
+  readDocument() {
+    const value = this.readValue();
+    this.skipSpace();
+    if (this.pos !== this.text.length) this.fail('unexpected trailing characters');
+    return value;
+  }
+
+  fail(reason) {
+    throw new SyntaxError(`invalid JSON at position ${this.pos}: ${reason}`);
+  }
+
+  skipSpace() {
+    while (this.pos < this.text.length && ' \t\n\r'.includes(this.text[this.pos])) this.pos++;
+  }
+
+  readValue() {
+    this.skipSpace();
+    const ch = this.text[this.pos];
+    if (ch === '{') return this.readObject();
+    if (ch === '[') return this.readArray();
+    if (ch === '"') return this.readString();
+    for (const [word, value] of [['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity], ['true', true], ['false', false], ['null', null]]) {
+      if (this.text.startsWith(word, this.pos)) {
+        this.pos += word.length;
+        return value;
+      }
+    }
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.pos, this.pos + 400));
+    if (!match || match[0] === '' || match[0] === '-') this.fail('expected a value');
+    this.pos += match[0].length;
+    return Number(match[0]);
+  }
+
+  readString() {
+    const start = this.pos;
+    this.pos++;
+    while (this.pos < this.text.length) {
+      const ch = this.text[this.pos];
+      if (ch === '\\') this.pos += 2;
+      else if (ch === '"') {
+        this.pos++;
+        return JSON.parse(this.text.slice(start, this.pos));
+      } else this.pos++;
+    }
+    return this.fail('unterminated string');
+  }
+
+  readArray() {
+    const items = [];
+    this.pos++;
+    this.skipSpace();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return items;
+    }
+    for (;;) {
+      items.push(this.readValue());
+      this.skipSpace();
+      const ch = this.text[this.pos++];
+      if (ch === ']') return items;
+      if (ch !== ',') this.fail("expected ',' or ']'");
+    }
+  }
+
+  readObject() {
+    const object = {};
+    this.pos++;
+    this.skipSpace();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return object;
+    }
+    for (;;) {
+      this.skipSpace();
+      if (this.text[this.pos] !== '"') this.fail('expected a string key');
+      const key = this.readString();
+      this.skipSpace();
+      if (this.text[this.pos++] !== ':') this.fail("expected ':'");
+      object[key] = this.readValue();
+      this.skipSpace();
+      const ch = this.text[this.pos++];
+      if (ch === '}') return object;
+      if (ch !== ',') this.fail("expected ',' or '}'");
+    }
+  }
+}
+
+module.exports = { stringifyPythonJson, parsePythonJson, NotJsonSerializableError };
