@@ -1,0 +1,63 @@
+import type { LeaderboardDefinition } from '../config/competition/competition.types';
+import type { ModelStanding, OverallWindowScore } from '../score/model-standing';
+import type { ScoreDirection } from '../score/scorers/scorer';
+import type { LeaderboardEntry } from './leaderboard-entry';
+import { rankModels } from './leaderboard-ranking';
+import type { ListedModel } from './leaderboard.repository';
+
+export interface LeaderboardInputs {
+  standings: readonly ModelStanding[];
+  models: readonly ListedModel[];
+  windowNames: readonly string[];
+  rules: LeaderboardDefinition;
+  scorerDirection: ScoreDirection;
+  previousRanks: ReadonlyMap<string, number | null>;
+  lastStatuses: ReadonlyMap<string, string>;
+}
+
+/**
+ * Builds the entries of a leaderboard. Listed: every model with a score in some window, plus
+ * every active (not left) known model even before its first score (unranked). A model that left
+ * stays listed (left: true, rank null) while it still has scores in a window and disappears once
+ * its windows are empty. The ranking itself is `rankModels`.
+ */
+export function buildLeaderboardEntries(inputs: LeaderboardInputs): LeaderboardEntry[] {
+  const { rules } = inputs;
+  const modelsById = new Map(inputs.models.map((m) => [m.id, m]));
+  const standingsById = new Map(inputs.standings.map((s) => [s.modelId, s]));
+  const listed = new Set<string>([...standingsById.keys(), ...inputs.models.filter((m) => m.leftAt === null).map((m) => m.id)]);
+  const empty = (): OverallWindowScore => ({ value: null, count: 0, failed: 0, complete: false, params: 0 });
+  const candidates = [...listed].map((modelId) => {
+    const windows: Record<string, OverallWindowScore> = {};
+    for (const name of inputs.windowNames) windows[name] = standingsById.get(modelId)?.windows[name] ?? empty();
+    return {
+      modelId,
+      windows,
+      values: Object.fromEntries(inputs.windowNames.map((n) => [n, windows[n].value])),
+      scoredCount: windows[rules.rankBy]?.count ?? 0,
+      left: (modelsById.get(modelId)?.leftAt ?? null) !== null,
+    };
+  });
+  const direction = rules.direction === 'auto' ? inputs.scorerDirection : rules.direction;
+  return rankModels(candidates, { rankBy: rules.rankBy, tiebreakers: rules.tiebreakers, direction, minScoredPredictions: rules.minScoredPredictions }).map(
+    (c) => {
+      const model = modelsById.get(c.modelId);
+      return {
+        rank: c.rank,
+        model_id: c.modelId,
+        model_name: model?.name ?? '',
+        cruncher_name: model?.cruncherName ?? '',
+        cruncher_id: model?.cruncherId ?? '',
+        score_recent: c.values.recent ?? null,
+        score_steady: c.values.steady ?? null,
+        score_anchor: c.values.anchor ?? null,
+        windows: c.windows,
+        complete: Object.fromEntries(inputs.windowNames.map((n) => [n, c.windows[n].complete])),
+        scored_count: c.scoredCount,
+        previous_rank: inputs.previousRanks.get(c.modelId) ?? null,
+        left: c.left,
+        last_status: inputs.lastStatuses.get(c.modelId) ?? null,
+      };
+    },
+  );
+}

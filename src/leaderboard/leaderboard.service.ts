@@ -1,0 +1,65 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Subject } from 'rxjs';
+import { COMPETITION } from '../config/competition/competition.tokens';
+import type { CompetitionDefinition } from '../config/competition/competition.types';
+import type { ModelStanding } from '../score/model-standing';
+import { ScoreCycleService } from '../score/score-cycle.service';
+import type { ScoreDirection } from '../score/scorers/scorer';
+import { buildLeaderboardEntries } from './leaderboard-entries';
+import type { Leaderboard } from './leaderboard-entry';
+import { LeaderboardRepository } from './leaderboard.repository';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The leaderboard: rebuilt after every scoring cycle from that cycle's standings, stored
+ * (history pruned after `retention.leaderboardsDays`, the latest always kept), served latest-only.
+ *
+ * @example
+ *   const board = await leaderboards.latest(); // { createdAt, entries: [{ rank: 1, model_id, ... }] } | null
+ *   leaderboards.leaderboardUpdated$.subscribe(({ createdAt }) => cache.invalidate(createdAt));
+ */
+@Injectable()
+export class LeaderboardService implements OnModuleInit {
+  /** Emits each time a new leaderboard is stored (in this process). */
+  readonly leaderboardUpdated$ = new Subject<{ createdAt: Date }>();
+
+  constructor(
+    @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
+    private readonly repository: LeaderboardRepository,
+    private readonly scoreCycles: ScoreCycleService,
+  ) {}
+
+  onModuleInit(): void {
+    this.scoreCycles.onCycleCompleted(async ({ standings, at, direction }) => {
+      await this.refresh(standings, at, direction);
+    });
+  }
+
+  /** The latest stored leaderboard, entries sorted by rank (unranked last); null before the first cycle. */
+  latest(): Promise<Leaderboard | null> {
+    return this.repository.latest(this.competition.id);
+  }
+
+  /** Ranks `standings` at `at`, stores the leaderboard, prunes old ones, and announces it. */
+  async refresh(standings: readonly ModelStanding[], at: Date, scorerDirection: ScoreDirection): Promise<Leaderboard> {
+    const competitionId = this.competition.id;
+    const [previous, models] = await Promise.all([this.repository.latest(competitionId), this.repository.models(competitionId)]);
+    const listedIds = [...new Set([...standings.map((s) => s.modelId), ...models.filter((m) => m.leftAt === null).map((m) => m.id)])];
+    const lastStatuses = await this.repository.lastStatuses(listedIds);
+    const entries = buildLeaderboardEntries({
+      standings,
+      models,
+      windowNames: this.competition.scoring.windows.map((w) => w.name),
+      rules: this.competition.leaderboard,
+      scorerDirection,
+      previousRanks: new Map((previous?.entries ?? []).map((e) => [e.model_id, e.rank])),
+      lastStatuses,
+    });
+    const leaderboard: Leaderboard = { createdAt: at, entries };
+    await this.repository.insert(competitionId, leaderboard);
+    await this.repository.pruneBefore(competitionId, new Date(at.getTime() - this.competition.retention.leaderboardsDays * DAY_MS));
+    this.leaderboardUpdated$.next({ createdAt: at });
+    return leaderboard;
+  }
+}

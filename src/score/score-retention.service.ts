@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../clock/clock';
+import { JobScheduler } from '../clock/job-scheduler';
+import { COMPETITION } from '../config/competition/competition.tokens';
+import type { CompetitionDefinition } from '../config/competition/competition.types';
+import { withAdvisoryLock } from './advisory-lock';
+import { SCORE_CYCLE_OPTIONS, ScoreCycleOptions } from './score-cycle.service';
+import { ScoreRetentionRepository } from './score-retention.repository';
+import { WindowBuckets } from './window-buckets';
+
+const DAY_MS = 86_400_000;
+
+export interface PruneResult {
+  predictions: number;
+  snapshots: number;
+  buckets: number;
+}
+
+/**
+ * Retention of scoring data, hourly and under an advisory lock: predictions scored more than
+ * `retention.predictionsDays` ago, snapshots older than `retention.snapshotsDays`, and score
+ * buckets older than the longest window (its first bucket is kept). Leaderboards are pruned by
+ * the leaderboard itself.
+ *
+ * @example
+ *   await retention.prune(); // { predictions: 1200, snapshots: 3400, buckets: 96 }
+ */
+@Injectable()
+export class ScoreRetentionService implements OnModuleInit {
+  static readonly JOB_NAME = 'score-retention';
+  private readonly logger = new Logger(ScoreRetentionService.name);
+  private readonly buckets: WindowBuckets;
+
+  constructor(
+    @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
+    private readonly clock: Clock,
+    private readonly scheduler: JobScheduler,
+    private readonly dataSource: DataSource,
+    private readonly repository: ScoreRetentionRepository,
+    @Optional() @Inject(SCORE_CYCLE_OPTIONS) private readonly options: ScoreCycleOptions = {},
+  ) {
+    this.buckets = new WindowBuckets(competition.scoring.windows);
+  }
+
+  onModuleInit(): void {
+    if (this.options?.schedule === false) return;
+    this.scheduler.register({ name: ScoreRetentionService.JOB_NAME, everyMs: 3_600_000, offsetMs: 30_000, run: async () => void (await this.runPrune()) });
+  }
+
+  /** Prunes under the advisory lock; null when another instance is pruning. */
+  async runPrune(): Promise<PruneResult | null> {
+    const run = await withAdvisoryLock(this.dataSource, `score-retention:${this.competition.id}`, () => this.prune());
+    return run.acquired ? run.result : null;
+  }
+
+  async prune(): Promise<PruneResult> {
+    const nowMs = this.clock.nowMs();
+    const { retention } = this.competition;
+    const result: PruneResult = {
+      predictions: await this.repository.prunePredictionsScoredBefore(new Date(nowMs - retention.predictionsDays * DAY_MS)),
+      snapshots: await this.repository.pruneSnapshotsBefore(new Date(nowMs - retention.snapshotsDays * DAY_MS)),
+      buckets: await this.repository.pruneBucketsBefore(new Date(this.buckets.windowStartMs(nowMs, this.buckets.longestWindowSeconds()))),
+    };
+    if (result.predictions + result.snapshots + result.buckets > 0) this.logger.log(`pruned ${JSON.stringify(result)}`);
+    return result;
+  }
+}

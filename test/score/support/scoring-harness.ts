@@ -1,0 +1,64 @@
+import { Global, Module } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { ClockModule } from '../../../src/clock/clock.module';
+import { VirtualClock } from '../../../src/clock/clock';
+import { JobScheduler } from '../../../src/clock/job-scheduler';
+import { COMPETITION } from '../../../src/config/competition/competition.tokens';
+import type { CompetitionDefinition } from '../../../src/config/competition/competition.types';
+import { LeaderboardModule } from '../../../src/leaderboard/leaderboard.module';
+import { LeaderboardService } from '../../../src/leaderboard/leaderboard.service';
+import { GROUND_TRUTH, GroundTruthSource } from '../../../src/score/ground-truth.source';
+import { SCORE_CYCLE_OPTIONS, ScoreCycleOptions, ScoreCycleService } from '../../../src/score/score-cycle.service';
+import { ScoreCycleRepository } from '../../../src/score/score-cycle.repository';
+import { ScoreRetentionService } from '../../../src/score/score-retention.service';
+import { ScoreModule } from '../../../src/score/score.module';
+
+export interface ScoringApp {
+  module: TestingModule;
+  cycles: ScoreCycleService;
+  leaderboard: LeaderboardService;
+  retention: ScoreRetentionService;
+  repository: ScoreCycleRepository;
+  close(): Promise<void>;
+}
+
+/** Boots ScoreModule + LeaderboardModule as the app would, on a test database and a virtual clock. */
+export async function startScoring(
+  dataSource: DataSource,
+  competition: CompetitionDefinition,
+  clock: VirtualClock,
+  truth: GroundTruthSource,
+  options: ScoreCycleOptions = {},
+): Promise<ScoringApp> {
+  @Global()
+  @Module({
+    providers: [
+      { provide: DataSource, useValue: dataSource },
+      { provide: COMPETITION, useValue: competition },
+      { provide: GROUND_TRUTH, useValue: truth },
+      { provide: SCORE_CYCLE_OPTIONS, useValue: options },
+    ],
+    exports: [DataSource, COMPETITION, GROUND_TRUTH, SCORE_CYCLE_OPTIONS],
+  })
+  class TestAppModule {}
+
+  const module = await Test.createTestingModule({ imports: [TestAppModule, ClockModule.forRoot(clock), ScoreModule, LeaderboardModule] }).compile();
+  await module.init();
+  return {
+    module,
+    cycles: module.get(ScoreCycleService),
+    leaderboard: module.get(LeaderboardService),
+    retention: module.get(ScoreRetentionService),
+    repository: module.get(ScoreCycleRepository),
+    async close() {
+      await module.get(JobScheduler).stop(1000);
+      await module.close();
+    },
+  };
+}
+
+/** Empties every table scoring touches, between scenarios sharing one database. */
+export async function clearScoringTables(ds: DataSource): Promise<void> {
+  await ds.query(`TRUNCATE predictions, prediction_rounds, prediction_configs, models, score_buckets, score_coverage, score_snapshots, leaderboards, competitions CASCADE`);
+}
