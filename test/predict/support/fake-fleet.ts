@@ -33,7 +33,9 @@ export class FakeFleet implements ModelFleet {
   readonly membership$ = new Subject<FleetMembershipEvent>();
   private readonly running = new Map<string, { model: FleetModel; behaviour: FakeBehaviour }>();
   readonly calls: Array<{ method: string; modelIds: string[]; args: Map<string, ModelCallArguments>; timeoutMs?: number }> = [];
-  /** Runs while a call is in flight, after the round fixed its models (to join/leave mid-round). */
+  /** Runs when a call arrives, before its targets are resolved (models may leave here). */
+  beforeCall?: () => void | Promise<void>;
+  /** Runs while a call is in flight, after its targets are resolved (to join/leave mid-round). */
   duringCall?: () => void | Promise<void>;
 
   join(model: FleetModel, behaviour: FakeBehaviour, opts: { silent?: boolean } = {}): void {
@@ -54,6 +56,7 @@ export class FakeFleet implements ModelFleet {
   }
 
   async call(method: string, args: ModelCallArguments | ModelCallArgumentsFor, opts: { modelIds?: string[]; timeoutMs?: number } = {}): Promise<ModelCallResult[]> {
+    await this.beforeCall?.();
     // Like the real service: models are resolved when the call starts; a left model still answers.
     const targets = (opts.modelIds ?? [...this.running.keys()]).map((id) => this.running.get(id)).filter((e) => e !== undefined);
     const record = { method, modelIds: targets.map((t) => t.model.modelId), args: new Map<string, ModelCallArguments>(), timeoutMs: opts.timeoutMs };
