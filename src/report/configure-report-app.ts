@@ -1,0 +1,25 @@
+import { INestApplication } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+
+/** Response headers browsers on other origins may read (paging and caching). */
+export const REPORT_EXPOSED_HEADERS = ['ETag', 'X-Has-More', 'X-Next-Cursor', 'X-Next-Offset'];
+
+/**
+ * What the report API needs on the app itself: CORS for the configured origins (CORS_ORIGINS;
+ * `*` allows any origin; empty = same origin only). Validation is per controller, so no global
+ * pipe is required (a global ValidationPipe must not set forbidNonWhitelisted: the report
+ * ignores unknown query parameters for compatibility).
+ *
+ * @example
+ *   const app = await NestFactory.create(AppModule);
+ *   configureReportApp(app, config);
+ */
+export function configureReportApp(app: INestApplication, config: Pick<AppConfig, 'corsOrigins'>): void {
+  if (config.corsOrigins.length === 0) return;
+  app.enableCors({
+    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+    methods: ['GET', 'HEAD', 'OPTIONS'],
+    exposedHeaders: REPORT_EXPOSED_HEADERS,
+    maxAge: 600,
+  });
+}

@@ -1,0 +1,42 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** Seed route `GET /reports/leaderboard`: one entry of the latest leaderboard. */
+export class LeaderboardEntryDto {
+  @ApiProperty({ example: '2025-01-01T12:00:00.000Z', description: 'When this leaderboard was computed (UTC).' }) created_at!: string;
+  @ApiProperty({ example: 'model-7f3a' }) model_id!: string;
+  @ApiProperty({ type: Number, nullable: true, example: 0.0123 }) score_recent!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 0.0118 }) score_steady!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 0.0101 }) score_anchor!: number | null;
+  @ApiProperty({ example: 1, minimum: 1, description: 'Integer, 1 = best.' }) rank!: number;
+  @ApiProperty({ example: 'gaussian-mixer' }) model_name!: string;
+  @ApiProperty({ example: 'alice' }) cruncher_name!: string;
+}
+
+export class WindowScoreDto {
+  @ApiProperty({ example: 'anchor' }) name!: string;
+  @ApiProperty({ type: Number, nullable: true, example: 0.0101 }) value!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 412, description: 'Scored predictions in the window, when known.' }) count!: number | null;
+  @ApiProperty({ type: Boolean, nullable: true, example: false, description: 'False while the model has been scored for less than the window length (a partial window); null when unknown.' })
+  complete!: boolean | null;
+}
+
+/** What the web page shows per row: the seed fields plus trend, status and window completeness. */
+export class LeaderboardRowDto {
+  @ApiProperty({ example: 1 }) rank!: number;
+  @ApiProperty({ type: Number, nullable: true, example: 2, description: 'Rank in the previous leaderboard; null for a newcomer.' }) previous_rank!: number | null;
+  @ApiProperty({ example: 'model-7f3a' }) model_id!: string;
+  @ApiProperty({ example: 'gaussian-mixer' }) model_name!: string;
+  @ApiProperty({ example: 'cruncher-42' }) cruncher_id!: string;
+  @ApiProperty({ example: 'alice' }) cruncher_name!: string;
+  @ApiProperty({ example: false, description: 'The model left the competition (kept for its history).' }) left!: boolean;
+  @ApiProperty({ type: String, nullable: true, example: 'SUCCESS', enum: ['SUCCESS', 'FAILED', 'TIMEOUT', 'ABSENT'] }) last_status!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) score_recent!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) score_steady!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) score_anchor!: number | null;
+  @ApiProperty({ type: [WindowScoreDto], description: 'One per competition window, in definition order.' }) windows!: WindowScoreDto[];
+}
+
+export class LeaderboardViewDto {
+  @ApiProperty({ type: String, nullable: true, example: '2025-01-01T12:00:00.000Z', description: 'Null when no leaderboard exists yet.' }) created_at!: string | null;
+  @ApiProperty({ type: [LeaderboardRowDto] }) entries!: LeaderboardRowDto[];
+}
