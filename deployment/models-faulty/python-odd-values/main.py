@@ -1,7 +1,7 @@
 """Faulty on purpose: non-finite numbers and values with no JSON form.
 
 predict -> densities with NaN/Infinity (bare NaN in the JSON variant), volatility -> float('nan')
-(DOUBLE), tags -> a set (MODEL_FAILED), echo(x) returns its argument, crash -> process exit.
+(DOUBLE), tags -> a dict holding a set (MODEL_FAILED), echo(x) returns its argument, crash -> process exit.
 """
 import os
 
@@ -19,7 +19,7 @@ class OddTracker(TrackerBase):
         return float("nan")
 
     def tags(self):
-        return {"a", "b"}
+        return {"tags": {"a", "b"}}
 
     def echo(self, value, scale=None):
         return {"value": value, "scale": scale}
