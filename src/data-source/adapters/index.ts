@@ -4,7 +4,9 @@ import { CsvFeedAdapter } from './csv.feed';
 import { ParquetFeedAdapter } from './parquet.feed';
 import { PythBenchmarksFeedAdapter } from './pyth-benchmarks.feed';
 import { PythHermesFeedAdapter } from './pyth-hermes.feed';
+import { SqlFeedAdapter } from './sql.feed';
 import { SyntheticFeedAdapter } from './synthetic.feed';
+import { WebSocketFeedAdapter } from './websocket.feed';
 
 /** The adapters shipped with the coordinator; each registers itself by its `@FeedAdapter` name. */
 export const BUILT_IN_FEED_ADAPTERS = [
@@ -15,4 +17,6 @@ export const BUILT_IN_FEED_ADAPTERS = [
   BinanceFeedAdapter,
   CsvFeedAdapter,
   ParquetFeedAdapter,
+  SqlFeedAdapter,
+  WebSocketFeedAdapter,
 ];
