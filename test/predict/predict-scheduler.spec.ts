@@ -93,7 +93,7 @@ describeEachEngine('PredictModule on a virtual clock', (db) => {
   it('registers nothing when schedules are disabled or the process has no predict role', async () => {
     await app.close();
     clock = new VirtualClock(clock.nowMs());
-    for (const env of [{ SCHEDULES_ENABLED: 'false' }, { ROLES: 'score,report' }]) {
+    for (const env of [{ SCHEDULES_ENABLED: 'false' }, { ROLES: 'score,report' }] as Array<Record<string, string>>) {
       const nest = await boot(env);
       expect(nest.get(JobScheduler).jobNames()).toEqual([]);
       await nest.close();
