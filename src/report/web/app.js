@@ -73,8 +73,10 @@
     head.appendChild(el('th', 'Model'));
     head.appendChild(el('th', 'Cruncher', 'hide-narrow'));
     state.windows.forEach(function (w) {
-      var th = el('th', w.name + ' (' + formatWindow(w.seconds) + ')', 'num');
-      if (w.name === info.leaderboard.rank_by) th.title = 'ranked by this window';
+      var ranked = w.name === info.leaderboard.rank_by;
+      // On a phone only the ranked window is shown; the others are a rotation away.
+      var th = el('th', w.name + ' (' + formatWindow(w.seconds) + ')', ranked ? 'num' : 'num hide-narrow');
+      if (ranked) th.title = 'ranked by this window';
       head.appendChild(th);
     });
     head.appendChild(el('th', 'Last prediction'));
@@ -104,10 +106,13 @@
       if (entry.model_id === state.selected) tr.classList.add('selected');
       tr.appendChild(el('td', entry.rank, 'num rank'));
       tr.appendChild(trendCell(entry));
-      tr.appendChild(el('td', entry.model_name || entry.model_id));
+      var name = el('td', entry.model_name || entry.model_id, 'model-name');
+      name.title = entry.model_name + ' (' + entry.model_id + ')';
+      tr.appendChild(name);
       tr.appendChild(el('td', entry.cruncher_name, 'hide-narrow'));
+      var rankBy = state.info ? state.info.leaderboard.rank_by : null;
       entry.windows.forEach(function (w) {
-        var td = el('td', formatScore(w.value), 'num');
+        var td = el('td', formatScore(w.value), w.name === rankBy ? 'num' : 'num hide-narrow');
         if (w.complete === false) {
           var mark = el('span', '◔', 'partial-mark');
           mark.title = 'partial window' + (w.count !== null ? ' (' + w.count + ' scored predictions)' : '');
@@ -198,12 +203,12 @@
     body.textContent = '';
     rows.forEach(function (r) {
       var tr = el('tr');
-      tr.appendChild(el('td', r.model_name || r.model_id));
+      tr.appendChild(el('td', r.model_name || r.model_id, 'model-name'));
       tr.appendChild(el('td', r.counts.SUCCESS, 'num'));
       tr.appendChild(el('td', r.counts.FAILED, 'num' + (r.counts.FAILED ? ' status-FAILED' : '')));
       tr.appendChild(el('td', r.counts.TIMEOUT, 'num' + (r.counts.TIMEOUT ? ' status-TIMEOUT' : '')));
       tr.appendChild(el('td', r.counts.ABSENT, 'num' + (r.counts.ABSENT ? ' status-ABSENT' : '')));
-      tr.appendChild(el('td', r.exec_time.p50_ms === null ? '–' : r.exec_time.p50_ms.toFixed(1), 'num'));
+      tr.appendChild(el('td', r.exec_time.p50_ms === null ? '–' : r.exec_time.p50_ms.toFixed(1), 'num hide-narrow'));
       tr.appendChild(el('td', r.exec_time.p95_ms === null ? '–' : r.exec_time.p95_ms.toFixed(1), 'num'));
       if (r.last_failure_reason) tr.title = 'last failure: ' + r.last_failure_reason;
       tr.addEventListener('click', function () { selectModel(r.model_id); });
@@ -217,12 +222,12 @@
     var staleAfter = state.info ? Math.max(state.info.feed.granularity_seconds * 3, 30) : 300;
     rows.forEach(function (r) {
       var tr = el('tr');
-      tr.appendChild(el('td', r.source));
+      tr.appendChild(el('td', r.source, 'hide-narrow'));
       tr.appendChild(el('td', r.subject + (r.kind && r.kind !== 'price' ? ' (' + r.kind + ')' : '')));
       tr.appendChild(el('td', formatTime(r.newest_ts)));
       var ageSeconds = r.newest_ts ? (Date.now() - new Date(r.newest_ts).getTime()) / 1000 : Infinity;
       tr.appendChild(el('td', formatAge(r.newest_ts), 'num' + (ageSeconds > staleAfter ? ' stale' : '')));
-      tr.appendChild(el('td', r.record_count.toLocaleString(), 'num'));
+      tr.appendChild(el('td', r.record_count.toLocaleString(), 'num hide-narrow'));
       body.appendChild(tr);
     });
   }
