@@ -1,0 +1,162 @@
+import * as http from 'node:http';
+import { describeEachEngine } from '../support/test-database';
+import { ReportSeed } from './support/report-seed';
+import { demoCompetition, ReportTestApp, startReportApp } from './support/report-test-app';
+
+/**
+ * Thousands of random and hostile query strings against every report route: none may cause a
+ * 5xx, and each must be answered within TIME_BOUND_MS. Deterministic (seeded); set
+ * REPORT_FUZZ_SEED / REPORT_FUZZ_REQUESTS to explore further.
+ */
+const SEED = Number(process.env.REPORT_FUZZ_SEED ?? 20250101);
+const REQUESTS = Number(process.env.REPORT_FUZZ_REQUESTS ?? 3000);
+const TIME_BOUND_MS = 2000;
+
+const ROUTES = [
+  '/reports/models',
+  '/reports/leaderboard',
+  '/reports/leaderboard/view',
+  '/reports/models/global',
+  '/reports/models/params',
+  '/reports/predictions',
+  '/reports/models/health',
+  '/reports/snapshots',
+  '/reports/feeds',
+  '/reports/feeds/tail',
+  '/reports/schema',
+  '/info',
+  '/',
+  '/assets/app.js',
+];
+const PARAMS = ['projectIds', 'start', 'end', 'limit', 'offset', 'cursor', 'model_id', 'since', 'until', 'source', 'subject', 'kind', 'granularity',
+  'projectIds[]', 'start[a]', '__proto__', 'constructor', 'prototype', 'toString', 'limit[0]'];
+const HOSTILE = [
+  "' OR 1=1 --", "'; DROP TABLE predictions; --", '1; SELECT pg_sleep(10)', 'm-1) UNION SELECT * FROM models --', '$1', '::timestamptz',
+  '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '{{7*7}}', '${jndi:ldap://x}', '../../../../etc/passwd', '%00', '%', '%zz', '%E0%A4%A',
+  '%F0%9F%92%A9', '%ED%A0%80', '%C0%AF', '%u0000', '%0d%0aSet-Cookie:x=1', 'NaN', 'Infinity', '-Infinity', '1e309', '-0', '0x10', '1.5', '9'.repeat(40),
+  '-1', '0', '2147483648', '9007199254740993', 'true', 'null', 'undefined', '[]', '{}', '[object Object]', ',,,', ' , ', '',
+  '2025-01-01', '2025-01-01T00:00:00Z', '2025-13-01T00:00:00Z', '2025-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59.999999999Z',
+  '2025-01-01T00:00:00+99:99', '2025-01-01T24:00:00Z', '2025-W01-1', '2025-001', '1735689600', '2025-01-01T00:00:00.000000000000Z', 'yesterday',
+  'ZW1wdHk', 'MjAyNS0wMS0wMVQwMDowMDowMC4wMDAwMDBafDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA',
+  '𝕏', 'é', 'Ω≈ç√', '\u202e', '\ufeff', '日本語', 'm-alpha', 'm-alpha,m-beta',
+];
+
+/** mulberry32: small, seeded, good enough to pick cases reproducibly. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomValue(rand: () => number): string {
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  switch (Math.floor(rand() * 6)) {
+    case 0:
+      // Raw, malformed percent-encoding kept on purpose; only what HTTP cannot carry is escaped.
+      return pick(HOSTILE).replace(/[^\x21-\x7e]|#/gu, (c) => encodeURIComponent(c.replace(/[\ud800-\udfff]/g, '?')));
+    case 1:
+      return encodeURIComponent(pick(HOSTILE));
+    case 2:
+      return encodeURIComponent(pick(HOSTILE).repeat(1 + Math.floor(rand() * 200))).slice(0, 6000);
+    case 3:
+      return String(Math.floor((rand() - 0.3) * 10 ** Math.floor(rand() * 20)));
+    case 4: {
+      const t = Date.UTC(2024, 0, 1) + Math.floor(rand() * 3e10 - 1e10);
+      return encodeURIComponent(Number.isFinite(t) ? new Date(t).toISOString() : 'x');
+    }
+    default:
+      return Array.from({ length: Math.floor(rand() * 30) }, () => String.fromCharCode(Math.floor(rand() * 0x3000)))
+        .map((c) => encodeURIComponent(c.replace(/[\ud800-\udfff]/g, '?')))
+        .join('');
+  }
+}
+
+function randomPath(rand: () => number): string {
+  const route = ROUTES[Math.floor(rand() * ROUTES.length)];
+  const count = Math.floor(rand() * 7);
+  const parts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = PARAMS[Math.floor(rand() * PARAMS.length)];
+    const repeats = rand() < 0.15 ? 2 + Math.floor(rand() * 3) : 1;
+    for (let r = 0; r < repeats; r++) parts.push(`${rand() < 0.05 ? encodeURIComponent(randomValue(rand)) : name}=${randomValue(rand)}`);
+  }
+  return parts.length ? `${route}?${parts.join('&')}` : route;
+}
+
+function request(baseUrl: string, path: string, headers: Record<string, string>): Promise<{ status: number; ms: number }> {
+  const url = new URL(baseUrl);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, path, method: 'GET', headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+    });
+    req.on('error', reject);
+    req.setTimeout(TIME_BOUND_MS * 5, () => req.destroy(new Error(`no answer to ${path.slice(0, 200)}`)));
+    req.end();
+  });
+}
+
+describeEachEngine('report API fuzz', (db) => {
+  let t: ReportTestApp;
+
+  beforeAll(async () => {
+    const competition = demoCompetition();
+    const seed = new ReportSeed(db().dataSource, competition);
+    await seed.competition();
+    await seed.model({ id: 'm-alpha' });
+    await seed.model({ id: 'm-beta' });
+    await seed.leaderboard('2025-01-01T00:00:00Z', [{ rank: 1, model_id: 'm-alpha' }, { rank: 2, model_id: 'm-beta' }]);
+    await seed.snapshot({ modelId: 'm-alpha', at: '2025-01-01T00:00:00Z', recent: 1, params: [{ param: 'BTC-120-30', windows: { recent: { value: 1 } } }] });
+    await seed.prediction({ modelId: 'm-alpha', performedAt: '2025-01-01T00:00:00Z', score: 1, scoreSuccess: true, scoredAt: '2025-01-01T00:05:00Z' });
+    await seed.feedRecord({ subject: 'BTC', ts: '2025-01-01T00:00:00Z', values: { price: 1 } });
+    t = await startReportApp(db().dataSource, { competition });
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it(`answers ${REQUESTS} random and hostile queries without a 5xx, each within ${TIME_BOUND_MS} ms (seed ${SEED})`, async () => {
+    const rand = prng(SEED);
+    const paths = Array.from({ length: REQUESTS }, () => randomPath(rand));
+    const failures: string[] = [];
+    const statuses = new Map<number, number>();
+    let slowest = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < paths.length) {
+        const path = paths[next++];
+        const headers: Record<string, string> = rand() < 0.1 ? { 'If-None-Match': randomValue(rand).slice(0, 500) || '*' } : {};
+        const { status, ms } = await request(t.url, path, headers);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        slowest = Math.max(slowest, ms);
+        if (status >= 500 || status === 0) failures.push(`${status} ${path.slice(0, 300)}`);
+        if (ms > TIME_BOUND_MS) failures.push(`${Math.round(ms)} ms ${path.slice(0, 300)}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    expect(failures.slice(0, 20)).toEqual([]);
+    // The fuzzer must exercise both answers: accepted and rejected queries.
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(REQUESTS / 20);
+    expect(statuses.get(400) ?? 0).toBeGreaterThan(REQUESTS / 5);
+    expect(slowest).toBeLessThan(TIME_BOUND_MS);
+  }, 300_000);
+
+  it.each([
+    ['a NUL byte in a model id', '/reports/models/global?projectIds=m%00x&start=2025-01-01T00:00:00Z&end=2025-01-02T00:00:00Z'],
+    ['a lone surrogate in a source', '/reports/feeds/tail?source=%ED%A0%80'],
+    ['a nested parameter', '/reports/snapshots?model_id[a]=1&since[]=x'],
+    ['an offset far past the end', '/reports/models?offset=1000000'],
+    ['a far-future range', '/reports/models/global?projectIds=m&start=9999-12-31T00:00:00Z&end=9999-12-31T23:59:59Z'],
+    ['a far-past range', '/reports/predictions?projectIds=m&start=0001-01-01T00:00:00Z&end=0001-01-02T00:00:00Z'],
+  ])('never fails with a server error on %s', async (_name, path) => {
+    const { status } = await request(t.url, path, {});
+    expect(status).toBeLessThan(500);
+  });
+});
