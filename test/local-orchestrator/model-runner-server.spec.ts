@@ -20,6 +20,7 @@ describe('model-runner gRPC server of the local orchestrator (JavaScript models)
       { id: 'no-subclass', code_path: modelDir('models-faulty/no-subclass'), language: 'javascript' },
       { id: 'ctor', code_path: modelDir('models-faulty/constructor-throws'), language: 'javascript' },
       { id: 'import', code_path: modelDir('models-faulty/import-error'), language: 'javascript' },
+      { id: 'slow', code_path: modelDir('models-faulty/slow'), language: 'javascript' },
     ]);
   });
 
@@ -121,12 +122,13 @@ describe('model-runner gRPC server of the local orchestrator (JavaScript models)
   });
 
   it('rejects a concurrent RPC with RESOURCE_EXHAUSTED', async () => {
-    const client = fixture.client('ewma');
+    const client = fixture.client('slow');
     await client.setup();
-    const history = JSON.stringify({ BTC: Array.from({ length: 200_000 }, (_, i) => [1_700_000_000 + 60 * i, 50_000 + (i % 7)]) });
-    const first = client.call('tick', [variant.json(history)]);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const first = client.call('predict', PREDICT_ARGS);
+    await new Promise((resolve) => setTimeout(resolve, 200));
     await expect(client.call('predict', PREDICT_ARGS)).rejects.toMatchObject({ code: GrpcStatus.RESOURCE_EXHAUSTED });
+    await expect(client.setup()).rejects.toMatchObject({ code: GrpcStatus.RESOURCE_EXHAUSTED });
+    expect(await client.check()).toBe('SERVING'); // health checks are answered while busy
     expect((await first).status.code).toBe('SUCCESS');
     expect((await client.call('predict', PREDICT_ARGS)).status.code).toBe('SUCCESS');
   });

@@ -41,6 +41,8 @@ process.on('message', async (request) => {
   }
 });
 
-// The parent going away (or closing the channel) ends this model.
+// The parent going away (or closing the channel) ends this model. Ctrl-C reaches the whole
+// process group: the orchestrator, not the terminal, decides when this process ends.
 process.on('disconnect', () => process.exit(0));
+process.on('SIGINT', () => {});
 reply({ event: 'ready' });

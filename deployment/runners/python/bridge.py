@@ -10,6 +10,7 @@ import importlib
 import inspect
 import json
 import os
+import signal
 import sys
 import traceback
 
@@ -159,6 +160,9 @@ def declared_only(function, keywords):
 
 def main():
     code_dir, packages_dir = sys.argv[1], sys.argv[2]
+    # The orchestrator decides when this process ends (Ctrl-C reaches the whole process group);
+    # it ends when stdin closes or the orchestrator kills it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     protocol_out = sys.stdout
     sys.stdout = sys.stderr  # a model's print() must not corrupt the protocol stream
     runtime = ModelRuntime(code_dir, packages_dir)
