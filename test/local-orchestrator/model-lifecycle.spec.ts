@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { cpSync, mkdtempSync, writeFileSync } from 'fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { MembershipTestClient } from './support/membership-test-client';
@@ -44,7 +44,7 @@ describe('model hosts that hang or crash', () => {
     expect(await fixture.client('hangs').check()).toBe('SERVING');
   });
 
-  it('answers a crash with MODEL_FAILED, announces the new deployment RUNNING before the old one STOPPED', async () => {
+  it('answers a crash with MODEL_FAILED, announces the lost deployment RECOVERING, the new one RUNNING, then the old one STOPPED', async () => {
     const before = fixture.deploymentId('crashes')!;
     const from = membership.messages.length;
     const client = fixture.client('crashes');
@@ -53,9 +53,11 @@ describe('model hosts that hang or crash', () => {
     expect(result.status).toEqual({ code: 'MODEL_FAILED', message: expect.stringMatching(/exited with code 3/) });
     await membership.waitFor((m) => m.event === 'update' && m.data.some((s) => s.deployment_id === before && s.state === 'STOPPED'), 10_000, from);
     const sequence = membership.messages.slice(from).flatMap((m) => m.data).filter((s) => s.model_id === 'crashes');
-    expect(sequence.map((s) => s.state)).toEqual(['RUNNING', 'STOPPED']);
-    expect(sequence[0].deployment_id).not.toBe(before);
-    expect(sequence[1].deployment_id).toBe(before);
+    expect(sequence.map((s) => [s.state, s.deployment_id === before])).toEqual([
+      ['RECOVERING', true],
+      ['RUNNING', false],
+      ['STOPPED', true],
+    ]);
   });
 
   it('stops a model that keeps crashing after maxRestarts restarts', async () => {
@@ -70,6 +72,35 @@ describe('model hosts that hang or crash', () => {
     const status = fixture.orchestrator.statuses().find((s) => s.modelId === 'py-crash')!;
     expect(status.state).toBe('STOPPED');
     expect(status.haltedReason).toMatch(/crashed 3 times/);
+  });
+});
+
+describe('TypeScript models', () => {
+  const fixture = new OrchestratorFixture();
+
+  afterAll(() => fixture.stop());
+
+  it('compiles a .ts submission with @swc/core in its worker process and serves it', async () => {
+    const codeDir = join(mkdtempSync(join(tmpdir(), 'ts-model-')), 'constant');
+    mkdirSync(codeDir);
+    writeFileSync(
+      join(codeDir, 'model.ts'),
+      [
+        "const { TrackerBase } = require('condorgame/tracker');",
+        'interface Density { type: string; name: string; params: Record<string, number> }',
+        'export class TypedTracker extends TrackerBase {',
+        '  predict(asset: string, horizon: number, step: number): Density[] {',
+        "    return Array.from({ length: horizon / step }, (): Density => ({ type: 'builtin', name: 'norm', params: { loc: 0, scale: 0.002 } }));",
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    await fixture.start([{ id: 'ts', code_path: codeDir, language: 'typescript' }]);
+    const client = fixture.client('ts');
+    expect((await client.setup()).status.code).toBe('SUCCESS');
+    const result = await client.call('predict', [variant.string('BTC'), variant.int(300), variant.int(60)]);
+    expect(result.status.code).toBe('SUCCESS');
+    expect(result.methodResponse?.value.toString()).toContain('"scale": 0.002');
   });
 });
 

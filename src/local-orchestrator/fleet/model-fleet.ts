@@ -203,6 +203,8 @@ export class ModelFleet {
       await this.retire(model, lost);
       return;
     }
+    // Clients drop the lost deployment now; the replacement follows as RUNNING, then the old one STOPPED.
+    this.options.publish([lost.stateAs('RECOVERING')]);
     await this.deploy(model, model.desired);
   }
 
