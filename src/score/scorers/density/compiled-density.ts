@@ -1,59 +1,75 @@
 import { LeafDistribution, NormalLeaf } from './leaf-distributions';
 
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
 /**
  * A parsed density spec, flattened to a weighted sum of leaf distributions (nested mixtures
  * multiply their normalised weights down to the leaves). Mixtures of normals — the common case —
- * get a fast path with precomputed constants.
+ * are kept as plain arrays of means and sigmas and evaluated without any leaf object.
  *
  * @example
  *   const d = parseDensitySpec({ type: 'scipy', name: 'norm', params: { loc: 0, scale: 1 } });
  *   if (d instanceof CompiledDensity) d.pdf(0); // 0.3989422804014327
  */
 export class CompiledDensity {
-  /** Non-null when every leaf is a normal: parallel arrays of means, sigmas and pdf constants. */
-  private readonly normalMeans: number[] | null = null;
-  private readonly normalSigmas: number[] | null = null;
-  private readonly normalCoefficients: number[] | null = null;
-  private readonly normalInverseSigmas: number[] | null = null;
+  private leafCache: LeafDistribution[] | null;
 
-  /** `leaves[i]` has weight `weights[i]`; weights are > 0 and sum to 1. */
-  constructor(
-    readonly leaves: readonly LeafDistribution[],
+  private constructor(
+    leaves: LeafDistribution[] | null,
+    /** Leaf weights: > 0, summing to 1. */
     readonly weights: readonly number[],
+    private readonly means: readonly number[] | null,
+    private readonly sigmas: readonly number[] | null,
   ) {
-    if (leaves.every((leaf) => leaf instanceof NormalLeaf)) {
-      this.normalMeans = leaves.map((leaf) => leaf.loc);
-      this.normalSigmas = leaves.map((leaf) => leaf.scale);
-      // Coefficient and z = (x - mu) / sigma computed through 1/sigma so huge sigmas do not overflow.
-      this.normalInverseSigmas = leaves.map((leaf) => 1 / leaf.scale);
-      this.normalCoefficients = leaves.map((leaf, i) => (weights[i] / Math.sqrt(2 * Math.PI)) * (1 / leaf.scale));
-    }
+    this.leafCache = leaves;
+  }
+
+  /** A mixture of normals N(means[i], sigmas[i]^2) with weights > 0 summing to 1. */
+  static ofNormals(means: readonly number[], sigmas: readonly number[], weights: readonly number[]): CompiledDensity {
+    return new CompiledDensity(null, weights, means, sigmas);
+  }
+
+  /** A mixture of arbitrary leaves with weights > 0 summing to 1. */
+  static ofLeaves(leaves: LeafDistribution[], weights: readonly number[]): CompiledDensity {
+    return new CompiledDensity(leaves, weights, null, null);
   }
 
   get isNormalMixture(): boolean {
-    return this.normalMeans !== null;
+    return this.means !== null;
   }
 
-  /** The normal components (mean, sigma, weight) when `isNormalMixture`, else null. */
+  /** The leaf distributions, `leaves[i]` with weight `weights[i]`. */
+  get leaves(): readonly LeafDistribution[] {
+    if (this.leafCache === null) {
+      const means = this.means!;
+      const sigmas = this.sigmas!;
+      this.leafCache = means.map((mu, i) => new NormalLeaf(mu, sigmas[i]));
+    }
+    return this.leafCache;
+  }
+
+  /** The normal components when `isNormalMixture`, else null. */
   normalComponents(): { means: readonly number[]; sigmas: readonly number[]; weights: readonly number[] } | null {
-    if (this.normalMeans === null || this.normalSigmas === null) return null;
-    return { means: this.normalMeans, sigmas: this.normalSigmas, weights: this.weights };
+    if (this.means === null || this.sigmas === null) return null;
+    return { means: this.means, sigmas: this.sigmas, weights: this.weights };
   }
 
   pdf(x: number): number {
-    const means = this.normalMeans;
+    const means = this.means;
+    const weights = this.weights;
     if (means !== null) {
-      const coefficients = this.normalCoefficients!;
-      const inverseSigmas = this.normalInverseSigmas!;
+      const sigmas = this.sigmas!;
       let sum = 0;
       for (let i = 0; i < means.length; i++) {
-        const z = (x - means[i]) * inverseSigmas[i];
-        sum += coefficients[i] * Math.exp(-0.5 * z * z);
+        // Through z = (x - mu) / sigma so that huge sigmas or offsets do not overflow.
+        const z = (x - means[i]) / sigmas[i];
+        sum += (weights[i] / sigmas[i]) * Math.exp(-0.5 * z * z);
       }
-      return sum;
+      return sum * INV_SQRT_2PI;
     }
+    const leaves = this.leafCache!;
     let sum = 0;
-    for (let i = 0; i < this.leaves.length; i++) sum += this.weights[i] * this.leaves[i].pdf(x);
+    for (let i = 0; i < leaves.length; i++) sum += weights[i] * leaves[i].pdf(x);
     return sum;
   }
 
@@ -61,10 +77,11 @@ export class CompiledDensity {
   logPdf(x: number): number {
     const p = this.pdf(x);
     if (p > 1e-280 && p < Infinity) return Math.log(p);
+    const leaves = this.leaves;
     let max = -Infinity;
-    const logs = new Array<number>(this.leaves.length);
-    for (let i = 0; i < this.leaves.length; i++) {
-      const l = Math.log(this.weights[i]) + this.leaves[i].logPdf(x);
+    const logs = new Array<number>(leaves.length);
+    for (let i = 0; i < leaves.length; i++) {
+      const l = Math.log(this.weights[i]) + leaves[i].logPdf(x);
       logs[i] = l;
       if (l > max) max = l;
     }
@@ -75,8 +92,9 @@ export class CompiledDensity {
   }
 
   cdf(x: number): number {
+    const leaves = this.leaves;
     let sum = 0;
-    for (let i = 0; i < this.leaves.length; i++) sum += this.weights[i] * this.leaves[i].cdf(x);
+    for (let i = 0; i < leaves.length; i++) sum += this.weights[i] * leaves[i].cdf(x);
     return sum > 1 ? 1 : sum;
   }
 

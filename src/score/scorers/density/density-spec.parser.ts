@@ -1,5 +1,5 @@
 import { CompiledDensity } from './compiled-density';
-import { DISTRIBUTION_FAMILIES, DistributionFamily, LeafDistribution, STATISTICS_NORMAL } from './leaf-distributions';
+import { DISTRIBUTION_FAMILIES, DistributionFamily, LeafDistribution, NormalLeaf, STATISTICS_NORMAL } from './leaf-distributions';
 
 /**
  * Limits a density spec must respect. Defaults follow the `densitypdf` package: mixtures nest at
@@ -47,27 +47,75 @@ export function parseDensitySpec(
   spec: unknown,
   limits: Readonly<DensitySpecLimits> = DEFAULT_DENSITY_LIMITS,
 ): CompiledDensity | InvalidDensitySpec {
-  const state: ParseState = { limits, mixtures: 0, leafCount: 0, leaves: [], weights: [] };
+  // One scratch state reused by every call (parsing is synchronous and not re-entrant), so a
+  // spec costs only its final arrays: this runs for every step of every prediction.
+  const state = scratch;
+  state.limits = limits;
+  state.mixtures = 0;
+  state.leafCount = 0;
+  state.allNormal = true;
+  state.size = 0;
   const rejection = parseNode(spec, 0, 1, state);
-  if (rejection !== null) return new InvalidDensitySpec(rejection);
-  const leaves: LeafDistribution[] = [];
+  const compiled = rejection !== null ? new InvalidDensitySpec(rejection) : state.allNormal ? compileNormals(state) : compileLeaves(state);
+  for (let i = 0; i < state.size; i++) state.leaves[i] = null; // do not keep leaf objects alive
+  return compiled;
+}
+
+/** Normal leaves are kept as numbers (no leaf object) while the spec is all-normal. */
+function compileNormals(state: ParseState): CompiledDensity {
+  const means: number[] = [];
+  const sigmas: number[] = [];
   const weights: number[] = [];
-  for (let i = 0; i < state.leaves.length; i++) {
+  for (let i = 0; i < state.size; i++) {
     if (state.weights[i] > 0) {
-      leaves.push(state.leaves[i]);
+      means.push(state.means[i]);
+      sigmas.push(state.sigmas[i]);
       weights.push(state.weights[i]);
     }
   }
-  return new CompiledDensity(leaves, weights);
+  return CompiledDensity.ofNormals(means, sigmas, weights);
 }
 
+function compileLeaves(state: ParseState): CompiledDensity {
+  const leaves: LeafDistribution[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < state.size; i++) {
+    if (state.weights[i] > 0) {
+      leaves.push(state.leaves[i] ?? new NormalLeaf(state.means[i], state.sigmas[i]));
+      weights.push(state.weights[i]);
+    }
+  }
+  return CompiledDensity.ofLeaves(leaves, weights);
+}
+
+/**
+ * Leaves found so far, in order: `weights[i]` with either `leaves[i]` (a non-normal leaf, or
+ * null for a normal) or the normal's `means[i]`/`sigmas[i]`.
+ */
 interface ParseState {
-  readonly limits: Readonly<DensitySpecLimits>;
+  limits: Readonly<DensitySpecLimits>;
   mixtures: number;
   leafCount: number;
-  readonly leaves: LeafDistribution[];
+  readonly leaves: (LeafDistribution | null)[];
   readonly weights: number[];
+  readonly means: number[];
+  readonly sigmas: number[];
+  allNormal: boolean;
+  /** Number of leaves found (the arrays are reused, so their length is not the count). */
+  size: number;
 }
+
+const scratch: ParseState = {
+  limits: DEFAULT_DENSITY_LIMITS,
+  mixtures: 0,
+  leafCount: 0,
+  leaves: [],
+  weights: [],
+  means: [],
+  sigmas: [],
+  allNormal: true,
+  size: 0,
+};
 
 const hasOwn = (value: object, key: string): boolean => Object.prototype.hasOwnProperty.call(value, key);
 
@@ -148,7 +196,7 @@ function parseLeaf(
   const params = hasOwn(node, 'params') ? node.params : undefined;
   if (!isPlainObject(params)) return `${name}: params must be an object`;
 
-  const shapes: number[] = [];
+  const shapes: number[] = family.shapes.length === 0 ? NO_SHAPES : [];
   for (const key of family.shapes) {
     const value = readParam(params, key);
     if (typeof value === 'string') return `${name}: ${value}`;
@@ -161,17 +209,29 @@ function parseLeaf(
   if (typeof scale === 'string') return `${name}: ${scale}`;
   if (!(scale > 0)) return `${name}: ${family.scale} must be > 0`;
 
-  const expected = family.shapes.length + 2;
-  const keys = Object.keys(params);
-  if (keys.length !== expected) {
-    const unexpected = keys.find((key) => key !== family.location && key !== family.scale && !family.shapes.includes(key));
+  let keyCount = 0;
+  for (const key in params) if (hasOwn(params, key)) keyCount++;
+  if (keyCount !== family.shapes.length + 2) {
+    const unexpected = Object.keys(params).find((key) => key !== family.location && key !== family.scale && !family.shapes.includes(key));
     return `${name}: unexpected param ${quoteForReason(unexpected)}`;
   }
 
-  state.leaves.push(family.create(shapes, loc, scale));
-  state.weights.push(weight);
+  const i = state.size++;
+  if (family.isNormal) {
+    state.leaves[i] = null;
+    state.means[i] = loc;
+    state.sigmas[i] = scale;
+  } else {
+    state.allNormal = false;
+    state.leaves[i] = family.create(shapes, loc, scale);
+    state.means[i] = NaN;
+    state.sigmas[i] = NaN;
+  }
+  state.weights[i] = weight;
   return null;
 }
+
+const NO_SHAPES: number[] = [];
 
 /** The finite number under `key`, or a reason string. */
 function readParam(params: Record<string, unknown>, key: string): number | string {

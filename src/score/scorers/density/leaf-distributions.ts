@@ -385,6 +385,8 @@ class FisherFLeaf extends LeafDistribution {
 
 /** How to build one family from its validated parameters. */
 export interface DistributionFamily {
+  /** True for the normal (kept as plain numbers by the parser, evaluated in closed form). */
+  readonly isNormal: boolean;
   /** Shape parameter names in the order `create` takes them; all must be finite and > 0. */
   readonly shapes: readonly string[];
   /** Location/scale parameter names: `loc`/`scale`, or `mu`/`sigma` for the statistics normal. */
@@ -393,13 +395,13 @@ export interface DistributionFamily {
   create(shapes: readonly number[], loc: number, scale: number): LeafDistribution;
 }
 
-function family(shapes: string[], create: DistributionFamily['create']): DistributionFamily {
-  return { shapes, location: 'loc', scale: 'scale', create };
+function family(shapes: string[], create: DistributionFamily['create'], isNormal = false): DistributionFamily {
+  return { isNormal, shapes, location: 'loc', scale: 'scale', create };
 }
 
 /** The scipy families a `builtin`/`scipy` spec may name, with scipy's parameter names. */
 export const DISTRIBUTION_FAMILIES: ReadonlyMap<string, DistributionFamily> = new Map([
-  ['norm', family([], (_, loc, scale) => new NormalLeaf(loc, scale))],
+  ['norm', family([], (_, loc, scale) => new NormalLeaf(loc, scale), true)],
   ['t', family(['df'], ([df], loc, scale) => new StudentTLeaf(df, loc, scale))],
   ['laplace', family([], (_, loc, scale) => new LaplaceLeaf(loc, scale))],
   ['cauchy', family([], (_, loc, scale) => new CauchyLeaf(loc, scale))],
@@ -418,6 +420,7 @@ export const DISTRIBUTION_FAMILIES: ReadonlyMap<string, DistributionFamily> = ne
 
 /** `{"type":"statistics","name":"normal","params":{"mu","sigma"}}` (also accepted as a `builtin` name). */
 export const STATISTICS_NORMAL: DistributionFamily = {
+  isNormal: true,
   shapes: [],
   location: 'mu',
   scale: 'sigma',
