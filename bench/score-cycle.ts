@@ -1,0 +1,171 @@
+/**
+ * One full scoring cycle over 100,000 resolvable predictions of the hourly reference config
+ * (horizon 3600, step 60: 60 steps, each a two-component normal mixture), scored with density-pdf:
+ * claims, ground truth, scoring, score and bucket writes, snapshots and the leaderboard.
+ *
+ *   npm run build && node dist/bench/score-cycle.js [N=100000]                      # PGlite
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node dist/bench/score-cycle.js  # PostgreSQL
+ *
+ * 1000 models answer rounds round-robined over BTC, ETH, SOL, XAU; payloads come from 64 distinct
+ * templates (generated in SQL, so setup does not dominate) and are parsed per row like real ones.
+ */
+import { randomUUID } from 'node:crypto';
+import { VirtualClock } from '../src/clock/clock';
+import { JobScheduler } from '../src/clock/job-scheduler';
+import type { CompetitionDefinition } from '../src/config/competition/competition.types';
+import { LeaderboardRepository } from '../src/leaderboard/leaderboard.repository';
+import { LeaderboardService } from '../src/leaderboard/leaderboard.service';
+import type { GroundTruthAnswer, GroundTruthQuery, GroundTruthSource } from '../src/score/ground-truth.source';
+import { ScoreCycleRepository } from '../src/score/score-cycle.repository';
+import { ScoreCycleService } from '../src/score/score-cycle.service';
+import { ScoreSnapshotRepository } from '../src/score/score-snapshot.repository';
+import { ScoreWindowRepository } from '../src/score/score-window.repository';
+import { ScorerRegistry } from '../src/score/scorers/scorer.registry';
+import { benchDatabase } from './bench-database';
+
+const ASSETS = ['BTC', 'ETH', 'SOL', 'XAU'];
+const MODELS = 1000;
+const T0 = Date.UTC(2026, 0, 1);
+
+/** A smooth synthetic price path (the benchmark's ground truth). */
+class SyntheticTruth implements GroundTruthSource {
+  async groundTruth(q: GroundTruthQuery): Promise<GroundTruthAnswer> {
+    const price = (ms: number) => 100 * Math.exp(0.01 * Math.sin(ms / 7e6 + q.subject.length) + 0.002 * Math.sin(ms / 5.3e5));
+    const values: number[] = [];
+    for (let k = 0; k < q.horizon / q.step; k++) values.push(Math.log(price(q.performedAtMs + (k + 1) * q.step * 1000)) - Math.log(price(q.performedAtMs + k * q.step * 1000)));
+    return { ok: true, values };
+  }
+}
+
+function competition(): CompetitionDefinition {
+  return {
+    id: 'bench',
+    name: 'bench',
+    description: '',
+    feed: { adapter: 'synthetic', options: {}, subjects: ASSETS, granularity: 60, historySeconds: 3600, stalenessSeconds: 120, pollSeconds: 60 },
+    tick: { interval: 60, payload: 'prices', valueField: 'price' },
+    model: {
+      baseClass: 'x',
+      tick: { method: 'tick', args: [] },
+      predict: { method: 'predict', args: [] },
+      callTimeoutMs: 1000,
+      maxPredictionBytes: 1_000_000,
+      output: { kind: 'distributions' },
+    },
+    predictions: ASSETS.map((asset, order) => ({ asset, horizon: 3600, step: 60, interval: 720, active: true, order, group: 'hourly' })),
+    scoring: {
+      scorer: 'density-pdf',
+      options: {},
+      target: 'log-return',
+      penalty: { policy: 'batch-min', cap: 0 },
+      intervalSeconds: 60,
+      maxWaitSeconds: 3600,
+      windows: [
+        { name: 'recent', seconds: 86400 },
+        { name: 'steady', seconds: 3 * 86400 },
+        { name: 'anchor', seconds: 7 * 86400 },
+      ],
+    },
+    leaderboard: { rankBy: 'anchor', direction: 'auto', tiebreakers: ['steady', 'recent'], minScoredPredictions: 1 },
+    retention: { predictionsDays: 30, snapshotsDays: 10, leaderboardsDays: 10, feedRecordsDays: 30 },
+  };
+}
+
+/** Accumulates the wall time of every method of a repository, per method name. */
+function timeMethods(repo: object, into: Map<string, number>): void {
+  const proto = Object.getPrototypeOf(repo) as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const method = proto[name];
+    if (name === 'constructor' || typeof method !== 'function') continue;
+    (repo as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await (method as (...a: unknown[]) => Promise<unknown>).apply(repo, args);
+      } finally {
+        into.set(name, (into.get(name) ?? 0) + performance.now() - started);
+      }
+    };
+  }
+}
+
+async function main(): Promise<void> {
+  const count = Number(process.argv[2] ?? 100_000);
+  const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+  const db = await benchDatabase(engine);
+  const ds = db.dataSource;
+  const def = competition();
+  try {
+    const setupStarted = Date.now();
+    await ds.query(`INSERT INTO competitions (id, name, definition) VALUES ('bench', 'bench', '{}')`);
+    const configIds = ASSETS.map(() => randomUUID());
+    for (let i = 0; i < ASSETS.length; i++) {
+      await ds.query(`INSERT INTO prediction_configs (id, competition_id, asset, horizon, step, prediction_interval, "group") VALUES ($1, 'bench', $2, 3600, 60, 720, 'hourly')`, [configIds[i], ASSETS[i]]);
+    }
+    await ds.query(`INSERT INTO models (id, competition_id, name) SELECT 'model-' || g, 'bench', 'model ' || g FROM generate_series(1, ${MODELS}) g`);
+    const rounds = Math.ceil(count / MODELS);
+    const roundIds = Array.from({ length: rounds }, () => randomUUID());
+    // Round r: asset r % 4, every 180 s (the hourly group round-robined over four assets).
+    await ds.query(
+      `INSERT INTO prediction_rounds (id, competition_id, config_id, scheduled_at, performed_at, resolvable_at)
+       SELECT id, 'bench', ($2::uuid[])[(r % 4) + 1], $3::timestamptz + r * interval '180 seconds', $3::timestamptz + r * interval '180 seconds', $3::timestamptz + r * interval '180 seconds' + interval '3600 seconds'
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, r1), LATERAL (SELECT (r1 - 1)::int AS r) rr`,
+      [roundIds, configIds, new Date(T0)],
+    );
+    await ds.query(`CREATE TEMP TABLE payload_templates AS
+      SELECT t AS template, jsonb_agg(jsonb_build_object('type', 'mixture', 'components', jsonb_build_array(
+               jsonb_build_object('density', jsonb_build_object('type', 'builtin', 'name', 'norm', 'params', jsonb_build_object('loc', (t - 32) * 1e-6 + k * 1e-7, 'scale', 5e-4 + t * 2e-5)), 'weight', 0.6 + t * 0.005),
+               jsonb_build_object('density', jsonb_build_object('type', 'builtin', 'name', 'norm', 'params', jsonb_build_object('loc', 0, 'scale', 2e-3 + t * 3e-5)), 'weight', 0.4 - t * 0.005)))
+             ORDER BY k) AS payload
+        FROM generate_series(0, 63) t, generate_series(1, 60) k GROUP BY t`);
+    for (let start = 0; start < rounds; start += 10) {
+      await ds.query(
+        `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, payload, performed_at, resolvable_at)
+         SELECT gen_random_uuid(), r.id, 'model-' || m, r.config_id, c.asset, 3600, 60, 'SUCCESS', pt.payload, r.performed_at, r.resolvable_at
+           FROM prediction_rounds r JOIN prediction_configs c ON c.id = r.config_id
+           CROSS JOIN generate_series(1, ${MODELS}) m
+           JOIN payload_templates pt ON pt.template = ((m + extract(epoch FROM r.performed_at)::bigint / 180) % 64)::int
+          WHERE r.id = ANY($1::uuid[])`,
+        [roundIds.slice(start, start + 10)],
+      );
+    }
+    await ds.query(`ANALYZE`);
+    const setupMs = Date.now() - setupStarted;
+
+    const clock = new VirtualClock(T0 + rounds * 180_000 + 3_600_000);
+    const registry = new ScorerRegistry();
+    let scoringMs = 0;
+    const realScore = registry.score.bind(registry);
+    registry.score = (name, input) => {
+      const started = performance.now();
+      const outcome = realScore(name, input);
+      scoringMs += performance.now() - started;
+      return outcome;
+    };
+    const phases = new Map<string, number>();
+    const repositories = [new ScoreCycleRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds)] as const;
+    for (const repo of repositories) timeMethods(repo, phases);
+    const cycles = new ScoreCycleService(
+      def, clock, new JobScheduler(clock), registry, new SyntheticTruth(), ds, ...repositories,
+      { schedule: false, batchPredictions: 1000 },
+    );
+    const leaderboard = new LeaderboardService(def, new LeaderboardRepository(ds), cycles);
+    leaderboard.onModuleInit();
+    const started = performance.now();
+    const result = await cycles.runCycle();
+    const elapsed = performance.now() - started;
+    const check: Array<{ n: number; ok: number }> = await ds.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE score_success)::int AS ok FROM predictions WHERE scored_at IS NOT NULL`);
+    console.log(`engine: ${db.label}`);
+    console.log(`setup: ${rounds} rounds x ${MODELS} models = ${check[0].n} predictions (${check[0].ok} scored successfully) in ${(setupMs / 1000).toFixed(1)} s`);
+    console.log(`full cycle: ${result!.scored} predictions in ${(elapsed / 1000).toFixed(2)} s = ${Math.round(result!.scored / (elapsed / 1000))} predictions/s`);
+    console.log(`  of which scoring (density-pdf, CPU): ${(scoringMs / 1000).toFixed(2)} s; database, payload decoding and the rest: ${((elapsed - scoringMs) / 1000).toFixed(2)} s`);
+    console.log(`  database phases (s): ${[...phases].map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)}`).join(', ')}`);
+    console.log(`  snapshots: ${result!.standings.length}, leaderboard entries: ${(await leaderboard.latest())!.entries.length}`);
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
