@@ -58,6 +58,7 @@ describeEachEngine('report API', (db) => {
         { rank: 1, model_id: 'm-alpha', model_name: 'alpha', cruncher_name: 'alice', score_recent: 0.3, score_steady: 0.25, score_anchor: 0, previous_rank: 2, last_status: 'SUCCESS',
           windows: { recent: { value: 0.3, count: 10, complete: true }, steady: { value: 0.25, count: 10, complete: true }, anchor: { value: 0, count: 10, complete: false } } },
         { model_id: 'broken-entry-without-rank' },
+        { rank: null, model_id: 'm-zeta', model_name: 'zeta', cruncher_name: 'zed', score_recent: 0.9, score_steady: null, score_anchor: null, previous_rank: 1, left: true, last_status: 'ABSENT' },
         { rank: 3, model_id: 'm-gamma', model_name: 'gamma', cruncher_name: 'carol', score_recent: null, score_steady: null, score_anchor: null, previous_rank: null, last_status: null },
       ]);
       // Cached until the leaderboard module says a new one was stored.
@@ -119,7 +120,10 @@ describeEachEngine('report API', (db) => {
       const res = await get(t, '/reports/leaderboard/view');
       expect(res.status).toBe(200);
       expect(res.body.created_at).toBe(at(60));
-      const [alpha, beta, gamma] = res.body.entries;
+      const [alpha, beta, gamma, zeta] = res.body.entries;
+      expect(res.body.entries).toHaveLength(4);
+      // Listed but unranked (it left): last, with a null rank; absent from the seed route.
+      expect(zeta).toMatchObject({ rank: null, model_id: 'm-zeta', left: true, last_status: 'ABSENT', score_recent: 0.9 });
       expect(alpha).toMatchObject({ rank: 1, previous_rank: 2, model_id: 'm-alpha', left: false, last_status: 'SUCCESS' });
       expect(alpha.windows).toEqual([
         { name: 'recent', value: 0.3, count: 10, complete: true },

@@ -22,7 +22,7 @@ export class WindowScoreDto {
 
 /** What the web page shows per row: the seed fields plus trend, status and window completeness. */
 export class LeaderboardRowDto {
-  @ApiProperty({ example: 1 }) rank!: number;
+  @ApiProperty({ type: Number, nullable: true, example: 1, description: 'Null for a listed but unranked model (left, or too few scored predictions); those come last.' }) rank!: number | null;
   @ApiProperty({ type: Number, nullable: true, example: 2, description: 'Rank in the previous leaderboard; null for a newcomer.' }) previous_rank!: number | null;
   @ApiProperty({ example: 'model-7f3a' }) model_id!: string;
   @ApiProperty({ example: 'gaussian-mixer' }) model_name!: string;

@@ -104,7 +104,7 @@ export class LeaderboardResponseCache implements OnModuleInit, OnModuleDestroy {
     const windows = this.competition.scoring.windows;
     const entries = record
       ? readLeaderboardEntries(record.entries, windows.map((w) => w.name), (index) =>
-          this.logger.warn(`leaderboard ${record.id}: entry ${index} has no model_id or no positive integer rank; not served`),
+          this.logger.warn(`leaderboard ${record.id}: entry ${index} has no model_id or an invalid rank; not served`),
         )
       : [];
     let payload: unknown;

@@ -5,7 +5,8 @@ import { LeaderboardEntry } from '../read-model/leaderboard-entries';
 import { readWindowScores } from '../read-model/window-scores';
 
 /**
- * The seed's `GET /reports/leaderboard` body: exactly its eight fields, in its order, sorted by rank.
+ * The seed's `GET /reports/leaderboard` body: exactly its eight fields, in its order, sorted by
+ * rank. Unranked entries are left out: the seed's `rank` is always an integer from 1.
  *
  * @example
  *   seedLeaderboard(new Date('2025-01-01T00:00:00Z'), entries)[0]
@@ -13,7 +14,8 @@ import { readWindowScores } from '../read-model/window-scores';
  */
 export function seedLeaderboard(createdAt: Date, entries: LeaderboardEntry[]): LeaderboardEntryDto[] {
   const created_at = isoUtc(createdAt);
-  return entries.map((e) => ({
+  const ranked = entries.filter((e): e is LeaderboardEntry & { rank: number } => e.rank !== null);
+  return ranked.map((e) => ({
     created_at,
     model_id: e.modelId,
     score_recent: e.scoreRecent,

@@ -3,7 +3,8 @@ import { readWindowScores, WindowScore } from './window-scores';
 
 /** One leaderboard entry as stored in `leaderboards.entries`, read defensively. */
 export interface LeaderboardEntry {
-  rank: number;
+  /** Null for a listed but unranked model (it left, or has too few scored predictions). */
+  rank: number | null;
   previousRank: number | null;
   modelId: string;
   modelName: string;
@@ -19,8 +20,9 @@ export interface LeaderboardEntry {
 }
 
 /**
- * Reads the entries jsonb, dropping entries without a model id or a positive integer rank
- * (reported through `onInvalid`), sorted by rank then model id.
+ * Reads the entries jsonb, sorted by rank then model id, unranked entries (rank null) last.
+ * Entries without a model id, or with a rank that is neither null nor a positive integer, are
+ * dropped and reported through `onInvalid`.
  *
  * @example
  *   readLeaderboardEntries([{ rank: 1, model_id: 'm1', score_anchor: 0.2 }], ['recent', 'steady', 'anchor'])
@@ -31,7 +33,8 @@ export function readLeaderboardEntries(entries: unknown, windowNames: readonly s
   entries.forEach((raw, index) => {
     const e = asObject(raw);
     const rank = integerOrNull(e?.rank);
-    if (!e || typeof e.model_id !== 'string' || e.model_id === '' || rank === null || rank < 1) {
+    const rankIsValid = e?.rank === null || (rank !== null && rank >= 1);
+    if (!e || typeof e.model_id !== 'string' || e.model_id === '' || !rankIsValid) {
       onInvalid(index);
       return;
     }
@@ -52,5 +55,6 @@ export function readLeaderboardEntries(entries: unknown, windowNames: readonly s
       windows,
     });
   });
-  return out.sort((a, b) => a.rank - b.rank || (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0));
+  const rankOrder = (e: LeaderboardEntry) => e.rank ?? Number.MAX_SAFE_INTEGER;
+  return out.sort((a, b) => rankOrder(a) - rankOrder(b) || (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0));
 }

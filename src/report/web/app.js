@@ -85,6 +85,7 @@
   // ----- leaderboard -----
   function trendCell(entry) {
     var td = el('td');
+    if (entry.rank === null) { td.appendChild(el('span', 'unranked', 'trend-same')); return td; }
     if (entry.previous_rank === null) { td.appendChild(el('span', 'new', 'trend-new')); return td; }
     var delta = entry.previous_rank - entry.rank;
     if (delta > 0) td.appendChild(el('span', '▲ ' + delta, 'trend-up'));
@@ -104,7 +105,7 @@
       tr.dataset.modelId = entry.model_id;
       if (entry.left) tr.classList.add('left');
       if (entry.model_id === state.selected) tr.classList.add('selected');
-      tr.appendChild(el('td', entry.rank, 'num rank'));
+      tr.appendChild(el('td', entry.rank === null ? '–' : entry.rank, 'num rank'));
       tr.appendChild(trendCell(entry));
       var name = el('td', entry.model_name || entry.model_id, 'model-name');
       name.title = entry.model_name + ' (' + entry.model_id + ')';
@@ -133,7 +134,7 @@
     var byRank = {};
     state.entries.forEach(function (e) { byRank[e.model_id] = e.rank; });
     models.sort(function (a, b) {
-      var ra = byRank[a.model_id] || Infinity, rb = byRank[b.model_id] || Infinity;
+      var ra = byRank[a.model_id] || Number.MAX_SAFE_INTEGER, rb = byRank[b.model_id] || Number.MAX_SAFE_INTEGER;
       return ra - rb || (a.model_name < b.model_name ? -1 : a.model_name > b.model_name ? 1 : 0);
     });
     picker.textContent = '';

@@ -31,7 +31,7 @@ const TYPES: Record<string, string> = {
  *   assets.get('app.js')!.contentType // 'text/javascript; charset=utf-8'
  */
 export function loadWebAssets(): Map<string, WebAsset> {
-  const dirs = [__dirname, path.join(packageRoot(__dirname), 'src', 'report', 'web')];
+  const dirs = [__dirname, ...sourceWebDir(__dirname)];
   const assets = new Map<string, WebAsset>();
   for (const file of ['index.html', 'app.js', 'style.css']) {
     const found = dirs.map((d) => path.join(d, file)).find((p) => fs.existsSync(p));
@@ -48,12 +48,14 @@ function asset(body: Buffer, contentType: string): WebAsset {
   return { body, contentType, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
 }
 
-function packageRoot(from: string): string {
+// The compiled build (dist/src/report/web) has no HTML: find the nearest ancestor holding the sources.
+function sourceWebDir(from: string): string[] {
   let dir = from;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+  for (;;) {
+    const candidate = path.join(dir, 'src', 'report', 'web');
+    if (candidate !== from && fs.existsSync(path.join(candidate, 'index.html'))) return [candidate];
     const parent = path.dirname(dir);
-    if (parent === dir) return from;
+    if (parent === dir) return [];
     dir = parent;
   }
-  return dir;
 }
