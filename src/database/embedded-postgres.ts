@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PGliteSessionQueue } from './pglite-session-queue';
 
 /**
  * PostgreSQL embedded in the process (PGlite, WASM) and served on a loopback socket, so the app
@@ -27,6 +28,8 @@ export class EmbeddedPostgres {
       port: opts.port ?? 0,
       maxConnections: opts.maxConnections ?? 16,
     });
+    // Replace pglite-socket's queue (see PGliteSessionQueue) before any connection arrives.
+    (server as unknown as { queryQueue: PGliteSessionQueue }).queryQueue = new PGliteSessionQueue(db);
     await server.start();
     const [host, port] = server.getServerConn().split(':');
     return new EmbeddedPostgres(db, server, `postgres://postgres@${host}:${port}/postgres`);
