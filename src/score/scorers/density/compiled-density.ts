@@ -97,15 +97,4 @@ export class CompiledDensity {
     for (let i = 0; i < leaves.length; i++) sum += this.weights[i] * leaves[i].cdf(x);
     return sum > 1 ? 1 : sum;
   }
-
-  /** Smallest and largest point of the support (may be infinite). */
-  get support(): { lower: number; upper: number } {
-    let lower = Infinity;
-    let upper = -Infinity;
-    for (const leaf of this.leaves) {
-      if (leaf.lower < lower) lower = leaf.lower;
-      if (leaf.upper > upper) upper = leaf.upper;
-    }
-    return { lower, upper };
-  }
 }
