@@ -67,44 +67,61 @@ function checkShape(result: unknown, rules: PredictionOutputRules): string | nul
   }
 }
 
+/** A problem found by the walk; the path is built only when there is one (cheap on the happy path). */
+interface ContentProblem {
+  /** Formats the problem with the path where it was found, e.g. `[3].params.loc`. */
+  describe: (at: string) => string;
+  path: string[];
+}
+
 /** Walks the value once: non-finite numbers, unstorable strings, depth, and a size budget. */
 function checkContent(root: unknown, maxBytes: number): string | null {
-  let budget = maxBytes;
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
-  while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
-    if (--budget < 0) return `payload is larger than the ${maxBytes}-byte limit`;
-    switch (typeof value) {
-      case 'number':
-        if (!Number.isFinite(value)) return `non-finite number ${value} at ${path || '(root)'} (not storable as JSON)`;
-        continue;
-      case 'string': {
-        budget -= value.length;
-        const problem = unstorableString(value);
-        if (problem) return `${problem} in the string at ${path || '(root)'}`;
-        continue;
-      }
-      case 'boolean':
-        continue;
-      case 'object':
-        break;
-      default:
-        return `unsupported ${typeof value} value at ${path || '(root)'}`;
+  const budget = { left: maxBytes, max: maxBytes };
+  const problem = walk(root, 0, budget);
+  if (!problem) return null;
+  return problem.describe(problem.path.reverse().join('') || '(root)');
+}
+
+function walk(value: unknown, depth: number, budget: { left: number; max: number }): ContentProblem | null {
+  if (--budget.left < 0) return { describe: () => `payload is larger than the ${budget.max}-byte limit`, path: [] };
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? null : { describe: (at) => `non-finite number ${value} at ${at} (not storable as JSON)`, path: [] };
+    case 'string': {
+      budget.left -= value.length;
+      const bad = unstorableString(value);
+      return bad ? { describe: (at) => `${bad} in the string at ${at}`, path: [] } : null;
     }
-    if (value === null) continue;
-    if (depth >= MAX_DEPTH) return `nested deeper than ${MAX_DEPTH} levels at ${path || '(root)'}`;
-    if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
-      continue;
+    case 'boolean':
+      return null;
+    case 'object':
+      break;
+    default:
+      return { describe: (at) => `unsupported ${typeof value} value at ${at}`, path: [] };
+  }
+  if (value === null) return null;
+  if (depth >= MAX_DEPTH) return { describe: (at) => `nested deeper than ${MAX_DEPTH} levels at ${at}`, path: [] };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const problem = walk(value[i], depth + 1, budget);
+      if (problem) return within(problem, `[${i}]`);
     }
-    for (const key of Object.keys(value as object)) {
-      budget -= key.length;
-      const problem = unstorableString(key);
-      if (problem) return `${problem} in the key ${JSON.stringify(key.slice(0, 40))} at ${path || '(root)'}`;
-      stack.push({ value: (value as Record<string, unknown>)[key], path: `${path}.${key}`, depth: depth + 1 });
-    }
+    return null;
+  }
+  for (const key in value as Record<string, unknown>) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    budget.left -= key.length;
+    const bad = unstorableString(key);
+    if (bad) return { describe: (at) => `${bad} in the key ${JSON.stringify(key.slice(0, 40))} at ${at}`, path: [] };
+    const problem = walk((value as Record<string, unknown>)[key], depth + 1, budget);
+    if (problem) return within(problem, `.${key}`);
   }
   return null;
+}
+
+function within(problem: ContentProblem, segment: string): ContentProblem {
+  problem.path.push(segment);
+  return problem;
 }
 
 // NUL (jsonb rejects \u0000) or an unpaired UTF-16 surrogate (not valid Unicode).
