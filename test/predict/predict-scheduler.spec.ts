@@ -93,11 +93,16 @@ describeEachEngine('PredictModule on a virtual clock', (db) => {
   it('registers nothing when schedules are disabled or the process has no predict role', async () => {
     await app.close();
     clock = new VirtualClock(clock.nowMs());
-    for (const env of [{ SCHEDULES_ENABLED: 'false' }, { ROLES: 'score,report' }] as Array<Record<string, string>>) {
+    fleet = new FakeFleet(); // a process of another role is not connected to the orchestrator
+    const states = async () => (await db().dataSource.query(`SELECT id, state FROM models ORDER BY id`)).map((r: any) => `${r.id}:${r.state}`);
+    expect(await states()).toEqual(['m1:RUNNING', 'm2:RUNNING']);
+    for (const env of [{ ROLES: 'score,report' }, { SCHEDULES_ENABLED: 'false' }] as Array<Record<string, string>>) {
       const nest = await boot(env);
       expect(nest.get(JobScheduler).jobNames()).toEqual([]);
+      if (env.ROLES) expect(await states()).toEqual(['m1:RUNNING', 'm2:RUNNING']); // its empty fleet stopped nobody
       await nest.close();
     }
+    expect(await states()).toEqual(['m1:STOPPED', 'm2:STOPPED']); // the predict-role process reconciled with its (empty) fleet
     app = await boot({ SCHEDULES_ENABLED: 'false' });
     const slots = await app.get(PredictSchedulerService).start();
     expect(slots).toHaveLength(6);

@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { Clock } from '../../clock/clock';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.tokens';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
 import { FleetMembershipEvent, MODEL_FLEET, ModelFleet } from '../predict.ports';
@@ -11,7 +13,8 @@ import { ModelRegistryRepository } from './model-registry.repository';
  * write, applied in arrival order (a join followed by a leave never lands reversed). At start it
  * reconciles with the fleet's current running set, so rows a previous process left RUNNING are
  * stopped and models that joined before the subscription are recorded.
- * A failed write is logged with the model id and never stops the stream.
+ * A failed write is logged with the model id and never stops the stream. Only a process with
+ * the `predict` role (the one connected to the orchestrator) writes membership.
  */
 @Injectable()
 export class ModelRegistryService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -24,9 +27,12 @@ export class ModelRegistryService implements OnApplicationBootstrap, OnApplicati
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly registry: ModelRegistryRepository,
     private readonly clock: Clock,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
+    // Another role's process has no fleet connection: its empty running set must not stop every model.
+    if (this.config && !this.config.roles.includes('predict')) return;
     this.start();
   }
 
