@@ -18,11 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fx.stop();
 });
-beforeEach(() => {
-  fx.requests.length = 0;
-  fx.prices.clear();
-  fx.hermes.clear();
-});
+beforeEach(() => fx.reset());
 
 function context(source: string, nowMs = (T0S + 10 * 86_400) * 1000): FeedContext {
   return { source, subjects: ['BTC'], granularitySeconds: 60, nowMs: () => nowMs };
@@ -71,7 +67,7 @@ describe('crunchdao feed', () => {
   });
 
   it('gives up after the configured attempts with the status and URL', async () => {
-    fx.failNext(5, { status: 500, body: 'boom' });
+    fx.failNext(3, { status: 500, body: 'boom' });
     await expect(all(make(), 'BTC', T0S, T0S + 60)).rejects.toThrow(
       new RegExp(`\\[feed crunchdao\\] HTTP 500: boom; gave up after 3 attempts \\(GET ${fx.baseUrl}/v1/prices\\?asset=BTC`),
     );
