@@ -128,10 +128,22 @@ async function benchSize(models: number, rounds: number): Promise<void> {
         }
       },
     };
-    const service = new PredictionRoundService(timedFleet, competition, new PredictionRoundRepository(db.dataSource), new ModelRegistryRepository(db.dataSource), new SystemClock());
+    let insertMs = 0;
+    const rounds$ = new PredictionRoundRepository(db.dataSource);
+    const insert = rounds$.insertPredictions.bind(rounds$);
+    rounds$.insertPredictions = async (...args) => {
+      const began = performance.now();
+      try {
+        return await insert(...args);
+      } finally {
+        insertMs = performance.now() - began;
+      }
+    };
+    const service = new PredictionRoundService(timedFleet, competition, rounds$, new ModelRegistryRepository(db.dataSource), new SystemClock());
 
     const latencies: number[] = [];
     const calls: number[] = [];
+    const inserts: number[] = [];
     const cpuPerCallUs: number[] = [];
     const firstSlot = Math.floor(Date.now() / 1000) * 1000; // distinct slots on every run (a reused DATABASE_URL keeps old rounds)
     for (let round = 0; round <= rounds; round++) {
@@ -146,14 +158,16 @@ async function benchSize(models: number, rounds: number): Promise<void> {
       if (round === 0) continue; // warm-up
       latencies.push(elapsed);
       calls.push(callMs);
+      inserts.push(insertMs);
       cpuPerCallUs.push((used.user + used.system) / models);
     }
     latencies.sort((a, b) => a - b);
     calls.sort((a, b) => a - b);
+    inserts.sort((a, b) => a - b);
     cpuPerCallUs.sort((a, b) => a - b);
     console.log(
       `N=${String(models).padStart(5)} [${db.engine}] setup ${(setupMs / 1000).toFixed(1)} s | round p50 ${percentile(latencies, 50).toFixed(0)} ms, ` +
-        `p99 ${percentile(latencies, 99).toFixed(0)} ms (of which call p50 ${percentile(calls, 50).toFixed(0)} ms) | ` +
+        `p99 ${percentile(latencies, 99).toFixed(0)} ms (call p50 ${percentile(calls, 50).toFixed(0)} ms, insert p50 ${percentile(inserts, 50).toFixed(0)} ms) | ` +
         `coordinator CPU per call p50 ${percentile(cpuPerCallUs, 50).toFixed(0)} µs | ${rounds} rounds`,
     );
   } finally {
