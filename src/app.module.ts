@@ -1,34 +1,88 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { CompetitionDefinition } from './config/competition/competition.types';
 import { ConfigModule } from './config/config.module';
 import { Clock, SystemClock } from './clock/clock';
 import { ClockModule } from './clock/clock.module';
+import { CompetitionModule } from './competition/competition.module';
 import { DatabaseModule } from './database/database.module';
+import { DataSourceModule } from './data-source/data-source.module';
+import { DataSourceService } from './data-source/data-source.service';
 import { HealthModule } from './health/health.module';
+import { LeaderboardModule } from './leaderboard/leaderboard.module';
+import { LeaderboardService } from './leaderboard/leaderboard.service';
+import { ModelFleetModule, ModelFleetPlan } from './model-fleet/model-fleet.module';
+import { ModelRunnerService } from './model-runner/model-runner.service';
+import { PipelineLifecycle } from './pipeline-lifecycle';
+import { PredictModule } from './predict/predict.module';
+import { ReportModule } from './report/report.module';
+import { LEADERBOARD_EVENTS } from './report/report.tokens';
+import { GROUND_TRUTH } from './score/ground-truth.source';
+import { SCORE_CYCLE_OPTIONS } from './score/score-cycle.service';
+import { ScoreModule } from './score/score.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
   competition: CompetitionDefinition;
+  fleet: ModelFleetPlan;
   /** Defaults to the system clock; tests and replays pass a VirtualClock. */
   clock?: Clock;
 }
 
+/** Market data for the stages that need it: ticks (predict) and ground truth (score). */
+@Global()
+@Module({
+  imports: [DataSourceModule],
+  providers: [{ provide: GROUND_TRUTH, useExisting: DataSourceService }],
+  exports: [DataSourceModule, GROUND_TRUTH],
+})
+class MarketDataModule {}
+
 /**
- * The whole coordinator in one process. Which pipeline stages run is set by ROLES
- * (predict, score, report), so the same build also runs as separate instances.
+ * The whole coordinator in one process. ROLES picks the pipeline stages this instance runs
+ * (predict, score, report), so the same build also runs as separate instances on one database.
  */
 @Module({})
 export class AppModule {
   static forRoot(opts: AppModuleOptions): DynamicModule {
+    const roles = new Set(opts.config.roles);
+    const scores = roles.has('score');
+    const predicts = roles.has('predict');
+    const imports: DynamicModule['imports'] = [
+      ConfigModule.forRoot(opts.config, opts.competition),
+      ClockModule.forRoot(opts.clock ?? new SystemClock()),
+      DatabaseModule,
+      HealthModule,
+      CompetitionModule,
+    ];
+    const providers: Provider[] = [PipelineLifecycle];
+
+    if (predicts || scores) imports.push(MarketDataModule);
+    if (predicts) {
+      const fleet = ModelFleetModule.forPlan(opts.fleet);
+      imports.push(fleet, PredictModule.register({ imports: [fleet], modelFleet: ModelRunnerService, marketData: DataSourceService }));
+    }
+    // The leaderboard module brings the scoring module; the cycle's schedule runs only with the score role.
+    imports.push(ScoringModule.forRoles(scores && opts.config.schedulesEnabled));
+    if (roles.has('report')) imports.push(ReportModule);
+
+    return { module: AppModule, imports, providers };
+  }
+}
+
+/** Scoring and ranking, with the leaderboard's update stream bound for the report cache. */
+@Global()
+@Module({})
+class ScoringModule {
+  static forRoles(schedule: boolean): DynamicModule {
     return {
-      module: AppModule,
-      imports: [
-        ConfigModule.forRoot(opts.config, opts.competition),
-        ClockModule.forRoot(opts.clock ?? new SystemClock()),
-        DatabaseModule,
-        HealthModule,
+      module: ScoringModule,
+      imports: [ScoreModule, LeaderboardModule],
+      providers: [
+        { provide: SCORE_CYCLE_OPTIONS, useValue: { schedule } },
+        { provide: LEADERBOARD_EVENTS, inject: [LeaderboardService], useFactory: (s: LeaderboardService) => s.leaderboardUpdated$ },
       ],
+      exports: [SCORE_CYCLE_OPTIONS, LEADERBOARD_EVENTS, LeaderboardModule, ScoreModule],
     };
   }
 }

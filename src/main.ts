@@ -7,6 +7,7 @@ import { bootstrapConfiguration } from './config/bootstrap-configuration';
 import { ConfigError } from './config/config-error';
 import { JsonLogger } from './logging/json-logger';
 import { setupOpenApi } from './openapi';
+import { configureReportApp } from './report/configure-report-app';
 
 const ENV_FILE = process.env.ENV_FILE ?? '.env';
 
@@ -28,15 +29,15 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const { config, competition } = boot;
+  const { config, competition, fleet } = boot;
   const logger = new JsonLogger(config.logLevel);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, competition }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, competition, fleet }), {
     logger,
     bufferLogs: true,
     abortOnError: false,
   });
   app.enableShutdownHooks();
-  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins });
+  configureReportApp(app, config);
   app.disable('x-powered-by');
   setupOpenApi(app);
   await app.listen(config.port, config.host);

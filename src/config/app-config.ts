@@ -18,10 +18,6 @@ export interface AppConfig {
   competitionFile: string;
   roles: Role[];
   corsOrigins: string[];
-  /** External orchestrator `host:port`; undefined = start the local orchestrator in-process. */
-  orchestratorUrl: string | undefined;
-  localModelsFile: string;
-  pythonExecutable: string;
   /** Run the scoring/predict schedules; tests switch this off and drive cycles themselves. */
   schedulesEnabled: boolean;
   /** Feed override: replaces the competition file's feed adapter (e.g. `pyth`, `crunchdao`). */
@@ -40,9 +36,6 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     competitionFile: path.resolve(readString(env, 'COMPETITION_FILE', { default: 'competitions/demo.yaml' })),
     roles: readList(env, 'ROLES', { default: [...ROLES], allowed: ROLES }),
     corsOrigins: readList(env, 'CORS_ORIGINS', { default: [] }),
-    orchestratorUrl: readOptionalString(env, 'ORCHESTRATOR_URL'),
-    localModelsFile: path.resolve(readString(env, 'LOCAL_MODELS_FILE', { default: 'deployment/models.yaml' })),
-    pythonExecutable: readString(env, 'PYTHON_EXECUTABLE', { default: 'python3' }),
     schedulesEnabled: readBool(env, 'SCHEDULES_ENABLED', { default: true }),
     feedAdapter: readOptionalString(env, 'FEED_ADAPTER'),
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', { default: 8000, min: 100, max: 60000 }),

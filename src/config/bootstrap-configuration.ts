@@ -1,4 +1,7 @@
 import { AppConfig, loadAppConfig } from './app-config';
+import { localOrchestratorOptionsFromEnv } from '../local-orchestrator/local-orchestrator-options';
+import { modelRunnerOptionsFromEnv } from '../model-runner/model-runner.options';
+import type { ModelFleetPlan } from '../model-fleet/model-fleet.module';
 import { ConfigError } from './config-error';
 import { Env } from './env';
 import { loadCompetitionFile } from './competition/competition.loader';
@@ -9,7 +12,13 @@ import { CompetitionDefinition } from './competition/competition.types';
  * competition file, then environment overrides of the competition (FEED_ADAPTER, FEED_OPTIONS).
  * Throws ConfigError naming the variable or key.
  */
-export function bootstrapConfiguration(env: Env): { config: AppConfig; competition: CompetitionDefinition } {
+export interface Bootstrap {
+  config: AppConfig;
+  competition: CompetitionDefinition;
+  fleet: ModelFleetPlan;
+}
+
+export function bootstrapConfiguration(env: Env): Bootstrap {
   const config = loadAppConfig(env);
   const competition = loadCompetitionFile(config.competitionFile);
   if (config.feedAdapter && config.feedAdapter !== competition.feed.adapter) {
@@ -26,5 +35,35 @@ export function bootstrapConfiguration(env: Env): { config: AppConfig; competiti
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('FEED_OPTIONS', 'must be a JSON object');
     competition.feed = { ...competition.feed, options: { ...competition.feed.options, ...(parsed as Record<string, unknown>) } };
   }
-  return { config, competition };
+  return { config, competition, fleet: fleetPlan(env, competition) };
+}
+
+/**
+ * ORCHESTRATOR_HOST set: connect to that orchestrator. Unset: host the models of
+ * LOCAL_ORCHESTRATOR_MODELS_CONFIG in-process (on a free port unless LOCAL_ORCHESTRATOR_PORT is set).
+ */
+function fleetPlan(env: Env, competition: CompetitionDefinition): ModelFleetPlan {
+  const fromCompetition = {
+    crunchId: competition.id,
+    baseClassName: competition.model.baseClass,
+    callTimeoutMs: competition.model.callTimeoutMs,
+  };
+  const runner = asConfigError(() => modelRunnerOptionsFromEnv(env, fromCompetition));
+  if (env.ORCHESTRATOR_HOST?.trim()) return { kind: 'external', runner };
+  const orchestrator = asConfigError(() =>
+    localOrchestratorOptionsFromEnv({ LOCAL_ORCHESTRATOR_PORT: '0', ...env }, { crunchId: competition.id, baseClassName: competition.model.baseClass }),
+  );
+  return { kind: 'local', runner, orchestrator };
+}
+
+/** The model-runner and local-orchestrator readers start their messages with the variable name. */
+function asConfigError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const message = (err as Error).message;
+    const match = /^([A-Z][A-Z0-9_]+)[ =:](.*)$/.exec(message);
+    throw match ? new ConfigError(match[1], match[2].replace(/^[:= ]+/, '').trim()) : new ConfigError('environment', message);
+  }
 }

@@ -1,0 +1,52 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { APP_CONFIG } from './config/config.tokens';
+import { AppConfig } from './config/app-config';
+import { JobScheduler } from './clock/job-scheduler';
+import { DataSourceService } from './data-source/data-source.service';
+import { HealthRegistry } from './health/health.registry';
+import { LocalOrchestratorHandle } from './model-fleet/model-fleet.module';
+import { ModelRunnerService } from './model-runner/model-runner.service';
+
+/**
+ * Starts the pipeline's long-running parts in order once every module is ready (feed window
+ * loaded before the first tick; the orchestrator connection opened after the model registry
+ * subscribed), and stops them in reverse before the database closes.
+ */
+@Injectable()
+export class PipelineLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Pipeline');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly scheduler: JobScheduler,
+    private readonly health: HealthRegistry,
+    @Optional() private readonly marketData?: DataSourceService,
+    @Optional() private readonly fleet?: ModelRunnerService,
+    @Optional() private readonly localOrchestrator?: LocalOrchestratorHandle,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.marketData) {
+      const marketData = this.marketData;
+      this.health.register('feed', () => ({ ...marketData.health() }));
+      if (this.config.schedulesEnabled) await marketData.start();
+    }
+    if (this.fleet) {
+      const fleet = this.fleet;
+      this.health.register('orchestrator', () => {
+        const h = fleet.health();
+        return { ...h, status: h.status === 'up' ? 'up' : h.status === 'degraded' ? 'degraded' : 'down' };
+      });
+      await fleet.start();
+    }
+    this.logger.log(`pipeline started (roles ${this.config.roles.join(', ')})`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Stop starting new work, let running jobs finish (bounded), then close connections.
+    await this.scheduler.stop(Math.max(1000, this.config.shutdownTimeoutMs - 3000));
+    await this.fleet?.stop().catch((err) => this.logger.error(`model runner stop failed: ${(err as Error).message}`));
+    await this.marketData?.stop().catch((err) => this.logger.error(`feed stop failed: ${(err as Error).message}`));
+    await this.localOrchestrator?.stop();
+  }
+}
