@@ -23,7 +23,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# Files the compiled build reads at run time: protos, the web page, competitions, example models.
 COPY proto ./proto
+COPY src/report/web ./src/report/web
 COPY competitions ./competitions
 COPY deployment ./deployment
 RUN mkdir -p /app/data && chown -R node:node /app/data

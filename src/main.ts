@@ -5,6 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { bootstrapConfiguration } from './config/bootstrap-configuration';
 import { ConfigError } from './config/config-error';
+import { DataDirInUseError } from './database/data-dir-lock';
 import { JsonLogger } from './logging/json-logger';
 import { setupOpenApi } from './openapi';
 import { configureReportApp } from './report/configure-report-app';
@@ -31,11 +32,21 @@ async function main(): Promise<void> {
   }
   const { config, competition, fleet } = boot;
   const logger = new JsonLogger(config.logLevel);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, competition, fleet }), {
-    logger,
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, competition, fleet }), {
+      logger,
+      bufferLogs: true,
+      abortOnError: false,
+    });
+  } catch (err) {
+    if (err instanceof DataDirInUseError || err instanceof ConfigError) {
+      logger.flush();
+      process.stderr.write(`cannot start: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
   app.enableShutdownHooks();
   configureReportApp(app, config);
   app.disable('x-powered-by');

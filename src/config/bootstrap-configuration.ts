@@ -12,6 +12,15 @@ import { CompetitionDefinition } from './competition/competition.types';
  * competition file, then environment overrides of the competition (FEED_ADAPTER, FEED_OPTIONS).
  * Throws ConfigError naming the variable or key.
  */
+/** The price field each built-in adapter's records carry, used when FEED_ADAPTER switches feeds. */
+const VALUE_FIELD_OF_ADAPTER: Record<string, string> = {
+  synthetic: 'price',
+  'pyth-hermes': 'price',
+  pyth: 'close',
+  binance: 'close',
+  crunchdao: 'close',
+};
+
 export interface Bootstrap {
   config: AppConfig;
   competition: CompetitionDefinition;
@@ -23,7 +32,11 @@ export function bootstrapConfiguration(env: Env): Bootstrap {
   const competition = loadCompetitionFile(config.competitionFile);
   if (config.feedAdapter && config.feedAdapter !== competition.feed.adapter) {
     competition.feed = { ...competition.feed, adapter: config.feedAdapter, options: {} };
+    const valueField = VALUE_FIELD_OF_ADAPTER[config.feedAdapter];
+    if (valueField) competition.tick = { ...competition.tick, valueField };
   }
+  const valueField = env.FEED_VALUE_FIELD?.trim();
+  if (valueField) competition.tick = { ...competition.tick, valueField };
   const feedOptions = env.FEED_OPTIONS?.trim();
   if (feedOptions) {
     let parsed: unknown;

@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { PGliteSessionQueue } from './pglite-session-queue';
+import { DataDirLock } from './data-dir-lock';
 
 /**
  * PostgreSQL embedded in the process (PGlite, WASM) and served on a loopback socket, so the app
@@ -16,12 +16,19 @@ export class EmbeddedPostgres {
     private readonly db: PGlite,
     private readonly server: PGLiteSocketServer,
     readonly url: string,
+    private readonly lock?: DataDirLock,
   ) {}
 
   /** `dataDir` undefined keeps the database in memory (tests). */
   static async start(opts: { dataDir?: string; port?: number; maxConnections?: number }): Promise<EmbeddedPostgres> {
-    if (opts.dataDir) fs.mkdirSync(opts.dataDir, { recursive: true });
-    const db = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir } : {});
+    const lock = opts.dataDir ? DataDirLock.acquire(opts.dataDir) : undefined;
+    let db: PGlite;
+    try {
+      db = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir } : {});
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
     const server = new PGLiteSocketServer({
       db,
       host: '127.0.0.1',
@@ -32,11 +39,12 @@ export class EmbeddedPostgres {
     (server as unknown as { queryQueue: PGliteSessionQueue }).queryQueue = new PGliteSessionQueue(db);
     await server.start();
     const [host, port] = server.getServerConn().split(':');
-    return new EmbeddedPostgres(db, server, `postgres://postgres@${host}:${port}/postgres`);
+    return new EmbeddedPostgres(db, server, `postgres://postgres@${host}:${port}/postgres`, lock);
   }
 
   async stop(): Promise<void> {
     await this.server.stop();
     if (!this.db.closed) await this.db.close();
+    this.lock?.release();
   }
 }

@@ -80,6 +80,13 @@ describe('competition file', () => {
     });
     expect(competition.feed.adapter).toBe('crunchdao');
     expect(competition.feed.options).toEqual({ baseUrl: 'http://127.0.0.1:1' });
+    expect(competition.tick.valueField).toBe('close');
+  });
+
+  it('reads the synthetic feed\'s price field when FEED_ADAPTER=synthetic runs the reference competition offline', () => {
+    const { competition } = bootstrapConfiguration({ COMPETITION_FILE: path.join(ROOT, 'competitions/condorgame.yaml'), FEED_ADAPTER: 'synthetic' });
+    expect(competition.feed).toMatchObject({ adapter: 'synthetic', options: {} });
+    expect(competition.tick.valueField).toBe('price');
   });
 
   it('rejects FEED_OPTIONS that are not a JSON object', () => {

@@ -59,3 +59,25 @@ describe('embedded database on disk', () => {
     }
   }, 60_000);
 });
+
+describe('embedded database folder', () => {
+  it('refuses a second process on the same folder, naming the holder', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cn-lock-'));
+    const { DataDirLock, DataDirInUseError } = await import('../../src/database/data-dir-lock');
+    const { spawn } = await import('node:child_process');
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      fs.writeFileSync(`${path.join(dataDir, 'pglite')}.lock`, String(other.pid));
+      expect(() => DataDirLock.acquire(path.join(dataDir, 'pglite'))).toThrow(DataDirInUseError);
+      other.kill();
+      await new Promise((r) => other.once('exit', r));
+      // The holder is gone: its stale lock is taken over.
+      const lock = DataDirLock.acquire(path.join(dataDir, 'pglite'));
+      expect(fs.readFileSync(`${path.join(dataDir, 'pglite')}.lock`, 'utf8')).toBe(String(process.pid));
+      lock.release();
+    } finally {
+      other.kill();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -20,8 +21,18 @@ export interface ModelRunnerProtos {
   };
 }
 
-/** The repository's proto/ folder (this file lives at src/model-runner/grpc/). */
-export const PROTO_DIR = path.resolve(__dirname, '..', '..', '..', 'proto');
+/**
+ * The package's proto/ folder, found by walking up from this file so it resolves from src/
+ * (tests) and from dist/src/ (the compiled build) alike.
+ */
+export const PROTO_DIR = findProtoDir(__dirname);
+
+function findProtoDir(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'proto', 'commons.proto'))) return path.join(dir, 'proto');
+    if (path.dirname(dir) === dir) throw new Error(`proto/commons.proto not found above ${start}`);
+  }
+}
 
 const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,

@@ -1,0 +1,53 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export class DataDirInUseError extends Error {
+  constructor(readonly dataDir: string, readonly pid: number) {
+    super(`the embedded database at ${dataDir} is in use by process ${pid}; stop it or set DATA_DIR to another folder`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
+/**
+ * An exclusive lock on an embedded database folder: two processes writing one PGlite folder
+ * would corrupt it. A lock left by a process that no longer runs is taken over.
+ *
+ * @example
+ *   const lock = DataDirLock.acquire('./data/pglite'); ... lock.release();
+ */
+export class DataDirLock {
+  private constructor(private readonly file: string) {}
+
+  static acquire(dataDir: string): DataDirLock {
+    // Beside the folder, not in it: PostgreSQL wants its data folder to itself.
+    fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+    const file = `${path.resolve(dataDir)}.lock`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+        return new DataDirLock(file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const holder = Number(fs.readFileSync(file, 'utf8').trim());
+        if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
+          throw new DataDirInUseError(dataDir, holder);
+        }
+        fs.rmSync(file, { force: true });
+      }
+    }
+    throw new Error(`could not lock ${dataDir}`);
+  }
+
+  release(): void {
+    fs.rmSync(this.file, { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
