@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { CompetitionDefinition } from './config/competition/competition.types';
 import { ConfigModule } from './config/config.module';
@@ -27,6 +27,8 @@ export interface AppModuleOptions {
   fleet: ModelFleetPlan;
   /** Defaults to the system clock; tests and replays pass a VirtualClock. */
   clock?: Clock;
+  /** A team's own modules (custom scorers, feed adapters), from EXTENSION_MODULES. */
+  extensions?: Type[];
 }
 
 /** Market data for the stages that need it: ticks (predict) and ground truth (score). */
@@ -65,6 +67,7 @@ export class AppModule {
     // The leaderboard module brings the scoring module; the cycle's schedule runs only with the score role.
     imports.push(ScoringModule.forRoles(scores && opts.config.schedulesEnabled));
     if (roles.has('report')) imports.push(ReportModule);
+    imports.push(...(opts.extensions ?? []));
 
     return { module: AppModule, imports, providers };
   }

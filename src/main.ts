@@ -30,11 +30,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const { config, competition, fleet } = boot;
+  const { config, competition, fleet, extensions } = boot;
   const logger = new JsonLogger(config.logLevel);
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, competition, fleet }), {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, competition, fleet, extensions }), {
       logger,
       bufferLogs: true,
       abortOnError: false,

@@ -1,4 +1,6 @@
+import type { Type } from '@nestjs/common';
 import { AppConfig, loadAppConfig } from './app-config';
+import { loadExtensionModules } from '../extensions/extension-modules';
 import { localOrchestratorOptionsFromEnv } from '../local-orchestrator/local-orchestrator-options';
 import { modelRunnerOptionsFromEnv } from '../model-runner/model-runner.options';
 import type { ModelFleetPlan } from '../model-fleet/model-fleet.module';
@@ -25,6 +27,7 @@ export interface Bootstrap {
   config: AppConfig;
   competition: CompetitionDefinition;
   fleet: ModelFleetPlan;
+  extensions: Type[];
 }
 
 export function bootstrapConfiguration(env: Env): Bootstrap {
@@ -48,7 +51,7 @@ export function bootstrapConfiguration(env: Env): Bootstrap {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('FEED_OPTIONS', 'must be a JSON object');
     competition.feed = { ...competition.feed, options: { ...competition.feed.options, ...(parsed as Record<string, unknown>) } };
   }
-  return { config, competition, fleet: fleetPlan(env, competition) };
+  return { config, competition, fleet: fleetPlan(env, competition), extensions: loadExtensionModules(env.EXTENSION_MODULES) };
 }
 
 /**
