@@ -67,7 +67,7 @@ function fleetPlan(env: Env, competition: CompetitionDefinition): ModelFleetPlan
   const runner = asConfigError(() => modelRunnerOptionsFromEnv(env, fromCompetition));
   if (env.ORCHESTRATOR_HOST?.trim()) return { kind: 'external', runner };
   const orchestrator = asConfigError(() =>
-    localOrchestratorOptionsFromEnv({ LOCAL_ORCHESTRATOR_PORT: '0', ...env }, { crunchId: competition.id, baseClassName: competition.model.baseClass }),
+    localOrchestratorOptionsFromEnv({ ...env, LOCAL_ORCHESTRATOR_PORT: env.LOCAL_ORCHESTRATOR_PORT?.trim() || '0' }, { crunchId: competition.id, baseClassName: competition.model.baseClass }),
   );
   return { kind: 'local', runner, orchestrator };
 }
