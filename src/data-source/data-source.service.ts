@@ -110,12 +110,20 @@ export class DataSourceService implements OnApplicationShutdown {
     await this.refresh();
     this.subscribeStream();
     this.scheduler.register({ name: this.jobName, everyMs: this.competition.feed.pollSeconds * 1000, run: () => this.refresh() });
+    // Retention: stored records older than retention.feedRecordsDays, hourly (deleting twice is harmless).
+    this.scheduler.register({
+      name: `${this.jobName}:retention`,
+      everyMs: 3_600_000,
+      offsetMs: 45_000,
+      run: async () => void (await this.pruneRecords(this.clock.nowMs() - this.competition.retention.feedRecordsDays * 86_400_000)),
+    });
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
     this.scheduler.unregister(this.jobName);
+    this.scheduler.unregister(`${this.jobName}:retention`);
     this.streamSubscription?.unsubscribe();
     this.streamSubscription = undefined;
     await this.refreshing?.catch(() => undefined);

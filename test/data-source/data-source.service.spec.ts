@@ -242,6 +242,26 @@ describeEachEngine('DataSourceService', (db) => {
     expect(service.tickPayload({}).BTC).toEqual([[(T0 - 3 * MIN) / 1000, 100]]);
   });
 
+  it('prunes stored records older than retention.feedRecordsDays every hour, keeping the recent ones', async () => {
+    const definition = { ...competition(), retention: { feedRecordsDays: 1 } } as unknown as CompetitionDefinition;
+    moduleRef = await boot(definition, db().dataSource, clock);
+    const service = moduleRef.get(DataSourceService);
+    await service.start();
+    lastScripted!.set('BTC', minutes(-5, 0, (i) => 100 + i));
+    await service.refresh();
+    // Two records stored days ago, beside the six recent ones.
+    await db().dataSource.query(
+      `INSERT INTO feed_records (source, subject, kind, granularity, ts, "values")
+       SELECT source, subject, kind, granularity, ts - make_interval(days => d), "values"
+         FROM feed_records, (VALUES (2), (3)) AS old(d) WHERE subject = 'BTC' AND ts = $1`,
+      [new Date(T0).toISOString()],
+    );
+    const count = async () => (await db().dataSource.query(`SELECT count(*)::int AS n FROM feed_records WHERE subject = 'BTC'`))[0].n;
+    expect(await count()).toBe(8);
+    await clock.advance(61 * MIN);
+    expect(await count()).toBe(6);
+  });
+
   it('reports stored series and the latest records for the report API', async () => {
     moduleRef = await boot(competition(), db().dataSource, clock);
     const service = moduleRef.get(DataSourceService);
