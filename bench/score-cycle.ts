@@ -5,11 +5,20 @@
  *
  *   npm run build && node dist/bench/score-cycle.js [N=100000]                      # PGlite
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node dist/bench/score-cycle.js  # PostgreSQL
+ *   SCORE_CYCLE_BATCH=500 SCORE_CYCLE_PROFILE=/tmp/cycle.cpuprofile node dist/bench/score-cycle.js 20000
+ *
+ * Prints the cycle's wall time and CPU time: this process (with PGlite, the embedded server runs
+ * in it too) and, for a PostgreSQL server on this machine, its backends (from /proc). The machine
+ * may be shared, so CPU seconds are the figures to compare. SCORE_CYCLE_PROFILE writes a V8 CPU
+ * profile of the cycle alone (not the setup).
  *
  * 1000 models answer rounds round-robined over BTC, ETH, SOL, XAU; payloads come from 64 distinct
  * templates (generated in SQL, so setup does not dominate) and are parsed per row like real ones.
  */
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import type { DataSource } from 'typeorm';
 import { VirtualClock } from '../src/clock/clock';
 import { JobScheduler } from '../src/clock/job-scheduler';
 import type { CompetitionDefinition } from '../src/config/competition/competition.types';
@@ -88,6 +97,28 @@ function timeMethods(repo: object, into: Map<string, number>): void {
   }
 }
 
+/** CPU seconds used so far by the PostgreSQL backends serving this database, when the server runs on this machine. */
+async function backendCpuSeconds(ds: DataSource): Promise<Map<number, number>> {
+  const rows: Array<{ pid: number }> = await ds.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond); // utime + stime
+    } catch {
+      // Not on this machine (or gone): not counted.
+    }
+  }
+  return cpu;
+}
+
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 100_000);
   const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite';
@@ -146,17 +177,37 @@ async function main(): Promise<void> {
     for (const repo of repositories) timeMethods(repo, phases);
     const cycles = new ScoreCycleService(
       def, clock, new JobScheduler(clock), registry, new SyntheticTruth(), ds, ...repositories,
-      { schedule: false, batchPredictions: 1000 },
+      { schedule: false, batchPredictions: Number(process.env.SCORE_CYCLE_BATCH ?? 1000) },
     );
     const leaderboard = new LeaderboardService(def, new LeaderboardRepository(ds), cycles);
     leaderboard.onModuleInit();
+    const profilePath = process.env.SCORE_CYCLE_PROFILE;
+    const profiler = profilePath ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    const serverBefore = engine === 'postgres' ? await backendCpuSeconds(ds) : new Map<number, number>();
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const result = await cycles.runCycle();
     const elapsed = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const serverCpu = engine === 'postgres' ? cpuSpent(serverBefore, await backendCpuSeconds(ds)) : 0;
+    if (profiler && profilePath) {
+      const { profile } = await profiler.post('Profiler.stop');
+      fs.writeFileSync(profilePath, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     const check: Array<{ n: number; ok: number }> = await ds.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE score_success)::int AS ok FROM predictions WHERE scored_at IS NOT NULL`);
     console.log(`engine: ${db.label}`);
     console.log(`setup: ${rounds} rounds x ${MODELS} models = ${check[0].n} predictions (${check[0].ok} scored successfully) in ${(setupMs / 1000).toFixed(1)} s`);
     console.log(`full cycle: ${result!.scored} predictions in ${(elapsed / 1000).toFixed(2)} s = ${Math.round(result!.scored / (elapsed / 1000))} predictions/s`);
+    console.log(
+      `  CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)})` +
+        (engine === 'postgres' ? `, PostgreSQL backends ${serverCpu.toFixed(2)} s` : ' (the embedded server included)'),
+    );
     console.log(`  of which scoring (density-pdf, CPU): ${(scoringMs / 1000).toFixed(2)} s; database, payload decoding and the rest: ${((elapsed - scoringMs) / 1000).toFixed(2)} s`);
     console.log(`  database phases (s): ${[...phases].map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)}`).join(', ')}`);
     console.log(`  snapshots: ${result!.standings.length}, leaderboard entries: ${(await leaderboard.latest())!.entries.length}`);

@@ -6,7 +6,12 @@ import type { ScoreDirection, ScoreInput, ScoreOutcome } from './scorers/scorer'
 
 export type PredictionStatus = 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'ABSENT';
 
-/** An unscored prediction as the cycle claims it. */
+/**
+ * An unscored prediction as the cycle reads it. `payloadJson` is the payload's JSON text (null
+ * when there is none, or when the prediction did not succeed and its payload is not needed): it
+ * is parsed right before scoring, one prediction at a time, so a batch holds flat strings rather
+ * than thousands of short-lived objects.
+ */
 export interface ClaimedPrediction {
   id: string;
   roundId: string;
@@ -15,7 +20,7 @@ export interface ClaimedPrediction {
   horizon: number;
   step: number;
   status: PredictionStatus;
-  payload: unknown;
+  payloadJson: string | null;
   failureReason: string | null;
   performedAtMs: number;
   resolvableAtMs: number;
@@ -63,35 +68,68 @@ export function scoreRound(
   earlierSuccesses: readonly number[],
   rules: RoundScoringRules,
 ): PredictionScore[] {
-  const missing = predictions
-    .map((p) => truthOf(truthKey(p)))
-    .find((t): t is { ok: false; reason: string } => t !== undefined && !t.ok);
-  if (missing) {
-    return predictions.map((p) => scored(p, null, shortReason('no ground truth', missing.reason)));
-  }
-
-  const outcomes = predictions.map((p) => scoreOne(p, truthOf(truthKey(p)), rules));
-  const successes = [...earlierSuccesses];
-  for (const o of outcomes) if (o.ok) successes.push(o.value);
-  const penalty = penaltyScore(rules.penalty, successes, rules.direction);
-  return predictions.map((p, i) => {
-    const o = outcomes[i];
-    return o.ok ? { ...scored(p, o.value, null), success: true } : scored(p, penalty, o.reason);
-  });
+  return settleRound(predictions, (p) => scorePrediction(p, truthOf, rules), truthOf, earlierSuccesses, rules);
 }
 
-function scoreOne(p: ClaimedPrediction, truth: SettledTruth | undefined, rules: RoundScoringRules): ScoreOutcome {
+/**
+ * The reason a round is void (some prediction's ground truth is unavailable for good), or null.
+ * A void round's predictions are never handed to the scorer.
+ */
+export function voidReason(predictions: readonly ClaimedPrediction[], truthOf: (key: string) => SettledTruth | undefined): string | null {
+  for (const p of predictions) {
+    const truth = truthOf(truthKey(p));
+    if (truth !== undefined && !truth.ok) return truth.reason;
+  }
+  return null;
+}
+
+/**
+ * The outcome of one prediction on its own, before the round's penalty: a pure function of the
+ * prediction and its ground truth, so it may be computed before the prediction is claimed.
+ *
+ * @example
+ *   scorePrediction(p, (key) => truths.get(key), rules); // { ok: true, value: 41.7 }
+ */
+export function scorePrediction(p: ClaimedPrediction, truthOf: (key: string) => SettledTruth | undefined, rules: RoundScoringRules): ScoreOutcome {
   if (p.status !== 'SUCCESS') return { ok: false, reason: shortReason(p.status, p.failureReason) };
+  const truth = truthOf(truthKey(p));
   if (!truth || !truth.ok) return { ok: false, reason: 'no ground truth' };
   let outcome: ScoreOutcome;
   try {
-    outcome = rules.score({ payload: p.payload, truth: truth.values, asset: p.asset, horizon: p.horizon, step: p.step, options: rules.options });
+    const payload: unknown = p.payloadJson === null ? null : JSON.parse(p.payloadJson);
+    outcome = rules.score({ payload, truth: truth.values, asset: p.asset, horizon: p.horizon, step: p.step, options: rules.options });
   } catch (err) {
     // The scorer contract says never throw; a broken scorer must still not stop the cycle.
     return { ok: false, reason: shortReason('scorer error', (err as Error)?.message ?? String(err)) };
   }
   if (outcome.ok && !Number.isFinite(outcome.value)) return { ok: false, reason: `scorer returned a non-finite score (${outcome.value})` };
   return outcome.ok ? outcome : { ok: false, reason: shortReason('invalid prediction', outcome.reason) };
+}
+
+/**
+ * The scores of a round's claimed predictions from their outcomes (`outcomeOf`, e.g. computed
+ * earlier by `scorePrediction`): successes keep their value, failures get the round's penalty.
+ * A void round (see `voidReason`) asks for no outcome.
+ */
+export function settleRound(
+  predictions: readonly ClaimedPrediction[],
+  outcomeOf: (p: ClaimedPrediction) => ScoreOutcome,
+  truthOf: (key: string) => SettledTruth | undefined,
+  earlierSuccesses: readonly number[],
+  rules: Pick<RoundScoringRules, 'penalty' | 'direction'>,
+): PredictionScore[] {
+  const missing = voidReason(predictions, truthOf);
+  if (missing !== null) {
+    return predictions.map((p) => scored(p, null, shortReason('no ground truth', missing)));
+  }
+  const roundOutcomes = predictions.map(outcomeOf);
+  const successes = [...earlierSuccesses];
+  for (const o of roundOutcomes) if (o.ok) successes.push(o.value);
+  const penalty = penaltyScore(rules.penalty, successes, rules.direction);
+  return predictions.map((p, i) => {
+    const o = roundOutcomes[i];
+    return o.ok ? { ...scored(p, o.value, null), success: true } : scored(p, penalty, o.reason);
+  });
 }
 
 function scored(p: ClaimedPrediction, value: number | null, failedReason: string | null): PredictionScore {

@@ -17,7 +17,7 @@ export interface DueRoundOrigin {
 }
 
 /**
- * The SQL of scoring cycles: finding due rounds, claiming their predictions with
+ * The SQL of scoring cycles: finding due rounds, reading their predictions, claiming them with
  * `FOR UPDATE SKIP LOCKED`, and writing scores and bucket increments. Methods taking an
  * EntityManager run inside the caller's (short) transaction.
  */
@@ -28,7 +28,8 @@ export class ScoreCycleRepository {
   /**
    * Rounds with unscored predictions resolvable at `nowMs`, oldest first, about `limit`
    * predictions' worth (whole rounds), skipping `excludedRoundIds` (rounds waiting for truth).
-   * Read-only: nothing is locked yet.
+   * Read-only: nothing is locked yet. (`= ANY(ARRAY(...))` rather than `IN (...)`: the planner
+   * then looks the few due rounds up by index instead of scanning every prediction.)
    */
   async findDueRounds(nowMs: number, excludedRoundIds: readonly string[], limit: number): Promise<DueRoundOrigin[]> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
@@ -40,7 +41,7 @@ export class ScoreCycleRepository {
        SELECT round_id, asset, horizon, step, performed_at,
               min(resolvable_at) AS resolvable_at, count(*)::int AS unscored, bool_or(status = 'SUCCESS') AS needs_truth
          FROM predictions
-        WHERE round_id IN (SELECT DISTINCT round_id FROM due) AND scored_at IS NULL AND resolvable_at <= $1
+        WHERE round_id = ANY(ARRAY(SELECT DISTINCT round_id FROM due)) AND scored_at IS NULL AND resolvable_at <= $1
         GROUP BY round_id, asset, horizon, step, performed_at
         ORDER BY min(resolvable_at), round_id`,
       [new Date(nowMs), excludedRoundIds, limit],
@@ -67,16 +68,47 @@ export class ScoreCycleRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Claims the unscored, resolvable predictions of locked rounds (row locks until commit). */
-  async claimPredictions(em: EntityManager, roundIds: readonly string[], nowMs: number): Promise<ClaimedPrediction[]> {
+  /**
+   * The unscored, resolvable predictions of these rounds, without locking them (call it outside
+   * any transaction: payloads are the bulk of a cycle's reading, and a prediction's row does not
+   * change until it is scored). Payloads come as JSON text, and only for successful predictions
+   * (the others are scored from their status). Ordered like `claimUnscored`.
+   */
+  async readUnscored(roundIds: readonly string[], nowMs: number): Promise<ClaimedPrediction[]> {
+    return this.readPredictions(this.dataSource.manager, 'round_id = ANY($1::uuid[]) AND scored_at IS NULL AND resolvable_at <= $2', [roundIds, new Date(nowMs)]);
+  }
+
+  /** Like `readUnscored`, by prediction id, inside the claim transaction (predictions that appeared after the read). */
+  async readClaimed(em: EntityManager, ids: readonly string[]): Promise<ClaimedPrediction[]> {
+    return this.readPredictions(em, 'id = ANY($1::uuid[])', [ids]);
+  }
+
+  /**
+   * Claims the unscored, resolvable predictions of locked rounds (row locks until commit): their
+   * ids, by round then model.
+   */
+  async claimUnscored(em: EntityManager, roundIds: readonly string[], nowMs: number): Promise<string[]> {
     if (roundIds.length === 0) return [];
-    const rows: Array<Record<string, unknown>> = await em.query(
-      `SELECT id, round_id, model_id, asset, horizon, step, status, payload, failure_reason, performed_at, resolvable_at
-         FROM predictions
+    const rows: Array<{ id: string }> = await em.query(
+      `SELECT id FROM predictions
         WHERE round_id = ANY($1::uuid[]) AND scored_at IS NULL AND resolvable_at <= $2
         ORDER BY round_id, model_id
         FOR UPDATE SKIP LOCKED`,
       [roundIds, new Date(nowMs)],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private async readPredictions(runner: EntityManager, where: string, params: unknown[]): Promise<ClaimedPrediction[]> {
+    if ((params[0] as readonly string[]).length === 0) return [];
+    const rows: Array<Record<string, unknown>> = await runner.query(
+      `SELECT id, round_id, model_id, asset, horizon, step, status,
+              CASE WHEN status = 'SUCCESS' THEN payload::text END AS payload_json,
+              failure_reason, performed_at, resolvable_at
+         FROM predictions
+        WHERE ${where}
+        ORDER BY round_id, model_id`,
+      params,
     );
     return rows.map((r) => ({
       id: String(r.id),
@@ -86,20 +118,26 @@ export class ScoreCycleRepository {
       horizon: Number(r.horizon),
       step: Number(r.step),
       status: r.status as PredictionStatus,
-      payload: r.payload,
+      payloadJson: (r.payload_json as string | null) ?? null,
       failureReason: (r.failure_reason as string | null) ?? null,
       performedAtMs: (r.performed_at as Date).getTime(),
       resolvableAtMs: (r.resolvable_at as Date).getTime(),
     }));
   }
 
-  /** Successful scores already stored for these rounds (a round scored in parts keeps one penalty basis). */
+  /**
+   * Successful scores already stored for these rounds (a round scored in parts keeps one penalty
+   * basis). The rounds' rows are looked up by round first (MATERIALIZED), so the planner cannot
+   * walk the index of every scored prediction instead when its statistics predate the scoring.
+   */
   async earlierSuccesses(em: EntityManager, roundIds: readonly string[]): Promise<Map<string, number[]>> {
     const byRound = new Map<string, number[]>();
     if (roundIds.length === 0) return byRound;
     const rows: Array<{ round_id: string; score_value: number }> = await em.query(
-      `SELECT round_id, score_value FROM predictions
-        WHERE round_id = ANY($1::uuid[]) AND scored_at IS NOT NULL AND score_success AND score_value IS NOT NULL`,
+      `WITH round_predictions AS MATERIALIZED (
+         SELECT round_id, score_value, score_success, scored_at FROM predictions WHERE round_id = ANY($1::uuid[]))
+       SELECT round_id, score_value FROM round_predictions
+        WHERE scored_at IS NOT NULL AND score_success AND score_value IS NOT NULL`,
       [roundIds],
     );
     for (const r of rows) {

@@ -10,7 +10,8 @@ import { bucketIncrements } from './bucket-increments';
 import { shortReason } from './failure-reason';
 import { GROUND_TRUTH, GroundTruthSource } from './ground-truth.source';
 import { computeStandings, ModelStanding } from './model-standing';
-import { PredictionScore, scoreRound, SettledTruth, truthKey } from './round-scoring';
+import { ClaimedPrediction, PredictionScore, RoundScoringRules, scorePrediction, settleRound, SettledTruth, truthKey, voidReason } from './round-scoring';
+import type { ScoreOutcome } from './scorers/scorer';
 import { DueRoundOrigin, ScoreCycleRepository } from './score-cycle.repository';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
 import { ScoreWindowRepository } from './score-window.repository';
@@ -27,6 +28,16 @@ export interface ScoreCycleOptions {
 }
 
 export const SCORE_CYCLE_OPTIONS = Symbol('SCORE_CYCLE_OPTIONS');
+
+/** Predictions scored between two turns of the event loop (so reads in flight can progress). */
+const SCORES_PER_TURN = 64;
+
+/** Due rounds read ahead of their claim: their ground truth and unscored predictions (unlocked). */
+interface PreparedBatch {
+  roundIds: string[];
+  truths: Map<string, SettledTruth>;
+  predictions: ClaimedPrediction[];
+}
 
 /** What one cycle did, handed to listeners such as the leaderboard. */
 export interface ScoreCycleResult {
@@ -50,8 +61,12 @@ export type ScoreCycleListener = (result: ScoreCycleResult) => Promise<void>;
  *    source may itself query the database);
  * 2. rounds whose truth is not there yet (retryable) wait, untouched, for a later cycle — until
  *    `maxWaitSeconds` after `resolvable_at`, when the round is void (no ground truth);
- * 3. in one short transaction: lock the rounds and their unscored predictions (`FOR UPDATE
- *    SKIP LOCKED`), score them in memory, write scores, bucket increments and coverage, commit.
+ * 3. read the ready rounds' unscored predictions (no lock, no transaction: a prediction's row does
+ *    not change until it is scored) and score each one in memory — while the next batch is
+ *    being found and read on another connection;
+ * 4. in one short transaction: lock the rounds and their unscored predictions (`FOR UPDATE
+ *    SKIP LOCKED`), apply each round's penalty to the claimed ones (scoring any claimed
+ *    prediction that was not read in step 3), write scores, bucket increments and coverage, commit.
  *    A crash before commit leaves the predictions unscored for the next cycle; a committed
  *    prediction has `scored_at` set and is never claimed again.
  *
@@ -143,22 +158,115 @@ export class ScoreCycleService implements OnModuleInit {
     const setAside = new Set<string>();
     const waiting = new Set<string>();
     let scored = 0;
+    let next = this.prepareBatch(nowMs, setAside, waiting, [], batch);
+    try {
+      for (;;) {
+        const current = await next;
+        if (current === null) break;
+        // Find and read the next batch (on another connection) while this one is scored and written.
+        next = this.prepareBatch(nowMs, setAside, waiting, current.roundIds, batch);
+        next.catch(() => undefined); // awaited in the next turn (or below on failure)
+        const outcomes = await this.scoreOutcomes(current);
+        const written = await this.scoreRounds(current, outcomes, nowMs);
+        // Rounds another instance holds (SKIP LOCKED) are left to it for this cycle.
+        for (const id of written.skipped) setAside.add(id);
+        scored += written.scored;
+      }
+    } catch (err) {
+      await next.catch(() => undefined); // no read left running after the cycle
+      throw err;
+    }
+    return { scored, waitingRounds: waiting.size };
+  }
+
+  /**
+   * The next due rounds whose ground truth is settled, with their unscored predictions, or null
+   * when none is left. Rounds waiting for truth are set aside; `inFlight` rounds are being scored.
+   */
+  private async prepareBatch(
+    nowMs: number,
+    setAside: Set<string>,
+    waiting: Set<string>,
+    inFlight: readonly string[],
+    batch: number,
+  ): Promise<PreparedBatch | null> {
     for (;;) {
-      const due = await this.rounds.findDueRounds(nowMs, [...setAside], batch);
-      if (due.length === 0) break;
+      const due = await this.rounds.findDueRounds(nowMs, [...setAside, ...inFlight], batch);
+      if (due.length === 0) return null;
       const { truths, waitingRoundIds } = await this.settleTruth(due, nowMs);
       for (const id of waitingRoundIds) {
         setAside.add(id);
         waiting.add(id);
       }
-      const ready = [...new Set(due.map((d) => d.roundId))].filter((id) => !waitingRoundIds.has(id));
-      if (ready.length === 0) continue;
-      const written = await this.scoreRounds(ready, truths, nowMs);
-      // Rounds another instance holds (SKIP LOCKED) are left to it for this cycle.
-      if (written.skipped.length > 0) for (const id of written.skipped) setAside.add(id);
-      scored += written.scored;
+      const roundIds = [...new Set(due.map((d) => d.roundId))].filter((id) => !waitingRoundIds.has(id));
+      if (roundIds.length === 0) continue;
+      return { roundIds, truths, predictions: await this.rounds.readUnscored(roundIds, nowMs) };
     }
-    return { scored, waitingRounds: waiting.size };
+  }
+
+  private roundRules(truths: Map<string, SettledTruth>): { rules: RoundScoringRules; truthOf: (key: string) => SettledTruth | undefined } {
+    const { scoring } = this.competition;
+    return {
+      truthOf: (key) => truths.get(key),
+      rules: {
+        penalty: scoring.penalty,
+        direction: this.direction(),
+        options: scoring.options,
+        score: (input) => this.scorers.score(scoring.scorer, input),
+      },
+    };
+  }
+
+  /** Each read prediction's own outcome (void rounds need none), yielding now and then to the event loop. */
+  private async scoreOutcomes(batch: PreparedBatch): Promise<Map<string, ScoreOutcome>> {
+    const { rules, truthOf } = this.roundRules(batch.truths);
+    const outcomes = new Map<string, ScoreOutcome>();
+    let sinceTurn = 0;
+    for (const round of groupByRound(batch.predictions).values()) {
+      if (voidReason(round, truthOf) !== null) continue;
+      for (const p of round) {
+        outcomes.set(p.id, scorePrediction(p, truthOf, rules));
+        if (++sinceTurn === SCORES_PER_TURN) {
+          sinceTurn = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  /** The claim transaction: lock, apply penalties, write scores and buckets, commit. */
+  private async scoreRounds(batch: PreparedBatch, outcomes: Map<string, ScoreOutcome>, nowMs: number): Promise<{ scored: number; skipped: string[] }> {
+    const { rules, truthOf } = this.roundRules(batch.truths);
+    return this.dataSource.transaction(async (em) => {
+      const locked = await this.rounds.lockRounds(em, batch.roundIds);
+      const lockedSet = new Set(locked);
+      const skipped = batch.roundIds.filter((id) => !lockedSet.has(id));
+      const claimedIds = await this.rounds.claimUnscored(em, locked, nowMs);
+      const read = new Map(batch.predictions.map((p) => [p.id, p]));
+      const unread = claimedIds.filter((id) => !read.has(id));
+      for (const p of await this.rounds.readClaimed(em, unread)) read.set(p.id, p);
+      const claimed = claimedIds.map((id) => {
+        const p = read.get(id);
+        if (!p) throw new Error(`score cycle at ${new Date(nowMs).toISOString()}: claimed prediction ${id} could not be read`);
+        return p;
+      });
+      const earlier = await this.rounds.earlierSuccesses(em, locked);
+      const outcomeOf = (p: ClaimedPrediction) => outcomes.get(p.id) ?? scorePrediction(p, truthOf, rules);
+      const scores: PredictionScore[] = [];
+      for (const [roundId, predictions] of groupByRound(claimed)) {
+        for (const s of settleRound(predictions, outcomeOf, truthOf, earlier.get(roundId) ?? [], rules)) scores.push(s);
+      }
+      const written = await this.rounds.writeScores(em, scores, nowMs);
+      if (written !== scores.length) {
+        // Cannot happen while the rows are locked; rolling back keeps buckets equal to the scores.
+        throw new Error(`score cycle at ${new Date(nowMs).toISOString()}: wrote ${written} of ${scores.length} claimed predictions`);
+      }
+      const increments = bucketIncrements(scores, this.buckets);
+      await this.rounds.addToBuckets(em, increments);
+      await this.rounds.extendCoverage(em, increments);
+      return { scored: written, skipped };
+    });
   }
 
   /** Fetches the ground truth of due rounds; retryable gaps make a round wait until maxWaitSeconds. */
@@ -195,42 +303,15 @@ export class ScoreCycleService implements OnModuleInit {
     });
     return { truths, waitingRoundIds };
   }
+}
 
-  /** The claim transaction: lock, score, write scores and buckets, commit. */
-  private async scoreRounds(roundIds: string[], truths: Map<string, SettledTruth>, nowMs: number): Promise<{ scored: number; skipped: string[] }> {
-    const { scoring } = this.competition;
-    const direction = this.direction();
-    return this.dataSource.transaction(async (em) => {
-      const locked = await this.rounds.lockRounds(em, roundIds);
-      const skipped = roundIds.filter((id) => !locked.includes(id));
-      const claimed = await this.rounds.claimPredictions(em, locked, nowMs);
-      const earlier = await this.rounds.earlierSuccesses(em, locked);
-      const byRound = new Map<string, typeof claimed>();
-      for (const p of claimed) {
-        const list = byRound.get(p.roundId);
-        if (list) list.push(p);
-        else byRound.set(p.roundId, [p]);
-      }
-      const scores: PredictionScore[] = [];
-      for (const [roundId, predictions] of byRound) {
-        scores.push(
-          ...scoreRound(predictions, (key) => truths.get(key), earlier.get(roundId) ?? [], {
-            penalty: scoring.penalty,
-            direction,
-            options: scoring.options,
-            score: (input) => this.scorers.score(scoring.scorer, input),
-          }),
-        );
-      }
-      const written = await this.rounds.writeScores(em, scores, nowMs);
-      if (written !== scores.length) {
-        // Cannot happen while the rows are locked; rolling back keeps buckets equal to the scores.
-        throw new Error(`score cycle at ${new Date(nowMs).toISOString()}: wrote ${written} of ${scores.length} claimed predictions`);
-      }
-      const increments = bucketIncrements(scores, this.buckets);
-      await this.rounds.addToBuckets(em, increments);
-      await this.rounds.extendCoverage(em, increments);
-      return { scored: written, skipped };
-    });
+/** Predictions by round, in their order. */
+function groupByRound(predictions: readonly ClaimedPrediction[]): Map<string, ClaimedPrediction[]> {
+  const byRound = new Map<string, ClaimedPrediction[]>();
+  for (const p of predictions) {
+    const list = byRound.get(p.roundId);
+    if (list) list.push(p);
+    else byRound.set(p.roundId, [p]);
   }
+  return byRound;
 }
