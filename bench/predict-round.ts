@@ -4,7 +4,10 @@
  * coordinator's CPU time per model call.
  *
  *   npm run build && node dist/bench/predict-round.js [N,N,...=100,1000,5000] [rounds=7]
+ *   BENCH_CPU_PROFILE=/tmp/prof node dist/bench/predict-round.js 1000 20   # profiles of the measured rounds only
  *
+ * BENCH_CPU_PROFILE writes one .cpuprofile per size and process (coordinator, orchestrator),
+ * covering the measured rounds only (not the setup of N models), for Chrome DevTools.
  * The orchestrator runs in a child process (models `isolation: inline`, each with its own gRPC
  * server), so the CPU measured with process.cpuUsage is the coordinator's alone: the
  * ModelRunnerService client (one channel per model), the decoding, the output checks and the
@@ -14,6 +17,7 @@
 import { fork, ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Session } from 'node:inspector';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
@@ -59,10 +63,43 @@ async function runOrchestrator(configPath: string): Promise<void> {
     deployConcurrency: 64,
   });
   process.send!({ port });
-  process.on('message', async () => {
+  const profiler = new RoundProfiler(`orchestrator-${process.argv[4]}`);
+  let profiling = Promise.resolve();
+  process.on('message', async (message: string) => {
+    if (message === 'profile-start') return void (profiling = profiling.then(() => profiler.start()));
+    if (message === 'profile-stop') return void (profiling = profiling.then(() => profiler.stop()));
+    await profiling;
     await orchestrator.stop();
     process.exit(0);
   });
+}
+
+/** CPU profile of the measured rounds (BENCH_CPU_PROFILE=dir), written as `<dir>/<name>.cpuprofile`. */
+class RoundProfiler {
+  private session?: Session;
+
+  constructor(private readonly name: string) {}
+
+  private post(method: string): Promise<any> {
+    return new Promise((done, fail) => this.session!.post(method, (error, result) => (error ? fail(error) : done(result))));
+  }
+
+  async start(): Promise<void> {
+    if (!process.env.BENCH_CPU_PROFILE) return;
+    this.session = new Session();
+    this.session.connect();
+    await this.post('Profiler.enable');
+    await this.post('Profiler.start');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.session) return;
+    const { profile } = await this.post('Profiler.stop');
+    this.session.disconnect();
+    this.session = undefined;
+    const file = join(process.env.BENCH_CPU_PROFILE!, `${this.name}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+  }
 }
 
 function startOrchestrator(models: number): Promise<{ child: ChildProcess; port: number }> {
@@ -79,7 +116,7 @@ function startOrchestrator(models: number): Promise<{ child: ChildProcess; port:
     isolation: 'inline',
   }));
   writeFileSync(configPath, stringify({ models: entries }));
-  const child = fork(__filename, ['--orchestrator', configPath], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(__filename, ['--orchestrator', configPath, String(models)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolvePort, reject) => {
     child.once('message', (m: { port: number }) => resolvePort({ child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`orchestrator exited with ${code}`)));
@@ -115,16 +152,17 @@ async function benchSize(models: number, rounds: number): Promise<void> {
     const configs = new PredictionConfigRepository(db.dataSource);
     await new CompetitionSyncService(db.dataSource, competition, new CompetitionRepository(), configs).synced();
     const [config] = await configs.active(competition.id);
-    let callMs = 0;
+    // The round may call the fleet and insert in several pieces: the last answer's and the last
+    // insert's times tell how much of the round is spent after the calls.
+    let lastAnswerAt = 0;
     const timedFleet: ModelFleet = {
       membership$: runner.membership$,
       runningModels: () => runner.runningModels(),
       call: async (method, args, opts) => {
-        const began = performance.now();
         try {
           return await runner.call(method, args, opts);
         } finally {
-          callMs = performance.now() - began;
+          lastAnswerAt = performance.now();
         }
       },
     };
@@ -136,7 +174,7 @@ async function benchSize(models: number, rounds: number): Promise<void> {
       try {
         return await insert(...args);
       } finally {
-        insertMs = performance.now() - began;
+        insertMs += performance.now() - began;
       }
     };
     const service = new PredictionRoundService(timedFleet, competition, rounds$, new ModelRegistryRepository(db.dataSource), new SystemClock());
@@ -146,8 +184,14 @@ async function benchSize(models: number, rounds: number): Promise<void> {
     const inserts: number[] = [];
     const cpuPerCallUs: number[] = [];
     const firstSlot = Math.floor(Date.now() / 1000) * 1000; // distinct slots on every run (a reused DATABASE_URL keeps old rounds)
+    const profiler = new RoundProfiler(`coordinator-${models}`);
     for (let round = 0; round <= rounds; round++) {
+      if (round === 1) {
+        child.send('profile-start');
+        await profiler.start();
+      }
       const cpu = process.cpuUsage();
+      insertMs = 0;
       const began = performance.now();
       const report = await service.run(config, new Date(firstSlot + round * 720_000));
       const elapsed = performance.now() - began;
@@ -157,17 +201,19 @@ async function benchSize(models: number, rounds: number): Promise<void> {
       }
       if (round === 0) continue; // warm-up
       latencies.push(elapsed);
-      calls.push(callMs);
+      calls.push(lastAnswerAt - began);
       inserts.push(insertMs);
       cpuPerCallUs.push((used.user + used.system) / models);
     }
+    await profiler.stop();
+    child.send('profile-stop');
     latencies.sort((a, b) => a - b);
     calls.sort((a, b) => a - b);
     inserts.sort((a, b) => a - b);
     cpuPerCallUs.sort((a, b) => a - b);
     console.log(
       `N=${String(models).padStart(5)} [${db.engine}] setup ${(setupMs / 1000).toFixed(1)} s | round p50 ${percentile(latencies, 50).toFixed(0)} ms, ` +
-        `p99 ${percentile(latencies, 99).toFixed(0)} ms (call p50 ${percentile(calls, 50).toFixed(0)} ms, insert p50 ${percentile(inserts, 50).toFixed(0)} ms) | ` +
+        `p99 ${percentile(latencies, 99).toFixed(0)} ms (last answer at p50 ${percentile(calls, 50).toFixed(0)} ms, inserts p50 ${percentile(inserts, 50).toFixed(0)} ms in all) | ` +
         `coordinator CPU per call p50 ${percentile(cpuPerCallUs, 50).toFixed(0)} µs | ${rounds} rounds`,
     );
   } finally {

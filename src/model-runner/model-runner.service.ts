@@ -4,7 +4,8 @@ import { OrchestratorMembershipClient } from './membership/orchestrator-membersh
 import type { ModelState } from './membership/model-state';
 import { MODEL_RUNNER_OPTIONS, ModelRunnerOptions, resolveModelRunnerOptions, ResolvedModelRunnerOptions } from './model-runner.options';
 import { FleetEvent, RunnerFleet } from './runner-fleet';
-import { CallStatus, ModelRunner } from './runner/model-runner';
+import { CallStatus, ModelRunner, withJsonResult } from './runner/model-runner';
+import type { JsonText } from './variant/json-text';
 import { InsecureChannelSecurity, ModelChannelSecurity } from './security/channel-security';
 import { GatewayChannelSecurity } from './security/gateway-channel-security';
 import { MutualTlsChannelSecurity } from './security/mtls-channel-security';
@@ -22,6 +23,8 @@ export interface ModelCallResult {
   result: unknown;
   execTimeUs: number;
   error?: string;
+  /** A plain JSON result as received (not enumerable; `result` is decoded from it on first read). */
+  readonly json?: JsonText;
 }
 
 export interface ModelIdentity {
@@ -139,6 +142,7 @@ export class ModelRunnerService implements OnApplicationShutdown {
           return { ...base, status: 'FAILED', result: null, execTimeUs: 0, error: `coordinator could not encode arguments: ${wire.message}` };
         }
         const outcome = await runner.call(method, wire, opts.timeoutMs ?? this.options.callTimeoutMs);
+        if (outcome.json) return withJsonResult({ ...base, status: outcome.status, execTimeUs: outcome.execTimeUs }, outcome.json);
         return { ...base, ...outcome };
       }),
     );

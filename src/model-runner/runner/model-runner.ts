@@ -6,7 +6,8 @@ import { ModelRunnerFailure, ServerIdentityError } from '../model-runner.errors'
 import { CallResponseMessage, modelRunnerProtos, ServingStatus, SetupResponseMessage } from '../grpc/model-runner-protos';
 import type { ModelChannelSecurity } from '../security/channel-security';
 import type { WireArguments } from '../variant/call-arguments';
-import { decodeVariant } from '../variant/variant';
+import { JsonText, plainJsonText } from '../variant/json-text';
+import { decodeVariant, VariantType } from '../variant/variant';
 import { CallOutcomeCounters } from './call-outcome-counters';
 
 export type CallStatus = 'SUCCESS' | 'FAILED' | 'TIMEOUT';
@@ -17,6 +18,28 @@ export interface RunnerCallResult {
   /** Microseconds around the RPC attempt (0 when nothing was sent). */
   execTimeUs: number;
   error?: string;
+  /**
+   * A JSON result kept as text (plain JSON only, see JsonText): `result` then decodes it on
+   * first read. Not enumerable, so results compare and print as before.
+   */
+  readonly json?: JsonText;
+}
+
+/**
+ * A SUCCESS whose `result` is decoded from `json` only when read (a caller that stores the text
+ * never pays for the objects). `json` and the lazy `result` are defined on the object itself;
+ * copy such a result with `withJsonResult`, not with a spread (which would decode it).
+ *
+ * @example
+ *   const r = withJsonResult({ modelId: 'm1', status: 'SUCCESS', execTimeUs: 10 }, plainJsonText(bytes)!);
+ *   r.json.text;   // the text as received
+ *   r.result;      // decoded now
+ */
+export function withJsonResult<T extends object>(fields: T, json: JsonText): T & { result: unknown; readonly json: JsonText } {
+  const target = fields as T & { result: unknown; json: JsonText };
+  Object.defineProperty(target, 'result', { get: () => json.value(), enumerable: true, configurable: true });
+  Object.defineProperty(target, 'json', { value: json, enumerable: false, configurable: true });
+  return target;
 }
 
 export interface ModelRunnerSettings {
@@ -148,6 +171,13 @@ export class ModelRunner {
     const status = answer.response?.status;
     const code = status?.code ?? '';
     if (code === 'SUCCESS') {
+      const response = answer.response!.methodResponse;
+      // Plain JSON is checked here (so an unreadable answer still fails now) but decoded on demand.
+      const json = response?.type === VariantType.JSON && response.value ? plainJsonText(response.value) : null;
+      if (json) {
+        this.counters.recordSuccess();
+        return withJsonResult({ status: 'SUCCESS' as const, execTimeUs }, json);
+      }
       let result: unknown;
       try {
         result = decodeVariant(answer.response!.methodResponse);

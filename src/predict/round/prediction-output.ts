@@ -44,6 +44,58 @@ export function checkPredictionOutput(result: unknown, rules: PredictionOutputRu
   return { ok: true, json };
 }
 
+/**
+ * A JSON answer kept as the text the model sent (the model runner's JsonText, read
+ * structurally): plain JSON that `JSON.parse` reads to finite numbers, strings without `\u`
+ * escapes (so no NUL or lone surrogate), with these counts taken while it was scanned.
+ */
+export interface PredictionJsonText {
+  text: string;
+  byteLength: number;
+  numberCount: number;
+  /** Deepest nesting of arrays/objects, a top-level array or object being 1. */
+  maxDepth: number;
+  topLevel: { kind: 'array' | 'object' | 'string' | 'number' | 'boolean' | 'null'; length: number; objectItems: number };
+}
+
+/** The longest text JSON.stringify writes for one number (`-1.7976931348623157e+308`). */
+const MAX_NUMBER_CHARS = 24;
+
+/**
+ * The fast path of checkPredictionOutput for an answer kept as plain JSON text: the same
+ * verdict for the answers it accepts, with the text stored as it came (jsonb reads it to the
+ * same value) instead of decoding and re-encoding it. Returns null when it cannot decide
+ * alone (a wrong shape, a payload near the size limit, deep nesting, another output kind):
+ * checkPredictionOutput on the decoded value then gives the verdict and its reason.
+ *
+ * The size bound is safe: re-encoding keeps or shortens every string and structural
+ * character and writes a number in at most 24 characters, so the stored value's JSON text is
+ * never longer than `byteLength + 24 * numberCount` bytes.
+ *
+ * @example
+ *   checkPredictionText(answer.json, { kind: 'distributions', expectedLength: 60, maxBytes: 1_000_000 })
+ *     // { ok: true, json: '[{"type": "builtin", ...}]' } or null
+ */
+export function checkPredictionText(json: PredictionJsonText, rules: PredictionOutputRules): PredictionOutputCheck | null {
+  const top = json.topLevel;
+  switch (rules.kind) {
+    case 'distributions':
+      if (top.kind !== 'array' || top.length !== rules.expectedLength || top.objectItems !== top.length) return null;
+      break;
+    case 'number':
+      if (top.kind !== 'number') return null;
+      break;
+    case 'any':
+      if (top.kind === 'null') return null;
+      break;
+    default:
+      return null;
+  }
+  if (json.maxDepth >= MAX_DEPTH) return null;
+  if (json.byteLength + MAX_NUMBER_CHARS * json.numberCount > rules.maxBytes) return null;
+  return { ok: true, json: json.text };
+}
+
 function checkShape(result: unknown, rules: PredictionOutputRules): string | null {
   if (result === null || result === undefined) return 'returned nothing (None)';
   switch (rules.kind) {
