@@ -28,6 +28,24 @@ async function waitForSuccesses(base: string, models: number, timeoutMs: number)
   }
 }
 
+interface SeedLeaderboardEntry {
+  rank: number;
+  model_id: string;
+  created_at: string;
+  score_anchor: number | null;
+}
+
+async function waitForLeaderboard(base: string, entries: number, timeoutMs: number): Promise<SeedLeaderboardEntry[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${base}/reports/leaderboard`);
+    const body = res.ok ? ((await res.json()) as SeedLeaderboardEntry[]) : [];
+    if (body.length >= entries) return body;
+    if (Date.now() > deadline) throw new Error(`no leaderboard of ${entries} models in time: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
 /** Issue 2's "done when": the built app starts offline, answers, stops on SIGTERM, keeps its data. */
 describe('the coordinator process on embedded defaults', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cn-e2e-'));
@@ -52,6 +70,11 @@ describe('the coordinator process on embedded defaults', () => {
 
       // Every example model (two JS, one Python) stores SUCCESS predictions within a minute.
       successesBeforeStop = await waitForSuccesses(base, 3, 60_000 - (Date.now() - started));
+
+      // The demo's horizons are minutes long: the leaderboard ranks all three within 5 minutes.
+      const leaderboard = await waitForLeaderboard(base, 3, 300_000 - (Date.now() - started));
+      expect(leaderboard.map((e) => e.rank)).toEqual([1, 2, 3]);
+      for (const entry of leaderboard) expect(entry.created_at).toMatch(/Z$/);
     } finally {
       const stopped = await first.stop();
       expect(stopped.code).toBe(0);
@@ -66,7 +89,7 @@ describe('the coordinator process on embedded defaults', () => {
     } finally {
       await second.stop();
     }
-  }, 240_000);
+  }, 480_000);
 
   it('refuses to start on an invalid variable, with one line naming it', async () => {
     const port = await freePort();
