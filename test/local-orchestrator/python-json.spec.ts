@@ -25,3 +25,22 @@ describe('Python-dialect JSON of the JS model runner', () => {
     expect(() => parsePythonJson('[NaN, nope]')).toThrow(SyntaxError);
   });
 });
+
+describe('stringifyPythonJson fast path', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { stringifyPythonJson: write } = require('../../deployment/runners/js/python-json.js');
+
+  it('writes plain data exactly as the path-checking writer does (json.dumps separators)', () => {
+    const value = [{ type: 'builtin', name: 'norm', params: { loc: -0.5, scale: 0.002 } }, 'a, "b": c', { 'k:,': [1, 2.5e-7, true, null] }, []];
+    expect(write(value)).toBe('[{"type": "builtin", "name": "norm", "params": {"loc": -0.5, "scale": 0.002}}, "a, \\"b\\": c", {"k:,": [1, 2.5e-7, true, null]}, []]');
+    expect(JSON.parse(write(value))).toEqual(value);
+  });
+
+  it('still writes NaN and Infinity bare and names the path of what cannot be written', () => {
+    expect(write([1, NaN, -Infinity])).toBe('[1, NaN, -Infinity]');
+    expect(() => write({ a: [1, () => 2] })).toThrow(/\$\.a\[1\]/);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => write(cyclic)).toThrow(/circular/);
+  });
+});
