@@ -53,25 +53,6 @@ export interface RoundScoringRules {
 }
 
 /**
- * Scores the unscored predictions of one round together, because the penalty of its failed
- * predictions depends on the round's successful scores (`earlierSuccesses`: scores of the same
- * round already stored, if the round was ever scored in parts).
- * A round whose ground truth is unavailable for good is void: every prediction is recorded as
- * failed with a null score, since nobody could be right or wrong.
- *
- * @example
- *   scoreRound(claimed, (key) => truths.get(key), [], { penalty, direction: 'higher', options: {}, score });
- */
-export function scoreRound(
-  predictions: readonly ClaimedPrediction[],
-  truthOf: (key: string) => SettledTruth | undefined,
-  earlierSuccesses: readonly number[],
-  rules: RoundScoringRules,
-): PredictionScore[] {
-  return settleRound(predictions, (p) => scorePrediction(p, truthOf, rules), truthOf, earlierSuccesses, rules);
-}
-
-/**
  * The reason a round is void (some prediction's ground truth is unavailable for good), or null.
  * A void round's predictions are never handed to the scorer.
  */
@@ -107,9 +88,17 @@ export function scorePrediction(p: ClaimedPrediction, truthOf: (key: string) => 
 }
 
 /**
- * The scores of a round's claimed predictions from their outcomes (`outcomeOf`, e.g. computed
- * earlier by `scorePrediction`): successes keep their value, failures get the round's penalty.
- * A void round (see `voidReason`) asks for no outcome.
+ * Scores the claimed predictions of one round together, because the penalty of its failed
+ * predictions depends on the round's successful scores (`earlierSuccesses`: scores of the same
+ * round already stored, if the round was ever scored in parts). `outcomeOf` gives each
+ * prediction's own outcome (`scorePrediction`, possibly computed before the claim): successes
+ * keep their value, failures get the round's penalty.
+ * A round whose ground truth is unavailable for good is void (see `voidReason`): every
+ * prediction is recorded as failed with a null score, since nobody could be right or wrong,
+ * and no outcome is asked for.
+ *
+ * @example
+ *   settleRound(claimed, (p) => outcomes.get(p.id)!, (key) => truths.get(key), [], { penalty, direction: 'higher' });
  */
 export function settleRound(
   predictions: readonly ClaimedPrediction[],
