@@ -18,6 +18,18 @@ export class ScoreRetentionRepository {
     return this.inBatches(`DELETE FROM score_snapshots WHERE id IN (SELECT id FROM score_snapshots WHERE performed_at < $1 LIMIT $2)`, cutoff, batch);
   }
 
+  /** Prediction rounds performed before `cutoff` whose predictions have all been pruned. */
+  pruneEmptyRoundsBefore(cutoff: Date, batch = 10_000): Promise<number> {
+    return this.inBatches(
+      `DELETE FROM prediction_rounds WHERE id IN (
+         SELECT r.id FROM prediction_rounds r
+          WHERE r.performed_at < $1 AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.round_id = r.id)
+          LIMIT $2)`,
+      cutoff,
+      batch,
+    );
+  }
+
   /** Buckets that start before `cutoff` (the first bucket of the longest window). */
   async pruneBucketsBefore(cutoff: Date): Promise<number> {
     const result = await this.dataSource.query(`DELETE FROM score_buckets WHERE bucket_start < $1`, [cutoff]);

@@ -15,6 +15,8 @@ export interface PruneResult {
   predictions: number;
   snapshots: number;
   buckets: number;
+  /** Prediction rounds left without predictions. */
+  rounds: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface PruneResult {
  * the leaderboard itself.
  *
  * @example
- *   await retention.prune(); // { predictions: 1200, snapshots: 3400, buckets: 96 }
+ *   await retention.prune(); // { predictions: 1200, snapshots: 3400, buckets: 96, rounds: 40 }
  */
 @Injectable()
 export class ScoreRetentionService implements OnModuleInit {
@@ -57,12 +59,14 @@ export class ScoreRetentionService implements OnModuleInit {
   async prune(): Promise<PruneResult> {
     const nowMs = this.clock.nowMs();
     const { retention } = this.competition;
+    const predictionsCutoff = new Date(nowMs - retention.predictionsDays * DAY_MS);
     const result: PruneResult = {
-      predictions: await this.repository.prunePredictionsScoredBefore(new Date(nowMs - retention.predictionsDays * DAY_MS)),
+      predictions: await this.repository.prunePredictionsScoredBefore(predictionsCutoff),
       snapshots: await this.repository.pruneSnapshotsBefore(new Date(nowMs - retention.snapshotsDays * DAY_MS)),
       buckets: await this.repository.pruneBucketsBefore(new Date(this.buckets.windowStartMs(nowMs, this.buckets.longestWindowSeconds()))),
+      rounds: await this.repository.pruneEmptyRoundsBefore(predictionsCutoff),
     };
-    if (result.predictions + result.snapshots + result.buckets > 0) this.logger.log(`pruned ${JSON.stringify(result)}`);
+    if (result.predictions + result.snapshots + result.buckets + result.rounds > 0) this.logger.log(`pruned ${JSON.stringify(result)}`);
     return result;
   }
 }

@@ -193,7 +193,7 @@ describeEachEngine('ScoreCycleService', (db) => {
     expect(totals.sum).toBeCloseTo(a + b + 4 * penaltyValue, 9);
   });
 
-  it('prunes predictions, snapshots and buckets past their retention, keeping unscored predictions', async () => {
+  it('prunes predictions, snapshots, buckets and emptied rounds past their retention, keeping unscored predictions', async () => {
     const s = await scenario();
     await s.ledger.addRounds([round(0, [good('a')]), round(24 * 35 - 1, [good('a')]), round(24 * 40, [good('a')])]);
     await s.clock.advanceTo(T0 + HOUR);
@@ -201,7 +201,9 @@ describeEachEngine('ScoreCycleService', (db) => {
     await s.clock.advanceTo(T0 + 35 * 24 * HOUR);
     await s.app.cycles.runCycle();
     const result = await s.app.retention.runPrune();
-    expect(result).toEqual({ predictions: 1, snapshots: 1, buckets: 1 });
+    expect(result).toEqual({ predictions: 1, snapshots: 1, buckets: 1, rounds: 1 });
+    const rounds: Array<{ n: number }> = await db().dataSource.query(`SELECT count(*)::int AS n FROM prediction_rounds`);
+    expect(rounds).toEqual([{ n: 2 }]);
     const left: Array<{ scored_at: Date | null }> = await db().dataSource.query(`SELECT scored_at FROM predictions ORDER BY performed_at`);
     expect(left).toEqual([{ scored_at: new Date(T0 + 35 * 24 * HOUR) }, { scored_at: null }]);
     const snapshots: Array<{ performed_at: Date }> = await db().dataSource.query(`SELECT performed_at FROM score_snapshots`);
