@@ -246,7 +246,7 @@ describeEachEngine('PredictionRoundRepository.insertPredictions', (db) => {
   it('stores as FAILED, without payload, a row whose payload PostgreSQL refuses, and keeps the others', async () => {
     const round = await newRound();
     const rows = records(3);
-    rows[1].payloadJson = '["\\u0000"]'; // valid JSON text, refused by jsonb
+    rows[1].payloadJson = '["a\u0000b"]'; // a raw NUL character: text PostgreSQL cannot store
     const outcome = await repository.insertPredictions(round, config, rows);
     expect(outcome).toEqual({ inserted: 3, rejectedPayloads: ['model-1'] });
     const stored = await db().dataSource.query(`SELECT model_id, status, payload, failure_reason FROM predictions WHERE round_id = $1 ORDER BY model_id`, [round.id]);

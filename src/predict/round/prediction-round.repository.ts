@@ -118,7 +118,7 @@ export class PredictionRoundRepository {
     const tuples: string[] = [];
     for (const p of rows) {
       const n = params.length;
-      tuples.push(`($${n + 1}::uuid, $1::uuid, $${n + 2}, $2::uuid, $3, $4, $5, $${n + 3}, $${n + 4}::bigint, $${n + 5}::jsonb, $${n + 6}, $6::timestamptz, $7::timestamptz)`);
+      tuples.push(`($${n + 1}::uuid, $1::uuid, $${n + 2}, $2::uuid, $3, $4, $5, $${n + 3}, $${n + 4}::bigint, $${n + 5}::json, $${n + 6}, $6::timestamptz, $7::timestamptz)`);
       params.push(p.id, p.modelId, p.status, p.execTimeUs === null ? null : Math.round(p.execTimeUs), p.payloadJson, p.failureReason);
     }
     const inserted: unknown[] = await this.dataSource.query(
