@@ -30,6 +30,7 @@ import { CompetitionRepository } from '../src/competition/competition.repository
 import { CompetitionSyncService } from '../src/competition/competition-sync.service';
 import { PredictionConfigRepository } from '../src/competition/prediction-config.repository';
 import { openDatabase } from '../src/database/data-source.factory';
+import { benchDatabase } from './bench-database';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 import { LocalOrchestrator } from '../src/local-orchestrator/local-orchestrator';
 import { SILENT_LOGGER } from '../src/local-orchestrator/orchestrator-logger';
@@ -129,8 +130,9 @@ function percentile(sorted: number[], p: number): number {
 
 async function openBenchDatabase(): Promise<{ dataSource: DataSource; close: () => Promise<void>; engine: string }> {
   if (process.env.DATABASE_URL) {
-    const dataSource = await openDatabase(process.env.DATABASE_URL, { embedded: false });
-    return { dataSource, engine: 'postgres', close: () => dataSource.destroy() };
+    // A fresh database on that server for each size (dropped afterwards), so earlier runs' rounds never collide.
+    const db = await benchDatabase('postgres');
+    return { dataSource: db.dataSource, engine: 'postgres', close: db.close };
   }
   const embedded = await EmbeddedPostgres.start({});
   const dataSource = await openDatabase(embedded.url, { embedded: true });
