@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { configureReportApp } from '../src/report/configure-report-app';
 import { DataSource } from 'typeorm';
 import { ClockModule } from '../src/clock/clock.module';
 import { loadAppConfig } from '../src/config/app-config';
@@ -49,6 +50,7 @@ async function serveNest(url: string, embedded: boolean): Promise<number> {
   @Module({ imports: [ConfigModule.forRoot(loadAppConfig({}), loadCompetitionFile(COMPETITION_FILE)), ClockModule.forRoot(), BenchDatabaseModule, ReportModule] })
   class BenchAppModule {}
   const app = await NestFactory.create(BenchAppModule, { logger: ['error'] });
+  configureReportApp(app, { corsOrigins: [] }); // as main.ts does
   await app.listen(0, '127.0.0.1');
   return (app.getHttpServer().address() as AddressInfo).port;
 }

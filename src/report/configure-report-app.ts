@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { installLeaderboardFastPath } from './leaderboard/leaderboard-fast-path';
 
 /** Response headers browsers on other origins may read (paging and caching). */
 export const REPORT_EXPOSED_HEADERS = ['ETag', 'X-Has-More', 'X-Next-Cursor', 'X-Next-Offset'];
@@ -15,6 +16,7 @@ export const REPORT_EXPOSED_HEADERS = ['ETag', 'X-Has-More', 'X-Next-Cursor', 'X
  *   configureReportApp(app, config);
  */
 export function configureReportApp(app: INestApplication, config: Pick<AppConfig, 'corsOrigins'>): void {
+  installLeaderboardFastPath(app, { cors: config.corsOrigins.length > 0 });
   if (config.corsOrigins.length === 0) return;
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
