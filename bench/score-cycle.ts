@@ -75,7 +75,7 @@ function competition(): CompetitionDefinition {
         { name: 'anchor', seconds: 7 * 86400 },
       ],
     },
-    leaderboard: { rankBy: 'anchor', direction: 'auto', tiebreakers: ['steady', 'recent'], minScoredPredictions: 1 },
+    leaderboard: { rankBy: 'anchor', direction: 'auto', tiebreakers: ['steady', 'recent'], minScoredPredictions: 1, lowPerformance: null },
     retention: { predictionsDays: 30, snapshotsDays: 10, leaderboardsDays: 10, feedRecordsDays: 30 },
   };
 }

@@ -11,6 +11,7 @@ import { DataSourceService } from './data-source/data-source.service';
 import { HealthModule } from './health/health.module';
 import { LeaderboardModule } from './leaderboard/leaderboard.module';
 import { LeaderboardService } from './leaderboard/leaderboard.service';
+import { LowPerformanceMonitor } from './low-performance/low-performance.monitor';
 import { ModelFleetModule, ModelFleetPlan } from './model-fleet/model-fleet.module';
 import { ModelRunnerService } from './model-runner/model-runner.service';
 import { PipelineLifecycle } from './pipeline-lifecycle';
@@ -63,6 +64,7 @@ export class AppModule {
     if (predicts) {
       const fleet = ModelFleetModule.forPlan(opts.fleet);
       imports.push(fleet, PredictModule.register({ imports: [fleet], modelFleet: ModelRunnerService, marketData: DataSourceService }));
+      providers.push(LowPerformanceMonitor);
     }
     // The leaderboard module brings the scoring module; the cycle's schedule runs only with the score role.
     imports.push(ScoringModule.forRoles(scores && opts.config.schedulesEnabled));

@@ -5,6 +5,7 @@ import { JobScheduler } from './clock/job-scheduler';
 import { DataSourceService } from './data-source/data-source.service';
 import { HealthRegistry } from './health/health.registry';
 import { LocalOrchestratorHandle } from './model-fleet/model-fleet.module';
+import { LowPerformanceMonitor } from './low-performance/low-performance.monitor';
 import { ModelRunnerService } from './model-runner/model-runner.service';
 
 /**
@@ -23,6 +24,7 @@ export class PipelineLifecycle implements OnApplicationBootstrap, BeforeApplicat
     @Optional() private readonly marketData?: DataSourceService,
     @Optional() private readonly fleet?: ModelRunnerService,
     @Optional() private readonly localOrchestrator?: LocalOrchestratorHandle,
+    @Optional() private readonly lowPerformance?: LowPerformanceMonitor,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,6 +40,7 @@ export class PipelineLifecycle implements OnApplicationBootstrap, BeforeApplicat
         return { ...h, status: h.status === 'up' ? 'up' : h.status === 'degraded' ? 'degraded' : 'down' };
       });
       await fleet.start();
+      if (this.config.schedulesEnabled) this.lowPerformance?.start();
     }
     this.logger.log(`pipeline started (roles ${this.config.roles.join(', ')})`);
   }

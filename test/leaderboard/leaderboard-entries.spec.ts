@@ -12,7 +12,7 @@ const inputs = (over: Partial<LeaderboardInputs>): LeaderboardInputs => ({
   standings: [],
   models: [],
   windowNames: NAMES,
-  rules: { rankBy: 'anchor', direction: 'auto', tiebreakers: ['steady', 'recent'], minScoredPredictions: 1 },
+  rules: { rankBy: 'anchor', direction: 'auto', tiebreakers: ['steady', 'recent'], minScoredPredictions: 1, lowPerformance: null },
   scorerDirection: 'higher',
   previousRanks: new Map(),
   lastStatuses: new Map(),

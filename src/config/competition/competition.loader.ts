@@ -7,6 +7,7 @@ import {
   CompetitionDefinition,
   FeedDefinition,
   LeaderboardDefinition,
+  LowPerformanceDefinition,
   MethodDefinition,
   ModelInterfaceDefinition,
   PenaltyPolicy,
@@ -181,7 +182,7 @@ function readScoring(r: DefinitionReader): ScoringDefinition {
 }
 
 function readLeaderboard(r: DefinitionReader, scoring: ScoringDefinition): LeaderboardDefinition {
-  if (r.isPresent()) r.onlyKeys(['rankBy', 'direction', 'tiebreakers', 'minScoredPredictions']);
+  if (r.isPresent()) r.onlyKeys(['rankBy', 'direction', 'tiebreakers', 'minScoredPredictions', 'lowPerformance']);
   const names = scoring.windows.map((w) => w.name);
   const rankBy = r.key('rankBy').oneOf(names, { default: 'anchor' });
   const tiebreakers = r.key('tiebreakers').stringList({ default: ['steady', 'recent'].filter((n) => n !== rankBy) });
@@ -193,6 +194,17 @@ function readLeaderboard(r: DefinitionReader, scoring: ScoringDefinition): Leade
     direction: r.key('direction').oneOf(['higher', 'lower', 'auto'] as const, { default: 'auto' }),
     tiebreakers,
     minScoredPredictions: r.key('minScoredPredictions').number({ default: 1, integer: true, min: 0 }),
+    lowPerformance: readLowPerformance(r.key('lowPerformance'), names),
+  };
+}
+
+function readLowPerformance(r: DefinitionReader, windows: string[]): LowPerformanceDefinition | null {
+  if (!r.isPresent()) return null;
+  r.onlyKeys(['window', 'threshold', 'minScoredPredictions']);
+  return {
+    window: r.key('window').oneOf(windows),
+    threshold: r.key('threshold').number(),
+    minScoredPredictions: r.key('minScoredPredictions').number({ default: 1, integer: true, min: 1 }),
   };
 }
 

@@ -120,6 +120,20 @@ export interface LeaderboardDefinition {
   tiebreakers: string[];
   /** Scored predictions a model needs (in the ranking window) to be ranked. */
   minScoredPredictions: number;
+  /** When set, the coordinator disables persistently poor models (report_failure LOW_PERFORMANCE). */
+  lowPerformance: LowPerformanceDefinition | null;
+}
+
+/**
+ * A model is reported LOW_PERFORMANCE (the orchestrator stops it) when, in `window`, its score
+ * is worse than `threshold` (below it when higher is better, above it when lower is better), the
+ * window is complete, it has at least `minScoredPredictions` scores there, and its current
+ * deployment has been running for at least the window's length (a fresh submission gets a fair run).
+ */
+export interface LowPerformanceDefinition {
+  window: string;
+  threshold: number;
+  minScoredPredictions: number;
 }
 
 export interface RetentionDefinition {

@@ -48,7 +48,7 @@ export function competitionFixture(
         { name: 'anchor', seconds: 7 * 86400 },
       ],
     },
-    leaderboard: { rankBy: 'anchor', direction: 'auto', tiebreakers: ['steady', 'recent'], minScoredPredictions: 1, ...overrides.leaderboard },
+    leaderboard: { rankBy: 'anchor', direction: 'auto', tiebreakers: ['steady', 'recent'], minScoredPredictions: 1, lowPerformance: null, ...overrides.leaderboard },
     retention: { predictionsDays: 30, snapshotsDays: 10, leaderboardsDays: 10, feedRecordsDays: 30, ...overrides.retention },
   };
 }
