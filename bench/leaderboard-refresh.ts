@@ -12,6 +12,7 @@
 import { VirtualClock } from '../src/clock/clock';
 import { JobScheduler } from '../src/clock/job-scheduler';
 import type { CompetitionDefinition } from '../src/config/competition/competition.types';
+import { benchCompetition } from './bench-competition';
 import { LeaderboardRepository } from '../src/leaderboard/leaderboard.repository';
 import { LeaderboardService } from '../src/leaderboard/leaderboard.service';
 import type { GroundTruthSource } from '../src/score/ground-truth.source';
@@ -32,30 +33,7 @@ const T0 = Date.UTC(2026, 0, 1);
 const ROUND_SPACING_S = 480;
 
 function competition(): CompetitionDefinition {
-  return {
-    id: 'bench',
-    name: 'bench',
-    description: '',
-    feed: { adapter: 'synthetic', options: {}, subjects: ASSETS, granularity: 60, historySeconds: 3600, stalenessSeconds: 120, pollSeconds: 60 },
-    tick: { interval: 60, payload: 'prices', valueField: 'price' },
-    model: { baseClass: 'x', tick: { method: 'tick', args: [] }, predict: { method: 'predict', args: [] }, callTimeoutMs: 1000, maxPredictionBytes: 1_000_000, output: { kind: 'distributions' } },
-    predictions: CONFIGS.map((c, order) => ({ ...c, interval: 3600, active: true, order, group: String(c.horizon) })),
-    scoring: {
-      scorer: 'density-pdf',
-      options: {},
-      target: 'log-return',
-      penalty: { policy: 'batch-min', cap: 0 },
-      intervalSeconds: 60,
-      maxWaitSeconds: 3600,
-      windows: [
-        { name: 'recent', seconds: 86400 },
-        { name: 'steady', seconds: 3 * 86400 },
-        { name: 'anchor', seconds: 7 * 86400 },
-      ],
-    },
-    leaderboard: { rankBy: 'anchor', direction: 'auto', tiebreakers: ['steady', 'recent'], minScoredPredictions: 1, lowPerformance: null },
-    retention: { predictionsDays: 30, snapshotsDays: 10, leaderboardsDays: 10, feedRecordsDays: 30 },
-  };
+  return benchCompetition(CONFIGS.map((c, order) => ({ ...c, interval: 3600, active: true, order, group: String(c.horizon) })));
 }
 
 const SECONDARY_INDEXES = [

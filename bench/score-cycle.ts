@@ -22,6 +22,7 @@ import type { DataSource } from 'typeorm';
 import { VirtualClock } from '../src/clock/clock';
 import { JobScheduler } from '../src/clock/job-scheduler';
 import type { CompetitionDefinition } from '../src/config/competition/competition.types';
+import { benchCompetition } from './bench-competition';
 import { LeaderboardRepository } from '../src/leaderboard/leaderboard.repository';
 import { LeaderboardService } from '../src/leaderboard/leaderboard.service';
 import type { GroundTruthAnswer, GroundTruthQuery, GroundTruthSource } from '../src/score/ground-truth.source';
@@ -47,37 +48,7 @@ class SyntheticTruth implements GroundTruthSource {
 }
 
 function competition(): CompetitionDefinition {
-  return {
-    id: 'bench',
-    name: 'bench',
-    description: '',
-    feed: { adapter: 'synthetic', options: {}, subjects: ASSETS, granularity: 60, historySeconds: 3600, stalenessSeconds: 120, pollSeconds: 60 },
-    tick: { interval: 60, payload: 'prices', valueField: 'price' },
-    model: {
-      baseClass: 'x',
-      tick: { method: 'tick', args: [] },
-      predict: { method: 'predict', args: [] },
-      callTimeoutMs: 1000,
-      maxPredictionBytes: 1_000_000,
-      output: { kind: 'distributions' },
-    },
-    predictions: ASSETS.map((asset, order) => ({ asset, horizon: 3600, step: 60, interval: 720, active: true, order, group: 'hourly' })),
-    scoring: {
-      scorer: 'density-pdf',
-      options: {},
-      target: 'log-return',
-      penalty: { policy: 'batch-min', cap: 0 },
-      intervalSeconds: 60,
-      maxWaitSeconds: 3600,
-      windows: [
-        { name: 'recent', seconds: 86400 },
-        { name: 'steady', seconds: 3 * 86400 },
-        { name: 'anchor', seconds: 7 * 86400 },
-      ],
-    },
-    leaderboard: { rankBy: 'anchor', direction: 'auto', tiebreakers: ['steady', 'recent'], minScoredPredictions: 1, lowPerformance: null },
-    retention: { predictionsDays: 30, snapshotsDays: 10, leaderboardsDays: 10, feedRecordsDays: 30 },
-  };
+  return benchCompetition(ASSETS.map((asset, order) => ({ asset, horizon: 3600, step: 60, interval: 720, active: true, order, group: 'hourly' })));
 }
 
 /** Accumulates the wall time of every method of a repository, per method name. */
