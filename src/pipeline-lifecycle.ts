@@ -35,10 +35,7 @@ export class PipelineLifecycle implements OnApplicationBootstrap, BeforeApplicat
     }
     if (this.fleet) {
       const fleet = this.fleet;
-      this.health.register('orchestrator', () => {
-        const h = fleet.health();
-        return { ...h, status: h.status === 'up' ? 'up' : h.status === 'degraded' ? 'degraded' : 'down' };
-      });
+      this.health.register('orchestrator', () => ({ ...fleet.health() }));
       await fleet.start();
       if (this.config.schedulesEnabled) this.lowPerformance?.start();
     }

@@ -1,8 +1,8 @@
 import type { Type } from '@nestjs/common';
 import { AppConfig, loadAppConfig } from './app-config';
 import { loadExtensionModules } from '../extensions/extension-modules';
-import { localOrchestratorOptionsFromEnv } from '../local-orchestrator/local-orchestrator-options';
-import { modelRunnerOptionsFromEnv } from '../model-runner/model-runner.options';
+import { InvalidLocalOrchestratorEnvError, localOrchestratorOptionsFromEnv } from '../local-orchestrator/local-orchestrator-options';
+import { ModelRunnerConfigError, modelRunnerOptionsFromEnv } from '../model-runner/model-runner.options';
 import type { ModelFleetPlan } from '../model-fleet/model-fleet.module';
 import { ConfigError } from './config-error';
 import { Env } from './env';
@@ -72,14 +72,13 @@ function fleetPlan(env: Env, competition: CompetitionDefinition): ModelFleetPlan
   return { kind: 'local', runner, orchestrator };
 }
 
-/** The model-runner and local-orchestrator readers start their messages with the variable name. */
+/** The model-runner and local-orchestrator readers' errors name their variable; report them like ours. */
 function asConfigError<T>(read: () => T): T {
   try {
     return read();
   } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    const message = (err as Error).message;
-    const match = /^([A-Z][A-Z0-9_]+)[ =:](.*)$/.exec(message);
-    throw match ? new ConfigError(match[1], match[2].replace(/^[:= ]+/, '').trim()) : new ConfigError('environment', message);
+    if (err instanceof ModelRunnerConfigError) throw new ConfigError(err.variable, err.reason);
+    if (err instanceof InvalidLocalOrchestratorEnvError) throw new ConfigError(err.variable, err.problem);
+    throw err;
   }
 }

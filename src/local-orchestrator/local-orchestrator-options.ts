@@ -1,8 +1,14 @@
 import { LocalOrchestratorStartOptions } from './local-orchestrator';
 
 export class InvalidLocalOrchestratorEnvError extends Error {
-  constructor(variable: string, value: string) {
+  readonly problem: string;
+
+  constructor(
+    readonly variable: string,
+    value: string,
+  ) {
     super(`${variable}=${JSON.stringify(value)} is not a valid port number`);
+    this.problem = `${JSON.stringify(value)} is not a valid port number`;
     this.name = 'InvalidLocalOrchestratorEnvError';
   }
 }

@@ -58,7 +58,10 @@ export const MODEL_RUNNER_DEFAULTS = {
 };
 
 export class ModelRunnerConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    readonly reason: string,
+  ) {
     super(`${variable} ${reason}`);
     this.name = 'ModelRunnerConfigError';
   }

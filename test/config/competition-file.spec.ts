@@ -89,6 +89,21 @@ describe('competition file', () => {
     expect(competition.tick.valueField).toBe('price');
   });
 
+  it.each([
+    ['MODEL_SECURITY_MODE', 'weird', /must be insecure, secure or gateway/],
+    ['MODEL_CALL_TIMEOUT_MS', '-5', /must be an integer/],
+    ['LOCAL_ORCHESTRATOR_PORT', 'abc', /"abc" is not a valid port number/],
+  ])('names %s when the model fleet settings are invalid', (variable, value, problem) => {
+    try {
+      bootstrapConfiguration({ COMPETITION_FILE: path.join(ROOT, 'competitions/demo.yaml'), [variable]: value });
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).key).toBe(variable);
+      expect((err as ConfigError).message).toMatch(problem);
+    }
+  });
+
   it('rejects FEED_OPTIONS that are not a JSON object', () => {
     expect(() => bootstrapConfiguration({ COMPETITION_FILE: path.join(ROOT, 'competitions/demo.yaml'), FEED_OPTIONS: '[1]' })).toThrow(/^FEED_OPTIONS/);
   });
