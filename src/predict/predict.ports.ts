@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { WireType } from '../config/competition/competition.types';
+import type { PredictionJsonText } from './round/prediction-output';
 
 /**
  * What the predict loop needs from the model fleet and the market data, as small interfaces the
@@ -20,6 +21,8 @@ export interface ModelCallResult {
   result: unknown;
   execTimeUs: number;
   error?: string;
+  /** A plain JSON answer's text, when the fleet kept it (checked and stored without re-encoding). */
+  readonly json?: PredictionJsonText;
 }
 
 /** A model the fleet can call, as the orchestrator describes it. */

@@ -8,7 +8,7 @@ import { configParamKey, PredictionConfig } from '../../competition/prediction-c
 import { predictArguments } from '../calls/predict-arguments';
 import { MODEL_FLEET, ModelCallResult, ModelFleet } from '../predict.ports';
 import { ModelRegistryRepository } from '../registry/model-registry.repository';
-import { checkPredictionOutput, checkPredictionText, PredictionJsonText, PredictionOutputRules } from './prediction-output';
+import { checkPredictionOutput, checkPredictionText, PredictionOutputRules } from './prediction-output';
 import { countStatuses, PredictionRecord, PredictionRoundRecord, RoundCounts } from './prediction-round';
 import { PredictionRoundRepository } from './prediction-round.repository';
 
@@ -143,7 +143,7 @@ export class PredictionRoundService {
       switch (result.status) {
         case 'SUCCESS': {
           // A plain JSON answer is stored as its text when that is enough to decide (not decoded).
-          const json = (result as { json?: PredictionJsonText }).json;
+          const json = result.json;
           const check = (json && checkPredictionText(json, rules)) || checkPredictionOutput(result.result, rules);
           return check.ok
             ? { ...base, status: 'SUCCESS', execTimeUs, payloadJson: check.json }
