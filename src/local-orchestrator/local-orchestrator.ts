@@ -3,7 +3,7 @@ import { ModelsConfigWatcher } from './config/models-config-watcher';
 import { ModelFleet, ModelStatus } from './fleet/model-fleet';
 import { DeploymentIdIssuer } from './membership/deployment-id';
 import { MembershipServer } from './membership/membership-server';
-import { ModelState } from './membership/model-state';
+import { ModelState } from '../model-runner/protocol/model-state';
 import { defaultOrchestratorLogger, OrchestratorLogger } from './orchestrator-logger';
 import { locateRunnerPaths, RunnerPaths } from './runner-paths';
 

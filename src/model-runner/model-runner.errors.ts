@@ -1,4 +1,4 @@
-import type { FailureCode } from './membership/failure-report';
+import type { FailureCode } from './protocol/failure-report';
 
 /**
  * Why a model could not be brought up or had to be dropped. `failureCode` is what the

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { map, Observable, share } from 'rxjs';
 import { OrchestratorMembershipClient } from './membership/orchestrator-membership.client';
-import type { ModelState } from './membership/model-state';
+import type { ModelState } from './protocol/model-state';
 import { MODEL_RUNNER_OPTIONS, ModelRunnerOptions, resolveModelRunnerOptions, ResolvedModelRunnerOptions } from './model-runner.options';
 import { FleetEvent, RunnerFleet } from './runner-fleet';
 import { CallStatus, ModelRunner, withJsonResult } from './runner/model-runner';

@@ -1,5 +1,5 @@
-import type { FailureReport } from './membership/failure-report';
-import type { ModelState } from './membership/model-state';
+import type { FailureReport } from './protocol/failure-report';
+import type { ModelState } from './protocol/model-state';
 import type { MembershipMessage } from './membership/orchestrator-membership.client';
 import { ModelRunnerFailure } from './model-runner.errors';
 import { FleetEvent, FleetRunner, RunnerFleet } from './runner-fleet';

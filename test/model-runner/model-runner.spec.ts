@@ -1,5 +1,5 @@
 import { ModelRunnerFailure } from '../../src/model-runner/model-runner.errors';
-import type { ModelState } from '../../src/model-runner/membership/model-state';
+import type { ModelState } from '../../src/model-runner/protocol/model-state';
 import { ServingStatus } from '../../src/model-runner/grpc/model-runner-protos';
 import { CallOutcomeCounters } from '../../src/model-runner/runner/call-outcome-counters';
 import { ModelRunner, ModelRunnerSettings } from '../../src/model-runner/runner/model-runner';

@@ -1,6 +1,6 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { MembershipMessage, OrchestratorMembershipClient } from '../../src/model-runner/membership/orchestrator-membership.client';
-import { parseModelState } from '../../src/model-runner/membership/model-state';
+import { parseModelState } from '../../src/model-runner/protocol/model-state';
 import { modelStateJson, TestOrchestrator } from './test-orchestrator';
 import { waitFor } from './test-model-server';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import bs58 from 'bs58';
-import type { ModelState } from '../../src/model-runner/membership/model-state';
+import type { ModelState } from '../../src/model-runner/protocol/model-state';
 import { ModelRunnerFailure } from '../../src/model-runner/model-runner.errors';
 import { ModelRunner, ModelRunnerSettings } from '../../src/model-runner/runner/model-runner';
 import { GatewayChannelSecurity } from '../../src/model-runner/security/gateway-channel-security';

@@ -2,7 +2,7 @@ import { DesiredModel } from '../config/models-config-watcher';
 import { ModelGrpcServer } from '../grpc/model-grpc-server';
 import { createModelHost, ModelHostSettings } from '../hosts/model-host-factory';
 import { ModelHost, ModelHostLoss } from '../hosts/model-host';
-import { ModelInfos, ModelRunState, ModelState } from '../membership/model-state';
+import { ModelInfos, ModelRunState, ModelState } from '../../model-runner/protocol/model-state';
 
 export interface DeploymentSettings extends ModelHostSettings {
   /** Interface the model gRPC servers bind to. */

@@ -1,7 +1,8 @@
 import { DesiredModel } from '../config/models-config-watcher';
 import { ModelHostLoss } from '../hosts/model-host';
 import { DeploymentIdIssuer } from '../membership/deployment-id';
-import { FailureReport, ModelState } from '../membership/model-state';
+import type { ReceivedFailureReport } from '../../model-runner/protocol/failure-report';
+import type { ModelState } from '../../model-runner/protocol/model-state';
 import { OrchestratorLogger } from '../orchestrator-logger';
 import { DeploymentSettings, deploymentSignature, infosOf, ModelDeployment } from './model-deployment';
 
@@ -64,18 +65,18 @@ export class ModelFleet {
   }
 
   /** Stops each reported model and keeps it stopped until its code or config changes. */
-  async reportFailures(reports: FailureReport[]): Promise<void> {
+  async reportFailures(reports: ReceivedFailureReport[]): Promise<void> {
     await Promise.all(
       reports.map((report) => {
-        const model = this.models.get(report.model_id);
+        const model = this.models.get(report.modelId);
         if (!model) {
-          this.options.logger.warn(`failure reported for unknown model ${report.model_id} (${report.failure_code})`);
+          this.options.logger.warn(`failure reported for unknown model ${report.modelId} (${report.failureCode})`);
           return Promise.resolve();
         }
         return this.enqueue(model, async () => {
           const current = model.current;
           if (!current) return;
-          const reason = `reported ${report.failure_code}${report.failure_reason ? `: ${report.failure_reason}` : ''}`;
+          const reason = `reported ${report.failureCode}${report.reason ? `: ${report.reason}` : ''}`;
           this.options.logger.warn(`model ${model.id} stopped: ${reason}`);
           model.halted = { reason, signature: current.signature };
           await this.retire(model, current);

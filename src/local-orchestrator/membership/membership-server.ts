@@ -2,8 +2,8 @@ import { createServer, IncomingMessage, Server } from 'http';
 import { AddressInfo, Socket } from 'net';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { OrchestratorLogger } from '../orchestrator-logger';
-import { parseFailureReport } from './failure-report';
-import { FailureReport, ModelState } from './model-state';
+import { parseFailureReport, ReceivedFailureReport } from '../../model-runner/protocol/failure-report';
+import type { ModelState } from '../../model-runner/protocol/model-state';
 
 export interface MembershipServerOptions {
   crunchId: string;
@@ -12,7 +12,7 @@ export interface MembershipServerOptions {
   port: number;
   /** Every RUNNING deployment, sent as `init` to each new client. */
   runningStates: () => ModelState[];
-  onFailureReports: (reports: FailureReport[]) => void;
+  onFailureReports: (reports: ReceivedFailureReport[]) => void;
   logger: OrchestratorLogger;
 }
 
@@ -111,7 +111,7 @@ export class MembershipServer {
       return;
     }
     const entries = Array.isArray(message.data) ? message.data : [message.data];
-    const reports: FailureReport[] = [];
+    const reports: ReceivedFailureReport[] = [];
     for (const entry of entries) {
       try {
         reports.push(parseFailureReport(entry));

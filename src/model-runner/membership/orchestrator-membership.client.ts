@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
 import WebSocket from 'ws';
-import { FailureReport, reportFailureMessage } from './failure-report';
-import { ModelState, parseModelState } from './model-state';
+import { FailureReport, reportFailureMessage } from '../protocol/failure-report';
+import { ModelState, parseModelState } from '../protocol/model-state';
 
 /**
  * The orchestrator's cluster-membership WebSocket (spec section 3): `ws://host:port/<crunch_id>`.

@@ -1,4 +1,4 @@
-import type { FailureCode } from '../membership/failure-report';
+import type { FailureCode } from '../protocol/failure-report';
 
 /**
  * Per-model bookkeeping of consecutive failures and timeouts (spec section 4), and the

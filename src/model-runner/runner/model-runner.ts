@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
-import type { FailureCode } from '../membership/failure-report';
-import type { ModelState } from '../membership/model-state';
+import type { FailureCode } from '../protocol/failure-report';
+import type { ModelState } from '../protocol/model-state';
 import { ModelRunnerFailure, ServerIdentityError } from '../model-runner.errors';
 import { CallResponseMessage, modelRunnerProtos, ServingStatus, SetupResponseMessage } from '../grpc/model-runner-protos';
 import type { ModelChannelSecurity } from '../security/channel-security';

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { ModelState } from '../membership/model-state';
+import type { ModelState } from '../protocol/model-state';
 
 /**
  * How the coordinator reaches one model (spec section 5): channel credentials and options,

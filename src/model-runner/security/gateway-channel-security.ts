@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, KeyObject, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import type { ModelState } from '../membership/model-state';
+import type { ModelState } from '../protocol/model-state';
 import { SecurityConfigError } from '../model-runner.errors';
 import { ModelChannelSecurity } from './channel-security';
 

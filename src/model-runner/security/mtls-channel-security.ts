@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import type { ModelState } from '../membership/model-state';
+import type { ModelState } from '../protocol/model-state';
 import { SecurityConfigError, ServerIdentityError } from '../model-runner.errors';
 import { ModelChannelSecurity } from './channel-security';
 import {

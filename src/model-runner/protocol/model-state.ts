@@ -1,5 +1,7 @@
 /**
- * A model-state object from the orchestrator's WebSocket (spec section 3), validated.
+ * A model-state object of the orchestrator's membership WebSocket (spec section 3): the
+ * coordinator validates what it receives with `parseModelState`; the local orchestrator builds
+ * the same shape to send.
  *
  * @example
  *   const parsed = parseModelState({ model_id: 'm1', deployment_id: 'm1_20260101_000000_000',
