@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
+import type { ModelCallResult } from '../model-runner/model-runner.service';
 import type { WireType } from '../config/competition/competition.types';
-import type { PredictionJsonText } from './round/prediction-output';
 
 /**
  * What the predict loop needs from the model fleet and the market data, as small interfaces the
@@ -11,19 +11,8 @@ import type { PredictionJsonText } from './round/prediction-output';
  *     modelFleet: ModelRunnerService, marketData: DataSourceService })
  */
 
-export type CallStatus = 'SUCCESS' | 'FAILED' | 'TIMEOUT';
-
-/** The answer of one model to one call. `result` is the decoded return value (NaN possible). */
-export interface ModelCallResult {
-  modelId: string;
-  deploymentId: string;
-  status: CallStatus;
-  result: unknown;
-  execTimeUs: number;
-  error?: string;
-  /** A plain JSON answer's text, when the fleet kept it (checked and stored without re-encoding). */
-  readonly json?: PredictionJsonText;
-}
+/** The answer of one model to one call, as the model runner returns it (one type on both sides of the port). */
+export type { CallStatus, ModelCallResult } from '../model-runner/model-runner.service';
 
 /** A model the fleet can call, as the orchestrator describes it. */
 export interface FleetModel {
