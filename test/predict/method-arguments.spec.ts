@@ -1,6 +1,8 @@
 import { predictArguments } from '../../src/predict/calls/predict-arguments';
 import { MethodArgumentError, methodArguments } from '../../src/predict/calls/method-arguments';
 import type { PredictionConfig } from '../../src/competition/prediction-config';
+import { encodeCallArguments } from '../../src/model-runner/variant/call-arguments';
+import { decodeVariant, VariantType } from '../../src/model-runner/variant/variant';
 
 const btc: PredictionConfig = { id: 'x', competitionId: 'c', asset: 'BTC', horizon: 3600, step: 60, interval: 720, group: 'g', active: true, order: 0 };
 
@@ -37,5 +39,22 @@ describe('predict arguments', () => {
       new MethodArgumentError('predict', 'horizon_seconds', 'unknown argument name (known: asset)'),
     );
     expect(() => methodArguments('predict', { asset: 'BTC' }, [{ name: 'asset', type: 'INT' }])).toThrow(/predict\(asset\): declared INT/);
+  });
+
+  it('go on the wire typed by the method definitions of the competition, keyword ones by name', () => {
+    const wire = encodeCallArguments(
+      methodArguments('predict', { asset: 'ETH', horizon: 86400, step: 3600, debug: 1 }, [
+        { name: 'asset', type: 'STRING' },
+        { name: 'horizon', type: 'INT' },
+        { name: 'step', type: 'INT' },
+        { name: 'debug', type: 'INT', keyword: true },
+      ]),
+    );
+    expect(wire.arguments.map((a) => [a.position, a.data.type, decodeVariant(a.data)])).toEqual([
+      [1, VariantType.STRING, 'ETH'],
+      [2, VariantType.INT, 86400],
+      [3, VariantType.INT, 3600],
+    ]);
+    expect(wire.kwArguments.map((a) => [a.keyword, decodeVariant(a.data)])).toEqual([['debug', 1]]);
   });
 });

@@ -1,9 +1,9 @@
-import type { MethodArgumentDefinition } from '../../config/competition/competition.types';
 import { encodeVariant, TypedValue, VariantEncodeError, WireVariant } from './variant';
 
 /**
  * The arguments of one model call, typed by the coordinator (spec section 2: the coordinator
- * picks argument types itself).
+ * picks argument types itself). The predict module builds them from the competition's declared
+ * arguments (`methodArguments`).
  *
  * @example
  *   // predict(STRING asset, INT horizon_seconds, INT step_seconds)
@@ -39,39 +39,6 @@ export function encodeCallArguments(args: CallArguments): WireArguments {
     wire.kwArguments.push({ keyword, data: encodeNamed(keyword, typed) });
   }
   return wire;
-}
-
-/**
- * Types named values with a method's argument definitions (from the competition's model
- * interface): positional arguments keep the definitions' order, `keyword: true` ones go by name.
- *
- * @example
- *   callArgumentsFrom({ asset: 'BTC', horizon: 3600, step: 300 }, [
- *     { name: 'asset', type: 'STRING' }, { name: 'horizon', type: 'INT' }, { name: 'step', type: 'INT' },
- *   ]);
- */
-export function callArgumentsFrom(
-  values: Readonly<Record<string, unknown>>,
-  definitions: readonly MethodArgumentDefinition[],
-): CallArguments {
-  const args: CallArguments = { positional: [], keyword: {} };
-  for (const definition of definitions) {
-    if (!(definition.name in values)) {
-      throw new ArgumentEncodeError(definition.name, new Error('no value given for this argument'));
-    }
-    const typed: TypedValue = { type: definition.type, value: values[definition.name] };
-    if (definition.keyword) args.keyword![definition.name] = typed;
-    else args.positional.push(typed);
-  }
-  return args;
-}
-
-/** Types and encodes named values in one step: `encodeCallArguments(callArgumentsFrom(...))`. */
-export function encodeArguments(
-  values: Readonly<Record<string, unknown>>,
-  definitions: readonly MethodArgumentDefinition[],
-): WireArguments {
-  return encodeCallArguments(callArgumentsFrom(values, definitions));
 }
 
 function encodeNamed(argument: string, typed: TypedValue): WireVariant {

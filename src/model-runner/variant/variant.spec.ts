@@ -1,6 +1,6 @@
 import { parsePythonJson, PythonJsonError, stringifyPythonJson } from './python-json';
 import { decodeVariant, encodeVariant, TypedValue, VariantDecodeError, VariantEncodeError, VariantType } from './variant';
-import { ArgumentEncodeError, callArgumentsFrom, encodeArguments, encodeCallArguments } from './call-arguments';
+import { ArgumentEncodeError, encodeCallArguments } from './call-arguments';
 
 const bytes = (...values: number[]) => Buffer.from(values);
 
@@ -150,23 +150,8 @@ describe('call arguments', () => {
     expect(decodeVariant(wire.kwArguments[0].data)).toBe(0.5);
   });
 
-  it('types named values with the method definitions of the competition', () => {
-    const wire = encodeArguments({ asset: 'ETH', horizon: 86400, step: 3600, debug: true }, [
-      { name: 'asset', type: 'STRING' },
-      { name: 'horizon', type: 'INT' },
-      { name: 'step', type: 'INT' },
-      { name: 'debug', type: 'INT', keyword: true },
-    ]);
-    expect(wire.arguments.map((a) => [a.position, a.data.type, decodeVariant(a.data)])).toEqual([
-      [1, VariantType.STRING, 'ETH'],
-      [2, VariantType.INT, 86400],
-      [3, VariantType.INT, 3600],
-    ]);
-    expect(wire.kwArguments.map((a) => [a.keyword, decodeVariant(a.data)])).toEqual([['debug', 1]]);
-  });
-
-  it('names the argument that cannot be encoded or is missing', () => {
-    expect(() => encodeArguments({ asset: 7 }, [{ name: 'asset', type: 'STRING' }])).toThrow(/argument #1: cannot encode STRING variant: expected a string/);
-    expect(() => callArgumentsFrom({}, [{ name: 'horizon', type: 'INT' }])).toThrow(ArgumentEncodeError);
+  it('names the argument that cannot be encoded', () => {
+    expect(() => encodeCallArguments({ positional: [{ type: 'STRING', value: 7 }] })).toThrow(/argument #1: cannot encode STRING variant: expected a string/);
+    expect(() => encodeCallArguments({ positional: [], keyword: { horizon: { type: 'INT', value: 'soon' } } })).toThrow(ArgumentEncodeError);
   });
 });
