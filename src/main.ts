@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { bootstrapConfiguration } from './config/bootstrap-configuration';
+import { bootstrapConfiguration } from './bootstrap/bootstrap-configuration';
 import { ConfigError } from './config/config-error';
 import { DataDirInUseError } from './database/data-dir-lock';
 import { UnexpectedErrorFilter } from './database/database-unavailable.filter';

@@ -1,46 +1,27 @@
+import { Env, readDurationMs, readPort, readString } from '../config/env';
 import { LocalOrchestratorStartOptions } from './local-orchestrator';
-
-export class InvalidLocalOrchestratorEnvError extends Error {
-  readonly problem: string;
-
-  constructor(
-    readonly variable: string,
-    value: string,
-  ) {
-    super(`${variable}=${JSON.stringify(value)} is not a valid port number`);
-    this.problem = `${JSON.stringify(value)} is not a valid port number`;
-    this.name = 'InvalidLocalOrchestratorEnvError';
-  }
-}
-
-function port(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
-  const raw = env[variable];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new InvalidLocalOrchestratorEnvError(variable, raw);
-  return value;
-}
 
 /**
  * Start options from the environment, for running the local orchestrator inside the app:
  * LOCAL_ORCHESTRATOR_MODELS_CONFIG (deployment/models.yaml), LOCAL_ORCHESTRATOR_HOST (127.0.0.1),
  * LOCAL_ORCHESTRATOR_PORT (9091; 0 = ephemeral), LOCAL_ORCHESTRATOR_PYTHON (python3),
- * LOCAL_ORCHESTRATOR_RESCAN_MS (5000).
+ * LOCAL_ORCHESTRATOR_RESCAN_MS (5000; 0 = no periodic rescan). An invalid value throws a
+ * ConfigError naming the variable.
  *
  * @example
- *   LocalOrchestratorModule.forRoot(localOrchestratorOptionsFromEnv(process.env, { crunchId: 'condorgame' }))
+ *   localOrchestratorOptionsFromEnv(process.env, { crunchId: 'condorgame' })
  */
 export function localOrchestratorOptionsFromEnv(
-  env: NodeJS.ProcessEnv,
+  env: Env,
   competition: { crunchId: string; baseClassName?: string },
 ): LocalOrchestratorStartOptions {
   return {
     crunchId: competition.crunchId,
     baseClassName: competition.baseClassName,
-    modelsConfigPath: env.LOCAL_ORCHESTRATOR_MODELS_CONFIG || 'deployment/models.yaml',
-    host: env.LOCAL_ORCHESTRATOR_HOST || '127.0.0.1',
-    wsPort: port(env, 'LOCAL_ORCHESTRATOR_PORT', 9091),
-    pythonExecutable: env.LOCAL_ORCHESTRATOR_PYTHON || 'python3',
-    rescanIntervalMs: port(env, 'LOCAL_ORCHESTRATOR_RESCAN_MS', 5000),
+    modelsConfigPath: readString(env, 'LOCAL_ORCHESTRATOR_MODELS_CONFIG', { default: 'deployment/models.yaml' }),
+    host: readString(env, 'LOCAL_ORCHESTRATOR_HOST', { default: '127.0.0.1' }),
+    wsPort: readPort(env, 'LOCAL_ORCHESTRATOR_PORT', { default: 9091, ephemeral: true }),
+    pythonExecutable: readString(env, 'LOCAL_ORCHESTRATOR_PYTHON', { default: 'python3' }),
+    rescanIntervalMs: readDurationMs(env, 'LOCAL_ORCHESTRATOR_RESCAN_MS', { default: 5000 }),
   };
 }

@@ -1,3 +1,6 @@
+import { ConfigError } from '../config/config-error';
+import { Env, readDurationMs, readInt, readOptionalString, readPort, readString } from '../config/env';
+
 /**
  * Settings of the model-runner module. Every field but the orchestrator address has the
  * reference default.
@@ -83,57 +86,42 @@ export function resolveModelRunnerOptions(options: ModelRunnerOptions): Resolved
 }
 
 /**
- * Reads the module's environment variables (the lead wires them into the validated config):
+ * Reads the module's environment variables with the app's environment readers:
  * ORCHESTRATOR_HOST (127.0.0.1), ORCHESTRATOR_PORT (9091), CRUNCH_ID, MODEL_BASE_CLASS,
  * MODEL_CALL_TIMEOUT_MS (60000), MODEL_SETUP_ATTEMPTS (5), MODEL_SETUP_BACKOFF_MS (2000),
  * ORCHESTRATOR_RECONNECT_MS (10000), MODEL_MAX_CONSECUTIVE_FAILURES (100),
  * MODEL_MAX_CONSECUTIVE_TIMEOUTS (20), MODEL_SECURITY_MODE (insecure|secure|gateway),
  * MODEL_CREDENTIALS_DIR, MODEL_GATEWAY_KEY_PATH, MODEL_GATEWAY_CA_PATH.
  * `fallback` gives crunchId/baseClassName when the competition definition owns them.
- * An invalid value throws an Error whose message starts with the variable name.
+ * An invalid value throws a ConfigError naming the variable.
  */
-export function modelRunnerOptionsFromEnv(
-  env: Record<string, string | undefined>,
-  fallback: Partial<ModelRunnerOptions> = {},
-): ModelRunnerOptions {
-  const text = (name: string) => {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
-    const raw = text(name);
-    if (raw === undefined) return undefined;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      throw new ModelRunnerConfigError(name, `must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
-    }
-    return Number(raw);
-  };
-  const mode = text('MODEL_SECURITY_MODE');
-  if (mode !== undefined && !['insecure', 'secure', 'gateway'].includes(mode)) {
-    throw new ModelRunnerConfigError('MODEL_SECURITY_MODE', `must be insecure, secure or gateway, got ${JSON.stringify(mode)}`);
-  }
+export function modelRunnerOptionsFromEnv(env: Env, fallback: Partial<ModelRunnerOptions> = {}): ModelRunnerOptions {
+  const text = (name: string) => readOptionalString(env, name);
+  const mode = env.MODEL_SECURITY_MODE?.trim()
+    ? (readString(env, 'MODEL_SECURITY_MODE', { pattern: /^(insecure|secure|gateway)$/, hint: 'must be insecure, secure or gateway' }) as ModelSecurityMode)
+    : undefined;
   const options: ModelRunnerOptions = {
     ...fallback,
     host: text('ORCHESTRATOR_HOST') ?? fallback.host ?? '127.0.0.1',
-    port: integer('ORCHESTRATOR_PORT', 1, 65535) ?? fallback.port ?? 9091,
+    port: readPort(env, 'ORCHESTRATOR_PORT') ?? fallback.port ?? 9091,
     crunchId: text('CRUNCH_ID') ?? fallback.crunchId ?? '',
     baseClassName: text('MODEL_BASE_CLASS') ?? fallback.baseClassName ?? '',
-    callTimeoutMs: integer('MODEL_CALL_TIMEOUT_MS', 1) ?? fallback.callTimeoutMs,
-    setupAttempts: integer('MODEL_SETUP_ATTEMPTS', 1, 100) ?? fallback.setupAttempts,
-    setupBackoffMs: integer('MODEL_SETUP_BACKOFF_MS', 0) ?? fallback.setupBackoffMs,
-    reconnectBackoffMs: integer('ORCHESTRATOR_RECONNECT_MS', 1) ?? fallback.reconnectBackoffMs,
-    maxConsecutiveFailures: integer('MODEL_MAX_CONSECUTIVE_FAILURES', 1) ?? fallback.maxConsecutiveFailures,
-    maxConsecutiveTimeouts: integer('MODEL_MAX_CONSECUTIVE_TIMEOUTS', 1) ?? fallback.maxConsecutiveTimeouts,
-    securityMode: (mode as ModelSecurityMode | undefined) ?? fallback.securityMode,
+    callTimeoutMs: readDurationMs(env, 'MODEL_CALL_TIMEOUT_MS', { min: 1 }) ?? fallback.callTimeoutMs,
+    setupAttempts: readInt(env, 'MODEL_SETUP_ATTEMPTS', { min: 1, max: 100 }) ?? fallback.setupAttempts,
+    setupBackoffMs: readDurationMs(env, 'MODEL_SETUP_BACKOFF_MS') ?? fallback.setupBackoffMs,
+    reconnectBackoffMs: readDurationMs(env, 'ORCHESTRATOR_RECONNECT_MS', { min: 1 }) ?? fallback.reconnectBackoffMs,
+    maxConsecutiveFailures: readInt(env, 'MODEL_MAX_CONSECUTIVE_FAILURES', { min: 1 }) ?? fallback.maxConsecutiveFailures,
+    maxConsecutiveTimeouts: readInt(env, 'MODEL_MAX_CONSECUTIVE_TIMEOUTS', { min: 1 }) ?? fallback.maxConsecutiveTimeouts,
+    securityMode: mode ?? fallback.securityMode,
     credentialsDir: text('MODEL_CREDENTIALS_DIR') ?? fallback.credentialsDir,
     gatewayKeyPath: text('MODEL_GATEWAY_KEY_PATH') ?? fallback.gatewayKeyPath,
     gatewayCaPath: text('MODEL_GATEWAY_CA_PATH') ?? fallback.gatewayCaPath,
   };
   if (options.securityMode === 'secure' && !options.credentialsDir) {
-    throw new ModelRunnerConfigError('MODEL_CREDENTIALS_DIR', 'is required when MODEL_SECURITY_MODE=secure');
+    throw new ConfigError('MODEL_CREDENTIALS_DIR', 'is required when MODEL_SECURITY_MODE=secure');
   }
   if (options.securityMode === 'gateway' && !options.gatewayKeyPath) {
-    throw new ModelRunnerConfigError('MODEL_GATEWAY_KEY_PATH', 'is required when MODEL_SECURITY_MODE=gateway');
+    throw new ConfigError('MODEL_GATEWAY_KEY_PATH', 'is required when MODEL_SECURITY_MODE=gateway');
   }
   return options;
 }

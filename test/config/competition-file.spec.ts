@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import * as fs from 'node:fs';
 import { loadCompetitionFile, parseCompetitionDefinition } from '../../src/config/competition/competition.loader';
 import { ConfigError } from '../../src/config/config-error';
-import { bootstrapConfiguration } from '../../src/config/bootstrap-configuration';
+import { bootstrapConfiguration } from '../../src/bootstrap/bootstrap-configuration';
 
 const ROOT = path.resolve(__dirname, '../..');
 const reference = () => parse(fs.readFileSync(path.join(ROOT, 'competitions/condorgame.yaml'), 'utf8'));

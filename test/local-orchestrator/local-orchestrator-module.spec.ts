@@ -30,7 +30,7 @@ describe('LocalOrchestratorModule', () => {
 
   it('refuses a port variable that is not a port', () => {
     expect(() => localOrchestratorOptionsFromEnv({ LOCAL_ORCHESTRATOR_PORT: 'abc' }, { crunchId: 'x' })).toThrow(
-      'LOCAL_ORCHESTRATOR_PORT="abc" is not a valid port number',
+      'LOCAL_ORCHESTRATOR_PORT: "abc" is not a valid port number',
     );
   });
 });

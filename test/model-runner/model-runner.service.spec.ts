@@ -152,12 +152,12 @@ describe('modelRunnerOptionsFromEnv', () => {
   });
 
   it.each([
-    [{ ORCHESTRATOR_PORT: 'abc' }, /^ORCHESTRATOR_PORT /],
-    [{ ORCHESTRATOR_PORT: '70000' }, /^ORCHESTRATOR_PORT /],
-    [{ MODEL_CALL_TIMEOUT_MS: '-5' }, /^MODEL_CALL_TIMEOUT_MS /],
-    [{ MODEL_SECURITY_MODE: 'tls' }, /^MODEL_SECURITY_MODE /],
-    [{ MODEL_SECURITY_MODE: 'secure' }, /^MODEL_CREDENTIALS_DIR /],
-    [{ MODEL_SECURITY_MODE: 'gateway' }, /^MODEL_GATEWAY_KEY_PATH /],
+    [{ ORCHESTRATOR_PORT: 'abc' }, /^ORCHESTRATOR_PORT: /],
+    [{ ORCHESTRATOR_PORT: '70000' }, /^ORCHESTRATOR_PORT: /],
+    [{ MODEL_CALL_TIMEOUT_MS: '-5' }, /^MODEL_CALL_TIMEOUT_MS: /],
+    [{ MODEL_SECURITY_MODE: 'tls' }, /^MODEL_SECURITY_MODE: /],
+    [{ MODEL_SECURITY_MODE: 'secure' }, /^MODEL_CREDENTIALS_DIR: /],
+    [{ MODEL_SECURITY_MODE: 'gateway' }, /^MODEL_GATEWAY_KEY_PATH: /],
   ])('rejects %j with an error naming the variable', (env, message) => {
     expect(() => modelRunnerOptionsFromEnv(env)).toThrow(message);
   });

@@ -1,19 +1,14 @@
 import type { Type } from '@nestjs/common';
-import { AppConfig, loadAppConfig } from './app-config';
+import { AppConfig, loadAppConfig } from '../config/app-config';
+import { ConfigError } from '../config/config-error';
+import { Env, readOptionalString } from '../config/env';
+import { loadCompetitionFile } from '../config/competition/competition.loader';
+import { CompetitionDefinition } from '../config/competition/competition.types';
 import { loadExtensionModules } from '../extensions/extension-modules';
-import { InvalidLocalOrchestratorEnvError, localOrchestratorOptionsFromEnv } from '../local-orchestrator/local-orchestrator-options';
-import { ModelRunnerConfigError, modelRunnerOptionsFromEnv } from '../model-runner/model-runner.options';
+import { localOrchestratorOptionsFromEnv } from '../local-orchestrator/local-orchestrator-options';
+import { modelRunnerOptionsFromEnv } from '../model-runner/model-runner.options';
 import type { ModelFleetPlan } from '../model-fleet/model-fleet.module';
-import { ConfigError } from './config-error';
-import { Env } from './env';
-import { loadCompetitionFile } from './competition/competition.loader';
-import { CompetitionDefinition } from './competition/competition.types';
 
-/**
- * Everything the process needs before Nest starts, validated: the environment, then the
- * competition file, then environment overrides of the competition (FEED_ADAPTER, FEED_OPTIONS).
- * Throws ConfigError naming the variable or key.
- */
 /** The price field each built-in adapter's records carry, used when FEED_ADAPTER switches feeds. */
 const VALUE_FIELD_OF_ADAPTER: Record<string, string> = {
   synthetic: 'price',
@@ -30,6 +25,12 @@ export interface Bootstrap {
   extensions: Type[];
 }
 
+/**
+ * The composition root: everything the process needs before Nest starts, validated: the
+ * environment, then the competition file, then environment overrides of the competition
+ * (FEED_ADAPTER, FEED_OPTIONS), then where the models are, then the extension modules.
+ * Throws ConfigError naming the variable or key.
+ */
 export function bootstrapConfiguration(env: Env): Bootstrap {
   const config = loadAppConfig(env);
   const competition = loadCompetitionFile(config.competitionFile);
@@ -38,9 +39,9 @@ export function bootstrapConfiguration(env: Env): Bootstrap {
     const valueField = VALUE_FIELD_OF_ADAPTER[config.feedAdapter];
     if (valueField) competition.tick = { ...competition.tick, valueField };
   }
-  const valueField = env.FEED_VALUE_FIELD?.trim();
+  const valueField = readOptionalString(env, 'FEED_VALUE_FIELD');
   if (valueField) competition.tick = { ...competition.tick, valueField };
-  const feedOptions = env.FEED_OPTIONS?.trim();
+  const feedOptions = readOptionalString(env, 'FEED_OPTIONS');
   if (feedOptions) {
     let parsed: unknown;
     try {
@@ -51,7 +52,7 @@ export function bootstrapConfiguration(env: Env): Bootstrap {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('FEED_OPTIONS', 'must be a JSON object');
     competition.feed = { ...competition.feed, options: { ...competition.feed.options, ...(parsed as Record<string, unknown>) } };
   }
-  return { config, competition, fleet: fleetPlan(env, competition), extensions: loadExtensionModules(env.EXTENSION_MODULES) };
+  return { config, competition, fleet: fleetPlan(env, competition), extensions: loadExtensionModules(readOptionalString(env, 'EXTENSION_MODULES')) };
 }
 
 /**
@@ -64,21 +65,11 @@ function fleetPlan(env: Env, competition: CompetitionDefinition): ModelFleetPlan
     baseClassName: competition.model.baseClass,
     callTimeoutMs: competition.model.callTimeoutMs,
   };
-  const runner = asConfigError(() => modelRunnerOptionsFromEnv(env, fromCompetition));
-  if (env.ORCHESTRATOR_HOST?.trim()) return { kind: 'external', runner };
-  const orchestrator = asConfigError(() =>
-    localOrchestratorOptionsFromEnv({ ...env, LOCAL_ORCHESTRATOR_PORT: env.LOCAL_ORCHESTRATOR_PORT?.trim() || '0' }, { crunchId: competition.id, baseClassName: competition.model.baseClass }),
+  const runner = modelRunnerOptionsFromEnv(env, fromCompetition);
+  if (readOptionalString(env, 'ORCHESTRATOR_HOST')) return { kind: 'external', runner };
+  const orchestrator = localOrchestratorOptionsFromEnv(
+    { ...env, LOCAL_ORCHESTRATOR_PORT: readOptionalString(env, 'LOCAL_ORCHESTRATOR_PORT') ?? '0' },
+    { crunchId: competition.id, baseClassName: competition.model.baseClass },
   );
   return { kind: 'local', runner, orchestrator };
-}
-
-/** The model-runner and local-orchestrator readers' errors name their variable; report them like ours. */
-function asConfigError<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof ModelRunnerConfigError) throw new ConfigError(err.variable, err.reason);
-    if (err instanceof InvalidLocalOrchestratorEnvError) throw new ConfigError(err.variable, err.problem);
-    throw err;
-  }
 }
