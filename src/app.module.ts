@@ -12,7 +12,7 @@ import { HealthModule } from './health/health.module';
 import { LeaderboardModule } from './leaderboard/leaderboard.module';
 import { LeaderboardService } from './leaderboard/leaderboard.service';
 import { LowPerformanceMonitor } from './low-performance/low-performance.monitor';
-import { ModelFleetModule, ModelFleetPlan } from './model-fleet/model-fleet.module';
+import { ModelOrchestrationModule, ModelOrchestrationPlan } from './model-orchestration/model-orchestration.module';
 import { ModelRunnerService } from './model-runner/model-runner.service';
 import { PipelineLifecycle } from './pipeline-lifecycle';
 import { PredictModule } from './predict/predict.module';
@@ -25,7 +25,7 @@ import { ScoreModule } from './score/score.module';
 export interface AppModuleOptions {
   config: AppConfig;
   competition: CompetitionDefinition;
-  fleet: ModelFleetPlan;
+  fleet: ModelOrchestrationPlan;
   /** Defaults to the system clock; tests and replays pass a VirtualClock. */
   clock?: Clock;
   /** A team's own modules (custom scorers, feed adapters), from EXTENSION_MODULES. */
@@ -62,7 +62,7 @@ export class AppModule {
 
     if (predicts || scores) imports.push(MarketDataModule);
     if (predicts) {
-      const fleet = ModelFleetModule.forPlan(opts.fleet);
+      const fleet = ModelOrchestrationModule.forPlan(opts.fleet);
       imports.push(fleet, PredictModule.register({ imports: [fleet], modelFleet: ModelRunnerService, marketData: DataSourceService }));
       providers.push(LowPerformanceMonitor);
     }

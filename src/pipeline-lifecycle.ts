@@ -4,7 +4,7 @@ import { AppConfig } from './config/app-config';
 import { JobScheduler } from './clock/job-scheduler';
 import { DataSourceService } from './data-source/data-source.service';
 import { HealthRegistry } from './health/health.registry';
-import { LocalOrchestratorHandle } from './model-fleet/model-fleet.module';
+import { LocalOrchestratorHandle } from './model-orchestration/model-orchestration.module';
 import { LowPerformanceMonitor } from './low-performance/low-performance.monitor';
 import { ModelRunnerService } from './model-runner/model-runner.service';
 

@@ -7,7 +7,7 @@ import { CompetitionDefinition } from '../config/competition/competition.types';
 import { loadExtensionModules } from '../extensions/extension-modules';
 import { localOrchestratorOptionsFromEnv } from '../local-orchestrator/local-orchestrator-options';
 import { modelRunnerOptionsFromEnv } from '../model-runner/model-runner.options';
-import type { ModelFleetPlan } from '../model-fleet/model-fleet.module';
+import type { ModelOrchestrationPlan } from '../model-orchestration/model-orchestration.module';
 
 /** The price field each built-in adapter's records carry, used when FEED_ADAPTER switches feeds. */
 const VALUE_FIELD_OF_ADAPTER: Record<string, string> = {
@@ -21,7 +21,7 @@ const VALUE_FIELD_OF_ADAPTER: Record<string, string> = {
 export interface Bootstrap {
   config: AppConfig;
   competition: CompetitionDefinition;
-  fleet: ModelFleetPlan;
+  fleet: ModelOrchestrationPlan;
   extensions: Type[];
 }
 
@@ -52,14 +52,14 @@ export function bootstrapConfiguration(env: Env): Bootstrap {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('FEED_OPTIONS', 'must be a JSON object');
     competition.feed = { ...competition.feed, options: { ...competition.feed.options, ...(parsed as Record<string, unknown>) } };
   }
-  return { config, competition, fleet: fleetPlan(env, competition), extensions: loadExtensionModules(readOptionalString(env, 'EXTENSION_MODULES')) };
+  return { config, competition, fleet: orchestrationPlan(env, competition), extensions: loadExtensionModules(readOptionalString(env, 'EXTENSION_MODULES')) };
 }
 
 /**
  * ORCHESTRATOR_HOST set: connect to that orchestrator. Unset: host the models of
  * LOCAL_ORCHESTRATOR_MODELS_CONFIG in-process (on a free port unless LOCAL_ORCHESTRATOR_PORT is set).
  */
-function fleetPlan(env: Env, competition: CompetitionDefinition): ModelFleetPlan {
+function orchestrationPlan(env: Env, competition: CompetitionDefinition): ModelOrchestrationPlan {
   const fromCompetition = {
     crunchId: competition.id,
     baseClassName: competition.model.baseClass,

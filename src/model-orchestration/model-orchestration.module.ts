@@ -2,10 +2,9 @@ import { DynamicModule, Injectable, Logger, Module } from '@nestjs/common';
 import { LocalOrchestrator, LocalOrchestratorStartOptions } from '../local-orchestrator/local-orchestrator';
 import { ModelRunnerModule } from '../model-runner/model-runner.module';
 import { ModelRunnerOptions } from '../model-runner/model-runner.options';
-import { ModelRunnerService } from '../model-runner/model-runner.service';
 
 /** Where the models are: an external orchestrator, or one this process starts itself. */
-export type ModelFleetPlan =
+export type ModelOrchestrationPlan =
   | { kind: 'external'; runner: ModelRunnerOptions }
   | { kind: 'local'; runner: ModelRunnerOptions; orchestrator: LocalOrchestratorStartOptions };
 
@@ -23,7 +22,7 @@ export class LocalOrchestratorHandle {
 
 @Module({})
 class LocalOrchestratorHostModule {
-  static forPlan(plan: ModelFleetPlan): DynamicModule {
+  static forPlan(plan: ModelOrchestrationPlan): DynamicModule {
     return {
       module: LocalOrchestratorHostModule,
       providers: [
@@ -43,16 +42,20 @@ class LocalOrchestratorHostModule {
 }
 
 /**
- * The participant models as one injectable fleet (ModelRunnerService). With no ORCHESTRATOR_HOST
- * the local orchestrator starts in-process on a free loopback port and the runner connects to
- * it exactly as it would to a real orchestrator (same WebSocket and gRPC protocol).
+ * Provides the model-calling side of the app (ModelRunnerService, the predict module's
+ * ModelCaller) for a plan. With no ORCHESTRATOR_HOST the local orchestrator starts in-process on
+ * a free loopback port and the runner connects to it exactly as it would to a real orchestrator
+ * (same WebSocket and gRPC protocol); PipelineLifecycle stops it after the runner.
+ *
+ * @example
+ *   imports: [ModelOrchestrationModule.forPlan(bootstrapConfiguration(process.env).fleet)]
  */
 @Module({})
-export class ModelFleetModule {
-  static forPlan(plan: ModelFleetPlan): DynamicModule {
+export class ModelOrchestrationModule {
+  static forPlan(plan: ModelOrchestrationPlan): DynamicModule {
     const host = LocalOrchestratorHostModule.forPlan(plan);
     return {
-      module: ModelFleetModule,
+      module: ModelOrchestrationModule,
       imports: [
         host,
         ModelRunnerModule.forRootAsync({
@@ -69,5 +72,3 @@ export class ModelFleetModule {
     };
   }
 }
-
-export { ModelRunnerService };
