@@ -35,7 +35,7 @@ import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 import { LocalOrchestrator } from '../src/local-orchestrator/local-orchestrator';
 import { SILENT_LOGGER } from '../src/local-orchestrator/orchestrator-logger';
 import { ModelRunnerService } from '../src/model-runner/model-runner.service';
-import type { ModelFleet } from '../src/predict/predict.ports';
+import type { ModelCaller as ModelFleet } from '../src/predict/predict.ports';
 import { ModelRegistryRepository } from '../src/predict/registry/model-registry.repository';
 import { PredictionRoundRepository } from '../src/predict/round/prediction-round.repository';
 import { PredictionRoundService } from '../src/predict/round/prediction-round.service';

@@ -63,7 +63,7 @@ export class AppModule {
     if (predicts || scores) imports.push(MarketDataModule);
     if (predicts) {
       const fleet = ModelOrchestrationModule.forPlan(opts.fleet);
-      imports.push(fleet, PredictModule.register({ imports: [fleet], modelFleet: ModelRunnerService, marketData: DataSourceService }));
+      imports.push(fleet, PredictModule.register({ imports: [fleet], modelCaller: ModelRunnerService, marketData: DataSourceService }));
       providers.push(LowPerformanceMonitor);
     }
     // The leaderboard module brings the scoring module; the cycle's schedule runs only with the score role.

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
 import { CompetitionModule } from '../competition/competition.module';
-import { MARKET_DATA, MarketData, MODEL_FLEET, ModelFleet } from './predict.ports';
+import { MARKET_DATA, MarketData, MODEL_CALLER, ModelCaller } from './predict.ports';
 import { ModelRegistryRepository } from './registry/model-registry.repository';
 import { ModelRegistryService } from './registry/model-registry.service';
 import { PredictionRoundRepository } from './round/prediction-round.repository';
@@ -9,10 +9,10 @@ import { PredictSchedulerService } from './schedule/predict-scheduler.service';
 import { TickLoopService } from './tick/tick-loop.service';
 
 export interface PredictModuleOptions {
-  /** Modules exporting the fleet and market-data services. */
+  /** Modules exporting the model-caller and market-data services. */
   imports?: ModuleMetadata['imports'];
-  /** The class to bind MODEL_FLEET to (`useExisting`), or an instance (tests). */
-  modelFleet: Type<ModelFleet> | ModelFleet;
+  /** The class to bind MODEL_CALLER to (`useExisting`), or an instance (tests). */
+  modelCaller: Type<ModelCaller> | ModelCaller;
   /** The class to bind MARKET_DATA to (`useExisting`), or an instance (tests). */
   marketData: Type<MarketData> | MarketData;
 }
@@ -24,7 +24,7 @@ export interface PredictModuleOptions {
  * @example
  *   PredictModule.register({
  *     imports: [ModelRunnerModule, DataSourceModule],
- *     modelFleet: ModelRunnerService,
+ *     modelCaller: ModelRunnerService,
  *     marketData: DataSourceService,
  *   })
  */
@@ -35,7 +35,7 @@ export class PredictModule {
       module: PredictModule,
       imports: [CompetitionModule, ...(options.imports ?? [])],
       providers: [
-        bind(MODEL_FLEET, options.modelFleet),
+        bind(MODEL_CALLER, options.modelCaller),
         bind(MARKET_DATA, options.marketData),
         ModelRegistryRepository,
         ModelRegistryService,

@@ -1,30 +1,24 @@
 import type { Observable } from 'rxjs';
-import type { ModelCallResult } from '../model-runner/model-runner.service';
+import type { ModelCallResult, ModelIdentity } from '../model-runner/model-runner.service';
 import type { WireType } from '../config/competition/competition.types';
 
 /**
- * What the predict loop needs from the model fleet and the market data, as small interfaces the
- * real services (ModelRunnerService, DataSourceService) satisfy structurally. The app binds them:
+ * What the predict loop needs from the participant models (the ModelCaller) and the market data,
+ * as small interfaces the real services (ModelRunnerService, DataSourceService) satisfy
+ * structurally. The app binds them:
  *
  * @example
- *   PredictModule.register({ imports: [ModelRunnerModule, DataSourceModule],
- *     modelFleet: ModelRunnerService, marketData: DataSourceService })
+ *   PredictModule.register({ imports: [ModelOrchestrationModule.forPlan(plan), DataSourceModule],
+ *     modelCaller: ModelRunnerService, marketData: DataSourceService })
  */
 
 /** The answer of one model to one call, as the model runner returns it (one type on both sides of the port). */
 export type { CallStatus, ModelCallResult } from '../model-runner/model-runner.service';
 
-/** A model the fleet can call, as the orchestrator describes it. */
-export interface FleetModel {
-  modelId: string;
-  deploymentId: string;
-  modelName: string;
-  cruncherId: string;
-  cruncherName: string;
-  infos: Record<string, unknown>;
-}
+/** A model the caller can reach, as the orchestrator describes it (its address stays with the runner). */
+export type CallableModel = Omit<ModelIdentity, 'ip' | 'port'>;
 
-export type FleetMembershipEvent = { type: 'joined' | 'updated' | 'left'; model: FleetModel; reason?: string };
+export type ModelMembershipEvent = { type: 'joined' | 'updated' | 'left'; model: CallableModel; reason?: string };
 
 /** A value with the wire type the coordinator chose for it. */
 export interface TypedArgument {
@@ -38,12 +32,12 @@ export interface ModelCallArguments {
 }
 
 /** Per-model arguments: called once per model at call time. */
-export type ModelCallArgumentsFor = (model: FleetModel) => ModelCallArguments;
+export type ModelCallArgumentsFor = (model: CallableModel) => ModelCallArguments;
 
-export interface ModelFleet {
-  readonly membership$: Observable<FleetMembershipEvent>;
+export interface ModelCaller {
+  readonly membership$: Observable<ModelMembershipEvent>;
   /** Models ready to be called now. */
-  runningModels(): FleetModel[];
+  runningModels(): CallableModel[];
   /** Calls `method` concurrently on every running model (or `modelIds`), each with a deadline. */
   call(
     method: string,
@@ -64,7 +58,7 @@ export interface MarketData {
   refresh(): unknown;
 }
 
-/** Injection token of the ModelFleet (bind with `useExisting: ModelRunnerService`). */
-export const MODEL_FLEET = Symbol('MODEL_FLEET');
+/** Injection token of the ModelCaller (bind with `useExisting: ModelRunnerService`). */
+export const MODEL_CALLER = Symbol('MODEL_CALLER');
 /** Injection token of the MarketData (bind with `useExisting: DataSourceService`). */
 export const MARKET_DATA = Symbol('MARKET_DATA');

@@ -65,7 +65,7 @@ describe('predict loop with the real ModelRunnerService and LocalOrchestrator', 
         ConfigModule.forRoot(loadAppConfig({ SCHEDULES_ENABLED: 'false' }), competition),
         ClockModule.forRoot(new VirtualClock(T0)),
         TestDatabaseModule,
-        PredictModule.register({ modelFleet: runner, marketData: market }),
+        PredictModule.register({ modelCaller: runner, marketData: market }),
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });

@@ -32,7 +32,7 @@ describeEachEngine('PredictModule on a virtual clock', (db) => {
         ConfigModule.forRoot(loadAppConfig(env), competition),
         ClockModule.forRoot(clock),
         TestDatabaseModule,
-        PredictModule.register({ modelFleet: fleet, marketData: market }),
+        PredictModule.register({ modelCaller: fleet, marketData: market }),
       ],
     }).compile();
     const nest = moduleRef.createNestApplication({ logger: false });

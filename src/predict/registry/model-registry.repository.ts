@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { FleetModel } from '../predict.ports';
+import type { CallableModel as FleetModel } from '../predict.ports';
 
 /**
  * The `models` table as the membership of the fleet sees it. Only the membership columns are

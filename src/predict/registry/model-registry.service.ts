@@ -5,13 +5,13 @@ import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.tokens';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
-import { FleetMembershipEvent, MODEL_FLEET, ModelFleet } from '../predict.ports';
+import { ModelMembershipEvent, MODEL_CALLER, ModelCaller } from '../predict.ports';
 import { ModelRegistryRepository } from './model-registry.repository';
 
 /**
- * Keeps the `models` table in step with the fleet: every membership event becomes one targeted
+ * Keeps the `models` table in step with the running models: every membership event becomes one targeted
  * write, applied in arrival order (a join followed by a leave never lands reversed). At start it
- * reconciles with the fleet's current running set, so rows a previous process left RUNNING are
+ * reconciles with the model caller's current running set, so rows a previous process left RUNNING are
  * stopped and models that joined before the subscription are recorded.
  * A failed write is logged with the model id and never stops the stream. Only a process with
  * the `predict` role (the one connected to the orchestrator) writes membership.
@@ -23,7 +23,7 @@ export class ModelRegistryService implements OnApplicationBootstrap, OnApplicati
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    @Inject(MODEL_FLEET) private readonly fleet: ModelFleet,
+    @Inject(MODEL_CALLER) private readonly modelCaller: ModelCaller,
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly registry: ModelRegistryRepository,
     private readonly clock: Clock,
@@ -31,7 +31,7 @@ export class ModelRegistryService implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    // Another role's process has no fleet connection: its empty running set must not stop every model.
+    // Another role's process has no orchestrator connection: its empty running set must not stop every model.
     if (this.config && !this.config.roles.includes('predict')) return;
     this.start();
   }
@@ -39,7 +39,7 @@ export class ModelRegistryService implements OnApplicationBootstrap, OnApplicati
   /** Subscribes to membership and reconciles with the current running set (idempotent). */
   start(): void {
     if (this.subscription) return;
-    this.subscription = this.fleet.membership$.subscribe({
+    this.subscription = this.modelCaller.membership$.subscribe({
       next: (event) => this.enqueue(() => this.apply(event), `${event.type} ${event.model?.modelId}`),
       error: (error) => this.logger.error(`membership stream failed: ${String((error as Error)?.message ?? error)}`),
     });
@@ -62,7 +62,7 @@ export class ModelRegistryService implements OnApplicationBootstrap, OnApplicati
     });
   }
 
-  private async apply(event: FleetMembershipEvent): Promise<void> {
+  private async apply(event: ModelMembershipEvent): Promise<void> {
     const at = this.clock.now();
     if (event.type === 'left') {
       await this.registry.recordLeft(event.model.modelId, event.model.deploymentId, at);
@@ -75,7 +75,7 @@ export class ModelRegistryService implements OnApplicationBootstrap, OnApplicati
 
   private async reconcile(): Promise<void> {
     const at = this.clock.now();
-    const running = this.fleet.runningModels();
+    const running = this.modelCaller.runningModels();
     const stopped = await this.registry.stopAllExcept(this.competition.id, running.map((m) => m.modelId), at);
     if (stopped.length) this.logger.log(`${stopped.length} model(s) no longer running since the last start marked STOPPED`);
     for (const model of running) await this.registry.recordRunning(this.competition.id, model, at);

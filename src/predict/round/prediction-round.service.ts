@@ -6,14 +6,14 @@ import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
 import { configParamKey, PredictionConfig } from '../../competition/prediction-config';
 import { predictArguments } from '../calls/predict-arguments';
-import { MODEL_FLEET, ModelCallResult, ModelFleet } from '../predict.ports';
+import { MODEL_CALLER, ModelCallResult, ModelCaller } from '../predict.ports';
 import { ModelRegistryRepository } from '../registry/model-registry.repository';
 import { checkPredictionOutput, checkPredictionText, PredictionOutputRules } from './prediction-output';
 import { countStatuses, PredictionRecord, PredictionRoundRecord, RoundCounts } from './prediction-round';
 import { PredictionRoundRepository } from './prediction-round.repository';
 
-/** Extra time past the per-call deadline before the round stops waiting for the fleet at all. */
-const FLEET_GRACE_MS = 5_000;
+/** Extra time past the per-call deadline before the round stops waiting for the model caller at all. */
+const CALLER_GRACE_MS = 5_000;
 const MAX_REASON_CHARS = 500;
 
 export interface PredictionRoundReport {
@@ -31,10 +31,10 @@ export interface PredictionRoundReport {
  * Runs one predict round of one config: asks every running model for its prediction
  * concurrently, checks each answer, and stores exactly one prediction per known model.
  *
- * The round's models are fixed when it starts: the models running in the fleet plus those the
- * registry holds as RUNNING but the fleet cannot call (e.g. still connecting), which are
+ * The round's models are fixed when it starts: the models the caller is running plus those the
+ * registry holds as RUNNING but the caller cannot reach (e.g. still connecting), which are
  * ABSENT. A model that joins mid-round waits for the next round; one that leaves mid-round
- * keeps whatever answer the fleet returns for it, or is ABSENT.
+ * keeps whatever answer the caller returns for it, or is ABSENT.
  *
  * @example
  *   const report = await rounds.run(btcHourly, scheduledAt); // null when that slot already ran
@@ -44,7 +44,7 @@ export class PredictionRoundService {
   private readonly logger = new Logger(PredictionRoundService.name);
 
   constructor(
-    @Inject(MODEL_FLEET) private readonly fleet: ModelFleet,
+    @Inject(MODEL_CALLER) private readonly modelCaller: ModelCaller,
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly rounds: PredictionRoundRepository,
     private readonly registry: ModelRegistryRepository,
@@ -65,7 +65,7 @@ export class PredictionRoundService {
       resolvableAt: new Date(performedAt.getTime() + config.horizon * 1000),
     };
 
-    const running = this.fleet.runningModels().map((m) => m.modelId);
+    const running = this.modelCaller.runningModels().map((m) => m.modelId);
     const known = await this.registry.runningModelIds(this.competition.id);
     if (!(await this.rounds.claim(round))) {
       this.logger.warn(`round ${configParamKey(config)} @ ${scheduledAt.toISOString()} already ran, skipped`);
@@ -95,23 +95,23 @@ export class PredictionRoundService {
   }
 
   /**
-   * The fleet enforces each call's deadline; this guard only stops the round from waiting
-   * forever if the fleet itself never answers (every model then counts as TIMEOUT).
+   * The model caller enforces each call's deadline; this guard only stops the round from waiting
+   * forever if the caller itself never answers (every model then counts as TIMEOUT).
    */
-  private async callWithin(method: string, args: Parameters<ModelFleet['call']>[1], modelIds: string[], timeoutMs: number): Promise<ModelCallResult[]> {
+  private async callWithin(method: string, args: Parameters<ModelCaller['call']>[1], modelIds: string[], timeoutMs: number): Promise<ModelCallResult[]> {
     let cancel: () => void = () => undefined;
     const guard = new Promise<null>((resolve) => {
-      cancel = this.clock.schedule(this.clock.nowMs() + timeoutMs + FLEET_GRACE_MS, () => resolve(null));
+      cancel = this.clock.schedule(this.clock.nowMs() + timeoutMs + CALLER_GRACE_MS, () => resolve(null));
     });
     try {
-      const results = await Promise.race([this.fleet.call(method, args, { modelIds, timeoutMs }), guard]);
+      const results = await Promise.race([this.modelCaller.call(method, args, { modelIds, timeoutMs }), guard]);
       if (results === null) {
-        this.logger.error(`the fleet did not answer ${method} within ${timeoutMs + FLEET_GRACE_MS} ms; ${modelIds.length} model(s) counted as TIMEOUT`);
-        return modelIds.map((modelId) => ({ modelId, deploymentId: '', status: 'TIMEOUT', result: null, execTimeUs: (timeoutMs + FLEET_GRACE_MS) * 1000, error: 'the fleet did not answer in time' }));
+        this.logger.error(`the model caller did not answer ${method} within ${timeoutMs + CALLER_GRACE_MS} ms; ${modelIds.length} model(s) counted as TIMEOUT`);
+        return modelIds.map((modelId) => ({ modelId, deploymentId: '', status: 'TIMEOUT', result: null, execTimeUs: (timeoutMs + CALLER_GRACE_MS) * 1000, error: 'the model caller did not answer in time' }));
       }
       return results;
     } catch (error) {
-      // A fleet-side error is the coordinator's problem, not the models': record it on each row.
+      // A caller-side error is the coordinator's problem, not the models': record it on each row.
       const reason = `coordinator could not call the model: ${(error as Error)?.message ?? String(error)}`;
       this.logger.error(`${method} call failed for the whole round: ${reason}`);
       return modelIds.map((modelId) => ({ modelId, deploymentId: '', status: 'FAILED', result: null, execTimeUs: 0, error: reason }));
@@ -135,7 +135,7 @@ export class PredictionRoundService {
       const result = byModel.get(modelId);
       if (!result) {
         const failureReason = asked.has(modelId)
-          ? 'no answer: the model left the fleet during the round'
+          ? 'no answer: the model left the fleet during the round' // stored reason, kept as it was
           : 'not connected to the coordinator when the round started';
         return { ...base, status: 'ABSENT', failureReason };
       }

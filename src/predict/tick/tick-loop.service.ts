@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
 import { methodArguments } from '../calls/method-arguments';
-import { FleetModel, MARKET_DATA, MarketData, MODEL_FLEET, ModelCallArguments, ModelFleet, TickPayload } from '../predict.ports';
+import { CallableModel, MARKET_DATA, MarketData, MODEL_CALLER, ModelCallArguments, ModelCaller, TickPayload } from '../predict.ports';
 import { TickWatermarks } from './tick-watermarks';
 
 /** What one tick did, for logs and tests. */
@@ -32,7 +32,7 @@ export class TickLoopService {
   private readonly watermarks = new TickWatermarks();
 
   constructor(
-    @Inject(MODEL_FLEET) private readonly fleet: ModelFleet,
+    @Inject(MODEL_CALLER) private readonly modelCaller: ModelCaller,
     @Inject(MARKET_DATA) private readonly market: MarketData,
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
   ) {}
@@ -46,7 +46,7 @@ export class TickLoopService {
       this.logger.warn(`market data refresh failed, ticking with what is held: ${(error as Error)?.message ?? String(error)}`);
     }
     const throughMs = this.market.latestTimestamp();
-    const running = this.fleet.runningModels();
+    const running = this.modelCaller.runningModels();
     this.watermarks.keepOnly(new Set(running.map((m) => m.modelId)));
     if (throughMs === null) {
       this.logger.debug('no market data yet; tick skipped');
@@ -63,7 +63,7 @@ export class TickLoopService {
 
     const plan = this.planArguments(throughMs, report);
     const { method } = this.competition.model.tick;
-    const results = await this.fleet.call(method, (model) => plan.argumentsFor(model), {
+    const results = await this.modelCaller.call(method, (model) => plan.argumentsFor(model), {
       modelIds: due.map((m) => m.modelId),
       timeoutMs: this.competition.model.callTimeoutMs,
     });
@@ -86,14 +86,14 @@ export class TickLoopService {
 
   /**
    * Arguments per model, built once per distinct watermark: most models share one, so the
-   * payload (and the fleet's encoding of that same object) is shared too. Remembers, per model,
+   * payload (and the model runner's encoding of that same object) is shared too. Remembers, per model,
    * the newest point it was sent: that becomes its watermark if the tick succeeds.
    */
   private planArguments(throughMs: number, report: TickReport) {
     const cache = new Map<number | 'history', { args: ModelCallArguments; throughMs: number }>();
     const sentThrough = new Map<string, { deploymentId: string; throughMs: number }>();
     const definitions = this.competition.model.tick;
-    const argumentsFor = (model: FleetModel): ModelCallArguments => {
+    const argumentsFor = (model: CallableModel): ModelCallArguments => {
       const since = this.watermarks.sinceFor(model.modelId, model.deploymentId);
       if (since === undefined) report.sentHistory++;
       else report.sentUpdate++;

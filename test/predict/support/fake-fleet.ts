@@ -1,12 +1,12 @@
 import { Subject } from 'rxjs';
 import type {
-  FleetMembershipEvent,
-  FleetModel,
+  ModelMembershipEvent,
+  CallableModel,
   MarketData,
   ModelCallArguments,
   ModelCallArgumentsFor,
   ModelCallResult,
-  ModelFleet,
+  ModelCaller,
   TickPayload,
 } from '../../../src/predict/predict.ports';
 
@@ -14,7 +14,7 @@ import type {
 export type FakeAnswer = { status: 'SUCCESS'; result: unknown } | { status: 'FAILED' | 'TIMEOUT'; error?: string };
 export type FakeBehaviour = (method: string, args: ModelCallArguments) => FakeAnswer | Promise<FakeAnswer>;
 
-export function fleetModel(modelId: string, deployment = 1): FleetModel {
+export function fleetModel(modelId: string, deployment = 1): CallableModel {
   return {
     modelId,
     deploymentId: `${modelId}_2026010${deployment}_000000_000`,
@@ -26,19 +26,19 @@ export function fleetModel(modelId: string, deployment = 1): FleetModel {
 }
 
 /**
- * An in-test ModelFleet: models answer through behaviours, membership is driven by the test,
+ * An in-test ModelCaller: models answer through behaviours, membership is driven by the test,
  * and every call is recorded (method, model ids and the arguments each model got).
  */
-export class FakeFleet implements ModelFleet {
-  readonly membership$ = new Subject<FleetMembershipEvent>();
-  private readonly running = new Map<string, { model: FleetModel; behaviour: FakeBehaviour }>();
+export class FakeFleet implements ModelCaller {
+  readonly membership$ = new Subject<ModelMembershipEvent>();
+  private readonly running = new Map<string, { model: CallableModel; behaviour: FakeBehaviour }>();
   readonly calls: Array<{ method: string; modelIds: string[]; args: Map<string, ModelCallArguments>; timeoutMs?: number }> = [];
   /** Runs when a call arrives, before its targets are resolved (models may leave here). */
   beforeCall?: () => void | Promise<void>;
   /** Runs while a call is in flight, after its targets are resolved (to join/leave mid-round). */
   duringCall?: () => void | Promise<void>;
 
-  join(model: FleetModel, behaviour: FakeBehaviour, opts: { silent?: boolean } = {}): void {
+  join(model: CallableModel, behaviour: FakeBehaviour, opts: { silent?: boolean } = {}): void {
     const type = this.running.has(model.modelId) ? 'updated' : 'joined';
     this.running.set(model.modelId, { model, behaviour });
     if (!opts.silent) this.membership$.next({ type, model });
@@ -51,7 +51,7 @@ export class FakeFleet implements ModelFleet {
     this.membership$.next({ type: 'left', model: entry.model, reason });
   }
 
-  runningModels(): FleetModel[] {
+  runningModels(): CallableModel[] {
     return [...this.running.values()].map((e) => e.model);
   }
 
