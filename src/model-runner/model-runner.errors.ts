@@ -3,16 +3,17 @@ import type { FailureCode } from './protocol/failure-report';
 /**
  * Why a model could not be brought up or had to be dropped. `failureCode` is what the
  * orchestrator is told; null means the coordinator itself is at fault (misuse), so nothing
- * is reported against the model.
+ * is reported against the model. (A model server's own failed Setup/Call is a status in its
+ * answer: the local orchestrator's ModelRunnerFailure.)
  */
-export class ModelRunnerFailure extends Error {
+export class ModelUnusableError extends Error {
   constructor(
     readonly modelId: string,
     readonly failureCode: FailureCode | null,
     reason: string,
   ) {
     super(`model ${modelId}: ${reason}`);
-    this.name = 'ModelRunnerFailure';
+    this.name = 'ModelUnusableError';
   }
 
   get reason(): string {

@@ -3,7 +3,7 @@ import { map, Observable, share } from 'rxjs';
 import { OrchestratorMembershipClient } from './membership/orchestrator-membership.client';
 import type { ModelState } from './protocol/model-state';
 import { MODEL_RUNNER_OPTIONS, ModelRunnerOptions, resolveModelRunnerOptions, ResolvedModelRunnerOptions } from './model-runner.options';
-import { FleetEvent, RunnerFleet } from './runner-fleet';
+import { PoolEvent, ModelRunnerPool } from './model-runner-pool';
 import { CallStatus, ModelRunner, withJsonResult } from './runner/model-runner';
 import type { JsonText } from './variant/json-text';
 import { InsecureChannelSecurity, ModelChannelSecurity } from './security/channel-security';
@@ -63,7 +63,7 @@ export class ModelRunnerService implements OnApplicationShutdown {
   private readonly logger = new Logger('ModelRunnerService');
   private readonly options: ResolvedModelRunnerOptions;
   private readonly membership: OrchestratorMembershipClient;
-  private readonly fleet: RunnerFleet<ModelRunner>;
+  private readonly pool: ModelRunnerPool<ModelRunner>;
   private readonly security: ModelChannelSecurity;
   private started = false;
   private stopped = false;
@@ -79,15 +79,15 @@ export class ModelRunnerService implements OnApplicationShutdown {
       reconnectMaxMs: this.options.reconnectMaxBackoffMs,
     });
     const settings = { ...this.options, baseClassName: this.options.baseClassName };
-    this.fleet = new RunnerFleet<ModelRunner>(
+    this.pool = new ModelRunnerPool<ModelRunner>(
       (model, onGiveUp) => new ModelRunner(model, settings, this.security, onGiveUp),
       (report) => this.membership.reportFailure(report),
     );
-    this.membership$ = this.fleet.events$.pipe(
-      map((event: FleetEvent): MembershipEvent => ({ type: event.type, model: toIdentity(event.model), reason: event.reason })),
+    this.membership$ = this.pool.events$.pipe(
+      map((event: PoolEvent): MembershipEvent => ({ type: event.type, model: toIdentity(event.model), reason: event.reason })),
       share(),
     );
-    this.membership.messages$.subscribe((message) => this.fleet.apply(message));
+    this.membership.messages$.subscribe((message) => this.pool.apply(message));
   }
 
   /** Connects to the orchestrator; models join as their Setup succeeds. */
@@ -105,7 +105,7 @@ export class ModelRunnerService implements OnApplicationShutdown {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.fleet.closeAll();
+    await this.pool.closeAll();
     await this.membership.stop();
   }
 
@@ -114,7 +114,7 @@ export class ModelRunnerService implements OnApplicationShutdown {
   }
 
   runningModels(): ModelIdentity[] {
-    return this.fleet.running().map((runner) => toIdentity(runner.model));
+    return this.pool.running().map((runner) => toIdentity(runner.model));
   }
 
   /**
@@ -129,8 +129,8 @@ export class ModelRunnerService implements OnApplicationShutdown {
     opts: { modelIds?: string[]; timeoutMs?: number } = {},
   ): Promise<ModelCallResult[]> {
     const runners = opts.modelIds
-      ? opts.modelIds.map((id) => this.fleet.runningRunner(id)).filter((r): r is ModelRunner => r !== undefined)
-      : this.fleet.running();
+      ? opts.modelIds.map((id) => this.pool.runningRunner(id)).filter((r): r is ModelRunner => r !== undefined)
+      : this.pool.running();
     const shared = typeof args === 'function' ? null : safeEncode(args);
     return Promise.all(
       runners.map(async (runner): Promise<ModelCallResult> => {
@@ -150,20 +150,20 @@ export class ModelRunnerService implements OnApplicationShutdown {
 
   /** Tells the orchestrator the coordinator disabled a model for poor scores, and drops it. */
   reportLowPerformance(modelId: string, reason: string): void {
-    if (!this.fleet.reportAndDrop(modelId, 'LOW_PERFORMANCE', reason)) {
+    if (!this.pool.reportAndDrop(modelId, 'LOW_PERFORMANCE', reason)) {
       this.logger.warn(`reported LOW_PERFORMANCE for model ${modelId}, which has no runner here`);
     }
   }
 
   health(): ModelRunnerHealth {
     const connected = this.membership.connected;
-    const runningModels = this.fleet.running().length;
+    const runningModels = this.pool.running().length;
     const status = !this.started || this.stopped ? 'down' : connected ? 'up' : runningModels > 0 ? 'degraded' : 'down';
     return {
       status,
       connected,
       runningModels,
-      pendingModels: this.fleet.pendingCount,
+      pendingModels: this.pool.pendingCount,
       lastMessageAt: this.membership.lastMessageAt?.toISOString() ?? null,
     };
   }

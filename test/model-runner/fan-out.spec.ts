@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { modelRunnerProtos } from '../../src/model-runner/grpc/model-runner-protos';
-import { RunnerFleet } from '../../src/model-runner/runner-fleet';
+import { ModelRunnerPool } from '../../src/model-runner/model-runner-pool';
 import { ModelRunner, ModelRunnerSettings } from '../../src/model-runner/runner/model-runner';
 import { InsecureChannelSecurity } from '../../src/model-runner/security/channel-security';
 import { encodeCallArguments } from '../../src/model-runner/variant/call-arguments';
@@ -27,23 +27,23 @@ describe(`fan-out to ${MODELS} models, one channel each`, () => {
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
     );
-    const fleet = new RunnerFleet<ModelRunner>((model, onGiveUp) => new ModelRunner(model, SETTINGS, new InsecureChannelSecurity(), onGiveUp), () => undefined);
+    const pool = new ModelRunnerPool<ModelRunner>((model, onGiveUp) => new ModelRunner(model, SETTINGS, new InsecureChannelSecurity(), onGiveUp), () => undefined);
     const models = Array.from({ length: MODELS }, (_, i) => ({
       model_id: `m${i}`, deployment_id: `m${i}_20260101_000000_000`, state: 'RUNNING' as const, ip: '127.0.0.1', port,
       infos: { model_name: null, cruncher_id: null, cruncher_name: null, cruncher_wallet_pubkey: null, cruncher_hotkey: null },
     }));
     try {
       let began = Date.now();
-      fleet.apply({ event: 'init', models, unreadableModelIds: [] });
-      while (fleet.running().length < MODELS && Date.now() - began < 20_000) await new Promise((r) => setTimeout(r, 10));
+      pool.apply({ event: 'init', models, unreadableModelIds: [] });
+      while (pool.running().length < MODELS && Date.now() - began < 20_000) await new Promise((r) => setTimeout(r, 10));
       const setupMs = Date.now() - began;
-      expect(fleet.running()).toHaveLength(MODELS);
+      expect(pool.running()).toHaveLength(MODELS);
 
       const args = encodeCallArguments({ positional: [{ type: 'STRING', value: 'BTC' }, { type: 'INT', value: 3600 }, { type: 'INT', value: 300 }] });
       const rounds: number[] = [];
       for (let round = 0; round < 3; round += 1) {
         began = Date.now();
-        const results = await Promise.all(fleet.running().map((runner) => runner.call('predict', args)));
+        const results = await Promise.all(pool.running().map((runner) => runner.call('predict', args)));
         rounds.push(Date.now() - began);
         expect(results.filter((r) => r.status === 'SUCCESS')).toHaveLength(MODELS);
       }
@@ -51,7 +51,7 @@ describe(`fan-out to ${MODELS} models, one channel each`, () => {
       console.log(`fan-out ${MODELS} models: setup ${setupMs} ms, rounds ${rounds.join(' / ')} ms`);
       expect(Math.min(...rounds)).toBeLessThan(5_000);
     } finally {
-      await fleet.closeAll();
+      await pool.closeAll();
       server.forceShutdown();
     }
   }, 60_000);

@@ -1,4 +1,4 @@
-import { ModelRunnerFailure } from '../../src/model-runner/model-runner.errors';
+import { ModelUnusableError } from '../../src/model-runner/model-runner.errors';
 import type { ModelState } from '../../src/model-runner/protocol/model-state';
 import { ServingStatus } from '../../src/model-runner/grpc/model-runner-protos';
 import { CallOutcomeCounters } from '../../src/model-runner/runner/call-outcome-counters';
@@ -36,7 +36,7 @@ const NO_ARGS = encodeCallArguments({ positional: [] });
 describe('ModelRunner against a model-runner gRPC server (spec section 4)', () => {
   let server: TestModelServer;
   let runner: ModelRunner | undefined;
-  const giveUps: ModelRunnerFailure[] = [];
+  const giveUps: ModelUnusableError[] = [];
 
   beforeEach(async () => {
     giveUps.length = 0;
@@ -58,7 +58,7 @@ describe('ModelRunner against a model-runner gRPC server (spec section 4)', () =
     try {
       await start(settings, port);
     } catch (error) {
-      return error as ModelRunnerFailure;
+      return error as ModelUnusableError;
     }
     throw new Error('start() should have failed');
   };

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import bs58 from 'bs58';
 import type { ModelState } from '../../src/model-runner/protocol/model-state';
-import { ModelRunnerFailure } from '../../src/model-runner/model-runner.errors';
+import { ModelUnusableError } from '../../src/model-runner/model-runner.errors';
 import { ModelRunner, ModelRunnerSettings } from '../../src/model-runner/runner/model-runner';
 import { GatewayChannelSecurity } from '../../src/model-runner/security/gateway-channel-security';
 import { MutualTlsChannelSecurity } from '../../src/model-runner/security/mtls-channel-security';
@@ -100,7 +100,7 @@ describe('secure mode (mTLS + wallet-signed server identity)', () => {
   }
 
   async function connect(port: number, infos: Partial<ModelState['infos']> = {}) {
-    const giveUps: ModelRunnerFailure[] = [];
+    const giveUps: ModelUnusableError[] = [];
     runner = new ModelRunner(
       modelState(port, { cruncher_wallet_pubkey: cruncher.base58, cruncher_hotkey: 'hk-1', ...infos }),
       SETTINGS,
@@ -115,7 +115,7 @@ describe('secure mode (mTLS + wallet-signed server identity)', () => {
     try {
       await connect(port, infos);
     } catch (error) {
-      return error as ModelRunnerFailure;
+      return error as ModelUnusableError;
     }
     throw new Error('connect should have failed');
   }

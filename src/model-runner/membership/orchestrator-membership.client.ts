@@ -11,7 +11,7 @@ import { ModelState, parseModelState } from '../protocol/model-state';
  *
  * @example
  *   const membership = new OrchestratorMembershipClient({ url: 'ws://127.0.0.1:9091/my-crunch' });
- *   membership.messages$.subscribe((message) => fleet.apply(message));
+ *   membership.messages$.subscribe((message) => pool.apply(message));
  *   membership.start();
  */
 export interface MembershipMessage {

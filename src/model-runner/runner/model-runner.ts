@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import type { FailureCode } from '../protocol/failure-report';
 import type { ModelState } from '../protocol/model-state';
-import { ModelRunnerFailure, ServerIdentityError } from '../model-runner.errors';
+import { ModelUnusableError, ServerIdentityError } from '../model-runner.errors';
 import { CallResponseMessage, modelRunnerProtos, ServingStatus, SetupResponseMessage } from '../grpc/model-runner-protos';
 import type { ModelChannelSecurity } from '../security/channel-security';
 import type { WireArguments } from '../variant/call-arguments';
@@ -63,7 +63,7 @@ export interface ModelRunnerSettings {
 type GrpcClient = grpc.Client & Record<string, (...args: any[]) => grpc.ClientUnaryCall>;
 
 /** How one Setup attempt went, when it did not succeed. */
-type SetupAttemptFailure = { kind: 'connect' | 'failed' | 'fatal'; failure?: ModelRunnerFailure; reason: string };
+type SetupAttemptFailure = { kind: 'connect' | 'failed' | 'fatal'; failure?: ModelUnusableError; reason: string };
 
 /**
  * One model deployment reached over gRPC (spec section 4): connect, `Setup`, then calls made
@@ -77,8 +77,8 @@ type SetupAttemptFailure = { kind: 'connect' | 'failed' | 'fatal'; failure?: Mod
  * the runner calls `onGiveUp` once; its owner reports the failure and closes it.
  *
  * @example
- *   const runner = new ModelRunner(model, settings, new InsecureChannelSecurity(), (failure) => fleet.drop(failure));
- *   await runner.start();                       // throws ModelRunnerFailure
+ *   const runner = new ModelRunner(model, settings, new InsecureChannelSecurity(), (failure) => pool.drop(failure));
+ *   await runner.start();                       // throws ModelUnusableError
  *   const r = await runner.call('predict', encodeCallArguments(args));
  */
 export class ModelRunner {
@@ -95,7 +95,7 @@ export class ModelRunner {
     private current: ModelState,
     private readonly settings: ModelRunnerSettings,
     private readonly security: ModelChannelSecurity,
-    private readonly onGiveUp: (failure: ModelRunnerFailure) => void,
+    private readonly onGiveUp: (failure: ModelUnusableError) => void,
   ) {
     this.logger = new Logger(`ModelRunner ${current.model_id}`);
     this.counters = new CallOutcomeCounters(settings);
@@ -114,7 +114,7 @@ export class ModelRunner {
     this.current = { ...this.current, infos: model.infos };
   }
 
-  /** Opens the channel and runs Setup with retries; throws ModelRunnerFailure when it cannot. */
+  /** Opens the channel and runs Setup with retries; throws ModelUnusableError when it cannot. */
   async start(): Promise<void> {
     let last: SetupAttemptFailure = { kind: 'connect', reason: 'no attempt made' };
     for (let attempt = 1; attempt <= this.settings.setupAttempts; attempt += 1) {
@@ -225,7 +225,7 @@ export class ModelRunner {
     try {
       await this.start();
     } catch (error) {
-      const failure = error instanceof ModelRunnerFailure ? error : this.failure('CONNECTION_FAILED', String(error));
+      const failure = error instanceof ModelUnusableError ? error : this.failure('CONNECTION_FAILED', String(error));
       this.giveUp(failure);
     }
   }
@@ -342,14 +342,14 @@ export class ModelRunner {
     return `${host}:${this.current.port}`;
   }
 
-  private giveUp(failure: ModelRunnerFailure): void {
+  private giveUp(failure: ModelUnusableError): void {
     if (this.gaveUp || this.closedFlag) return;
     this.gaveUp = true;
     this.onGiveUp(failure);
   }
 
-  private failure(code: FailureCode | null, reason: string): ModelRunnerFailure {
-    return new ModelRunnerFailure(this.current.model_id, code, reason);
+  private failure(code: FailureCode | null, reason: string): ModelUnusableError {
+    return new ModelUnusableError(this.current.model_id, code, reason);
   }
 }
 

@@ -1,11 +1,11 @@
 import type { FailureReport } from './protocol/failure-report';
 import type { ModelState } from './protocol/model-state';
 import type { MembershipMessage } from './membership/orchestrator-membership.client';
-import { ModelRunnerFailure } from './model-runner.errors';
-import { FleetEvent, FleetRunner, RunnerFleet } from './runner-fleet';
+import { ModelUnusableError } from './model-runner.errors';
+import { PoolEvent, PooledRunner, ModelRunnerPool } from './model-runner-pool';
 
 /** A runner whose Setup the test finishes by hand. */
-class FakeRunner implements FleetRunner {
+class FakeRunner implements PooledRunner {
   closed = false;
   infoUpdates = 0;
   resolveStart!: () => void;
@@ -14,7 +14,7 @@ class FakeRunner implements FleetRunner {
     this.resolveStart = resolve;
     this.rejectStart = reject;
   });
-  constructor(public model: ModelState, readonly giveUp: (failure: ModelRunnerFailure) => void) {}
+  constructor(public model: ModelState, readonly giveUp: (failure: ModelUnusableError) => void) {}
   start() {
     return this.started;
   }
@@ -43,8 +43,8 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 function setup() {
   const runners: FakeRunner[] = [];
   const reports: FailureReport[] = [];
-  const events: FleetEvent[] = [];
-  const fleet = new RunnerFleet<FakeRunner>(
+  const events: PoolEvent[] = [];
+  const pool = new ModelRunnerPool<FakeRunner>(
     (m, giveUp) => {
       const runner = new FakeRunner(m, giveUp);
       runners.push(runner);
@@ -52,38 +52,38 @@ function setup() {
     },
     (report) => reports.push(report),
   );
-  fleet.events$.subscribe((event) => events.push(event));
+  pool.events$.subscribe((event) => events.push(event));
   const last = () => runners[runners.length - 1];
-  const runningIds = () => fleet.running().map((r) => r.model.deployment_id).sort();
-  return { fleet, runners, reports, events, last, runningIds };
+  const runningIds = () => pool.running().map((r) => r.model.deployment_id).sort();
+  return { pool, runners, reports, events, last, runningIds };
 }
 
 async function started(s: ReturnType<typeof setup>, message: MembershipMessage) {
-  s.fleet.apply(message);
+  s.pool.apply(message);
   for (const runner of s.runners) runner.resolveStart();
   await settle();
 }
 
-describe('RunnerFleet: the client state machine (spec section 3)', () => {
+describe('ModelRunnerPool: the client state machine (spec section 3)', () => {
   it('keeps a RUNNING model pending until Setup succeeds, then promotes it and emits joined', async () => {
     const s = setup();
-    s.fleet.apply(update(model('m1')));
-    expect(s.fleet.pendingCount).toBe(1);
-    expect(s.fleet.running()).toHaveLength(0);
+    s.pool.apply(update(model('m1')));
+    expect(s.pool.pendingCount).toBe(1);
+    expect(s.pool.running()).toHaveLength(0);
     s.last().resolveStart();
     await settle();
-    expect(s.fleet.pendingCount).toBe(0);
+    expect(s.pool.pendingCount).toBe(0);
     expect(s.runningIds()).toEqual(['m1_20260101_000000_000']);
     expect(s.events.map((e) => [e.type, e.model.model_id])).toEqual([['joined', 'm1']]);
   });
 
   it('reports the failure code of a failed Setup and never promotes the runner', async () => {
     const s = setup();
-    s.fleet.apply(update(model('m1', { ip: '10.0.0.9' })));
-    s.last().rejectStart(new ModelRunnerFailure('m1', 'BAD_IMPLEMENTATION', 'no subclass of TrackerBase'));
+    s.pool.apply(update(model('m1', { ip: '10.0.0.9' })));
+    s.last().rejectStart(new ModelUnusableError('m1', 'BAD_IMPLEMENTATION', 'no subclass of TrackerBase'));
     await settle();
-    expect(s.fleet.pendingCount).toBe(0);
-    expect(s.fleet.running()).toHaveLength(0);
+    expect(s.pool.pendingCount).toBe(0);
+    expect(s.pool.running()).toHaveLength(0);
     expect(s.reports).toEqual([{ modelId: 'm1', failureCode: 'BAD_IMPLEMENTATION', reason: 'no subclass of TrackerBase', ip: '10.0.0.9' }]);
     expect(s.last().closed).toBe(true);
     expect(s.events).toEqual([]);
@@ -91,30 +91,30 @@ describe('RunnerFleet: the client state machine (spec section 3)', () => {
 
   it('does not report a model when the coordinator is at fault (misuse)', async () => {
     const s = setup();
-    s.fleet.apply(update(model('m1')));
-    s.last().rejectStart(new ModelRunnerFailure('m1', null, 'coordinator misuse: INVALID_ARGUMENT'));
+    s.pool.apply(update(model('m1')));
+    s.last().rejectStart(new ModelUnusableError('m1', null, 'coordinator misuse: INVALID_ARGUMENT'));
     await settle();
     expect(s.reports).toEqual([]);
-    expect(s.fleet.pendingCount).toBe(0);
+    expect(s.pool.pendingCount).toBe(0);
   });
 
   it('only updates infos for RUNNING at the same deployment, ip and port, and emits updated', async () => {
     const s = setup();
     await started(s, update(model('m1')));
     const renamed = model('m1', { infos: { ...model('m1').infos, model_name: 'renamed' } });
-    s.fleet.apply(update(renamed));
+    s.pool.apply(update(renamed));
     expect(s.runners).toHaveLength(1);
     expect(s.runners[0].closed).toBe(false);
     expect(s.runners[0].model.infos.model_name).toBe('renamed');
     expect(s.events.map((e) => e.type)).toEqual(['joined', 'updated']);
-    s.fleet.apply(update(renamed)); // same infos again: no event
+    s.pool.apply(update(renamed)); // same infos again: no event
     expect(s.events.map((e) => e.type)).toEqual(['joined', 'updated']);
   });
 
   it('accepts an info update while the runner is still pending, without emitting anything', async () => {
     const s = setup();
-    s.fleet.apply(update(model('m1')));
-    s.fleet.apply(update(model('m1', { infos: { ...model('m1').infos, model_name: 'late' } })));
+    s.pool.apply(update(model('m1')));
+    s.pool.apply(update(model('m1', { infos: { ...model('m1').infos, model_name: 'late' } })));
     expect(s.runners).toHaveLength(1);
     s.last().resolveStart();
     await settle();
@@ -124,14 +124,14 @@ describe('RunnerFleet: the client state machine (spec section 3)', () => {
   it('replaces the runner when the same deployment moves to another ip or port', async () => {
     const s = setup();
     await started(s, update(model('m1')));
-    s.fleet.apply(update(model('m1', { port: 50052 })));
+    s.pool.apply(update(model('m1', { port: 50052 })));
     expect(s.runners[0].closed).toBe(true);
     expect(s.runners).toHaveLength(2);
-    expect(s.fleet.running()).toHaveLength(0);
-    expect(s.fleet.pendingCount).toBe(1);
+    expect(s.pool.running()).toHaveLength(0);
+    expect(s.pool.pendingCount).toBe(1);
     s.runners[1].resolveStart();
     await settle();
-    expect(s.fleet.running()[0].model.port).toBe(50052);
+    expect(s.pool.running()[0].model.port).toBe(50052);
     expect(s.events.map((e) => e.type)).toEqual(['joined', 'left', 'joined']);
   });
 
@@ -139,7 +139,7 @@ describe('RunnerFleet: the client state machine (spec section 3)', () => {
     const s = setup();
     await started(s, update(model('m1')));
     const next = model('m1', { deployment_id: 'm1_20260102_000000_000' });
-    s.fleet.apply(update(next));
+    s.pool.apply(update(next));
     expect(s.runners[0].closed).toBe(true);
     s.runners[1].resolveStart();
     await settle();
@@ -151,7 +151,7 @@ describe('RunnerFleet: the client state machine (spec section 3)', () => {
     await started(s, update(model('m1')));
     const next = model('m1', { deployment_id: 'm1_20260102_000000_000' });
     await started(s, update(next));
-    s.fleet.apply(update(model('m1', { state: 'STOPPED' }))); // old deployment id
+    s.pool.apply(update(model('m1', { state: 'STOPPED' }))); // old deployment id
     expect(s.runningIds()).toEqual(['m1_20260102_000000_000']);
     expect(s.runners[1].closed).toBe(false);
   });
@@ -159,53 +159,53 @@ describe('RunnerFleet: the client state machine (spec section 3)', () => {
   it.each(['STOPPED', 'RECOVERING'] as const)('closes and removes the matching runner on %s', async (state) => {
     const s = setup();
     await started(s, update(model('m1'), model('m2')));
-    s.fleet.apply(update(model('m1', { state })));
+    s.pool.apply(update(model('m1', { state })));
     expect(s.runners[0].closed).toBe(true);
-    expect(s.fleet.running().map((r) => r.model.model_id)).toEqual(['m2']);
+    expect(s.pool.running().map((r) => r.model.model_id)).toEqual(['m2']);
     expect(s.events.at(-1)).toEqual({ type: 'left', model: expect.objectContaining({ model_id: 'm1' }), reason: `orchestrator says ${state}` });
   });
 
   it('removes a pending runner on STOPPED and never promotes it afterwards', async () => {
     const s = setup();
-    s.fleet.apply(update(model('m1')));
-    s.fleet.apply(update(model('m1', { state: 'STOPPED' })));
-    expect(s.fleet.pendingCount).toBe(0);
+    s.pool.apply(update(model('m1')));
+    s.pool.apply(update(model('m1', { state: 'STOPPED' })));
+    expect(s.pool.pendingCount).toBe(0);
     s.last().resolveStart();
     await settle();
-    expect(s.fleet.running()).toHaveLength(0);
+    expect(s.pool.running()).toHaveLength(0);
     expect(s.events).toEqual([]);
   });
 
   it('ignores STOPPED for a model it does not know', () => {
     const s = setup();
-    s.fleet.apply(update(model('ghost', { state: 'STOPPED' })));
+    s.pool.apply(update(model('ghost', { state: 'STOPPED' })));
     expect(s.runners).toHaveLength(0);
   });
 
   it('on init, removes runners of models absent from data and keeps the others untouched', async () => {
     const s = setup();
     await started(s, init(model('m1'), model('m2')));
-    s.fleet.apply(init(model('m2'), model('m3')));
+    s.pool.apply(init(model('m2'), model('m3')));
     expect(s.runners[0].closed).toBe(true); // m1 absent
     expect(s.runners[1].closed).toBe(false); // m2 unchanged
     expect(s.runners).toHaveLength(3); // m3 new
     s.runners[2].resolveStart();
     await settle();
-    expect(s.fleet.running().map((r) => r.model.model_id).sort()).toEqual(['m2', 'm3']);
+    expect(s.pool.running().map((r) => r.model.model_id).sort()).toEqual(['m2', 'm3']);
   });
 
   it('on init, also removes pending runners absent from data', () => {
     const s = setup();
-    s.fleet.apply(update(model('m1')));
-    s.fleet.apply(init());
-    expect(s.fleet.pendingCount).toBe(0);
+    s.pool.apply(update(model('m1')));
+    s.pool.apply(init());
+    expect(s.pool.pendingCount).toBe(0);
     expect(s.runners[0].closed).toBe(true);
   });
 
   it('on init, keeps a runner whose entry was unreadable rather than dropping a live model', async () => {
     const s = setup();
     await started(s, init(model('m1')));
-    s.fleet.apply({ event: 'init', models: [], unreadableModelIds: ['m1'] });
+    s.pool.apply({ event: 'init', models: [], unreadableModelIds: ['m1'] });
     expect(s.runners[0].closed).toBe(false);
   });
 
@@ -222,9 +222,9 @@ describe('RunnerFleet: the client state machine (spec section 3)', () => {
   it('reports and drops a runner that gives up, emitting left with the reason', async () => {
     const s = setup();
     await started(s, update(model('m1')));
-    s.runners[0].giveUp(new ModelRunnerFailure('m1', 'MULTIPLE_TIMEOUT', '21 consecutive timeouts'));
+    s.runners[0].giveUp(new ModelUnusableError('m1', 'MULTIPLE_TIMEOUT', '21 consecutive timeouts'));
     expect(s.reports).toEqual([{ modelId: 'm1', failureCode: 'MULTIPLE_TIMEOUT', reason: '21 consecutive timeouts', ip: '10.0.0.1' }]);
-    expect(s.fleet.running()).toHaveLength(0);
+    expect(s.pool.running()).toHaveLength(0);
     expect(s.runners[0].closed).toBe(true);
     expect(s.events.at(-1)?.type).toBe('left');
   });
@@ -233,7 +233,7 @@ describe('RunnerFleet: the client state machine (spec section 3)', () => {
     const s = setup();
     await started(s, update(model('m1')));
     await started(s, update(model('m1', { deployment_id: 'm1_20260102_000000_000' })));
-    s.runners[0].giveUp(new ModelRunnerFailure('m1', 'MULTIPLE_FAILED', 'late'));
+    s.runners[0].giveUp(new ModelUnusableError('m1', 'MULTIPLE_FAILED', 'late'));
     expect(s.reports).toEqual([]);
     expect(s.runningIds()).toEqual(['m1_20260102_000000_000']);
   });
@@ -241,18 +241,18 @@ describe('RunnerFleet: the client state machine (spec section 3)', () => {
   it('reportAndDrop sends LOW_PERFORMANCE with the model ip and drops the runner', async () => {
     const s = setup();
     await started(s, update(model('m1', { ip: 'model-1.local' })));
-    expect(s.fleet.reportAndDrop('m1', 'LOW_PERFORMANCE', 'bottom 5% for 7 days')).toBe(true);
+    expect(s.pool.reportAndDrop('m1', 'LOW_PERFORMANCE', 'bottom 5% for 7 days')).toBe(true);
     expect(s.reports).toEqual([{ modelId: 'm1', failureCode: 'LOW_PERFORMANCE', reason: 'bottom 5% for 7 days', ip: 'model-1.local' }]);
-    expect(s.fleet.running()).toHaveLength(0);
+    expect(s.pool.running()).toHaveLength(0);
   });
 
   it('closeAll closes every runner and completes the event stream', async () => {
     const s = setup();
     await started(s, update(model('m1')));
-    s.fleet.apply(update(model('m2')));
+    s.pool.apply(update(model('m2')));
     let completed = false;
-    s.fleet.events$.subscribe({ complete: () => (completed = true) });
-    await s.fleet.closeAll();
+    s.pool.events$.subscribe({ complete: () => (completed = true) });
+    await s.pool.closeAll();
     expect(s.runners.every((r) => r.closed)).toBe(true);
     expect(completed).toBe(true);
   });

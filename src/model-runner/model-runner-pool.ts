@@ -3,19 +3,19 @@ import { Observable, Subject } from 'rxjs';
 import type { FailureReport } from './protocol/failure-report';
 import type { ModelState } from './protocol/model-state';
 import type { MembershipMessage } from './membership/orchestrator-membership.client';
-import { ModelRunnerFailure } from './model-runner.errors';
+import { ModelUnusableError } from './model-runner.errors';
 
-/** What the fleet needs of a model runner (ModelRunner in production, fakes in tests). */
-export interface FleetRunner {
+/** What the pool needs of a model runner (ModelRunner in production, fakes in tests). */
+export interface PooledRunner {
   readonly model: ModelState;
   start(): Promise<void>;
   updateInfos(model: ModelState): void;
   close(): void;
 }
 
-export type FleetRunnerFactory<R extends FleetRunner> = (model: ModelState, onGiveUp: (failure: ModelRunnerFailure) => void) => R;
+export type PooledRunnerFactory<R extends PooledRunner> = (model: ModelState, onGiveUp: (failure: ModelUnusableError) => void) => R;
 
-export interface FleetEvent {
+export interface PoolEvent {
   type: 'joined' | 'updated' | 'left';
   model: ModelState;
   reason?: string;
@@ -35,20 +35,20 @@ export interface FleetEvent {
  *   (`{model_id}_{YYYYmmdd_HHMMSS_mmm}`, so it sorts by time) wins whatever the order.
  *
  * @example
- *   const fleet = new RunnerFleet((model, onGiveUp) => new ModelRunner(model, settings, security, onGiveUp),
+ *   const pool = new ModelRunnerPool((model, onGiveUp) => new ModelRunner(model, settings, security, onGiveUp),
  *     (report) => membership.reportFailure(report));
- *   membership.messages$.subscribe((message) => fleet.apply(message));
+ *   membership.messages$.subscribe((message) => pool.apply(message));
  */
-export class RunnerFleet<R extends FleetRunner> {
-  private readonly logger = new Logger('RunnerFleet');
+export class ModelRunnerPool<R extends PooledRunner> {
+  private readonly logger = new Logger('ModelRunnerPool');
   private readonly pendingRunners = new Map<string, R>();
   private readonly runningRunners = new Map<string, R>();
-  private readonly subject = new Subject<FleetEvent>();
-  readonly events$: Observable<FleetEvent> = this.subject.asObservable();
+  private readonly subject = new Subject<PoolEvent>();
+  readonly events$: Observable<PoolEvent> = this.subject.asObservable();
   private closed = false;
 
   constructor(
-    private readonly createRunner: FleetRunnerFactory<R>,
+    private readonly createRunner: PooledRunnerFactory<R>,
     private readonly reportFailure: (report: FailureReport) => void,
   ) {}
 
@@ -155,7 +155,7 @@ export class RunnerFleet<R extends FleetRunner> {
     if (this.pendingRunners.get(modelId) !== runner) return;
     this.pendingRunners.delete(modelId);
     const failure =
-      error instanceof ModelRunnerFailure ? error : new ModelRunnerFailure(modelId, 'CONNECTION_FAILED', String(error));
+      error instanceof ModelUnusableError ? error : new ModelUnusableError(modelId, 'CONNECTION_FAILED', String(error));
     if (failure.failureCode === null) {
       this.logger.error(`model ${modelId} not started, coordinator at fault (not reported): ${failure.reason}`);
       return;
@@ -163,7 +163,7 @@ export class RunnerFleet<R extends FleetRunner> {
     this.reportFailure({ modelId, failureCode: failure.failureCode, reason: failure.reason, ip: runner.model.ip });
   }
 
-  private giveUp(runner: R, failure: ModelRunnerFailure): void {
+  private giveUp(runner: R, failure: ModelUnusableError): void {
     const modelId = runner.model.model_id;
     const current = this.runningRunners.get(modelId) ?? this.pendingRunners.get(modelId);
     if (current !== runner) {
