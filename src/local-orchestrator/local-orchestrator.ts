@@ -1,6 +1,6 @@
 import { resolve } from 'path';
 import { ModelsConfigWatcher } from './config/models-config-watcher';
-import { ModelFleet, ModelStatus } from './fleet/model-fleet';
+import { ModelDeployments, ModelStatus } from './deployments/model-deployments';
 import { DeploymentIdIssuer } from './membership/deployment-id';
 import { MembershipServer } from './membership/membership-server';
 import { ModelState } from '../model-runner/protocol/model-state';
@@ -56,7 +56,7 @@ const CLASS_NAME = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/;
  */
 export class LocalOrchestrator {
   private membership?: MembershipServer;
-  private fleet?: ModelFleet;
+  private deployments?: ModelDeployments;
   private watcher?: ModelsConfigWatcher;
   private wsPort?: number;
   private host = '127.0.0.1';
@@ -74,7 +74,7 @@ export class LocalOrchestrator {
     const logger = options.logger ?? defaultOrchestratorLogger();
     this.host = options.host ?? '127.0.0.1';
     this.crunchId = options.crunchId;
-    const fleet = new ModelFleet({
+    const deployments = new ModelDeployments({
       settings: {
         paths: options.paths ?? locateRunnerPaths(),
         pythonExecutable: options.pythonExecutable ?? 'python3',
@@ -95,17 +95,17 @@ export class LocalOrchestrator {
       crunchId: options.crunchId,
       host: this.host,
       port: options.wsPort ?? 9091,
-      runningStates: () => fleet.runningStates(),
-      onFailureReports: (reports) => void fleet.reportFailures(reports),
+      runningStates: () => deployments.runningStates(),
+      onFailureReports: (reports) => void deployments.reportFailures(reports),
       logger,
     });
-    this.fleet = fleet;
+    this.deployments = deployments;
     this.membership = membership;
     this.wsPort = await membership.start();
     this.watcher = new ModelsConfigWatcher({
       path: resolve(options.modelsConfigPath),
       logger,
-      onChange: (desired) => fleet.apply(desired),
+      onChange: (desired) => deployments.apply(desired),
       rescanIntervalMs: options.rescanIntervalMs,
     });
     try {
@@ -114,7 +114,7 @@ export class LocalOrchestrator {
       await this.stop();
       throw error;
     }
-    logger.log(`serving ${fleet.runningStates().length} model(s) of ${options.crunchId} on ${this.url}`);
+    logger.log(`serving ${deployments.runningStates().length} model(s) of ${options.crunchId} on ${this.url}`);
     return this.wsPort;
   }
 
@@ -125,11 +125,11 @@ export class LocalOrchestrator {
 
   /** Every deployment currently RUNNING (what a new client receives as `init`). */
   runningStates(): ModelState[] {
-    return this.fleet?.runningStates() ?? [];
+    return this.deployments?.runningStates() ?? [];
   }
 
   statuses(): ModelStatus[] {
-    return this.fleet?.statuses() ?? [];
+    return this.deployments?.statuses() ?? [];
   }
 
   /** Closes every WebSocket client connection (to exercise client reconnects). */
@@ -140,15 +140,15 @@ export class LocalOrchestrator {
   /** Re-reads the models config and code now, and waits for the changes to be applied. */
   async rescan(): Promise<void> {
     await this.watcher?.rescan();
-    await this.fleet?.settled();
+    await this.deployments?.settled();
   }
 
   async stop(): Promise<void> {
     this.watcher?.stop();
-    await this.fleet?.stopAll();
+    await this.deployments?.stopAll();
     await this.membership?.stop();
     this.watcher = undefined;
-    this.fleet = undefined;
+    this.deployments = undefined;
     this.membership = undefined;
   }
 }

@@ -14,7 +14,7 @@ export interface DesiredModel {
 export interface ModelsConfigWatcherOptions {
   path: string;
   logger: OrchestratorLogger;
-  /** Called with the whole desired fleet whenever the config or a model's code changed. */
+  /** Called with every desired model whenever the config or a model's code changed. */
   onChange: (desired: DesiredModel[]) => Promise<void>;
   debounceMs?: number;
   /** Periodic rescan: catches code edits and events fs.watch misses. 0 disables it. */
@@ -26,7 +26,7 @@ export interface ModelsConfigWatcherOptions {
  * plus a periodic rescan. A config that no longer parses is logged and the last good one kept.
  *
  * @example
- *   const watcher = new ModelsConfigWatcher({ path, logger, onChange: (desired) => fleet.apply(desired) });
+ *   const watcher = new ModelsConfigWatcher({ path, logger, onChange: (desired) => deployments.apply(desired) });
  *   await watcher.start();
  */
 export class ModelsConfigWatcher {

@@ -6,7 +6,7 @@ import type { ModelState } from '../../model-runner/protocol/model-state';
 import { OrchestratorLogger } from '../orchestrator-logger';
 import { DeploymentSettings, deploymentSignature, infosOf, ModelDeployment } from './model-deployment';
 
-export interface ModelFleetOptions {
+export interface ModelDeploymentsOptions {
   settings: DeploymentSettings;
   deploymentIds: DeploymentIdIssuer;
   /** Receives every state change, in order (the membership server broadcasts them). */
@@ -29,7 +29,7 @@ export interface ModelStatus {
   haltedReason?: string;
 }
 
-interface FleetModel {
+interface ManagedModel {
   id: string;
   desired?: DesiredModel;
   current?: ModelDeployment;
@@ -47,13 +47,13 @@ interface FleetModel {
  * reported as failed, crash in a loop or cannot start. Work on one model is serialised.
  *
  * @example
- *   const fleet = new ModelFleet({ settings, deploymentIds: new DeploymentIdIssuer(), publish, logger });
- *   await fleet.apply(desiredModels);
+ *   const deployments = new ModelDeployments({ settings, deploymentIds: new DeploymentIdIssuer(), publish, logger });
+ *   await deployments.apply(desiredModels);
  */
-export class ModelFleet {
-  private readonly models = new Map<string, FleetModel>();
+export class ModelDeployments {
+  private readonly models = new Map<string, ManagedModel>();
 
-  constructor(private readonly options: ModelFleetOptions) {}
+  constructor(private readonly options: ModelDeploymentsOptions) {}
 
   async apply(desired: DesiredModel[]): Promise<void> {
     const byId = new Map(desired.map((model) => [model.entry.id, model]));
@@ -120,7 +120,7 @@ export class ModelFleet {
     );
   }
 
-  private model(id: string): FleetModel {
+  private model(id: string): ManagedModel {
     let model = this.models.get(id);
     if (!model) {
       model = { id, retiring: new Set(), losses: [], queue: Promise.resolve() };
@@ -129,7 +129,7 @@ export class ModelFleet {
     return model;
   }
 
-  private enqueue(model: FleetModel, work: (model: FleetModel) => Promise<void>): Promise<void> {
+  private enqueue(model: ManagedModel, work: (model: ManagedModel) => Promise<void>): Promise<void> {
     const next = model.queue.then(() => work(model));
     model.queue = next.catch((error: unknown) =>
       this.options.logger.error(`model ${model.id}: ${(error as Error)?.message ?? String(error)}`),
@@ -137,7 +137,7 @@ export class ModelFleet {
     return model.queue;
   }
 
-  private async reconcile(model: FleetModel): Promise<void> {
+  private async reconcile(model: ManagedModel): Promise<void> {
     const desired = model.desired;
     if (!desired || desired.entry.desiredState === 'STOPPED') {
       model.halted = undefined;
@@ -162,7 +162,7 @@ export class ModelFleet {
   }
 
   /** Starts a new deployment; the previous one (if any) is stopped after the new one is announced. */
-  private async deploy(model: FleetModel, desired: DesiredModel): Promise<void> {
+  private async deploy(model: ManagedModel, desired: DesiredModel): Promise<void> {
     const deploymentId = this.options.deploymentIds.next(model.id);
     let deployment: ModelDeployment;
     try {
@@ -185,7 +185,7 @@ export class ModelFleet {
     }
   }
 
-  private async recover(model: FleetModel, lost: ModelDeployment, loss: ModelHostLoss): Promise<void> {
+  private async recover(model: ManagedModel, lost: ModelDeployment, loss: ModelHostLoss): Promise<void> {
     if (model.current !== lost) return;
     const now = Date.now();
     const windowMs = this.options.restartWindowMs ?? 10 * 60_000;
@@ -210,13 +210,13 @@ export class ModelFleet {
   }
 
   /** Stops the current deployment and announces it STOPPED. */
-  private async retire(model: FleetModel, deployment: ModelDeployment): Promise<void> {
+  private async retire(model: ManagedModel, deployment: ModelDeployment): Promise<void> {
     if (model.current === deployment) model.current = undefined;
     model.retiring.add(deployment);
     await this.stopDeployment(model, deployment);
   }
 
-  private async stopDeployment(model: FleetModel, deployment: ModelDeployment): Promise<void> {
+  private async stopDeployment(model: ManagedModel, deployment: ModelDeployment): Promise<void> {
     try {
       await deployment.stop();
     } finally {
