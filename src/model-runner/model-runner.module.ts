@@ -6,20 +6,14 @@ import { ModelRunnerService } from './model-runner.service';
  * Provides ModelRunnerService. The app calls `start()` once its consumers subscribed to
  * `membership$` (so no `joined` event is missed); shutdown closes everything.
  *
+ * The app reaches it through ModelOrchestrationModule, which supplies the orchestrator's address
+ * once it is known (the in-process orchestrator listens on a free port).
+ *
  * @example
- *   imports: [ModelRunnerModule.forRoot(modelRunnerOptionsFromEnv(process.env, { crunchId, baseClassName }))]
- *   imports: [ModelRunnerModule.forRootAsync({ useFactory: (config) => ..., inject: [AppConfig] })]
+ *   imports: [ModelRunnerModule.forRootAsync({ useFactory: (handle) => ({ ...options, port }), inject: [LocalOrchestratorHandle] })]
  */
 @Module({})
 export class ModelRunnerModule {
-  static forRoot(options: ModelRunnerOptions): DynamicModule {
-    return {
-      module: ModelRunnerModule,
-      providers: [{ provide: MODEL_RUNNER_OPTIONS, useValue: options }, ModelRunnerService],
-      exports: [ModelRunnerService],
-    };
-  }
-
   static forRootAsync(factory: {
     useFactory: (...deps: any[]) => ModelRunnerOptions | Promise<ModelRunnerOptions>;
     inject?: any[];

@@ -6,8 +6,8 @@ import { Env, readDurationMs, readInt, readOptionalString, readPort, readString 
  * reference default.
  *
  * @example
- *   ModelRunnerModule.forRoot({ host: '127.0.0.1', port: 9091, crunchId: 'condor', baseClassName: 'condorgame.tracker.TrackerBase' });
- *   ModelRunnerModule.forRoot(modelRunnerOptionsFromEnv(process.env, { crunchId, baseClassName }));
+ *   new ModelRunnerService({ host: '127.0.0.1', port: 9091, crunchId: 'condor', baseClassName: 'condorgame.tracker.TrackerBase' });
+ *   new ModelRunnerService(modelRunnerOptionsFromEnv(process.env, { crunchId, baseClassName }));
  */
 export type ModelSecurityMode = 'insecure' | 'secure' | 'gateway';
 

@@ -23,7 +23,7 @@ export interface PredictModuleOptions {
  *
  * @example
  *   PredictModule.register({
- *     imports: [ModelRunnerModule, DataSourceModule],
+ *     imports: [ModelOrchestrationModule.forPlan(plan), DataSourceModule],
  *     modelCaller: ModelRunnerService,
  *     marketData: DataSourceService,
  *   })

@@ -34,7 +34,7 @@ describe('ModelRunnerService end to end (orchestrator WebSocket + model gRPC ser
 
   beforeEach(async () => {
     orchestrator = await TestOrchestrator.start();
-    const moduleRef = await Test.createTestingModule({ imports: [ModelRunnerModule.forRoot(fastOptions(orchestrator.port))] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [ModelRunnerModule.forRootAsync({ useFactory: () => fastOptions(orchestrator.port) })] }).compile();
     service = moduleRef.get(ModelRunnerService);
     events = [];
     service.membership$.subscribe((event) => events.push(event));
