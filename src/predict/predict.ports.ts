@@ -1,11 +1,10 @@
 import type { Observable } from 'rxjs';
-import type { ModelCallResult, ModelIdentity } from '../model-runner/model-runner.service';
-import type { WireType } from '../config/competition/competition.types';
+import type { CallArguments, ModelCallResult, ModelIdentity, TypedValue } from '../model-runner/model-runner.service';
 
 /**
  * What the predict loop needs from the participant models (the ModelCaller) and the market data,
  * as small interfaces the real services (ModelRunnerService, DataSourceService) satisfy
- * structurally. The app binds them:
+ * structurally; the values crossing the port are the model runner's own types. The app binds them:
  *
  * @example
  *   PredictModule.register({ imports: [ModelOrchestrationModule.forPlan(plan), DataSourceModule],
@@ -20,16 +19,11 @@ export type CallableModel = Omit<ModelIdentity, 'ip' | 'port'>;
 
 export type ModelMembershipEvent = { type: 'joined' | 'updated' | 'left'; model: CallableModel; reason?: string };
 
-/** A value with the wire type the coordinator chose for it. */
-export interface TypedArgument {
-  type: WireType;
-  value: unknown;
-}
+/** A value with the wire type the coordinator chose for it: the model runner's TypedValue. */
+export type TypedArgument = TypedValue;
 
-export interface ModelCallArguments {
-  positional: TypedArgument[];
-  keyword?: Record<string, TypedArgument>;
-}
+/** One call's positional and keyword arguments: the model runner's CallArguments. */
+export type ModelCallArguments = CallArguments;
 
 /** Per-model arguments: called once per model at call time. */
 export type ModelCallArgumentsFor = (model: CallableModel) => ModelCallArguments;

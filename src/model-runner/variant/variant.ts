@@ -1,3 +1,4 @@
+import type { WireType } from '../../config/competition/competition.types';
 import { parsePythonJson, PythonJsonError, stringifyPythonJson } from './python-json';
 
 /**
@@ -19,12 +20,9 @@ export enum VariantType {
   JSON = 6,
 }
 
-/** The wire types the coordinator writes (PARQUET and ARROW are never sent). */
-export type WireValueType = 'NONE' | 'DOUBLE' | 'INT' | 'STRING' | 'JSON';
-
-/** A value with the wire type the coordinator chose for it. */
+/** A value with the wire type the coordinator chose for it (PARQUET and ARROW are never sent). */
 export interface TypedValue {
-  type: WireValueType;
+  type: WireType;
   value: unknown;
 }
 
