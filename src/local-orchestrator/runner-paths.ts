@@ -2,7 +2,7 @@ import { existsSync } from 'fs';
 import { dirname, join } from 'path';
 
 /**
- * Where the orchestrator finds its wire definitions and the language runners it starts
+ * Where the orchestrator finds the language runners it starts
  * (deployment/runners) with the competition packages models import (deployment/packages).
  * Located by walking up from this file, so it works from src/ (tests) and dist/src/ (built).
  *
@@ -12,7 +12,6 @@ import { dirname, join } from 'path';
  */
 export interface RunnerPaths {
   projectRoot: string;
-  protoDir: string;
   jsRuntime: string;
   jsWorker: string;
   jsPackagesDir: string;
@@ -42,7 +41,6 @@ export function locateRunnerPaths(start: string = __dirname): RunnerPaths {
 function runnerPathsUnder(root: string): RunnerPaths {
   return {
     projectRoot: root,
-    protoDir: join(root, 'proto'),
     jsRuntime: join(root, 'deployment', 'runners', 'js', 'model-runtime.js'),
     jsWorker: join(root, 'deployment', 'runners', 'js', 'worker.js'),
     jsPackagesDir: join(root, 'deployment', 'packages', 'js'),

@@ -57,7 +57,6 @@ export class ModelDeployment {
     const server = new ModelGrpcServer({
       modelId: desired.entry.id,
       host,
-      protoDir: settings.paths.protoDir,
       bindHost: settings.bindHost,
       logger: settings.logger,
       hangGraceMs: settings.hangGraceMs,

@@ -2,8 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { ModelHost, ModelRunnerFailure, RunnerStatusCode } from '../hosts/model-host';
 import { TypedValue } from '../hosts/typed-value';
 import { OrchestratorLogger } from '../orchestrator-logger';
+import { modelRunnerProtos } from '../../model-runner/grpc/model-runner-protos';
 import {
-  loadModelRunnerServices,
   WireArgument,
   WireCallRequest,
   WireCallResponse,
@@ -16,7 +16,6 @@ import { decodeVariant, encodeVariant } from './variant-codec';
 export interface ModelGrpcServerOptions {
   modelId: string;
   host: ModelHost;
-  protoDir: string;
   /** Interface to bind (the address announced to the coordinator). */
   bindHost: string;
   logger: OrchestratorLogger;
@@ -57,7 +56,7 @@ function keywordArguments(kwargs: WireKwArgument[] | undefined, where: string): 
  * always answered). A call that outlives its caller by `hangGraceMs` makes the host abandoned.
  *
  * @example
- *   const server = new ModelGrpcServer({ modelId: '1', host, protoDir, bindHost: '127.0.0.1', logger });
+ *   const server = new ModelGrpcServer({ modelId: '1', host, bindHost: '127.0.0.1', logger });
  *   const port = await server.start(); // ephemeral port
  */
 export class ModelGrpcServer {
@@ -65,7 +64,7 @@ export class ModelGrpcServer {
   private busy = false;
 
   constructor(private readonly options: ModelGrpcServerOptions) {
-    const services = loadModelRunnerServices(options.protoDir);
+    const services = modelRunnerProtos().definitions;
     this.server = new grpc.Server({
       'grpc.max_send_message_length': -1,
       'grpc.max_receive_message_length': 256 * 1024 * 1024,
