@@ -1,3 +1,4 @@
+import { join } from 'path';
 import { LocalOrchestratorStartOptions } from './local-orchestrator';
 
 export class InvalidLocalOrchestratorEnvError extends Error {
@@ -25,7 +26,8 @@ function port(env: NodeJS.ProcessEnv, variable: string, fallback: number): numbe
  * Start options from the environment, for running the local orchestrator inside the app:
  * LOCAL_ORCHESTRATOR_MODELS_CONFIG (deployment/models.yaml), LOCAL_ORCHESTRATOR_HOST (127.0.0.1),
  * LOCAL_ORCHESTRATOR_PORT (9091; 0 = ephemeral), LOCAL_ORCHESTRATOR_PYTHON (python3),
- * LOCAL_ORCHESTRATOR_RESCAN_MS (5000).
+ * LOCAL_ORCHESTRATOR_RESCAN_MS (5000), LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR (DATA_DIR/python-environments),
+ * LOCAL_ORCHESTRATOR_PIP_ARGS (extra pip install options, separated by spaces).
  *
  * @example
  *   LocalOrchestratorModule.forRoot(localOrchestratorOptionsFromEnv(process.env, { crunchId: 'condorgame' }))
@@ -42,5 +44,7 @@ export function localOrchestratorOptionsFromEnv(
     wsPort: port(env, 'LOCAL_ORCHESTRATOR_PORT', 9091),
     pythonExecutable: env.LOCAL_ORCHESTRATOR_PYTHON || 'python3',
     rescanIntervalMs: port(env, 'LOCAL_ORCHESTRATOR_RESCAN_MS', 5000),
+    pythonEnvironmentsDir: env.LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR || join(env.DATA_DIR || './data', 'python-environments'),
+    pipArgs: (env.LOCAL_ORCHESTRATOR_PIP_ARGS ?? '').split(/\s+/).filter(Boolean),
   };
 }

@@ -1,0 +1,165 @@
+import { execFile } from 'child_process';
+import { createHash } from 'crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { join, resolve } from 'path';
+import { OrchestratorLogger } from './orchestrator-logger';
+
+/** Where environments are kept when nothing is configured: beside the embedded database (DATA_DIR). */
+export const DEFAULT_PYTHON_ENVIRONMENTS_DIR = join('data', 'python-environments');
+
+const REQUIREMENTS_FILE = 'requirements.txt';
+const READY_MARKER = 'ready.json';
+const PIP_LOG = 'pip.log';
+const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+const MAX_REASON_CHARS = 600;
+
+export interface PythonEnvironmentsOptions {
+  /** Folder holding one virtual environment per requirements hash. */
+  dir: string;
+  /** Interpreter that creates the environments (and runs models without requirements). */
+  pythonExecutable: string;
+  /** Extra `pip install` options, e.g. `['--no-index', '--find-links', '/wheels']`. */
+  pipArgs?: string[];
+  /** Longest a venv creation or a pip install may take. Default 10 min. */
+  timeoutMs?: number;
+  logger: OrchestratorLogger;
+}
+
+/**
+ * A model's requirements could not be installed (the real orchestrator's BUILD_FAILED). The
+ * message carries pip's own ERROR lines, which name the package.
+ */
+export class PythonEnvironmentBuildError extends Error {
+  readonly failureCode = 'BUILD_FAILED';
+
+  constructor(
+    readonly requirementsPath: string,
+    readonly reason: string,
+  ) {
+    super(`BUILD_FAILED: ${requirementsPath}: ${reason}`);
+    this.name = 'PythonEnvironmentBuildError';
+  }
+}
+
+interface CommandResult {
+  ok: boolean;
+  output: string;
+  description: string;
+}
+
+/**
+ * Gives each Python model the interpreter it runs with: the configured one when its folder has no
+ * `requirements.txt`, otherwise the python of a virtual environment made for those requirements.
+ * Environments are created once per sha256 of (requirements text, interpreter, pip options), with
+ * `--system-site-packages` so the system's numpy/scipy (Debian packages) are used as they are.
+ * A failed build is remembered for the process lifetime: models asking for the same requirements
+ * get the same BUILD_FAILED at once instead of running pip again (edit requirements.txt, or
+ * restart the orchestrator, to try again).
+ *
+ * @example
+ *   const environments = new PythonEnvironments({ dir: 'data/python-environments', pythonExecutable: 'python3', logger });
+ *   const python = await environments.interpreterFor('deployment/models/synth-python-tracker');
+ */
+export class PythonEnvironments {
+  private readonly building = new Map<string, Promise<string>>();
+  private readonly failures = new Map<string, PythonEnvironmentBuildError>();
+  private readonly dir: string;
+
+  constructor(private readonly options: PythonEnvironmentsOptions) {
+    this.dir = resolve(options.dir);
+  }
+
+  async interpreterFor(codeDir: string): Promise<string> {
+    const requirementsPath = join(codeDir, REQUIREMENTS_FILE);
+    if (!existsSync(requirementsPath)) return this.options.pythonExecutable;
+    const requirements = readFileSync(requirementsPath, 'utf8');
+    if (!hasRequirements(requirements)) return this.options.pythonExecutable;
+    const key = this.keyOf(requirements);
+    const failure = this.failures.get(key);
+    if (failure) throw new PythonEnvironmentBuildError(requirementsPath, `${failure.reason} (remembered from an earlier attempt)`);
+    let build = this.building.get(key);
+    if (!build) {
+      build = this.build(key, requirementsPath, codeDir).finally(() => this.building.delete(key));
+      this.building.set(key, build);
+    }
+    return build;
+  }
+
+  /** The folder of the environment for these requirements (tests, cleanup). */
+  environmentDir(requirements: string): string {
+    return join(this.dir, this.keyOf(requirements));
+  }
+
+  private keyOf(requirements: string): string {
+    const identity = JSON.stringify([requirements, this.options.pythonExecutable, this.options.pipArgs ?? []]);
+    return createHash('sha256').update(identity).digest('hex').slice(0, 32);
+  }
+
+  private async build(key: string, requirementsPath: string, codeDir: string): Promise<string> {
+    const envDir = join(this.dir, key);
+    const python = join(envDir, 'bin', 'python');
+    if (existsSync(join(envDir, READY_MARKER))) return python;
+    try {
+      await this.create(envDir, python, requirementsPath, codeDir);
+      return python;
+    } catch (error) {
+      if (error instanceof PythonEnvironmentBuildError) this.failures.set(key, error);
+      throw error;
+    }
+  }
+
+  private async create(envDir: string, python: string, requirementsPath: string, codeDir: string): Promise<void> {
+    const { logger, pythonExecutable } = this.options;
+    rmSync(envDir, { recursive: true, force: true }); // what a crashed earlier build left
+    mkdirSync(this.dir, { recursive: true });
+    logger.log(`creating a Python environment for ${requirementsPath} in ${envDir}`);
+    const startedAt = Date.now();
+    // Without its own pip when the system's pip is reachable through the system site packages (saves seconds).
+    const venv = await this.run(pythonExecutable, ['-m', 'venv', '--system-site-packages', '--without-pip', envDir], codeDir);
+    if (!venv.ok) {
+      throw new PythonEnvironmentBuildError(requirementsPath, `${venv.description}: ${errorLines(venv.output)} (Debian: apt-get install python3-venv)`);
+    }
+    if (!(await this.run(python, ['-m', 'pip', '--version'], codeDir)).ok) {
+      const ensurepip = await this.run(python, ['-m', 'ensurepip', '--default-pip'], codeDir);
+      if (!ensurepip.ok) throw new PythonEnvironmentBuildError(requirementsPath, `no pip for the environment: ${errorLines(ensurepip.output)}`);
+    }
+    const pipArgs = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirementsPath, ...(this.options.pipArgs ?? [])];
+    const pip = await this.run(python, pipArgs, codeDir);
+    writeFileSync(join(envDir, PIP_LOG), pip.output);
+    if (!pip.ok) {
+      throw new PythonEnvironmentBuildError(requirementsPath, `pip install failed: ${errorLines(pip.output)} (log: ${join(envDir, PIP_LOG)})`);
+    }
+    writeFileSync(join(envDir, READY_MARKER), JSON.stringify({ requirementsPath, createdAt: new Date().toISOString() }));
+    logger.log(`Python environment for ${requirementsPath} ready in ${Date.now() - startedAt} ms`);
+  }
+
+  private run(command: string, args: string[], cwd: string): Promise<CommandResult> {
+    const description = `${command} ${args.slice(0, 3).join(' ')}`;
+    return new Promise((done) => {
+      execFile(
+        command,
+        args,
+        { cwd, timeout: this.options.timeoutMs ?? 600_000, maxBuffer: MAX_OUTPUT_BYTES, env: { ...process.env, PIP_NO_INPUT: '1' } },
+        (error, stdout, stderr) => {
+          const output = `${stdout}${stderr}`;
+          if (!error) return done({ ok: true, output, description });
+          const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : error.killed ? 'timed out' : `exit code ${error.code}`;
+          done({ ok: false, output: output || error.message, description: `${description} (${why})` });
+        },
+      );
+    });
+  }
+}
+
+/** Lines other than blanks and comments: a file of comments only needs no environment. */
+function hasRequirements(text: string): boolean {
+  return text.split(/\r?\n/).some((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+}
+
+/** pip's `ERROR:` lines (they name the package), else the last lines of the output. */
+function errorLines(output: string): string {
+  const lines = output.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const errors = lines.filter((line) => line.startsWith('ERROR:') || line.startsWith('Error:'));
+  const text = (errors.length ? errors : lines.slice(-3)).join(' ');
+  return text.length > MAX_REASON_CHARS ? text.slice(0, MAX_REASON_CHARS) + '...' : text;
+}
