@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { locateRunnerPaths } from '../../src/local-orchestrator/runner-paths';
+import { decodeVariant } from './support/model-runner-test-client';
+import { OrchestratorFixture } from './support/orchestrator-fixture';
 
 // The JavaScript stand-ins are plain CommonJS files that models require at run time.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -122,5 +126,51 @@ describe('JavaScript stand-in TrackerBase (crunch_synth/tracker and condorgame/t
     expect(model.prices.get_last_price('BTC')).toEqual([T0, 1]);
     expect(model.predict_all('BTC', 600, [300, 900])).toEqual({ 300: [norm(0.00123457), norm(0.00123457)] });
     expect(() => new condorgame.TrackerBase().predict('BTC', 60, 60)).toThrow(/does not implement predict/);
+  });
+});
+
+describe('JavaScript model runtime: where the base class comes from', () => {
+  const fixture = new OrchestratorFixture();
+  const submission = [
+    "const { TrackerBase } = require('crunch_synth/tracker');",
+    'class Mine extends TrackerBase { origin() { return TrackerBase.origin || "stand-in"; } }',
+    'module.exports = { Mine };',
+  ].join('\n');
+  const dirs: string[] = [];
+  const submissionDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'js-submission-'));
+    writeFileSync(join(dir, 'index.js'), submission);
+    dirs.push(dir);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    const installed = submissionDir();
+    mkdirSync(join(installed, 'node_modules', 'crunch_synth'), { recursive: true });
+    writeFileSync(join(installed, 'node_modules', 'crunch_synth', 'tracker.js'), "class TrackerBase {}\nTrackerBase.origin = 'installed';\nmodule.exports = { TrackerBase };");
+    await fixture.start([
+      { id: 'plain', code_path: submissionDir(), language: 'javascript' },
+      { id: 'installed', code_path: installed, language: 'javascript' },
+    ]);
+  });
+
+  afterAll(async () => {
+    await fixture.stop();
+    dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  });
+
+  it('uses the stand-in when nothing is installed, and a package in the submission\'s node_modules when there is one', async () => {
+    for (const [id, origin] of [['plain', 'stand-in'], ['installed', 'installed']]) {
+      const client = fixture.client(id);
+      expect((await client.setup('crunch_synth.tracker.TrackerBase')).status.code).toBe('SUCCESS');
+      expect(decodeVariant((await client.call('origin')).methodResponse)).toBe(origin);
+    }
+  });
+
+  it('answers BAD_IMPLEMENTATION when the base class module cannot be loaded', async () => {
+    expect((await fixture.client('plain').setup('crunch_synth_not_installed.tracker.TrackerBase')).status).toEqual({
+      code: 'BAD_IMPLEMENTATION',
+      message: expect.stringMatching(/base class module crunch_synth_not_installed.tracker cannot be loaded/),
+    });
   });
 });
