@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+import { localOrchestratorOptionsFromEnv } from '../../src/local-orchestrator/local-orchestrator-options';
 import { OrchestratorLogger } from '../../src/local-orchestrator/orchestrator-logger';
 import { PythonEnvironmentBuildError, PythonEnvironments } from '../../src/local-orchestrator/python-environments';
 import { decodeVariant, variant } from './support/model-runner-test-client';
@@ -123,5 +124,18 @@ describe('Python models with a requirements.txt in the local orchestrator', () =
     await fixture.orchestrator.rescan();
     expect(halted()).toMatchObject({ state: 'STOPPED', haltedReason: expect.stringMatching(/^BUILD_FAILED/) });
     expect(fixture.orchestrator.runningStates().map((state) => state.model_id)).toEqual(['helper']);
+  });
+});
+
+describe('Python environment settings from the environment', () => {
+  it('keeps environments under DATA_DIR unless LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR says otherwise, and splits the pip options', () => {
+    const competition = { crunchId: 'synth' };
+    expect(localOrchestratorOptionsFromEnv({ DATA_DIR: '/var/coordinator' }, competition)).toMatchObject({
+      pythonEnvironmentsDir: join('/var/coordinator', 'python-environments'),
+      pipArgs: [],
+    });
+    expect(
+      localOrchestratorOptionsFromEnv({ LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR: '/envs', LOCAL_ORCHESTRATOR_PIP_ARGS: ' --no-index  --find-links /wheels ' }, competition),
+    ).toMatchObject({ pythonEnvironmentsDir: '/envs', pipArgs: ['--no-index', '--find-links', '/wheels'] });
   });
 });
