@@ -146,3 +146,42 @@ class CondorgameTrackerBaseTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CondorgameWithAnInstalledSynthPackageTest(unittest.TestCase):
+    """The condorgame stand-in uses only crunch_synth's public API, so a real crunch_synth may sit first on the path."""
+
+    def test_works_on_top_of_another_crunch_synth(self):
+        import os
+        import subprocess
+        import sys
+        import tempfile
+
+        stand_ins = os.path.dirname(os.path.dirname(condorgame.tracker.__file__))
+        with tempfile.TemporaryDirectory() as installed:
+            package = os.path.join(installed, "crunch_synth")
+            os.makedirs(package)
+            for name, text in {
+                "__init__.py": "",
+                "prices.py": "Asset = str\nPriceEntry = tuple\nPriceData = dict\n"
+                "class PriceStore:\n    origin = 'installed'\n    def add_bulk(self, data):\n        self.data = data\n",
+                "tracker.py": "class TrackerBase:\n    def predict_all(self, asset, horizon, steps):\n"
+                "        return {step: self.predict(asset=asset, horizon=horizon, step=step) for step in steps}\n",
+            }.items():
+                with open(os.path.join(package, name), "w") as file:
+                    file.write(text)
+            script = (
+                "from condorgame.tracker import TrackerBase\n"
+                "class M(TrackerBase):\n"
+                "    def predict(self, asset, horizon, step):\n"
+                "        return [horizon // step]\n"
+                "m = M(); m.tick({'BTC': [[1, 2.0]]})\n"
+                "print(m.prices.origin, m.predict_all('BTC', 600, [300]))\n"
+            )
+            run = subprocess.run(
+                [sys.executable, "-c", script],
+                env=dict(os.environ, PYTHONPATH=os.pathsep.join([installed, stand_ins])),
+                capture_output=True,
+                text=True,
+            )
+        self.assertEqual((run.returncode, run.stdout.strip()), (0, "installed {300: [2]}"), run.stderr)

@@ -1,4 +1,7 @@
-"""``condorgame.prices``: the same PriceStore as the Synth game's package (the game grew into it)."""
-from crunch_synth.prices import Asset, PriceData, PriceEntry, PriceSeries, PriceStore
+"""``condorgame.prices``: the PriceStore of the Synth game's package (the game grew into it).
 
-__all__ = ["PriceStore", "PriceSeries", "Asset", "PriceEntry", "PriceData"]
+Only its public names are imported, so this also works when the real crunch_synth is installed.
+"""
+from crunch_synth.prices import Asset, PriceData, PriceEntry, PriceStore
+
+__all__ = ["PriceStore", "Asset", "PriceEntry", "PriceData"]

@@ -13,7 +13,7 @@ Subclasses that override ``tick`` (and keep their own history) still work.
 """
 from abc import ABC, abstractmethod
 
-from crunch_synth.tracker import predict_at_resolutions
+from crunch_synth.tracker import TrackerBase as _SynthTrackerBase
 
 from .prices import PriceStore
 
@@ -30,6 +30,7 @@ class TrackerBase(ABC):
     def predict(self, asset, horizon, step):
         """Returns ``horizon // step`` density specifications, in time order."""
 
-    def predict_all(self, asset, horizon, steps):
-        """``{step: [density, ...]}`` for every step not larger than ``horizon``, checked and rounded."""
-        return predict_at_resolutions(self.predict, asset, horizon, steps)
+    # The Synth package's own predict_all (it only needs self.predict): ``{step: [density, ...]}``
+    # for every step not larger than the horizon, checked and rounded. Borrowed through the public
+    # API so this stand-in also works when the real crunch_synth is installed.
+    predict_all = _SynthTrackerBase.predict_all
