@@ -148,6 +148,15 @@ describe('Python bridge: where packages come from and which class is the model',
     expect((await bridge.call('who')).value?.text).toBe('VolatilityTracker from installed');
   });
 
+  it('survives a subpackage that exits while the modules are listed: BAD_IMPLEMENTATION, bridge still up', async () => {
+    const bridge = await start('exiting-package');
+    expect((await bridge.setup('fakegame.tracker.TrackerBase')).error).toEqual({
+      code: 'BAD_IMPLEMENTATION',
+      message: expect.stringMatching(/cannot list the modules of .*exiting-package: SystemExit: 3/),
+    });
+    expect((await bridge.call('who')).error?.code).toBe('FAILED_PRECONDITION');
+  });
+
   it('answers BAD_IMPLEMENTATION when the base class module cannot be imported', async () => {
     const bridge = await start('nested-tracker');
     expect((await bridge.setup('crunch_synth_not_installed.tracker.TrackerBase')).error).toEqual({

@@ -107,7 +107,11 @@ class ModelRuntime:
             raise RunnerFailure("BAD_IMPLEMENTATION", "cannot read code directory %s" % self.code_dir)
         base_package = base.__module__.split(".")[0]
         import_errors = []
-        for module_name in submission_modules(self.code_dir):
+        try:
+            module_names = submission_modules(self.code_dir)
+        except BaseException as error:  # noqa: BLE001 - a package __init__ that exits or raises while listed
+            raise RunnerFailure("BAD_IMPLEMENTATION", "cannot list the modules of %s: %s" % (self.code_dir, short(error)))
+        for module_name in module_names:
             try:
                 module = importlib.import_module(module_name)
             except BaseException as error:  # noqa: BLE001 - a submission's import error is its fault
