@@ -1,6 +1,6 @@
 import { execFile } from 'child_process';
 import { createHash } from 'crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { OrchestratorLogger } from './orchestrator-logger';
 
@@ -98,9 +98,9 @@ export class PythonEnvironments {
   private async build(key: string, requirementsPath: string, codeDir: string): Promise<string> {
     const envDir = join(this.dir, key);
     const python = join(envDir, 'bin', 'python');
-    if (existsSync(join(envDir, READY_MARKER))) return python;
+    if (isReady(envDir)) return python;
     try {
-      await this.create(envDir, python, requirementsPath, codeDir);
+      await this.create(key, requirementsPath, codeDir);
       return python;
     } catch (error) {
       if (error instanceof PythonEnvironmentBuildError) this.failures.set(key, error);
@@ -108,28 +108,43 @@ export class PythonEnvironments {
     }
   }
 
-  private async create(envDir: string, python: string, requirementsPath: string, codeDir: string): Promise<void> {
+  /**
+   * Builds in a folder of its own and renames it into place when ready, so a crash or another
+   * orchestrator building the same environment never leaves a half-made one in use.
+   */
+  private async create(key: string, requirementsPath: string, codeDir: string): Promise<void> {
     const { logger, pythonExecutable } = this.options;
-    rmSync(envDir, { recursive: true, force: true }); // what a crashed earlier build left
+    const envDir = join(this.dir, key);
+    const buildDir = join(this.dir, `${key}.building-${process.pid}`);
+    const python = join(buildDir, 'bin', 'python');
+    rmSync(buildDir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
     logger.log(`creating a Python environment for ${requirementsPath} in ${envDir}`);
     const startedAt = Date.now();
     // Without its own pip when the system's pip is reachable through the system site packages (saves seconds).
-    const venv = await this.run(pythonExecutable, ['-m', 'venv', '--system-site-packages', '--without-pip', envDir], codeDir);
+    const venv = await this.run(pythonExecutable, ['-m', 'venv', '--system-site-packages', '--without-pip', buildDir], codeDir);
     if (!venv.ok) {
+      rmSync(buildDir, { recursive: true, force: true });
       throw new PythonEnvironmentBuildError(requirementsPath, `${venv.description}: ${errorLines(venv.output)} (Debian: apt-get install python3-venv)`);
     }
     if (!(await this.run(python, ['-m', 'pip', '--version'], codeDir)).ok) {
       const ensurepip = await this.run(python, ['-m', 'ensurepip', '--default-pip'], codeDir);
-      if (!ensurepip.ok) throw new PythonEnvironmentBuildError(requirementsPath, `no pip for the environment: ${errorLines(ensurepip.output)}`);
+      if (!ensurepip.ok) {
+        rmSync(buildDir, { recursive: true, force: true });
+        throw new PythonEnvironmentBuildError(requirementsPath, `no pip for the environment: ${errorLines(ensurepip.output)}`);
+      }
     }
     const pipArgs = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirementsPath, ...(this.options.pipArgs ?? [])];
     const pip = await this.run(python, pipArgs, codeDir);
-    writeFileSync(join(envDir, PIP_LOG), pip.output);
+    writeFileSync(join(buildDir, PIP_LOG), pip.output);
     if (!pip.ok) {
-      throw new PythonEnvironmentBuildError(requirementsPath, `pip install failed: ${errorLines(pip.output)} (log: ${join(envDir, PIP_LOG)})`);
+      const failedDir = join(this.dir, `${key}.failed`);
+      replaceDir(buildDir, failedDir); // kept for its pip.log
+      throw new PythonEnvironmentBuildError(requirementsPath, `pip install failed: ${errorLines(pip.output)} (log: ${join(failedDir, PIP_LOG)})`);
     }
-    writeFileSync(join(envDir, READY_MARKER), JSON.stringify({ requirementsPath, createdAt: new Date().toISOString() }));
+    writeFileSync(join(buildDir, READY_MARKER), JSON.stringify({ requirementsPath, createdAt: new Date().toISOString() }));
+    if (isReady(envDir)) rmSync(buildDir, { recursive: true, force: true }); // another orchestrator finished first
+    else replaceDir(buildDir, envDir);
     logger.log(`Python environment for ${requirementsPath} ready in ${Date.now() - startedAt} ms`);
   }
 
@@ -149,6 +164,15 @@ export class PythonEnvironments {
       );
     });
   }
+}
+
+function isReady(envDir: string): boolean {
+  return existsSync(join(envDir, READY_MARKER));
+}
+
+function replaceDir(from: string, to: string): void {
+  rmSync(to, { recursive: true, force: true });
+  renameSync(from, to);
 }
 
 /** Lines other than blanks and comments: a file of comments only needs no environment. */

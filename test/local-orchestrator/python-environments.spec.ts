@@ -81,6 +81,8 @@ describe('PythonEnvironments: one virtual environment per requirements.txt', () 
     const attempt = environments.interpreterFor(MISSING_REQUIREMENT);
     await expect(attempt).rejects.toBeInstanceOf(PythonEnvironmentBuildError);
     await expect(attempt).rejects.toThrow(/^BUILD_FAILED: .*missing-requirement\/requirements.txt: pip install failed: .*a-package-that-does-not-exist-anywhere/);
+    const log = /\(log: (.+)\)$/.exec(((await attempt.catch((error: Error) => error)) as Error).message)?.[1];
+    expect(readFileSync(log!, 'utf8')).toMatch(/No matching distribution found for a-package-that-does-not-exist-anywhere/);
     const builds = logger.count(/^creating a Python environment/);
     await expect(environments.interpreterFor(MISSING_REQUIREMENT)).rejects.toThrow(/a-package-that-does-not-exist-anywhere.*remembered from an earlier attempt/);
     expect(logger.count(/^creating a Python environment/)).toBe(builds);
