@@ -50,7 +50,8 @@ interface CommandResult {
 /**
  * Gives each Python model the interpreter it runs with: the configured one when its folder has no
  * `requirements.txt`, otherwise the python of a virtual environment made for those requirements.
- * Environments are created once per sha256 of (requirements text, interpreter, pip options), with
+ * Environments are created once per sha256 of (requirements text, interpreter, pip options, and
+ * the model folder when the requirements name local files), with
  * `--system-site-packages` so the system's numpy/scipy (Debian packages) are used as they are.
  * A failed build is remembered for the process lifetime: models asking for the same requirements
  * get the same BUILD_FAILED at once instead of running pip again (edit requirements.txt, or
@@ -74,7 +75,7 @@ export class PythonEnvironments {
     if (!existsSync(requirementsPath)) return this.options.pythonExecutable;
     const requirements = readFileSync(requirementsPath, 'utf8');
     if (!hasRequirements(requirements)) return this.options.pythonExecutable;
-    const key = this.keyOf(requirements);
+    const key = this.environmentKey(requirements, codeDir);
     const failure = this.failures.get(key);
     if (failure) throw new PythonEnvironmentBuildError(requirementsPath, `${failure.reason} (remembered from an earlier attempt)`);
     let build = this.building.get(key);
@@ -85,13 +86,18 @@ export class PythonEnvironments {
     return build;
   }
 
-  /** The folder of the environment for these requirements (tests, cleanup). */
-  environmentDir(requirements: string): string {
-    return join(this.dir, this.keyOf(requirements));
+  /** The folder of the environment for these requirements of the model in `codeDir` (tests, cleanup). */
+  environmentDir(requirements: string, codeDir = '.'): string {
+    return join(this.dir, this.environmentKey(requirements, codeDir));
   }
 
-  private keyOf(requirements: string): string {
-    const identity = JSON.stringify([requirements, this.options.pythonExecutable, this.options.pipArgs ?? []]);
+  private environmentKey(requirements: string, codeDir: string): string {
+    return this.keyOf(requirements, refersToLocalFiles(requirements) ? resolve(codeDir) : undefined);
+  }
+
+  /** `codeDir` joins the identity when the requirements name files relative to it (`-r base.txt`, `./vendor/pkg`). */
+  private keyOf(requirements: string, codeDir?: string): string {
+    const identity = JSON.stringify([requirements, this.options.pythonExecutable, this.options.pipArgs ?? [], codeDir ?? null]);
     return createHash('sha256').update(identity).digest('hex').slice(0, 32);
   }
 
@@ -173,6 +179,11 @@ function isReady(envDir: string): boolean {
 function replaceDir(from: string, to: string): void {
   rmSync(to, { recursive: true, force: true });
   renameSync(from, to);
+}
+
+/** Whether a line points at a file or folder (read relative to the model's folder) rather than a package index. */
+function refersToLocalFiles(text: string): boolean {
+  return text.split(/\r?\n/).some((line) => /^\s*(-r|-c|-e|--requirement|--constraint|--editable|\.|\/|file:)/.test(line));
 }
 
 /** Lines other than blanks and comments: a file of comments only needs no environment. */

@@ -77,6 +77,13 @@ describe('PythonEnvironments: one virtual environment per requirements.txt', () 
     expect(logger.count(/^creating a Python environment/)).toBe(before);
   });
 
+  it('gives models whose requirements name local files an environment of their own', () => {
+    const local = '-r base.txt\n';
+    expect(environments.environmentDir('tiny-helper==1.0.0\n')).toBe(environments.environmentDir('tiny-helper==1.0.0\n'));
+    expect(environments.environmentDir(local, '/models/a')).not.toBe(environments.environmentDir(local, '/models/b'));
+    expect(environments.environmentDir('tiny-helper==1.0.0\n', '/models/a')).toBe(environments.environmentDir('tiny-helper==1.0.0\n', '/models/b'));
+  });
+
   it('fails with BUILD_FAILED naming the missing package, and remembers it instead of running pip again', async () => {
     const attempt = environments.interpreterFor(MISSING_REQUIREMENT);
     await expect(attempt).rejects.toBeInstanceOf(PythonEnvironmentBuildError);
