@@ -103,9 +103,14 @@ class PriceStore {
       if (!Array.isArray(entry) || entry.length !== 2) {
         throw new TypeError(`${asset} entry ${position} must be a [timestamp, price] pair, got ${JSON.stringify(entry)}`);
       }
-      const timestamp = checkNumber(entry[0], `${asset} entry ${position} timestamp`);
-      if (!Number.isFinite(timestamp)) throw new TypeError(`${asset} entry ${position} timestamp must be finite, got ${timestamp}`);
-      return [timestamp, checkNumber(entry[1], `${asset} entry ${position} price`)];
+      // Checked inline (messages built only on failure): the first tick carries 30 days of minutes per asset.
+      const [timestamp, price] = entry;
+      if (!Number.isFinite(timestamp) || typeof price !== 'number') {
+        checkNumber(timestamp, `${asset} entry ${position} timestamp`);
+        checkNumber(price, `${asset} entry ${position} price`);
+        throw new TypeError(`${asset} entry ${position} timestamp must be finite, got ${timestamp}`);
+      }
+      return [timestamp, price];
     });
     const series = this.data[asset] || (this.data[asset] = new PriceSeries());
     for (const [timestamp, price] of checked) series.put(timestamp, price);

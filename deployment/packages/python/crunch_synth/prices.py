@@ -19,6 +19,9 @@ PriceEntry = tuple  # (timestamp seconds, price)
 PriceData = dict  # {asset: [(timestamp, price), ...]}
 
 
+_NUMBER_TYPES = (int, float)
+
+
 def _number(value, what):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("%s must be a number, got %r" % (what, value))
@@ -108,12 +111,17 @@ class PriceStore:
             return
         checked = []
         for position, entry in enumerate(entries):
-            if not isinstance(entry, (list, tuple)) or len(entry) != 2:
-                raise ValueError("%s entry %d must be a [timestamp, price] pair, got %r" % (asset, position, entry))
-            timestamp = _number(entry[0], "%s entry %d timestamp" % (asset, position))
-            if not math.isfinite(timestamp):
-                raise ValueError("%s entry %d timestamp must be finite, got %r" % (asset, position, timestamp))
-            checked.append((timestamp, _number(entry[1], "%s entry %d price" % (asset, position))))
+            try:
+                timestamp, price = entry
+            except (TypeError, ValueError):
+                raise ValueError("%s entry %d must be a [timestamp, price] pair, got %r" % (asset, position, entry)) from None
+            # Checked inline: the first tick carries 30 days of minutes for every asset.
+            if type(timestamp) not in _NUMBER_TYPES or type(price) not in _NUMBER_TYPES or not math.isfinite(timestamp):
+                _number(timestamp, "%s entry %d timestamp" % (asset, position))
+                _number(price, "%s entry %d price" % (asset, position))
+                if not math.isfinite(timestamp):
+                    raise ValueError("%s entry %d timestamp must be finite, got %r" % (asset, position, timestamp))
+            checked.append((timestamp, price))
         series = self.data.get(asset)
         if series is None:
             series = self.data[asset] = PriceSeries()
