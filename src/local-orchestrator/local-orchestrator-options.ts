@@ -1,3 +1,4 @@
+import { join } from 'path';
 import { Env, readDurationMs, readPort, readString } from '../config/env';
 import { LocalOrchestratorStartOptions } from './local-orchestrator';
 
@@ -5,8 +6,9 @@ import { LocalOrchestratorStartOptions } from './local-orchestrator';
  * Start options from the environment, for running the local orchestrator inside the app:
  * LOCAL_ORCHESTRATOR_MODELS_CONFIG (deployment/models.yaml), LOCAL_ORCHESTRATOR_HOST (127.0.0.1),
  * LOCAL_ORCHESTRATOR_PORT (9091; 0 = ephemeral), LOCAL_ORCHESTRATOR_PYTHON (python3),
- * LOCAL_ORCHESTRATOR_RESCAN_MS (5000; 0 = no periodic rescan). An invalid value throws a
- * ConfigError naming the variable.
+ * LOCAL_ORCHESTRATOR_RESCAN_MS (5000; 0 = no periodic rescan), LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR
+ * (DATA_DIR/python-environments), LOCAL_ORCHESTRATOR_PIP_ARGS (extra pip install options, separated by
+ * spaces). An invalid value throws a ConfigError naming the variable.
  *
  * @example
  *   localOrchestratorOptionsFromEnv(process.env, { crunchId: 'condorgame' })
@@ -23,5 +25,7 @@ export function localOrchestratorOptionsFromEnv(
     wsPort: readPort(env, 'LOCAL_ORCHESTRATOR_PORT', { default: 9091, ephemeral: true }),
     pythonExecutable: readString(env, 'LOCAL_ORCHESTRATOR_PYTHON', { default: 'python3' }),
     rescanIntervalMs: readDurationMs(env, 'LOCAL_ORCHESTRATOR_RESCAN_MS', { default: 5000 }),
+    pythonEnvironmentsDir: env.LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR || join(env.DATA_DIR || './data', 'python-environments'),
+    pipArgs: (env.LOCAL_ORCHESTRATOR_PIP_ARGS ?? '').split(/\s+/).filter(Boolean),
   };
 }

@@ -5,6 +5,7 @@ import { DeploymentIdIssuer } from './membership/deployment-id';
 import { MembershipServer } from './membership/membership-server';
 import { ModelState } from '../model-runner/protocol/model-state';
 import { defaultOrchestratorLogger, OrchestratorLogger } from './orchestrator-logger';
+import { DEFAULT_PYTHON_ENVIRONMENTS_DIR, PythonEnvironments } from './python-environments';
 import { locateRunnerPaths, RunnerPaths } from './runner-paths';
 
 export interface LocalOrchestratorStartOptions {
@@ -20,6 +21,10 @@ export interface LocalOrchestratorStartOptions {
   baseClassName?: string;
   /** Interpreter for Python models. Default `python3`. */
   pythonExecutable?: string;
+  /** Where Python models with a requirements.txt get their virtual environments. Default data/python-environments. */
+  pythonEnvironmentsDir?: string;
+  /** Extra `pip install` options for those environments, e.g. ['--no-index', '--find-links', '/wheels']. */
+  pipArgs?: string[];
   /** Periodic config/code rescan; 0 disables it. Default 5000 ms. */
   rescanIntervalMs?: number;
   /** After a caller gives up on a call, how long a model may keep running before its process is restarted. Default 5000 ms. */
@@ -71,13 +76,23 @@ export class LocalOrchestrator {
     if (options.baseClassName !== undefined && !CLASS_NAME.test(options.baseClassName)) {
       throw new InvalidOrchestratorOptionsError(`baseClassName ${JSON.stringify(options.baseClassName)} must look like module.path.ClassName`);
     }
+    if (options.pipArgs !== undefined && !(Array.isArray(options.pipArgs) && options.pipArgs.every((arg) => typeof arg === 'string'))) {
+      throw new InvalidOrchestratorOptionsError('pipArgs must be a list of strings');
+    }
     const logger = options.logger ?? defaultOrchestratorLogger();
+    const pythonExecutable = options.pythonExecutable ?? 'python3';
     this.host = options.host ?? '127.0.0.1';
     this.crunchId = options.crunchId;
     const deployments = new ModelDeployments({
       settings: {
         paths: options.paths ?? locateRunnerPaths(),
-        pythonExecutable: options.pythonExecutable ?? 'python3',
+        pythonExecutable,
+        pythonEnvironments: new PythonEnvironments({
+          dir: options.pythonEnvironmentsDir ?? DEFAULT_PYTHON_ENVIRONMENTS_DIR,
+          pythonExecutable,
+          pipArgs: options.pipArgs,
+          logger,
+        }),
         logger,
         bindHost: this.host,
         advertisedHost: this.host,

@@ -1,7 +1,9 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import { join, resolve } from 'path';
 import { OrchestratorFixture } from './support/orchestrator-fixture';
 import { modelDir } from './support/models-config-fixture';
 import { decodeVariant, variant } from './support/model-runner-test-client';
+import { PythonBridgeProcess } from './support/python-bridge-process';
 
 describe('Python models through the stdin/stdout bridge', () => {
   const fixture = new OrchestratorFixture();
@@ -104,5 +106,63 @@ describe('Python models without a Python interpreter', () => {
     });
     expect(fixture.orchestrator.runningStates().map((s) => s.model_id)).toEqual(['js']);
     expect((await fixture.client('js').setup()).status.code).toBe('SUCCESS');
+  });
+});
+
+describe('Python bridge: where packages come from and which class is the model', () => {
+  const fixtures = resolve(__dirname, '..', 'fixtures', 'python-models');
+  const standIns = join(fixtures, 'packages');
+  const bridges: PythonBridgeProcess[] = [];
+  const start = async (model: string, env: NodeJS.ProcessEnv = {}) => {
+    const bridge = await PythonBridgeProcess.start(join(fixtures, model), standIns, env);
+    bridges.push(bridge);
+    return bridge;
+  };
+
+  afterEach(() => bridges.splice(0).forEach((bridge) => bridge.stop()));
+
+  it('finds the tracker in a subpackage and skips the example classes of the base package', async () => {
+    const bridge = await start('nested-tracker');
+    expect(await bridge.setup('fakegame.tracker.TrackerBase')).toMatchObject({ ok: true });
+    expect((await bridge.call('who')).value).toEqual({ type: 'STRING', text: 'VolatilityTracker from stand-in' });
+  });
+
+  it('does not take the base package\'s example for the submission\'s model', async () => {
+    const bridge = await start('base-package-only');
+    expect((await bridge.setup('fakegame.tracker.TrackerBase')).error).toEqual({
+      code: 'BAD_IMPLEMENTATION',
+      message: expect.stringMatching(/no subclass of TrackerBase found/),
+    });
+  });
+
+  it('skips a module that fails to import when another one holds the tracker, as the real model server', async () => {
+    const bridge = await start('broken-helper');
+    expect(await bridge.setup('fakegame.tracker.TrackerBase')).toMatchObject({ ok: true });
+    expect((await bridge.call('who')).value?.text).toBe('WorkingTracker from stand-in');
+    expect(bridge.stderr).toMatch(/a_plotting_library_that_is_not_installed/);
+  });
+
+  it('lets an installed package win over the stand-in (stand-ins are last on sys.path)', async () => {
+    const bridge = await start('nested-tracker', { PYTHONPATH: join(fixtures, 'installed') });
+    await bridge.setup('fakegame.tracker.TrackerBase');
+    expect((await bridge.call('who')).value?.text).toBe('VolatilityTracker from installed');
+  });
+
+  it('survives a subpackage that exits while the modules are listed: BAD_IMPLEMENTATION, bridge still up', async () => {
+    const bridge = await start('exiting-package');
+    expect((await bridge.setup('fakegame.tracker.TrackerBase')).error).toEqual({
+      code: 'BAD_IMPLEMENTATION',
+      message: expect.stringMatching(/cannot list the modules of .*exiting-package: SystemExit: 3/),
+    });
+    expect((await bridge.call('who')).error?.code).toBe('FAILED_PRECONDITION');
+  });
+
+  it('answers BAD_IMPLEMENTATION when the base class module cannot be imported', async () => {
+    const bridge = await start('nested-tracker');
+    expect((await bridge.setup('crunch_synth_not_installed.tracker.TrackerBase')).error).toEqual({
+      code: 'BAD_IMPLEMENTATION',
+      message: expect.stringMatching(/base class module crunch_synth_not_installed.tracker cannot be imported: ModuleNotFoundError/),
+    });
+    expect((await bridge.setup('fakegame.tracker.NoSuchClass')).error?.code).toBe('INVALID_ARGUMENT');
   });
 });

@@ -22,7 +22,8 @@ function validateRequest(horizon, step) {
 class GaussianEwmaTracker extends TrackerBase {
   /** EWMA volatility of a one-second log-return, or undefined when history is too short. */
   sigmaPerSqrtSecond(asset) {
-    const history = this.prices[asset] || [];
+    // Every point (resolution 0), as many as the seed's base class kept.
+    const history = this.prices.get_prices(asset, null, 0).slice(-12000);
     if (history.length < MIN_RETURNS + 1) return undefined;
     let variance;
     let spacing = 0;

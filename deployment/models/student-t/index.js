@@ -29,7 +29,7 @@ function median(values) {
 class StudentTTracker extends TrackerBase {
   /** Fitted t scale of a one-second log-return, or undefined without enough history. */
   scalePerSqrtSecond(asset) {
-    const history = (this.prices[asset] || []).slice(-WINDOW - 1);
+    const history = this.prices.get_prices(asset, null, 0).slice(-WINDOW - 1);
     const normalised = [];
     for (let i = 1; i < history.length; i++) {
       const [t0, p0] = history[i - 1];

@@ -7,9 +7,10 @@
  * the same information as a wire Variant, so NaN, Infinity and int64 survive unchanged.
  *
  * Base-class convention: the Setup class name `a.b.ClassName` names the export `ClassName` of the
- * module `a/b` resolved from the packages directory (deployment/packages/js), e.g.
- * `condorgame.tracker.TrackerBase` -> `deployment/packages/js/condorgame/tracker.js`. Submissions
- * import it the same way: `const { TrackerBase } = require('condorgame/tracker')`.
+ * module `a/b`, resolved as the submission resolves it: its own node_modules first, then the
+ * stand-ins of the packages directory (deployment/packages/js, on NODE_PATH), e.g.
+ * `crunch_synth.tracker.TrackerBase` -> `deployment/packages/js/crunch_synth/tracker.js`. Submissions
+ * import it the same way: `const { TrackerBase } = require('crunch_synth/tracker')`.
  *
  * Keyword arguments: JavaScript has no named parameters, so non-empty keyword arguments are passed
  * as one trailing plain object after the positional ones (omitted when there are none).
@@ -49,6 +50,15 @@ function addPackagesDirectory(packagesDir) {
   process.env.NODE_PATH = [...current, packagesDir].join(path.delimiter);
   // Module paths are read once at start-up; re-reading them is how NODE_PATH applies at run time.
   Module._initPaths();
+}
+
+/** Where the submission's `require(request)` leads, or the stand-in when nothing installed provides it. */
+function resolveFromSubmission(request, codeDir, packagesDir) {
+  try {
+    return require.resolve(request, { paths: [codeDir] });
+  } catch {
+    return path.join(packagesDir, request);
+  }
 }
 
 let typescriptRegistered = false;
@@ -170,12 +180,15 @@ class ModelRuntime {
     }
     const parts = className.split('.');
     const exportName = parts.pop();
-    const modulePath = path.join(this.packagesDir, ...parts);
+    addPackagesDirectory(this.packagesDir);
     let baseModule;
     try {
-      baseModule = require(modulePath);
+      // Resolved as the submission's own require would: its node_modules first, the stand-ins
+      // (NODE_PATH) last, so an installed real package wins.
+      baseModule = require(resolveFromSubmission(parts.join('/'), this.codeDir, this.packagesDir));
     } catch (error) {
-      throw new RunnerFailure('INVALID_ARGUMENT', `base class module ${parts.join('.')} cannot be loaded: ${shortMessage(error)}`);
+      // As the real model server: a missing or broken base package is the submission's problem.
+      throw new RunnerFailure('BAD_IMPLEMENTATION', `base class module ${parts.join('.')} cannot be loaded: ${shortMessage(error)}`);
     }
     const base = baseModule[exportName];
     if (typeof base !== 'function') {

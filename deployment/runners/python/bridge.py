@@ -10,12 +10,13 @@ import importlib
 import inspect
 import json
 import os
+import pkgutil
 import signal
 import sys
 import traceback
 
 INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
-ENTRY_FILES = ["main", "tracker", "model", "__init__"]
+ENTRY_FILES = ["main", "tracker", "model"]
 
 
 class RunnerFailure(Exception):
@@ -74,43 +75,57 @@ def encode_return(value):
 class ModelRuntime:
     def __init__(self, code_dir, packages_dir):
         self.code_dir = os.path.abspath(code_dir)
-        for directory in (self.code_dir, os.path.abspath(packages_dir)):
-            if directory not in sys.path:
-                sys.path.insert(0, directory)
+        # The submission comes first; the stand-in packages come last, so an installed real
+        # package (system site packages or the model's own environment) wins over them.
+        if self.code_dir not in sys.path:
+            sys.path.insert(0, self.code_dir)
+        packages_dir = os.path.abspath(packages_dir)
+        if packages_dir not in sys.path:
+            sys.path.append(packages_dir)
         self.instance = None
 
     def resolve_base(self, class_name):
         parts = class_name.split(".") if isinstance(class_name, str) else []
         if len(parts) < 2 or not all(part.isidentifier() for part in parts):
             raise RunnerFailure("INVALID_ARGUMENT", 'className must look like "module.path.ClassName", got %r' % (class_name,))
+        module_name = ".".join(parts[:-1])
         try:
-            module = importlib.import_module(".".join(parts[:-1]))
-        except Exception as error:  # noqa: BLE001 - any import failure is a configuration error
-            raise RunnerFailure("INVALID_ARGUMENT", "base class module cannot be loaded: %s" % short(error))
+            module = importlib.import_module(module_name)
+        except Exception as error:  # noqa: BLE001 - as the real model server: the package is missing or broken
+            raise RunnerFailure("BAD_IMPLEMENTATION", "base class module %s cannot be imported: %s" % (module_name, short(error)))
         base = getattr(module, parts[-1], None)
         if not inspect.isclass(base):
             raise RunnerFailure("INVALID_ARGUMENT", "base class %s not found" % class_name)
         return base
 
     def find_subclass(self, base):
+        """The first subclass of ``base`` in the submission's modules and subpackages (entry files
+        first), skipping classes of the base class's own package (its examples, its sub-trackers).
+        A module that fails to import is skipped, as the real model server does; when no class is
+        found, the import errors are the answer."""
+        if not os.path.isdir(self.code_dir):
+            raise RunnerFailure("BAD_IMPLEMENTATION", "cannot read code directory %s" % self.code_dir)
+        base_package = base.__module__.split(".")[0]
+        import_errors = []
         try:
-            names = os.listdir(self.code_dir)
-        except OSError as error:
-            raise RunnerFailure("BAD_IMPLEMENTATION", "cannot read code directory: %s" % short(error))
-        stems = sorted(
-            (name[:-3] for name in names if name.endswith(".py") and not name.startswith("test_")),
-            key=lambda stem: (ENTRY_FILES.index(stem) if stem in ENTRY_FILES else len(ENTRY_FILES), stem),
-        )
-        for stem in stems:
-            if stem == "__init__":
-                continue
+            module_names = submission_modules(self.code_dir)
+        except BaseException as error:  # noqa: BLE001 - a package __init__ that exits or raises while listed
+            raise RunnerFailure("BAD_IMPLEMENTATION", "cannot list the modules of %s: %s" % (self.code_dir, short(error)))
+        for module_name in module_names:
             try:
-                module = importlib.import_module(stem)
+                module = importlib.import_module(module_name)
             except BaseException as error:  # noqa: BLE001 - a submission's import error is its fault
-                raise RunnerFailure("BAD_IMPLEMENTATION", "cannot import %s.py: %s" % (stem, short(error)))
+                import_errors.append("cannot import %s: %s" % (module_name, short(error)))
+                traceback.print_exc()
+                continue
             for _, candidate in inspect.getmembers(module, inspect.isclass):
-                if candidate is not base and issubclass(candidate, base):
-                    return candidate
+                if candidate is base or not issubclass(candidate, base):
+                    continue
+                if candidate.__module__.split(".")[0] == base_package:
+                    continue
+                return candidate
+        if import_errors:
+            raise RunnerFailure("BAD_IMPLEMENTATION", "; ".join(import_errors))
         raise RunnerFailure("BAD_IMPLEMENTATION", "no subclass of %s found in %s" % (base.__name__, self.code_dir))
 
     def setup(self, class_name, args, kwargs):
@@ -143,6 +158,18 @@ class ModelRuntime:
         except Exception as error:  # noqa: BLE001
             raise RunnerFailure("MODEL_FAILED", "%s raised %s" % (method_name, short(error)))
         return encode_return(result)
+
+
+def submission_modules(code_dir):
+    """Module names of a code directory, subpackages included: entry files first, tests left out."""
+    names = [name for _, name, _ in pkgutil.walk_packages([code_dir], onerror=lambda name: None)]
+    names = [name for name in names if not any(part.startswith("test_") for part in name.split("."))]
+
+    def rank(name):
+        top = name.split(".")[0]
+        return (ENTRY_FILES.index(top) if top in ENTRY_FILES else len(ENTRY_FILES), name)
+
+    return sorted(names, key=rank)
 
 
 def declared_only(function, keywords):

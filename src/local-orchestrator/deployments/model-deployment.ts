@@ -3,6 +3,7 @@ import { ModelGrpcServer } from '../grpc/model-grpc-server';
 import { createModelHost, ModelHostSettings } from '../hosts/model-host-factory';
 import { ModelHost, ModelHostLoss } from '../hosts/model-host';
 import { ModelInfos, ModelRunState, ModelState } from '../../model-runner/protocol/model-state';
+import { PythonEnvironments } from '../python-environments';
 
 export interface DeploymentSettings extends ModelHostSettings {
   /** Interface the model gRPC servers bind to. */
@@ -11,6 +12,8 @@ export interface DeploymentSettings extends ModelHostSettings {
   advertisedHost: string;
   hangGraceMs?: number;
   maxCallMs?: number;
+  /** Per-model virtual environments for Python models with a requirements.txt. */
+  pythonEnvironments?: PythonEnvironments;
 }
 
 /** What makes two deployments of a model interchangeable: same code and same way of running it. */
@@ -52,7 +55,11 @@ export class ModelDeployment {
   }
 
   static async start(desired: DesiredModel, deploymentId: string, settings: DeploymentSettings): Promise<ModelDeployment> {
-    const host = createModelHost(desired.entry, settings);
+    const pythonExecutable =
+      desired.entry.language === 'python' && settings.pythonEnvironments
+        ? await settings.pythonEnvironments.interpreterFor(desired.entry.codePath)
+        : settings.pythonExecutable;
+    const host = createModelHost(desired.entry, { ...settings, pythonExecutable });
     await host.start();
     const server = new ModelGrpcServer({
       modelId: desired.entry.id,

@@ -3,7 +3,9 @@
  * The reference competition's participant interface for JavaScript submissions
  * (the counterpart of Python's `condorgame.tracker.TrackerBase`).
  *
- * Setup class name: `condorgame.tracker.TrackerBase`. A submission exports one strict subclass:
+ * Setup class name: `condorgame.tracker.TrackerBase`. A submission exports one strict subclass
+ * and writes `predict`; the base class's `tick` keeps prices in `this.prices` (a PriceStore, as in
+ * the Synth package beside this one). Subclasses that override `tick` still work.
  *
  * @example
  *   const { TrackerBase } = require('condorgame/tracker');
@@ -14,38 +16,31 @@
  *   }
  *   module.exports = { MyTracker };
  */
+const { PriceStore } = require('../crunch_synth/prices');
+const { predictAtResolutions } = require('../crunch_synth/tracker');
+
 class TrackerBase {
   constructor() {
-    /** Price history per asset: `{BTC: [[ts_seconds, price], ...]}`, oldest first, deduplicated by timestamp. */
-    this.prices = {};
+    this.prices = new PriceStore();
   }
 
   /**
    * Receives new prices `{"BTC": [[ts_seconds, price], ...], ...}`: the full history on join or
-   * redeploy, then only new points. The default keeps them in `this.prices`.
+   * redeploy, then only new points. The default adds them to `this.prices`.
    */
   tick(data) {
-    if (data === null || typeof data !== 'object') return;
-    for (const [asset, points] of Object.entries(data)) {
-      if (!Array.isArray(points)) continue;
-      const history = this.prices[asset] || (this.prices[asset] = []);
-      const lastTs = history.length ? history[history.length - 1][0] : -Infinity;
-      for (const point of points) {
-        if (Array.isArray(point) && Number.isFinite(point[0]) && Number.isFinite(point[1]) && point[0] > lastTs) {
-          history.push([point[0], point[1]]);
-        }
-      }
-      if (history.length > TrackerBase.MAX_HISTORY) history.splice(0, history.length - TrackerBase.MAX_HISTORY);
-    }
+    this.prices.add_bulk(data);
   }
 
   /** Returns `horizon / step` density specifications, in time order. Submissions must override it. */
   predict(asset, horizon, step) {
     throw new Error(`${this.constructor.name} does not implement predict(${asset}, ${horizon}, ${step})`);
   }
-}
 
-/** Points kept per asset (about 8 days of minute prices). */
-TrackerBase.MAX_HISTORY = 12000;
+  /** `{step: [density, ...]}` for every step not larger than `horizon`, checked and rounded. */
+  predict_all(asset, horizon, steps) {
+    return predictAtResolutions(this, asset, horizon, steps);
+  }
+}
 
 module.exports = { TrackerBase };
