@@ -1,6 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { ChildProcess, spawn } from 'child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { createInterface } from 'readline';
@@ -11,6 +11,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const STAND_IN = join(__dirname, 'support', 'coordinator-stand-in.ts');
 const REGISTER = join(ROOT, 'test', 'support', 'register-typescript.js');
 const PREDICT_ARGS = [variant.string('BTC'), variant.int(60), variant.int(60)];
+const modelDirs: string[] = [];
 
 interface ProcessInfo {
   pid: number;
@@ -48,9 +49,9 @@ function descendants(pid: number): ProcessInfo[] {
 }
 
 /** Still running: the pid exists, is not a zombie, and runs the same command (not a reused pid). */
-function stillRunning(process: ProcessInfo): boolean {
-  const now = readProcess(process.pid);
-  return now !== undefined && now.state !== 'Z' && now.cmdline === process.cmdline;
+function stillRunning(model: ProcessInfo): boolean {
+  const now = readProcess(model.pid);
+  return now !== undefined && now.state !== 'Z' && now.cmdline === model.cmdline;
 }
 
 async function waitUntilGone(processes: ProcessInfo[], timeoutMs: number): Promise<{ left: ProcessInfo[]; ms: number }> {
@@ -68,6 +69,7 @@ async function waitUntilGone(processes: ProcessInfo[], timeoutMs: number): Promi
  */
 function writeGilHoldingModel(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gil-holding-model-'));
+  modelDirs.push(dir);
   writeFileSync(
     join(dir, 'main.py'),
     [
@@ -117,15 +119,22 @@ async function hangModels(ports: Record<string, number>): Promise<void> {
   }
 }
 
-describe('model processes and the life of their coordinator', () => {
+// Processes are found and checked through /proc, and the parent-death signal is Linux's.
+const onLinux = process.platform === 'linux' ? describe : describe.skip;
+
+onLinux('model processes and the life of their coordinator', () => {
   let coordinator: ChildProcess | undefined;
   let models: ProcessInfo[] = [];
 
   afterEach(() => {
+    const running = coordinator?.exitCode === null ? descendants(coordinator.pid!) : [];
     if (coordinator?.exitCode === null) coordinator.kill('SIGKILL');
     // Never leave a leaked model burning a core after a failed run.
-    for (const model of models.filter(stillRunning)) process.kill(model.pid, 'SIGKILL');
+    for (const model of [...models, ...running].filter(stillRunning)) process.kill(model.pid, 'SIGKILL');
+    models = [];
   });
+
+  afterAll(() => modelDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   async function coordinatorWithHangingModels(): Promise<ChildProcess> {
     const started = await startCoordinator();

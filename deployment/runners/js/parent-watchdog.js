@@ -19,7 +19,7 @@ const { Worker, isMainThread, workerData } = require('worker_threads');
 const POLL_MS = 250;
 
 function watchParent({ pollMs = POLL_MS } = {}) {
-  const watchdog = new Worker(__filename, { workerData: { parentPid: process.ppid, pollMs }, stdout: false, stderr: false });
+  const watchdog = new Worker(__filename, { workerData: { parentPid: process.ppid, pollMs } });
   watchdog.on('error', (error) => {
     process.stderr.write(`parent watchdog stopped: ${error && error.message}\n`);
   });
