@@ -177,7 +177,9 @@ def die_with_parent():
         try:
             import ctypes
 
-            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+                raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
         except (ImportError, OSError, AttributeError) as error:
             print("bridge: no parent-death signal (%s); the watchdog thread remains" % short(error), file=sys.stderr)
 
