@@ -8,6 +8,10 @@
  * Usage: fork('worker.js', [codeDir, packagesDir, language])
  */
 const { ModelRuntime, RunnerFailure, shortMessage } = require('./model-runtime');
+const { watchParent } = require('./parent-watchdog');
+
+// Before any model code runs: a model stuck in a loop must still die with the orchestrator.
+watchParent();
 
 const [codeDir, packagesDir, language] = process.argv.slice(2);
 const runtime = new ModelRuntime({ codeDir, packagesDir, language });

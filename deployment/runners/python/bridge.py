@@ -13,6 +13,8 @@ import os
 import pkgutil
 import signal
 import sys
+import threading
+import time
 import traceback
 
 INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
@@ -185,8 +187,40 @@ def declared_only(function, keywords):
     return {key: value for key, value in keywords.items() if key in parameters}
 
 
+PARENT_POLL_SECONDS = 0.25
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent():
+    """Ends this process when the orchestrator that started it is gone, whatever the model is doing.
+
+    A model stuck in a call keeps the main thread from ever reading stdin's end, so: on Linux the
+    kernel sends SIGKILL when the parent dies (prctl PR_SET_PDEATHSIG, which also covers a model
+    holding the GIL in C code), and everywhere a daemon thread polls os.getppid() (an orphan is
+    adopted by PID 1 or a subreaper, so its parent id changes) and exits the process.
+    """
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+                raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+        except (ImportError, OSError, AttributeError) as error:
+            print("bridge: no parent-death signal (%s); the watchdog thread remains" % short(error), file=sys.stderr)
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
 def main():
     code_dir, packages_dir = sys.argv[1], sys.argv[2]
+    die_with_parent()
     # The orchestrator decides when this process ends (Ctrl-C reaches the whole process group);
     # it ends when stdin closes or the orchestrator kills it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
