@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 import { bootstrapConfiguration } from './config/bootstrap-configuration';
 import { ConfigError } from './config/config-error';
 import { DataDirInUseError } from './database/data-dir-lock';
-import { UnexpectedErrorFilter } from './database/database-unavailable.filter';
+import { HttpErrorFilter } from './http/http-error.filter';
 import { JsonLogger } from './logging/json-logger';
 import { setupOpenApi } from './openapi';
 import { configureReportApp } from './report/configure-report-app';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   }
   app.enableShutdownHooks();
   configureReportApp(app, config);
-  app.useGlobalFilters(new UnexpectedErrorFilter());
+  app.useGlobalFilters(new HttpErrorFilter());
   app.disable('x-powered-by');
   setupOpenApi(app);
   await app.listen(config.port, config.host);
