@@ -6,7 +6,6 @@ import { AppModule } from './app.module';
 import { bootstrapConfiguration } from './bootstrap/bootstrap-configuration';
 import { ConfigError } from './config/config-error';
 import { DataDirInUseError } from './database/data-dir-lock';
-import { UnexpectedErrorFilter } from './database/database-unavailable.filter';
 import { JsonLogger } from './logging/json-logger';
 import { setupOpenApi } from './openapi';
 import { configureReportApp } from './report/configure-report-app';
@@ -50,7 +49,6 @@ async function main(): Promise<void> {
   }
   app.enableShutdownHooks();
   configureReportApp(app, config);
-  app.useGlobalFilters(new UnexpectedErrorFilter());
   app.disable('x-powered-by');
   setupOpenApi(app);
   await app.listen(config.port, config.host);

@@ -1,12 +1,15 @@
 import * as http from 'node:http';
+import * as zlib from 'node:zlib';
+import { Logger } from '@nestjs/common';
 import { describeEachEngine } from '../support/test-database';
 import { ReportSeed } from './support/report-seed';
 import { demoCompetition, ReportTestApp, startReportApp } from './support/report-test-app';
 
 /**
- * Thousands of random and hostile query strings against every report route: none may cause a
- * 5xx, and each must be answered within TIME_BOUND_MS. Deterministic (seeded); set
- * REPORT_FUZZ_SEED / REPORT_FUZZ_REQUESTS to explore further.
+ * Thousands of random and hostile query strings against every report route, then every method
+ * with hostile bodies and encodings: none may cause a 5xx or an error log, and each query must
+ * be answered within TIME_BOUND_MS. Deterministic (seeded); set REPORT_FUZZ_SEED /
+ * REPORT_FUZZ_REQUESTS to explore further.
  */
 const SEED = Number(process.env.REPORT_FUZZ_SEED ?? 20250101);
 const REQUESTS = Number(process.env.REPORT_FUZZ_REQUESTS ?? 3000);
@@ -102,6 +105,61 @@ function request(baseUrl: string, path: string, headers: Record<string, string>)
   });
 }
 
+/** One request with any method, headers and body; `chunks` are sent with Transfer-Encoding: chunked. */
+function send(
+  baseUrl: string,
+  opts: { method: string; path: string; headers?: Record<string, string>; body?: Buffer; chunks?: Buffer[] },
+): Promise<{ status: number; body: string }> {
+  const url = new URL(baseUrl);
+  const headers = { ...opts.headers, ...(opts.body ? { 'Content-Length': String(opts.body.length) } : {}) };
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, path: opts.path, method: opts.method, headers, agent: false }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (b: Buffer) => parts.push(b));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.setTimeout(TIME_BOUND_MS * 5, () => req.destroy(new Error(`no answer to ${opts.method} ${opts.path}`)));
+    if (opts.body) req.write(opts.body);
+    for (const chunk of opts.chunks ?? []) req.write(chunk);
+    req.end();
+  });
+}
+
+const JSON_TYPE = { 'Content-Type': 'application/json' };
+/** Over body-parser's 100 KB JSON limit (the issue's 200 KB body). */
+const OVERSIZED_JSON = Buffer.from(JSON.stringify({ padding: 'x'.repeat(200 * 1024) }));
+/** Small on the wire, 2 MB once inflated. */
+const GZIP_BOMB = zlib.gzipSync(Buffer.from(`{"padding":"${' '.repeat(2 * 1024 * 1024)}"}`));
+
+const BODIES: Record<string, { headers: Record<string, string>; body: Buffer }> = {
+  'small JSON': { headers: JSON_TYPE, body: Buffer.from('{"model_id":"m-alpha"}') },
+  'malformed JSON': { headers: JSON_TYPE, body: Buffer.from('{"model_id": m-alpha,,') },
+  'oversized JSON': { headers: JSON_TYPE, body: OVERSIZED_JSON },
+  'JSON in an unknown charset': { headers: { 'Content-Type': 'application/json; charset=klingon' }, body: Buffer.from('{}') },
+  'JSON in UTF-16': { headers: { 'Content-Type': 'application/json; charset=utf-16' }, body: Buffer.from('{}', 'utf16le') },
+  'a form': { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: Buffer.from('a[b][c][d][e][f][g]=1&' + 'x=1&'.repeat(2000)) },
+  'text': { headers: { 'Content-Type': 'text/plain' }, body: Buffer.from('hello') },
+  'a typeless body': { headers: {}, body: Buffer.from('\x00\xff') },
+};
+const ENCODINGS: Record<string, (body: Buffer) => { headers: Record<string, string>; body: Buffer }> = {
+  identity: (body) => ({ headers: {}, body }),
+  gzip: (body) => ({ headers: { 'Content-Encoding': 'gzip' }, body: zlib.gzipSync(body) }),
+  'bad gzip': (body) => ({ headers: { 'Content-Encoding': 'gzip' }, body }),
+  'bad deflate': (body) => ({ headers: { 'Content-Encoding': 'deflate' }, body }),
+  'unknown encoding': (body) => ({ headers: { 'Content-Encoding': 'x-klingon' }, body }),
+};
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const BODY_ROUTES = ['/reports/models', '/reports/leaderboard', '/reports/predictions?projectIds=m-alpha', '/info', '/no-such-route'];
+
+/** Spies on every Nest logger's error and warn lines (the filter's and Nest's own ExceptionsHandler). */
+function captureLogs(): { errors: () => string[]; warnings: () => string[] } {
+  const error = jest.spyOn(Logger.prototype, 'error');
+  const warn = jest.spyOn(Logger.prototype, 'warn');
+  const lines = (spy: jest.SpyInstance) => spy.mock.calls.map((args: unknown[]) => args.map(String).join(' '));
+  return { errors: () => lines(error), warnings: () => lines(warn) };
+}
+
 describeEachEngine('report API fuzz', (db) => {
   let t: ReportTestApp;
 
@@ -158,5 +216,78 @@ describeEachEngine('report API fuzz', (db) => {
   ])('never fails with a server error on %s', async (_name, path) => {
     const { status } = await request(t.url, path, {});
     expect(status).toBeLessThan(500);
+  });
+
+  describe('methods, bodies and encodings', () => {
+    let logs: ReturnType<typeof captureLogs>;
+    beforeEach(() => {
+      logs = captureLogs();
+    });
+    afterEach(() => {
+      const errors = logs.errors();
+      const warnings = logs.warnings();
+      jest.restoreAllMocks();
+      // Client errors may leave a warn line each, never an error line or a stack trace.
+      expect(errors).toEqual([]);
+      expect(warnings.filter((line) => /\n\s+at /.test(line))).toEqual([]);
+    });
+
+    it.each([
+      ['an oversized JSON body', 413, { method: 'POST', path: '/reports/models', headers: JSON_TYPE, body: OVERSIZED_JSON }],
+      ['a gzip body that inflates past the limit', 413, { method: 'POST', path: '/reports/models', headers: { ...JSON_TYPE, 'Content-Encoding': 'gzip' }, body: GZIP_BOMB }],
+      ['an unknown charset', 415, { method: 'POST', path: '/reports/models', headers: { 'Content-Type': 'application/json; charset=klingon' }, body: Buffer.from('{}') }],
+      ['a body that is not the gzip it claims', 400, { method: 'POST', path: '/reports/models', headers: { ...JSON_TYPE, 'Content-Encoding': 'gzip' }, body: Buffer.from('{"a":1}') }],
+      ['an unknown Content-Encoding', 415, { method: 'PUT', path: '/reports/models', headers: { ...JSON_TYPE, 'Content-Encoding': 'x-klingon' }, body: Buffer.from('{}') }],
+      ['malformed JSON', 400, { method: 'PATCH', path: '/reports/models', headers: JSON_TYPE, body: Buffer.from('{"a":') }],
+      ['a body on a GET', 400, { method: 'GET', path: '/reports/models', headers: JSON_TYPE, body: Buffer.from('{}') }],
+      ['an oversized body on a GET', 400, { method: 'GET', path: '/reports/models', headers: JSON_TYPE, body: OVERSIZED_JSON }],
+      ['a chunked body on a GET', 400, { method: 'GET', path: '/reports/models', headers: { ...JSON_TYPE, 'Transfer-Encoding': 'chunked' }, chunks: [Buffer.from('{"a"'), Buffer.from(':1}')] }],
+      ['a body on a GET of the leaderboard (served before Express)', 400, { method: 'GET', path: '/reports/leaderboard', headers: JSON_TYPE, body: Buffer.from('{}') }],
+      ['a body on a HEAD', 400, { method: 'HEAD', path: '/reports/models', headers: JSON_TYPE, body: Buffer.from('{}') }],
+      ['a PUT on a report route', 404, { method: 'PUT', path: '/reports/models' }],
+      ['a DELETE on a report route', 404, { method: 'DELETE', path: '/reports/leaderboard' }],
+      ['a PATCH on a report route', 404, { method: 'PATCH', path: '/reports/snapshots' }],
+      ['an OPTIONS on a report route', 404, { method: 'OPTIONS', path: '/reports/models' }],
+      ['a POST with a small JSON body on a report route', 404, { method: 'POST', path: '/reports/models', headers: JSON_TYPE, body: Buffer.from('{"a":1}') }],
+      ['a GET with Content-Length 0', 200, { method: 'GET', path: '/reports/models', headers: { 'Content-Length': '0' } }],
+      ['a GET of the leaderboard with Content-Length 0', 200, { method: 'GET', path: '/reports/leaderboard', headers: { 'Content-Length': '0' } }],
+    ])('answers %s with %i', async (_name, expected, opts) => {
+      const res = await send(t.url, opts);
+      expect(res.status).toBe(expected);
+      if (expected >= 400 && opts.method !== 'HEAD') {
+        // The API's error body: {statusCode, error, message}, short and without a trace.
+        expect(JSON.parse(res.body)).toEqual({ statusCode: expected, error: http.STATUS_CODES[expected], message: expect.any(String) });
+        expect(res.body.length).toBeLessThan(400);
+      }
+    });
+
+    it('answers every method x body x encoding x route without a 5xx, refusing any body on GET and HEAD', async () => {
+      const cases: { method: string; path: string; headers: Record<string, string>; body?: Buffer }[] = [];
+      for (const method of METHODS) {
+        for (const path of BODY_ROUTES) {
+          cases.push({ method, path, headers: {} });
+          for (const { headers, body } of Object.values(BODIES)) {
+            for (const encode of Object.values(ENCODINGS)) {
+              const encoded = encode(body);
+              cases.push({ method, path, headers: { ...headers, ...encoded.headers }, body: encoded.body });
+            }
+          }
+        }
+      }
+      const failures: string[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < cases.length) {
+          const c = cases[next++];
+          const { status } = await send(t.url, c);
+          const label = `${status} ${c.method} ${c.path} ${JSON.stringify(c.headers)} ${c.body?.length ?? 0} bytes`;
+          if (status >= 500 || status < 200) failures.push(label);
+          if ((c.method === 'GET' || c.method === 'HEAD') && c.body && status !== 400) failures.push(`expected 400: ${label}`);
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, worker));
+      expect(cases.length).toBeGreaterThan(1000);
+      expect(failures.slice(0, 20)).toEqual([]);
+    }, 120_000);
   });
 });

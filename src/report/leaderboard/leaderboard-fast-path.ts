@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { INestApplication, Logger } from '@nestjs/common';
+import { hasRequestBody } from '../../http/request-body';
 import { ifNoneMatchHits } from './if-none-match';
 import { CachedJsonResponse, LeaderboardResponseCache } from './leaderboard-response-cache';
 
@@ -15,7 +16,8 @@ const ROUTES: Record<string, 'seed' | 'view'> = {
  * it is the most requested route and its answer only changes when a leaderboard is stored, so
  * the framework's per-request work was most of its cost (measured: 8,240 req/s against 31,214 for
  * a bare node:http server with the same bytes). Same status, headers and body as the controller
- * (which still serves HEAD, cross-origin requests when CORS is on, and any request this skips).
+ * (which still serves HEAD, cross-origin requests when CORS is on, a GET with a body, which it
+ * refuses, and any request this skips).
  */
 export function installLeaderboardFastPath(app: INestApplication, opts: { cors: boolean }): void {
   const server = app.getHttpServer() as Server;
@@ -27,7 +29,7 @@ export function installLeaderboardFastPath(app: INestApplication, opts: { cors: 
 
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const name = req.method === 'GET' && !(opts.cors && req.headers.origin) ? ROUTES[pathOf(req.url)] : undefined;
+    const name = req.method === 'GET' && !(opts.cors && req.headers.origin) && !hasRequestBody(req) ? ROUTES[pathOf(req.url)] : undefined;
     if (!name) return framework(req, res);
     cache.get(name).then(
       (cached) => send(req, res, cached),
