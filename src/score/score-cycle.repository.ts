@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { BucketIncrement } from './bucket-increments';
-import type { ClaimedPrediction, PredictionScore, PredictionStatus } from './round-scoring';
+import type { PredictionStatus } from '../predict/round/prediction-round';
+import type { ClaimedPrediction, PredictionScore } from './round-scoring';
 
 /** A ground-truth origin shared by some unscored predictions of a due round. */
 export interface DueRoundOrigin {

@@ -286,7 +286,7 @@ export class ScoreCycleService implements OnModuleInit {
             target: this.competition.scoring.target,
           });
         } catch (err) {
-          return { ok: false as const, reason: shortReason('ground truth lookup failed', (err as Error)?.message ?? String(err)), retryable: true };
+          return { ok: false as const, reason: shortReason((err as Error)?.message ?? String(err), 'ground truth lookup failed'), retryable: true };
         }
       }),
     );

@@ -34,10 +34,3 @@ export function isoUtc(value: Date | string): string {
 export function isoUtcOrNull(value: Date | string | null | undefined): string | null {
   return value === null || value === undefined ? null : isoUtc(value);
 }
-
-/** First line of a failure text, at most `max` characters: tracebacks stay in the logs. */
-export function shortReason(value: unknown, max = 200): string | null {
-  if (typeof value !== 'string' || value.trim() === '') return null;
-  const firstLine = value.trim().split(/\r?\n/, 1)[0].trim();
-  return firstLine.length > max ? `${firstLine.slice(0, max - 1)}…` : firstLine;
-}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { paramKey } from '../../config/competition/competition.types';
 import { PREDICTIONS_DEFAULT_LIMIT, ScoredPredictionDto } from '../dto/prediction.dto';
-import { finiteOrNull, isoUtc, shortReason } from '../read-model/json-fields';
+import { finiteOrNull, isoUtc } from '../read-model/json-fields';
+import { shortReason } from '../../score/failure-reason';
 import { decodePageCursor, encodePageCursor } from '../query/page-cursor';
 import { TimeRange } from '../query/time-range';
 import { ReportRepository } from '../report.repository';
