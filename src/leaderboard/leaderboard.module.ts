@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PredictionStoreModule } from '../predict/prediction-store.module';
 import { ScoreModule } from '../score/score.module';
 import { LeaderboardRepository } from './leaderboard.repository';
 import { LeaderboardService } from './leaderboard.service';
@@ -8,8 +9,8 @@ import { LeaderboardService } from './leaderboard.service';
  * the report module reads `LeaderboardService.latest()` and `leaderboardUpdated$`.
  */
 @Module({
-  imports: [ScoreModule],
+  imports: [ScoreModule, PredictionStoreModule],
   providers: [LeaderboardRepository, LeaderboardService],
-  exports: [LeaderboardService],
+  exports: [LeaderboardService, LeaderboardRepository],
 })
 export class LeaderboardModule {}

@@ -2,38 +2,17 @@ import type { PenaltyPolicy } from '../config/competition/competition.types';
 import { paramKey } from '../config/competition/competition.types';
 import { penaltyScore } from './penalty-score';
 import { shortReason } from './failure-reason';
-import type { PredictionStatus } from '../predict/round/prediction-round';
+import type { ClaimedPrediction, PredictionScoreColumns } from '../predict/round/prediction-round';
 import type { ScoreDirection, ScoreInput, ScoreOutcome } from './scorers/scorer';
 
-/**
- * An unscored prediction as the cycle reads it. `payloadJson` is the payload's JSON text (null
- * when there is none, or when the prediction did not succeed and its payload is not needed): it
- * is parsed right before scoring, one prediction at a time, so a batch holds flat strings rather
- * than thousands of short-lived objects.
- */
-export interface ClaimedPrediction {
-  id: string;
-  roundId: string;
-  modelId: string;
-  asset: string;
-  horizon: number;
-  step: number;
-  status: PredictionStatus;
-  payloadJson: string | null;
-  failureReason: string | null;
-  performedAtMs: number;
-  resolvableAtMs: number;
-}
+/** A prediction as a cycle claims it: the predictions' repository reads it (predict owns the table). */
+export type { ClaimedPrediction };
 
 /** What scoring decided for one prediction (`value` null: no score, e.g. a void round). */
-export interface PredictionScore {
-  id: string;
+export interface PredictionScore extends PredictionScoreColumns {
   modelId: string;
   param: string;
   resolvableAtMs: number;
-  value: number | null;
-  success: boolean;
-  failedReason: string | null;
 }
 
 /** Ground truth of one prediction origin: known values, or known to be unavailable for good. */
