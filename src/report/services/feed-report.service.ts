@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FeedRecordRepository, StoredRecordFilter } from '../../data-source/feed-record.repository';
+import { FeedRecordRepository, StoredFeedRecord, StoredRecordFilter, StoredSeriesSummary } from '../../data-source/feed-record.repository';
 import { FEED_TAIL_DEFAULT_LIMIT, FeedRecordDto, FeedSeriesDto } from '../dto/feed.dto';
 import { isoUtc, isoUtcOrNull } from '../read-model/iso-utc';
 import { Paged, splitPage } from './paged';
@@ -20,31 +20,20 @@ export class FeedReportService {
 
   async series(): Promise<Paged<FeedSeriesDto>> {
     const result = splitPage(await this.records.summaries(FEED_SERIES_LIMIT + 1), FEED_SERIES_LIMIT);
-    return {
-      items: result.rows.map((r) => ({
-        source: r.source,
-        subject: r.subject,
-        kind: r.kind,
-        granularity: r.granularity,
-        record_count: r.recordCount,
-        oldest_ts: isoUtcOrNull(r.oldestTs),
-        newest_ts: isoUtcOrNull(r.newestTs),
-        watermark_ts: isoUtcOrNull(r.watermarkTs),
-      })),
-      page: { hasMore: result.hasMore },
-    };
+    return { items: result.rows.map(seriesDto), page: { hasMore: result.hasMore } };
   }
 
   async tail(filter: StoredRecordFilter, limit = FEED_TAIL_DEFAULT_LIMIT): Promise<FeedRecordDto[]> {
-    const rows = await this.records.latest(filter, limit);
-    return rows.map((r) => ({
-      source: r.source,
-      subject: r.subject,
-      kind: r.kind,
-      granularity: r.granularity,
-      ts: isoUtc(r.ts),
-      values: r.values,
-      received_at: isoUtc(r.receivedAt),
-    }));
+    return (await this.records.latest(filter, limit)).map(recordDto);
   }
+}
+
+function seriesDto(r: StoredSeriesSummary): FeedSeriesDto {
+  const { source, subject, kind, granularity } = r;
+  return { source, subject, kind, granularity, record_count: r.recordCount, oldest_ts: isoUtcOrNull(r.oldestTs), newest_ts: isoUtcOrNull(r.newestTs), watermark_ts: isoUtcOrNull(r.watermarkTs) };
+}
+
+function recordDto(r: StoredFeedRecord): FeedRecordDto {
+  const { source, subject, kind, granularity, values } = r;
+  return { source, subject, kind, granularity, ts: isoUtc(r.ts), values, received_at: isoUtc(r.receivedAt) };
 }

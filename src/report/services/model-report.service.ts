@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
-import { ModelRegistryRepository } from '../../predict/registry/model-registry.repository';
+import { ModelRegistryRepository, RegisteredModel } from '../../predict/registry/model-registry.repository';
 import { PredictionRoundRepository } from '../../predict/round/prediction-round.repository';
 import { shortReason } from '../../score/failure-reason';
 import { MODEL_HEALTH_DEFAULT_HOURS, ModelHealthDto } from '../dto/model-health.dto';
@@ -33,16 +33,7 @@ export class ModelReportService {
     const offset = page.offset ?? 0;
     const limit = page.limit ?? MODELS_MAX_LIMIT;
     const result = splitPage(await this.registry.models(this.competition.id, { limit: limit + 1, offset }), limit);
-    return {
-      items: result.rows.map((m) => ({
-        model_id: m.id,
-        model_name: m.name,
-        cruncher_name: m.cruncherName,
-        cruncher_id: m.cruncherId,
-        deployment_id: m.deploymentId,
-      })),
-      page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length },
-    };
+    return { items: result.rows.map(modelDto), page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length } };
   }
 
   async health(query: { since?: Date; until?: Date; limit?: number; offset?: number }): Promise<Paged<ModelHealthDto>> {
@@ -77,4 +68,9 @@ export class ModelReportService {
     });
     return { items, page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length } };
   }
+}
+
+/** The seed's model fields, all strings. */
+function modelDto(m: RegisteredModel): ModelDto {
+  return { model_id: m.id, model_name: m.name, cruncher_name: m.cruncherName, cruncher_id: m.cruncherId, deployment_id: m.deploymentId };
 }
