@@ -84,7 +84,7 @@ export class FeedRecordRepository {
         WHERE source = $1 AND kind = $2 AND granularity = $3 GROUP BY subject`,
       [series.source, series.kind, series.granularity],
     );
-    return new Map(rows.map((r) => [r.subject, Math.round(Number(r.ts_ms))]));
+    return new Map(rows.map((r) => [r.subject, Math.round(r.ts_ms)]));
   }
 
   /** Records of one subject with `fromMs <= ts <= toMs`, oldest first. */
@@ -95,7 +95,7 @@ export class FeedRecordRepository {
         ORDER BY ts`,
       [series.source, series.kind, series.granularity, subject, new Date(fromMs).toISOString(), new Date(toMs).toISOString()],
     );
-    return rows.map((r) => ({ subject, ts: Math.round(Number(r.ts_ms)), values: r.values }));
+    return rows.map((r) => ({ subject, ts: Math.round(r.ts_ms), values: r.values }));
   }
 
   /** Deletes records older than `olderThanMs` (of one source, or all). Returns how many went. */
