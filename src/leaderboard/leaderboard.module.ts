@@ -5,12 +5,14 @@ import { LeaderboardRepository } from './leaderboard.repository';
 import { LeaderboardService } from './leaderboard.service';
 
 /**
- * Ranking and leaderboard history. Refreshes after every scoring cycle (ScoreModule's hook);
- * the report module reads `LeaderboardService.latest()` and `leaderboardUpdated$`.
+ * Ranking and leaderboard history. Refreshes after every scoring cycle (ScoreModule's hook),
+ * naming models from the `models` table and their last status from `predictions` (both through
+ * PredictionStoreModule). The report reads `leaderboards` through LeaderboardRepository and
+ * listens to `leaderboardUpdated$`.
  */
 @Module({
   imports: [ScoreModule, PredictionStoreModule],
   providers: [LeaderboardRepository, LeaderboardService],
-  exports: [LeaderboardService, LeaderboardRepository],
+  exports: [LeaderboardService],
 })
 export class LeaderboardModule {}

@@ -20,6 +20,8 @@ import { ScoreHistoryService } from './services/score-history.service';
  * The report API (`/reports/*`, `/info`) and the leaderboard web page (`/`). Needs, from the
  * app: the typeorm `DataSource`, `Clock`, `COMPETITION` and `APP_CONFIG` (global modules), and
  * optionally `LEADERBOARD_EVENTS` (an Observable that emits when a leaderboard is stored).
+ * It has no SQL of its own: every read goes through the repository of the module that owns the
+ * table (leaderboards, score_snapshots, predictions, models, feed_records).
  *
  * @example
  *   @Module({ imports: [ConfigModule.forRoot(config, competition), ClockModule.forRoot(), DatabaseModule, ReportModule] })
