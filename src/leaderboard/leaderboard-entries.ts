@@ -4,6 +4,7 @@ import type { ScoreDirection } from '../score/scorers/scorer';
 import type { LeaderboardEntry } from './leaderboard-entry';
 import { rankModels } from './leaderboard-ranking';
 import type { RegisteredModel } from '../predict/registry/model-registry.repository';
+import type { PredictionStatus } from '../predict/round/prediction-round';
 
 export interface LeaderboardInputs {
   standings: readonly ModelStanding[];
@@ -12,7 +13,7 @@ export interface LeaderboardInputs {
   rules: LeaderboardDefinition;
   scorerDirection: ScoreDirection;
   previousRanks: ReadonlyMap<string, number | null>;
-  lastStatuses: ReadonlyMap<string, string>;
+  lastStatuses: ReadonlyMap<string, PredictionStatus>;
 }
 
 /**

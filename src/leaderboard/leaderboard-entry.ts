@@ -1,4 +1,5 @@
 import { asObject, finiteOrNull, integerOrNull, stringOr } from '../database/stored-json';
+import { isPredictionStatus, PredictionStatus } from '../predict/round/prediction-round';
 import type { OverallWindowScore } from '../score/model-standing';
 import { readWindowScores } from '../score/stored-standing';
 
@@ -27,8 +28,8 @@ export interface LeaderboardEntry {
   previous_rank: number | null;
   /** The model left the competition (models.left_at set): shown while it has scores, never ranked. */
   left: boolean;
-  /** Status of the model's latest prediction (SUCCESS, FAILED, TIMEOUT, ABSENT), null if none. */
-  last_status: string | null;
+  /** Status of the model's latest prediction, null if none. */
+  last_status: PredictionStatus | null;
 }
 
 export interface Leaderboard {
@@ -80,7 +81,7 @@ export function readLeaderboardEntries(stored: unknown, onInvalid: (index: numbe
       scored_count: integerOrNull(e.scored_count) ?? 0,
       previous_rank: integerOrNull(e.previous_rank),
       left: e.left === true,
-      last_status: typeof e.last_status === 'string' ? e.last_status : null,
+      last_status: isPredictionStatus(e.last_status) ? e.last_status : null,
     });
   });
   const rankOrder = (e: LeaderboardEntry) => e.rank ?? Number.MAX_SAFE_INTEGER;

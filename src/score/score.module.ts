@@ -16,6 +16,6 @@ import { ScorersModule } from './scorers/scorers.module';
 @Module({
   imports: [ScorersModule, PredictionStoreModule],
   providers: [ScoreWindowRepository, ScoreSnapshotRepository, ScoreCycleService, ScoreRetentionService],
-  exports: [ScoreCycleService, ScoreWindowRepository, ScorersModule],
+  exports: [ScoreCycleService, ScorersModule],
 })
 export class ScoreModule {}

@@ -4,7 +4,12 @@
  */
 
 /** SUCCESS: a valid payload; FAILED: an error or an invalid payload; TIMEOUT: no answer in time; ABSENT: a known model that was not asked or did not answer. */
-export type PredictionStatus = 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'ABSENT';
+export const PREDICTION_STATUSES = ['SUCCESS', 'FAILED', 'TIMEOUT', 'ABSENT'] as const;
+export type PredictionStatus = (typeof PREDICTION_STATUSES)[number];
+
+export function isPredictionStatus(value: unknown): value is PredictionStatus {
+  return typeof value === 'string' && (PREDICTION_STATUSES as readonly string[]).includes(value);
+}
 
 export interface PredictionRoundRecord {
   id: string;
