@@ -16,7 +16,8 @@ import { benchCompetition } from './bench-competition';
 import { LeaderboardRepository } from '../src/leaderboard/leaderboard.repository';
 import { LeaderboardService } from '../src/leaderboard/leaderboard.service';
 import type { GroundTruthSource } from '../src/score/ground-truth.source';
-import { ScoreCycleRepository } from '../src/score/score-cycle.repository';
+import { ModelRegistryRepository } from '../src/predict/registry/model-registry.repository';
+import { PredictionRoundRepository } from '../src/predict/round/prediction-round.repository';
 import { ScoreCycleService } from '../src/score/score-cycle.service';
 import { ScoreSnapshotRepository } from '../src/score/score-snapshot.repository';
 import { ScoreWindowRepository } from '../src/score/score-window.repository';
@@ -102,10 +103,10 @@ async function main(): Promise<void> {
     const noTruth: GroundTruthSource = { groundTruth: async () => ({ ok: false, reason: 'unused', retryable: true }) };
     const cycles = new ScoreCycleService(
       def, clock, new JobScheduler(clock), new ScorerRegistry(), noTruth, ds,
-      new ScoreCycleRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds),
+      new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds),
       { schedule: false },
     );
-    const leaderboard = new LeaderboardService(def, new LeaderboardRepository(ds), cycles);
+    const leaderboard = new LeaderboardService(def, new LeaderboardRepository(ds), cycles, new ModelRegistryRepository(ds), new PredictionRoundRepository(ds));
     const snapshots = new ScoreSnapshotRepository(ds);
     const timings: Array<{ windows: number; snapshots: number; leaderboard: number }> = [];
     for (let run = 0; run < 5; run++) {

@@ -35,7 +35,7 @@ import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 import { LocalOrchestrator } from '../src/local-orchestrator/local-orchestrator';
 import { SILENT_LOGGER } from '../src/local-orchestrator/orchestrator-logger';
 import { ModelRunnerService } from '../src/model-runner/model-runner.service';
-import type { ModelCaller as ModelFleet } from '../src/predict/predict.ports';
+import type { ModelCaller } from '../src/predict/predict.ports';
 import { ModelRegistryRepository } from '../src/predict/registry/model-registry.repository';
 import { PredictionRoundRepository } from '../src/predict/round/prediction-round.repository';
 import { PredictionRoundService } from '../src/predict/round/prediction-round.service';
@@ -157,7 +157,7 @@ async function benchSize(models: number, rounds: number): Promise<void> {
     // The round may call the fleet and insert in several pieces: the last answer's and the last
     // insert's times tell how much of the round is spent after the calls.
     let lastAnswerAt = 0;
-    const timedFleet: ModelFleet = {
+    const timedCaller: ModelCaller = {
       membership$: runner.membership$,
       runningModels: () => runner.runningModels(),
       call: async (method, args, opts) => {
@@ -179,7 +179,7 @@ async function benchSize(models: number, rounds: number): Promise<void> {
         insertMs += performance.now() - began;
       }
     };
-    const service = new PredictionRoundService(timedFleet, competition, rounds$, new ModelRegistryRepository(db.dataSource), new SystemClock());
+    const service = new PredictionRoundService(timedCaller, competition, rounds$, new ModelRegistryRepository(db.dataSource), new SystemClock());
 
     const latencies: number[] = [];
     const calls: number[] = [];

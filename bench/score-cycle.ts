@@ -26,7 +26,8 @@ import { benchCompetition } from './bench-competition';
 import { LeaderboardRepository } from '../src/leaderboard/leaderboard.repository';
 import { LeaderboardService } from '../src/leaderboard/leaderboard.service';
 import type { GroundTruthAnswer, GroundTruthQuery, GroundTruthSource } from '../src/score/ground-truth.source';
-import { ScoreCycleRepository } from '../src/score/score-cycle.repository';
+import { ModelRegistryRepository } from '../src/predict/registry/model-registry.repository';
+import { PredictionRoundRepository } from '../src/predict/round/prediction-round.repository';
 import { ScoreCycleService } from '../src/score/score-cycle.service';
 import { ScoreSnapshotRepository } from '../src/score/score-snapshot.repository';
 import { ScoreWindowRepository } from '../src/score/score-window.repository';
@@ -144,13 +145,13 @@ async function main(): Promise<void> {
       return outcome;
     };
     const phases = new Map<string, number>();
-    const repositories = [new ScoreCycleRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds)] as const;
+    const repositories = [new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds)] as const;
     for (const repo of repositories) timeMethods(repo, phases);
     const cycles = new ScoreCycleService(
       def, clock, new JobScheduler(clock), registry, new SyntheticTruth(), ds, ...repositories,
       { schedule: false, batchPredictions: Number(process.env.SCORE_CYCLE_BATCH ?? 1000) },
     );
-    const leaderboard = new LeaderboardService(def, new LeaderboardRepository(ds), cycles);
+    const leaderboard = new LeaderboardService(def, new LeaderboardRepository(ds), cycles, new ModelRegistryRepository(ds), new PredictionRoundRepository(ds));
     leaderboard.onModuleInit();
     const profilePath = process.env.SCORE_CYCLE_PROFILE;
     const profiler = profilePath ? new Session() : undefined;

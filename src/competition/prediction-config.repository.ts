@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { PredictionConfigDefinition } from '../config/competition/competition.types';
 import { PredictionConfig } from './prediction-config';
 
+/** A `prediction_configs` row as the driver returns it (integer columns arrive as numbers). */
 interface ConfigRow {
   id: string;
   competition_id: string;
@@ -92,11 +93,11 @@ function toConfig(row: ConfigRow): PredictionConfig {
     id: row.id,
     competitionId: row.competition_id,
     asset: row.asset,
-    horizon: Number(row.horizon),
-    step: Number(row.step),
-    interval: Number(row.prediction_interval),
+    horizon: row.horizon,
+    step: row.step,
+    interval: row.prediction_interval,
     group: row.group,
     active: row.active,
-    order: Number(row.order),
+    order: row.order,
   };
 }

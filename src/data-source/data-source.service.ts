@@ -5,7 +5,7 @@ import { JobScheduler } from '../clock/job-scheduler';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import { Feed, feedPages, FeedRecord, isAsyncIterable } from './feed';
-import { FeedRecordRepository, FeedSeries, FeedStat, FeedTailQuery, StoredFeedRecord } from './feed-record.repository';
+import { FeedRecordRepository, FeedSeries } from './feed-record.repository';
 import { FeedRecordValidator, ValidationRules } from './feed-record-validator';
 import { FeedRegistry } from './feed-registry';
 import { GroundTruthQuery, GroundTruthResult, ObservationLookup, realisedTargets } from './ground-truth';
@@ -204,14 +204,6 @@ export class DataSourceService implements OnApplicationShutdown {
       lastError: this.lastError,
       subjects,
     };
-  }
-
-  feedStats(): Promise<FeedStat[]> {
-    return this.repository.stats();
-  }
-
-  feedTail(q: FeedTailQuery = {}): Promise<StoredFeedRecord[]> {
-    return this.repository.tail(q);
   }
 
   /** Retention: deletes stored records older than `olderThanMs`; returns how many. */

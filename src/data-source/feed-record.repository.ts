@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { asObject } from '../database/stored-json';
 import type { FeedRecord } from './feed';
 
 /** Which series a record belongs to: the feed_records key minus subject and ts. */
@@ -9,40 +10,45 @@ export interface FeedSeries {
   granularity: string;
 }
 
-export interface FeedStat {
+/** What is stored of one series and subject: how many records, their time span and the newest arrival. */
+export interface StoredSeriesSummary {
   source: string;
   subject: string;
   kind: string;
   granularity: string;
-  record_count: number;
-  oldest_ts: string | null;
-  newest_ts: string | null;
-  /** Newest persisted ts: polling resumes after it. */
-  watermark_ts: string | null;
+  recordCount: number;
+  oldestTs: Date | null;
+  newestTs: Date | null;
+  /** When the newest record arrived (max received_at). */
+  watermarkTs: Date | null;
 }
 
+/** A stored record with its whole key and arrival time. */
 export interface StoredFeedRecord {
   source: string;
   subject: string;
   kind: string;
   granularity: string;
-  ts: string;
-  values: Record<string, number>;
-  received_at: string;
+  ts: Date;
+  values: Record<string, unknown>;
+  receivedAt: Date;
 }
 
-export interface FeedTailQuery {
+/** Exact values to match (an absent field matches any). */
+export interface StoredRecordFilter {
   source?: string;
   subject?: string;
   kind?: string;
-  limit?: number;
+  granularity?: string;
 }
 
 /** Postgres' bind-parameter limit is 65535; three per row keeps chunks well below it. */
 const ROWS_PER_INSERT = 20_000;
 
 /**
- * The only code that touches `feed_records`. Timestamps cross the boundary as epoch ms.
+ * The only code that touches `feed_records`. The data source stores, reads back and prunes
+ * records (timestamps cross that boundary as epoch ms); the report lists summaries and the
+ * latest records.
  *
  * @example
  *   await repo.insert({ source: 'pyth', kind: 'price', granularity: '60s' }, records); // -> rows added
@@ -78,7 +84,7 @@ export class FeedRecordRepository {
         WHERE source = $1 AND kind = $2 AND granularity = $3 GROUP BY subject`,
       [series.source, series.kind, series.granularity],
     );
-    return new Map(rows.map((r) => [r.subject, Math.round(Number(r.ts_ms))]));
+    return new Map(rows.map((r) => [r.subject, Math.round(r.ts_ms)]));
   }
 
   /** Records of one subject with `fromMs <= ts <= toMs`, oldest first. */
@@ -89,7 +95,7 @@ export class FeedRecordRepository {
         ORDER BY ts`,
       [series.source, series.kind, series.granularity, subject, new Date(fromMs).toISOString(), new Date(toMs).toISOString()],
     );
-    return rows.map((r) => ({ subject, ts: Math.round(Number(r.ts_ms)), values: r.values }));
+    return rows.map((r) => ({ subject, ts: Math.round(r.ts_ms), values: r.values }));
   }
 
   /** Deletes records older than `olderThanMs` (of one source, or all). Returns how many went. */
@@ -103,54 +109,55 @@ export class FeedRecordRepository {
     return this.affected(sql, params);
   }
 
-  /** One row per stored series and subject, for `/reports/feeds`. */
-  async stats(source?: string): Promise<FeedStat[]> {
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT source, subject, kind, granularity, count(*)::int AS record_count, min(ts) AS oldest, max(ts) AS newest
-         FROM feed_records ${source === undefined ? '' : 'WHERE source = $1'}
+  /** Up to `limit` summaries, one per stored series and subject, ordered by source, subject, kind, granularity. */
+  async summaries(limit: number): Promise<StoredSeriesSummary[]> {
+    const rows: Array<{ source: string; subject: string; kind: string; granularity: string; record_count: number; oldest_ts: Date | null; newest_ts: Date | null; watermark_ts: Date | null }> =
+      await this.dataSource.query(
+        `SELECT source, subject, kind, granularity, count(*)::float8 AS record_count,
+              min(ts) AS oldest_ts, max(ts) AS newest_ts, max(received_at) AS watermark_ts
+         FROM feed_records
         GROUP BY source, subject, kind, granularity
-        ORDER BY source, subject, kind, granularity`,
-      source === undefined ? [] : [source],
-    );
+        ORDER BY source, subject, kind, granularity LIMIT $1`,
+        [limit],
+      );
     return rows.map((r) => ({
-      source: String(r.source),
-      subject: String(r.subject),
-      kind: String(r.kind),
-      granularity: String(r.granularity),
-      record_count: Number(r.record_count),
-      oldest_ts: isoOrNull(r.oldest),
-      newest_ts: isoOrNull(r.newest),
-      watermark_ts: isoOrNull(r.newest),
+      source: r.source,
+      subject: r.subject,
+      kind: r.kind,
+      granularity: r.granularity,
+      recordCount: r.record_count,
+      oldestTs: r.oldest_ts,
+      newestTs: r.newest_ts,
+      watermarkTs: r.watermark_ts,
     }));
   }
 
-  /** The latest `limit` records (default 20, at most 1000), newest first. */
-  async tail(q: FeedTailQuery = {}): Promise<StoredFeedRecord[]> {
+  /** The newest `limit` records matching `filter`, returned oldest first. */
+  async latest(filter: StoredRecordFilter, limit: number): Promise<StoredFeedRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    for (const [column, value] of [
-      ['source', q.source],
-      ['subject', q.subject],
-      ['kind', q.kind],
-    ] as const) {
+    for (const column of ['source', 'subject', 'kind', 'granularity'] as const) {
+      const value = filter[column];
       if (value === undefined) continue;
       params.push(value);
       where.push(`${column} = $${params.length}`);
     }
-    params.push(Math.min(Math.max(1, Math.floor(q.limit ?? 20)), 1000));
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT source, subject, kind, granularity, ts, "values", received_at FROM feed_records
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, subject LIMIT $${params.length}`,
+    params.push(limit);
+    const rows: Array<{ source: string; subject: string; kind: string; granularity: string; ts: Date; values: unknown; received_at: Date }> = await this.dataSource.query(
+      `SELECT source, subject, kind, granularity, ts, "values", received_at
+         FROM feed_records
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY ts DESC, source DESC, subject DESC, kind DESC, granularity DESC LIMIT $${params.length}`,
       params,
     );
-    return rows.map((r) => ({
-      source: String(r.source),
-      subject: String(r.subject),
-      kind: String(r.kind),
-      granularity: String(r.granularity),
-      ts: isoOrNull(r.ts) ?? '',
-      values: r.values as Record<string, number>,
-      received_at: isoOrNull(r.received_at) ?? '',
+    return rows.reverse().map((r) => ({
+      source: r.source,
+      subject: r.subject,
+      kind: r.kind,
+      granularity: r.granularity,
+      ts: r.ts,
+      values: asObject(r.values) ?? {},
+      receivedAt: r.received_at,
     }));
   }
 
@@ -168,10 +175,4 @@ export class FeedRecordRepository {
 /** Epoch milliseconds as a float8, which pg returns as a JS number (bigint would come back as a string). */
 function epochMs(expression: string): string {
   return `(extract(epoch from ${expression}) * 1000)::float8`;
-}
-
-function isoOrNull(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  const date = value instanceof Date ? value : new Date(String(value));
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }

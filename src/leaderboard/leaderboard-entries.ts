@@ -3,16 +3,17 @@ import type { ModelStanding, OverallWindowScore } from '../score/model-standing'
 import type { ScoreDirection } from '../score/scorers/scorer';
 import type { LeaderboardEntry } from './leaderboard-entry';
 import { rankModels } from './leaderboard-ranking';
-import type { ListedModel } from './leaderboard.repository';
+import type { RegisteredModel } from '../predict/registry/model-registry.repository';
+import type { PredictionStatus } from '../predict/round/prediction-round';
 
 export interface LeaderboardInputs {
   standings: readonly ModelStanding[];
-  models: readonly ListedModel[];
+  models: readonly Pick<RegisteredModel, 'id' | 'name' | 'cruncherId' | 'cruncherName' | 'leftAt'>[];
   windowNames: readonly string[];
   rules: LeaderboardDefinition;
   scorerDirection: ScoreDirection;
   previousRanks: ReadonlyMap<string, number | null>;
-  lastStatuses: ReadonlyMap<string, string>;
+  lastStatuses: ReadonlyMap<string, PredictionStatus>;
 }
 
 /**

@@ -1,7 +1,11 @@
+import { asObject, finiteOrNull, integerOrNull, stringOr } from '../database/stored-json';
+import { isPredictionStatus, PredictionStatus } from '../predict/round/prediction-round';
 import type { OverallWindowScore } from '../score/model-standing';
+import { readWindowScores } from '../score/stored-standing';
 
 /**
- * One row of a stored leaderboard (`leaderboards.entries`), in the report API's snake_case.
+ * One row of a stored leaderboard (`leaderboards.entries`), in the report API's snake_case: the
+ * one shape the leaderboard writes and the report reads.
  * `rank` is null for a model that is listed but not ranked: it left the competition, or has
  * fewer than `minScoredPredictions` scored predictions in the ranking window.
  */
@@ -24,11 +28,62 @@ export interface LeaderboardEntry {
   previous_rank: number | null;
   /** The model left the competition (models.left_at set): shown while it has scores, never ranked. */
   left: boolean;
-  /** Status of the model's latest prediction (SUCCESS, FAILED, TIMEOUT, ABSENT), null if none. */
-  last_status: string | null;
+  /** Status of the model's latest prediction, null if none. */
+  last_status: PredictionStatus | null;
 }
 
 export interface Leaderboard {
+  id: string;
   createdAt: Date;
   entries: LeaderboardEntry[];
+}
+
+/** The seed's three windows, which every entry also carries as `score_<name>`. */
+export type SeedWindow = 'recent' | 'steady' | 'anchor';
+
+/**
+ * Reads stored entries without trusting them (a row may come from an older version or another
+ * writer), sorted by rank then model id, unranked entries (rank null) last. Entries without a
+ * model id, or with a rank that is neither null nor a positive integer, are dropped and reported
+ * through `onInvalid`. A missing text reads as '', a missing number as null; a window that is not
+ * well-formed is left out of `windows` (its seed score, if any, stays in `score_<name>`).
+ *
+ * @example
+ *   readLeaderboardEntries([{ rank: 1, model_id: 'm1', score_anchor: 0.2 }])
+ *   // [{ rank: 1, model_id: 'm1', score_anchor: 0.2, score_recent: null, windows: {}, ... }]
+ */
+export function readLeaderboardEntries(stored: unknown, onInvalid: (index: number) => void = () => {}): LeaderboardEntry[] {
+  if (!Array.isArray(stored)) return [];
+  const out: LeaderboardEntry[] = [];
+  stored.forEach((raw, index) => {
+    const e = asObject(raw);
+    const rank = integerOrNull(e?.rank);
+    const rankIsValid = e?.rank === null || (rank !== null && rank >= 1);
+    if (!e || typeof e.model_id !== 'string' || e.model_id === '' || !rankIsValid) {
+      onInvalid(index);
+      return;
+    }
+    const windows = readWindowScores(e.windows);
+    const seedScore = (name: SeedWindow) => (e[`score_${name}`] === undefined ? (windows[name]?.value ?? null) : finiteOrNull(e[`score_${name}`]));
+    const complete: Record<string, boolean> = {};
+    for (const [name, flag] of Object.entries(asObject(e.complete) ?? {})) if (typeof flag === 'boolean') complete[name] = flag;
+    out.push({
+      rank,
+      model_id: e.model_id,
+      model_name: stringOr(e.model_name, ''),
+      cruncher_name: stringOr(e.cruncher_name, ''),
+      cruncher_id: stringOr(e.cruncher_id, ''),
+      score_recent: seedScore('recent'),
+      score_steady: seedScore('steady'),
+      score_anchor: seedScore('anchor'),
+      windows,
+      complete,
+      scored_count: integerOrNull(e.scored_count) ?? 0,
+      previous_rank: integerOrNull(e.previous_rank),
+      left: e.left === true,
+      last_status: isPredictionStatus(e.last_status) ? e.last_status : null,
+    });
+  });
+  const rankOrder = (e: LeaderboardEntry) => e.rank ?? Number.MAX_SAFE_INTEGER;
+  return out.sort((a, b) => rankOrder(a) - rankOrder(b) || (a.model_id < b.model_id ? -1 : a.model_id > b.model_id ? 1 : 0));
 }

@@ -1,33 +1,53 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Leaderboard, LeaderboardEntry } from './leaderboard-entry';
+import { Leaderboard, readLeaderboardEntries } from './leaderboard-entry';
 
-/** A model as the leaderboard names it. */
-export interface ListedModel {
+/** Which leaderboard is newest, without its entries. */
+export interface LeaderboardStamp {
   id: string;
-  name: string;
-  cruncherId: string;
-  cruncherName: string;
-  leftAt: Date | null;
+  createdAt: Date;
 }
 
-/** The SQL of leaderboard history: one row per cycle, the latest served, old ones pruned. */
+/** "The latest leaderboard", one definition for every read and for pruning (created_at, then id, both newest first). */
+const LATEST = `ORDER BY created_at DESC, id DESC LIMIT 1`;
+
+/**
+ * `leaderboards`: the only SQL on it. One row per cycle, the latest served, old ones pruned.
+ * Entries are read back through `readLeaderboardEntries` (a stored row is not trusted).
+ *
+ * @example
+ *   const board = await repository.latest('condorgame'); // { id, createdAt, entries } | null
+ */
 @Injectable()
 export class LeaderboardRepository {
+  private readonly logger = new Logger(LeaderboardRepository.name);
+
   constructor(private readonly dataSource: DataSource) {}
 
+  /** The newest leaderboard only: the table keeps history, nothing reads it whole. */
   async latest(competitionId: string): Promise<Leaderboard | null> {
-    const rows: Array<{ created_at: Date; entries: LeaderboardEntry[] }> = await this.dataSource.query(
-      `SELECT created_at, entries FROM leaderboards WHERE competition_id = $1 ORDER BY created_at DESC, id LIMIT 1`,
+    const rows: Array<{ id: string; created_at: Date; entries: unknown }> = await this.dataSource.query(
+      `SELECT id, created_at, entries FROM leaderboards WHERE competition_id = $1 ${LATEST}`,
       [competitionId],
     );
-    return rows.length === 0 ? null : { createdAt: rows[0].created_at, entries: rows[0].entries };
+    if (rows.length === 0) return null;
+    const { id, created_at, entries } = rows[0];
+    const read = readLeaderboardEntries(entries, (index) => this.logger.warn(`leaderboard ${id}: entry ${index} has no model_id or an invalid rank; not served`));
+    return { id, createdAt: created_at, entries: read };
+  }
+
+  /** Which leaderboard is newest, without its entries: how a cache checks it is still current. */
+  async latestStamp(competitionId: string): Promise<LeaderboardStamp | null> {
+    const rows: Array<{ id: string; created_at: Date }> = await this.dataSource.query(
+      `SELECT id, created_at FROM leaderboards WHERE competition_id = $1 ${LATEST}`,
+      [competitionId],
+    );
+    return rows.length === 0 ? null : { id: rows[0].id, createdAt: rows[0].created_at };
   }
 
   async insert(competitionId: string, leaderboard: Leaderboard): Promise<void> {
     await this.dataSource.query(`INSERT INTO leaderboards (id, competition_id, created_at, entries) VALUES ($1, $2, $3, $4::jsonb)`, [
-      randomUUID(),
+      leaderboard.id,
       competitionId,
       leaderboard.createdAt,
       JSON.stringify(leaderboard.entries),
@@ -39,31 +59,9 @@ export class LeaderboardRepository {
     const result = await this.dataSource.query(
       `DELETE FROM leaderboards
         WHERE competition_id = $1 AND created_at < $2
-          AND id <> (SELECT id FROM leaderboards WHERE competition_id = $1 ORDER BY created_at DESC, id LIMIT 1)`,
+          AND id <> (SELECT id FROM leaderboards WHERE competition_id = $1 ${LATEST})`,
       [competitionId, cutoff],
     );
     return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
-  }
-
-  async models(competitionId: string): Promise<ListedModel[]> {
-    const rows: Array<{ id: string; name: string; cruncher_id: string; cruncher_name: string; left_at: Date | null }> = await this.dataSource.query(
-      `SELECT id, name, cruncher_id, cruncher_name, left_at FROM models WHERE competition_id = $1`,
-      [competitionId],
-    );
-    return rows.map((r) => ({ id: r.id, name: r.name, cruncherId: r.cruncher_id, cruncherName: r.cruncher_name, leftAt: r.left_at }));
-  }
-
-  /** Status of each model's latest prediction (one index probe per model). */
-  async lastStatuses(modelIds: readonly string[]): Promise<Map<string, string>> {
-    if (modelIds.length === 0) return new Map();
-    const rows: Array<{ model_id: string; status: string }> = await this.dataSource.query(
-      `SELECT m.model_id, p.status
-         FROM unnest($1::text[]) AS m(model_id)
-         CROSS JOIN LATERAL (
-           SELECT status FROM predictions WHERE predictions.model_id = m.model_id ORDER BY performed_at DESC LIMIT 1
-         ) p`,
-      [modelIds],
-    );
-    return new Map(rows.map((r) => [r.model_id, r.status]));
   }
 }

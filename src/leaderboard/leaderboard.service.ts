@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
+import { ModelRegistryRepository } from '../predict/registry/model-registry.repository';
+import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
 import type { ModelStanding } from '../score/model-standing';
 import { ScoreCycleService } from '../score/score-cycle.service';
 import type { ScoreDirection } from '../score/scorers/scorer';
@@ -16,7 +19,7 @@ const DAY_MS = 86_400_000;
  * (history pruned after `retention.leaderboardsDays`, the latest always kept), served latest-only.
  *
  * @example
- *   const board = await leaderboards.latest(); // { createdAt, entries: [{ rank: 1, model_id, ... }] } | null
+ *   const board = await leaderboards.latest(); // { id, createdAt, entries: [{ rank: 1, model_id, ... }] } | null
  *   leaderboards.leaderboardUpdated$.subscribe(({ createdAt }) => cache.invalidate(createdAt));
  */
 @Injectable()
@@ -28,6 +31,8 @@ export class LeaderboardService implements OnModuleInit {
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly repository: LeaderboardRepository,
     private readonly scoreCycles: ScoreCycleService,
+    private readonly models: ModelRegistryRepository,
+    private readonly predictions: PredictionRoundRepository,
   ) {}
 
   onModuleInit(): void {
@@ -44,9 +49,9 @@ export class LeaderboardService implements OnModuleInit {
   /** Ranks `standings` at `at`, stores the leaderboard, prunes old ones, and announces it. */
   async refresh(standings: readonly ModelStanding[], at: Date, scorerDirection: ScoreDirection): Promise<Leaderboard> {
     const competitionId = this.competition.id;
-    const [previous, models] = await Promise.all([this.repository.latest(competitionId), this.repository.models(competitionId)]);
+    const [previous, models] = await Promise.all([this.repository.latest(competitionId), this.models.models(competitionId)]);
     const listedIds = [...new Set([...standings.map((s) => s.modelId), ...models.filter((m) => m.leftAt === null).map((m) => m.id)])];
-    const lastStatuses = await this.repository.lastStatuses(listedIds);
+    const lastStatuses = await this.predictions.lastStatuses(listedIds);
     const entries = buildLeaderboardEntries({
       standings,
       models,
@@ -56,7 +61,7 @@ export class LeaderboardService implements OnModuleInit {
       previousRanks: new Map((previous?.entries ?? []).map((e) => [e.model_id, e.rank])),
       lastStatuses,
     });
-    const leaderboard: Leaderboard = { createdAt: at, entries };
+    const leaderboard: Leaderboard = { id: randomUUID(), createdAt: at, entries };
     await this.repository.insert(competitionId, leaderboard);
     await this.repository.pruneBefore(competitionId, new Date(at.getTime() - this.competition.retention.leaderboardsDays * DAY_MS));
     this.leaderboardUpdated$.next({ createdAt: at });

@@ -1,9 +1,8 @@
 import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
 import { CompetitionModule } from '../competition/competition.module';
 import { MARKET_DATA, MarketData, MODEL_CALLER, ModelCaller } from './predict.ports';
-import { ModelRegistryRepository } from './registry/model-registry.repository';
+import { PredictionStoreModule } from './prediction-store.module';
 import { ModelRegistryService } from './registry/model-registry.service';
-import { PredictionRoundRepository } from './round/prediction-round.repository';
 import { PredictionRoundService } from './round/prediction-round.service';
 import { PredictSchedulerService } from './schedule/predict-scheduler.service';
 import { TickLoopService } from './tick/tick-loop.service';
@@ -33,13 +32,11 @@ export class PredictModule {
   static register(options: PredictModuleOptions): DynamicModule {
     return {
       module: PredictModule,
-      imports: [CompetitionModule, ...(options.imports ?? [])],
+      imports: [CompetitionModule, PredictionStoreModule, ...(options.imports ?? [])],
       providers: [
         bind(MODEL_CALLER, options.modelCaller),
         bind(MARKET_DATA, options.marketData),
-        ModelRegistryRepository,
         ModelRegistryService,
-        PredictionRoundRepository,
         PredictionRoundService,
         TickLoopService,
         PredictSchedulerService,

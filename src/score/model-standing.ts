@@ -1,4 +1,4 @@
-import type { ScoreWindowDefinition } from '../config/competition/competition.types';
+import { parseParamKey, ScoreWindowDefinition } from '../config/competition/competition.types';
 import type { WindowBuckets } from './window-buckets';
 
 /** A window's mean score and how it was formed. `value` null: nothing scored in the window. */
@@ -90,18 +90,12 @@ export function computeStandings(
 }
 
 function paramStanding(row: WindowTotals, windows: readonly ScoreWindowDefinition[], starts: number[], firstMs: number): ParamStanding {
-  const parsed = parseParam(row.param);
+  // The bucket key is the one place a parameter set is stored as text.
+  const parsed = parseParamKey(row.param) ?? { asset: row.param, horizon: 0, step: 0 };
   const scores: Record<string, WindowScore> = {};
   windows.forEach((w, i) => {
     const t = row.totals[i];
     scores[w.name] = { value: t.count > 0 ? t.sum / t.count : null, count: t.count, failed: t.failed, complete: firstMs <= starts[i] };
   });
   return { param: row.param, ...parsed, windows: scores };
-}
-
-/** Splits `"{asset}-{horizon}-{step}"` (the asset may itself contain dashes). */
-export function parseParam(param: string): { asset: string; horizon: number; step: number } {
-  const match = /^(.*)-(\d+)-(\d+)$/.exec(param);
-  if (!match) return { asset: param, horizon: 0, step: 0 };
-  return { asset: match[1], horizon: Number(match[2]), step: Number(match[3]) };
 }

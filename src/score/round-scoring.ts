@@ -2,39 +2,17 @@ import type { PenaltyPolicy } from '../config/competition/competition.types';
 import { paramKey } from '../config/competition/competition.types';
 import { penaltyScore } from './penalty-score';
 import { shortReason } from './failure-reason';
+import type { ClaimedPrediction, PredictionScoreColumns } from '../predict/round/prediction-round';
 import type { ScoreDirection, ScoreInput, ScoreOutcome } from './scorers/scorer';
 
-export type PredictionStatus = 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'ABSENT';
-
-/**
- * An unscored prediction as the cycle reads it. `payloadJson` is the payload's JSON text (null
- * when there is none, or when the prediction did not succeed and its payload is not needed): it
- * is parsed right before scoring, one prediction at a time, so a batch holds flat strings rather
- * than thousands of short-lived objects.
- */
-export interface ClaimedPrediction {
-  id: string;
-  roundId: string;
-  modelId: string;
-  asset: string;
-  horizon: number;
-  step: number;
-  status: PredictionStatus;
-  payloadJson: string | null;
-  failureReason: string | null;
-  performedAtMs: number;
-  resolvableAtMs: number;
-}
+/** A prediction as a cycle claims it: the predictions' repository reads it (predict owns the table). */
+export type { ClaimedPrediction };
 
 /** What scoring decided for one prediction (`value` null: no score, e.g. a void round). */
-export interface PredictionScore {
-  id: string;
+export interface PredictionScore extends PredictionScoreColumns {
   modelId: string;
   param: string;
   resolvableAtMs: number;
-  value: number | null;
-  success: boolean;
-  failedReason: string | null;
 }
 
 /** Ground truth of one prediction origin: known values, or known to be unavailable for good. */
@@ -72,7 +50,7 @@ export function voidReason(predictions: readonly ClaimedPrediction[], truthOf: (
  *   scorePrediction(p, (key) => truths.get(key), rules); // { ok: true, value: 41.7 }
  */
 export function scorePrediction(p: ClaimedPrediction, truthOf: (key: string) => SettledTruth | undefined, rules: RoundScoringRules): ScoreOutcome {
-  if (p.status !== 'SUCCESS') return { ok: false, reason: shortReason(p.status, p.failureReason) };
+  if (p.status !== 'SUCCESS') return { ok: false, reason: shortReason(p.failureReason, p.status) };
   const truth = truthOf(truthKey(p));
   if (!truth || !truth.ok) return { ok: false, reason: 'no ground truth' };
   let outcome: ScoreOutcome;
@@ -81,10 +59,10 @@ export function scorePrediction(p: ClaimedPrediction, truthOf: (key: string) => 
     outcome = rules.score({ payload, truth: truth.values, asset: p.asset, horizon: p.horizon, step: p.step, options: rules.options });
   } catch (err) {
     // The scorer contract says never throw; a broken scorer must still not stop the cycle.
-    return { ok: false, reason: shortReason('scorer error', (err as Error)?.message ?? String(err)) };
+    return { ok: false, reason: shortReason((err as Error)?.message ?? String(err), 'scorer error') };
   }
   if (outcome.ok && !Number.isFinite(outcome.value)) return { ok: false, reason: `scorer returned a non-finite score (${outcome.value})` };
-  return outcome.ok ? outcome : { ok: false, reason: shortReason('invalid prediction', outcome.reason) };
+  return outcome.ok ? outcome : { ok: false, reason: shortReason(outcome.reason, 'invalid prediction') };
 }
 
 /**
@@ -109,7 +87,7 @@ export function settleRound(
 ): PredictionScore[] {
   const missing = voidReason(predictions, truthOf);
   if (missing !== null) {
-    return predictions.map((p) => scored(p, null, shortReason('no ground truth', missing)));
+    return predictions.map((p) => scored(p, null, shortReason(missing, 'no ground truth')));
   }
   const roundOutcomes = predictions.map(outcomeOf);
   const successes = [...earlierSuccesses];

@@ -5,6 +5,8 @@ import { Clock } from '../clock/clock';
 import { JobScheduler } from '../clock/job-scheduler';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
+import type { DueRoundOrigin } from '../predict/round/prediction-round';
+import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
 import { withAdvisoryLock } from './advisory-lock';
 import { bucketIncrements } from './bucket-increments';
 import { shortReason } from './failure-reason';
@@ -12,7 +14,6 @@ import { GROUND_TRUTH, GroundTruthSource } from './ground-truth.source';
 import { computeStandings, ModelStanding } from './model-standing';
 import { ClaimedPrediction, PredictionScore, RoundScoringRules, scorePrediction, settleRound, SettledTruth, truthKey, voidReason } from './round-scoring';
 import type { ScoreOutcome } from './scorers/scorer';
-import { DueRoundOrigin, ScoreCycleRepository } from './score-cycle.repository';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
 import { ScoreWindowRepository } from './score-window.repository';
 import { ScorerRegistry } from './scorers/scorer.registry';
@@ -90,7 +91,7 @@ export class ScoreCycleService implements OnModuleInit {
     private readonly scorers: ScorerRegistry,
     @Inject(GROUND_TRUTH) private readonly truth: GroundTruthSource,
     private readonly dataSource: DataSource,
-    private readonly rounds: ScoreCycleRepository,
+    private readonly rounds: PredictionRoundRepository,
     private readonly windows: ScoreWindowRepository,
     private readonly snapshots: ScoreSnapshotRepository,
     @Optional() @Inject(SCORE_CYCLE_OPTIONS) private readonly options: ScoreCycleOptions = {},
@@ -263,8 +264,8 @@ export class ScoreCycleService implements OnModuleInit {
         throw new Error(`score cycle at ${new Date(nowMs).toISOString()}: wrote ${written} of ${scores.length} claimed predictions`);
       }
       const increments = bucketIncrements(scores, this.buckets);
-      await this.rounds.addToBuckets(em, increments);
-      await this.rounds.extendCoverage(em, increments);
+      await this.windows.addToBuckets(em, increments);
+      await this.windows.extendCoverage(em, increments);
       return { scored: written, skipped };
     });
   }
@@ -286,7 +287,7 @@ export class ScoreCycleService implements OnModuleInit {
             target: this.competition.scoring.target,
           });
         } catch (err) {
-          return { ok: false as const, reason: shortReason('ground truth lookup failed', (err as Error)?.message ?? String(err)), retryable: true };
+          return { ok: false as const, reason: shortReason((err as Error)?.message ?? String(err), 'ground truth lookup failed'), retryable: true };
         }
       }),
     );

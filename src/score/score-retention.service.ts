@@ -4,9 +4,11 @@ import { Clock } from '../clock/clock';
 import { JobScheduler } from '../clock/job-scheduler';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
+import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
 import { withAdvisoryLock } from './advisory-lock';
 import { SCORE_CYCLE_OPTIONS, ScoreCycleOptions } from './score-cycle.service';
-import { ScoreRetentionRepository } from './score-retention.repository';
+import { ScoreSnapshotRepository } from './score-snapshot.repository';
+import { ScoreWindowRepository } from './score-window.repository';
 import { WindowBuckets } from './window-buckets';
 
 const DAY_MS = 86_400_000;
@@ -39,7 +41,9 @@ export class ScoreRetentionService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly scheduler: JobScheduler,
     private readonly dataSource: DataSource,
-    private readonly repository: ScoreRetentionRepository,
+    private readonly predictions: PredictionRoundRepository,
+    private readonly snapshots: ScoreSnapshotRepository,
+    private readonly windows: ScoreWindowRepository,
     @Optional() @Inject(SCORE_CYCLE_OPTIONS) private readonly options: ScoreCycleOptions = {},
   ) {
     this.buckets = new WindowBuckets(competition.scoring.windows);
@@ -61,10 +65,10 @@ export class ScoreRetentionService implements OnModuleInit {
     const { retention } = this.competition;
     const predictionsCutoff = new Date(nowMs - retention.predictionsDays * DAY_MS);
     const result: PruneResult = {
-      predictions: await this.repository.prunePredictionsScoredBefore(predictionsCutoff),
-      snapshots: await this.repository.pruneSnapshotsBefore(new Date(nowMs - retention.snapshotsDays * DAY_MS)),
-      buckets: await this.repository.pruneBucketsBefore(new Date(this.buckets.windowStartMs(nowMs, this.buckets.longestWindowSeconds()))),
-      rounds: await this.repository.pruneEmptyRoundsBefore(predictionsCutoff),
+      predictions: await this.predictions.prunePredictionsScoredBefore(predictionsCutoff),
+      snapshots: await this.snapshots.pruneBefore(new Date(nowMs - retention.snapshotsDays * DAY_MS)),
+      buckets: await this.windows.pruneBucketsBefore(new Date(this.buckets.windowStartMs(nowMs, this.buckets.longestWindowSeconds()))),
+      rounds: await this.predictions.pruneEmptyRoundsBefore(predictionsCutoff),
     };
     if (result.predictions + result.snapshots + result.buckets + result.rounds > 0) this.logger.log(`pruned ${JSON.stringify(result)}`);
     return result;

@@ -1,15 +1,57 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ModelStanding } from './model-standing';
+import { KeysetPosition, microsecondText } from '../database/keyset-position';
+import type { ModelStanding, OverallWindowScore, ParamStanding } from './model-standing';
+import { readParamStanding, readWindowScores } from './stored-standing';
 
 /** Seed-compatible columns: the report API serves these three windows as score_recent/steady/anchor. */
 const SEED_WINDOWS = ['recent', 'steady', 'anchor'] as const;
 
+/** A model's three seed scores at one cycle (the `score_recent/steady/anchor` columns). */
+export interface SnapshotScores {
+  id: string;
+  modelId: string;
+  performedAt: Date;
+  scoreRecent: number | null;
+  scoreSteady: number | null;
+  scoreAnchor: number | null;
+}
+
 /**
- * Writes one `score_snapshots` row per model per cycle: the overall seed windows in their columns,
- * every window in `windows` (`{name: {value, count, failed, complete, params}}`) and per parameter
- * set in `params` (`[{param, asset, horizon, step, score_recent, score_steady, score_anchor, windows}]`).
+ * A stored snapshot: the model's standing at `performedAt` as it was written (windows and
+ * parameter sets that do not read back well-formed are left out), plus the seed columns.
+ * `cursorAt` is performed_at to the microsecond (keyset paging).
+ */
+export interface ScoreSnapshot extends ModelStanding, SnapshotScores {
+  cursorAt: string;
+}
+
+/** One element of a snapshot's `params`, with the snapshot it belongs to (`param` undefined: it names no parameter set). */
+export interface SnapshotParamScore {
+  modelId: string;
+  performedAt: Date;
+  param: ParamStanding | undefined;
+}
+
+interface SnapshotRow {
+  id: string;
+  model_id: string;
+  performed_at: Date;
+  cursor_at: string;
+  score_recent: number | null;
+  score_steady: number | null;
+  score_anchor: number | null;
+  windows: unknown;
+  params: unknown;
+}
+
+/**
+ * `score_snapshots`: the only SQL on it. One row per model per cycle: the overall seed windows
+ * in their columns, every window in `windows` (`{name: {value, count, failed, complete, params}}`)
+ * and per parameter set in `params` (`[{param, asset, horizon, step, score_recent, score_steady,
+ * score_anchor, windows}]`). The report reads it (each list bounded and ordered by a unique key,
+ * so pages never overlap); retention prunes it.
  */
 @Injectable()
 export class ScoreSnapshotRepository {
@@ -42,4 +84,93 @@ export class ScoreSnapshotRepository {
       ],
     );
   }
+
+  /** Snapshots performed before `cutoff`, in bounded batches. */
+  async pruneBefore(cutoff: Date, batch = 10_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const result = await this.dataSource.query(`DELETE FROM score_snapshots WHERE id IN (SELECT id FROM score_snapshots WHERE performed_at < $1 LIMIT $2)`, [cutoff, batch]);
+      const deleted = Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+      total += deleted;
+      if (deleted < batch) return total;
+    }
+  }
+
+  /** Each model's newest snapshot windows at or before `at`. */
+  async latestWindows(modelIds: readonly string[], at: Date): Promise<Map<string, Record<string, OverallWindowScore>>> {
+    if (modelIds.length === 0) return new Map();
+    const rows: Array<{ model_id: string; windows: unknown }> = await this.dataSource.query(
+      `SELECT DISTINCT ON (model_id) model_id, windows FROM score_snapshots
+        WHERE model_id = ANY($1::text[]) AND performed_at <= $2::timestamptz
+        ORDER BY model_id, performed_at DESC, id DESC`,
+      [[...modelIds], at.toISOString()],
+    );
+    return new Map(rows.map((r) => [r.model_id, readWindowScores(r.windows)]));
+  }
+
+  /** Up to `limit` seed scores of `modelIds` with `start <= performed_at <= end`, oldest first, past `offset` rows. */
+  async seedScores(modelIds: readonly string[], start: Date, end: Date, limit: number, offset: number): Promise<SnapshotScores[]> {
+    const rows: SnapshotRow[] = await this.dataSource.query(
+      `SELECT id, model_id, performed_at, score_recent, score_steady, score_anchor
+         FROM score_snapshots
+        WHERE model_id = ANY($1::text[]) AND performed_at BETWEEN $2::timestamptz AND $3::timestamptz
+        ORDER BY performed_at, model_id, id LIMIT $4 OFFSET $5`,
+      [[...modelIds], start.toISOString(), end.toISOString(), limit, offset],
+    );
+    return rows.map(toScores);
+  }
+
+  /** Up to `limit` rows, one per snapshot x element of its `params`, oldest snapshot first, params in stored order, past `offset` rows. */
+  async paramScores(modelIds: readonly string[], start: Date, end: Date, limit: number, offset: number): Promise<SnapshotParamScore[]> {
+    const rows: Array<{ model_id: string; performed_at: Date; param: unknown }> = await this.dataSource.query(
+      `SELECT s.model_id, s.performed_at, p.elem AS param
+         FROM score_snapshots s
+        CROSS JOIN LATERAL jsonb_array_elements(
+               CASE WHEN jsonb_typeof(s.params) = 'array' THEN s.params ELSE '[]'::jsonb END
+             ) WITH ORDINALITY AS p(elem, ord)
+        WHERE s.model_id = ANY($1::text[]) AND s.performed_at BETWEEN $2::timestamptz AND $3::timestamptz
+        ORDER BY s.performed_at, s.model_id, s.id, p.ord LIMIT $4 OFFSET $5`,
+      [[...modelIds], start.toISOString(), end.toISOString(), limit, offset],
+    );
+    return rows.map((r) => ({ modelId: r.model_id, performedAt: r.performed_at, param: readParamStanding(r.param) }));
+  }
+
+  /** Up to `limit` snapshots oldest first (performed_at, id), optionally of one model and within bounds, after `after`. */
+  async list(filter: { modelId?: string; since?: Date; until?: Date; after?: KeysetPosition }, limit: number): Promise<ScoreSnapshot[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: (n: string) => string, ...values: unknown[]) => {
+      const placeholders = values.map((v) => {
+        params.push(v);
+        return `$${params.length}`;
+      });
+      where.push(sql(placeholders.join(',')));
+    };
+    if (filter.modelId !== undefined) add((p) => `model_id = ${p}`, filter.modelId);
+    if (filter.since) add((p) => `performed_at >= ${p}::timestamptz`, filter.since.toISOString());
+    if (filter.until) add((p) => `performed_at <= ${p}::timestamptz`, filter.until.toISOString());
+    if (filter.after) {
+      params.push(filter.after.at, filter.after.id);
+      where.push(`(performed_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit);
+    const rows: SnapshotRow[] = await this.dataSource.query(
+      `SELECT id, model_id, performed_at, ${microsecondText('performed_at')} AS cursor_at,
+              score_recent, score_steady, score_anchor, windows, params
+         FROM score_snapshots
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY performed_at, id LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((r) => ({
+      ...toScores(r),
+      cursorAt: r.cursor_at,
+      windows: readWindowScores(r.windows),
+      params: (Array.isArray(r.params) ? r.params : []).map(readParamStanding).filter((p): p is ParamStanding => p !== undefined),
+    }));
+  }
+}
+
+function toScores(r: Omit<SnapshotRow, 'cursor_at' | 'windows' | 'params'>): SnapshotScores {
+  return { id: r.id, modelId: r.model_id, performedAt: r.performed_at, scoreRecent: r.score_recent, scoreSteady: r.score_steady, scoreAnchor: r.score_anchor };
 }

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ScoreCycleRepository } from './score-cycle.repository';
+import { PredictionStoreModule } from '../predict/prediction-store.module';
 import { ScoreCycleService } from './score-cycle.service';
-import { ScoreRetentionRepository } from './score-retention.repository';
 import { ScoreRetentionService } from './score-retention.service';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
 import { ScoreWindowRepository } from './score-window.repository';
@@ -15,8 +14,8 @@ import { ScorersModule } from './scorers/scorers.module';
  * Optional: `SCORE_CYCLE_OPTIONS` ({ batchPredictions, schedule }).
  */
 @Module({
-  imports: [ScorersModule],
-  providers: [ScoreCycleRepository, ScoreWindowRepository, ScoreSnapshotRepository, ScoreRetentionRepository, ScoreCycleService, ScoreRetentionService],
-  exports: [ScoreCycleService, ScoreWindowRepository, ScorersModule],
+  imports: [ScorersModule, PredictionStoreModule],
+  providers: [ScoreWindowRepository, ScoreSnapshotRepository, ScoreCycleService, ScoreRetentionService],
+  exports: [ScoreCycleService, ScorersModule],
 })
 export class ScoreModule {}

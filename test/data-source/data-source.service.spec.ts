@@ -7,6 +7,7 @@ import { COMPETITION } from '../../src/config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../../src/config/competition/competition.types';
 import { DataSourceModule } from '../../src/data-source/data-source.module';
 import { DataSourceService } from '../../src/data-source/data-source.service';
+import { FeedRecordRepository } from '../../src/data-source/feed-record.repository';
 import type { Feed, FeedAdapterProvider, FeedContext, FeedRecord } from '../../src/data-source/feed';
 import { FeedAdapter } from '../../src/data-source/feed-adapter.decorator';
 import { FeedRegistry } from '../../src/data-source/feed-registry';
@@ -262,16 +263,17 @@ describeEachEngine('DataSourceService', (db) => {
     expect(await count()).toBe(6);
   });
 
-  it('reports stored series and the latest records for the report API', async () => {
+  it('stores what it polls where the report API reads series and latest records', async () => {
     moduleRef = await boot(competition(), db().dataSource, clock);
     const service = moduleRef.get(DataSourceService);
     await service.start();
     lastScripted!.set('BTC', minutes(-2, 0, (i) => 100 + i));
     await service.refresh();
-    expect(await service.feedStats()).toEqual([
-      expect.objectContaining({ source: 'scripted', subject: 'BTC', kind: 'price', granularity: '60s', record_count: 3, newest_ts: new Date(T0).toISOString() }),
+    const records = moduleRef.get(FeedRecordRepository);
+    expect(await records.summaries(10)).toEqual([
+      expect.objectContaining({ source: 'scripted', subject: 'BTC', kind: 'price', granularity: '60s', recordCount: 3, newestTs: new Date(T0) }),
     ]);
-    expect((await service.feedTail({ limit: 1 }))[0]).toMatchObject({ subject: 'BTC', values: { close: 100 } });
+    expect((await records.latest({}, 1))[0]).toMatchObject({ subject: 'BTC', values: { close: 100 } });
     expect(await service.pruneRecords(T0 - MIN)).toBe(1);
   });
 });

@@ -32,8 +32,8 @@ describeEachEngine('FeedRecordRepository', (db) => {
   it('inserts batches larger than one statement can bind', async () => {
     const many = Array.from({ length: 25_000 }, (_, i) => price('ETH', i));
     expect(await repo.insert(series, many)).toBe(25_000);
-    const [stat] = await repo.stats('pyth');
-    expect(stat.record_count).toBe(25_000);
+    const [stat] = await repo.summaries(10);
+    expect(stat.recordCount).toBe(25_000);
   });
 
   it('keeps series apart: same subject and ts under another source is another record', async () => {
@@ -60,21 +60,25 @@ describeEachEngine('FeedRecordRepository', (db) => {
     expect((await repo.range(series, 'BTC', 0, minute(10))).map((r) => r.ts)).toEqual([minute(2)]);
   });
 
-  it('summarises each series for the feeds report', async () => {
+  it('summarises each series for the feeds report, the watermark being the newest arrival', async () => {
+    const before = Date.now();
     await repo.insert(series, [price('BTC', 0), price('BTC', 4), price('ETH', 2)]);
-    expect(await repo.stats()).toEqual([
-      { source: 'pyth', subject: 'BTC', kind: 'price', granularity: '60s', record_count: 2, oldest_ts: new Date(minute(0)).toISOString(), newest_ts: new Date(minute(4)).toISOString(), watermark_ts: new Date(minute(4)).toISOString() },
-      { source: 'pyth', subject: 'ETH', kind: 'price', granularity: '60s', record_count: 1, oldest_ts: new Date(minute(2)).toISOString(), newest_ts: new Date(minute(2)).toISOString(), watermark_ts: new Date(minute(2)).toISOString() },
+    const summaries = await repo.summaries(10);
+    expect(summaries.map(({ watermarkTs, ...rest }) => rest)).toEqual([
+      { source: 'pyth', subject: 'BTC', kind: 'price', granularity: '60s', recordCount: 2, oldestTs: new Date(minute(0)), newestTs: new Date(minute(4)) },
+      { source: 'pyth', subject: 'ETH', kind: 'price', granularity: '60s', recordCount: 1, oldestTs: new Date(minute(2)), newestTs: new Date(minute(2)) },
     ]);
+    for (const s of summaries) expect(s.watermarkTs!.getTime()).toBeGreaterThanOrEqual(before - 60_000);
+    expect(await repo.summaries(1)).toHaveLength(1);
   });
 
-  it('tails the latest records, newest first, filtered by subject', async () => {
+  it('tails the latest records, listed oldest first, filtered by subject', async () => {
     await repo.insert(series, [price('BTC', 0), price('BTC', 1), price('BTC', 2), price('ETH', 3)]);
-    const tail = await repo.tail({ subject: 'BTC', limit: 2 });
+    const tail = await repo.latest({ subject: 'BTC' }, 2);
     expect(tail.map((r) => [r.subject, r.ts, r.values.close])).toEqual([
-      ['BTC', new Date(minute(2)).toISOString(), 102],
-      ['BTC', new Date(minute(1)).toISOString(), 101],
+      ['BTC', new Date(minute(1)), 101],
+      ['BTC', new Date(minute(2)), 102],
     ]);
-    expect(tail[0].received_at).toMatch(/^\d{4}-/);
+    expect(tail[0].receivedAt).toBeInstanceOf(Date);
   });
 });

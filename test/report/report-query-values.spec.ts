@@ -1,7 +1,7 @@
 import { ifNoneMatchHits } from '../../src/report/leaderboard/if-none-match';
 import { decodePageCursor, encodePageCursor } from '../../src/report/query/page-cursor';
 import { parseIsoTimestamp } from '../../src/report/query/iso-timestamp';
-import { readLeaderboardEntries } from '../../src/report/read-model/leaderboard-entries';
+import { readLeaderboardEntries } from '../../src/leaderboard/leaderboard-entry';
 
 describe('parseIsoTimestamp', () => {
   it.each([
@@ -49,10 +49,9 @@ describe('readLeaderboardEntries', () => {
     const invalid: number[] = [];
     const entries = readLeaderboardEntries(
       [{ rank: null, model_id: 'z' }, { rank: 2, model_id: 'b', score_anchor: 0 }, { rank: 1, model_id: 'a', score_anchor: 'x' }, { rank: 0, model_id: 'c' }, 'junk'],
-      ['recent', 'steady', 'anchor'],
       (i) => invalid.push(i),
     );
-    expect(entries.map((e) => [e.modelId, e.rank, e.scoreAnchor])).toEqual([['a', 1, null], ['b', 2, 0], ['z', null, null]]);
+    expect(entries.map((e) => [e.model_id, e.rank, e.score_anchor])).toEqual([['a', 1, null], ['b', 2, 0], ['z', null, null]]);
     expect(invalid).toEqual([3, 4]);
   });
 });

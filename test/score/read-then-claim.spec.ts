@@ -22,9 +22,9 @@ describeEachEngine('ScoreCycleService reads before it claims', (db) => {
       const good = (modelId: string, scale: number): PredictionRowInput => ({ modelId, status: 'SUCCESS', payload: normalSpecs(12, 0, scale) });
       await ledger.addRounds([{ param: 'BTC-3600-300', performedAtMs: T0, predictions: [good('a', 0.003), good('b', 0.002), { modelId: 'c', status: 'FAILED', payload: null }] }]);
       await clock.advanceTo(T0 + HOUR);
-      const realRead = app.repository.readUnscored.bind(app.repository);
-      const readClaimed = jest.spyOn(app.repository, 'readClaimed');
-      if (hideOne) jest.spyOn(app.repository, 'readUnscored').mockImplementation(async (ids, now) => (await realRead(ids, now)).filter((p) => p.modelId !== 'b'));
+      const realRead = app.predictions.readUnscored.bind(app.predictions);
+      const readClaimed = jest.spyOn(app.predictions, 'readClaimed');
+      if (hideOne) jest.spyOn(app.predictions, 'readUnscored').mockImplementation(async (ids, now) => (await realRead(ids, now)).filter((p) => p.modelId !== 'b'));
       const result = await app.cycles.runCycle();
       const rows = await ds.query(`SELECT model_id, score_value, score_success, score_failed_reason FROM predictions ORDER BY model_id`);
       const buckets = await ds.query(`SELECT model_id, score_sum, score_count, failed_count FROM score_buckets ORDER BY model_id`);

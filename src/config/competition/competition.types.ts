@@ -147,3 +147,15 @@ export interface RetentionDefinition {
 export function paramKey(config: Pick<PredictionConfigDefinition, 'asset' | 'horizon' | 'step'>): string {
   return `${config.asset}-${config.horizon}-${config.step}`;
 }
+
+/**
+ * The parameter set a `paramKey` names (the asset may itself contain dashes), or undefined. Only
+ * for keys read back from storage (`score_buckets.param`); everywhere else the set travels typed.
+ *
+ * @example
+ *   parseParamKey('ETH-USD-300-60') // { asset: 'ETH-USD', horizon: 300, step: 60 }
+ */
+export function parseParamKey(key: string): Pick<PredictionConfigDefinition, 'asset' | 'horizon' | 'step'> | undefined {
+  const match = /^(.+)-(\d+)-(\d+)$/.exec(key);
+  return match ? { asset: match[1], horizon: Number(match[2]), step: Number(match[3]) } : undefined;
+}

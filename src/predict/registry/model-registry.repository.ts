@@ -1,9 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CallableModel as FleetModel } from '../predict.ports';
+import type { CallableModel } from '../predict.ports';
+
+/** A model as the `models` table records it. */
+export interface RegisteredModel {
+  id: string;
+  name: string;
+  cruncherId: string;
+  cruncherName: string;
+  deploymentId: string;
+  /** RUNNING or STOPPED. */
+  state: string;
+  /** When its deployment left (null while it runs). */
+  leftAt: Date | null;
+}
 
 /**
- * The `models` table as the membership of the fleet sees it. Only the membership columns are
+ * The `models` table: the only SQL on it. The membership of the fleet writes it; the
+ * leaderboard and the report read it. Only the membership columns are
  * written (name, cruncher, deployment, state, infos, seen/left times), each with one targeted
  * statement, so concurrent writers (scoring, the report, another instance) never clobber
  * each other's columns.
@@ -17,7 +31,7 @@ export class ModelRegistryRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** A model joined or changed: it is RUNNING with this deployment (first_seen_at kept on updates). */
-  async recordRunning(competitionId: string, model: FleetModel, at: Date): Promise<void> {
+  async recordRunning(competitionId: string, model: CallableModel, at: Date): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO models (id, competition_id, name, cruncher_id, cruncher_name, deployment_id, state, infos,
                            first_seen_at, last_seen_at, left_at, updated_at)
@@ -78,5 +92,25 @@ export class ModelRegistryRepository {
       [competitionId],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** The models of a competition ordered by id: all of them, or up to `page.limit` past `page.offset`. */
+  async models(competitionId: string, page?: { limit: number; offset: number }): Promise<RegisteredModel[]> {
+    const rows: Array<{ id: string; name: string; cruncher_id: string; cruncher_name: string; deployment_id: string; state: string; left_at: Date | null }> =
+      await this.dataSource.query(
+        `SELECT id, name, cruncher_id, cruncher_name, deployment_id, state, left_at
+           FROM models WHERE competition_id = $1
+          ORDER BY id ${page ? 'LIMIT $2 OFFSET $3' : ''}`,
+        page ? [competitionId, page.limit, page.offset] : [competitionId],
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      cruncherId: r.cruncher_id,
+      cruncherName: r.cruncher_name,
+      deploymentId: r.deployment_id,
+      state: r.state,
+      leftAt: r.left_at,
+    }));
   }
 }

@@ -1,7 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { PredictionConfig } from '../../competition/prediction-config';
-import { PredictionRecord, PredictionRoundRecord, RoundCounts } from './prediction-round';
+import { KeysetPosition, microsecondText } from '../../database/keyset-position';
+import {
+  ClaimedPrediction,
+  DueRoundOrigin,
+  PredictionHealth,
+  PredictionRecord,
+  PredictionRoundRecord,
+  PredictionScoreColumns,
+  PredictionStatus,
+  RoundCounts,
+  ScoredPrediction,
+} from './prediction-round';
 
 /** PostgreSQL's limit of bind parameters per statement. */
 const MAX_PARAMS = 65535;
@@ -28,10 +39,13 @@ export interface PredictionInsertOutcome {
 }
 
 /**
- * `prediction_rounds` and `predictions`: the only place that writes them for the predict loop.
+ * `prediction_rounds` and `predictions`: the only SQL on them. The predict loop writes rounds and
+ * predictions; scoring cycles find, claim and score them; retention prunes them; the leaderboard
+ * and the report read them.
  * A round row is claimed by its (config_id, scheduled_at) slot, so a slot runs once even when
  * two instances or a restart race for it; predictions are inserted in multi-row statements
- * whose round-wide values are bound once.
+ * whose round-wide values are bound once. Methods taking an EntityManager run inside the
+ * caller's (short) transaction.
  *
  * @example
  *   const round = await rounds.claim(record);            // null when the slot already ran
@@ -130,6 +144,324 @@ export class PredictionRoundRepository {
     );
     return inserted.length;
   }
+
+  // --- scoring cycles ---
+
+  /**
+   * Rounds with unscored predictions resolvable at `nowMs`, oldest first, about `limit`
+   * predictions' worth (whole rounds), skipping `excludedRoundIds` (rounds waiting for truth).
+   * Read-only: nothing is locked yet. (`= ANY(ARRAY(...))` rather than `IN (...)`: the planner
+   * then looks the few due rounds up by index instead of scanning every prediction.)
+   */
+  async findDueRounds(nowMs: number, excludedRoundIds: readonly string[], limit: number): Promise<DueRoundOrigin[]> {
+    const rows: Array<{ round_id: string; asset: string; horizon: number; step: number; performed_at: Date; resolvable_at: Date; unscored: number; needs_truth: boolean }> =
+      await this.dataSource.query(
+        `WITH due AS (
+         SELECT round_id FROM predictions
+          WHERE scored_at IS NULL AND resolvable_at <= $1 AND NOT (round_id = ANY($2::uuid[]))
+          ORDER BY resolvable_at
+          LIMIT $3)
+       SELECT round_id, asset, horizon, step, performed_at,
+              min(resolvable_at) AS resolvable_at, count(*)::int AS unscored, bool_or(status = 'SUCCESS') AS needs_truth
+         FROM predictions
+        WHERE round_id = ANY(ARRAY(SELECT DISTINCT round_id FROM due)) AND scored_at IS NULL AND resolvable_at <= $1
+        GROUP BY round_id, asset, horizon, step, performed_at
+        ORDER BY min(resolvable_at), round_id`,
+        [new Date(nowMs), excludedRoundIds, limit],
+      );
+    return rows.map((r) => ({
+      roundId: r.round_id,
+      asset: r.asset,
+      horizon: r.horizon,
+      step: r.step,
+      performedAtMs: r.performed_at.getTime(),
+      resolvableAtMs: r.resolvable_at.getTime(),
+      unscored: r.unscored,
+      needsTruth: r.needs_truth === true,
+    }));
+  }
+
+  /** Locks the rounds nobody else is scoring; returns the locked ids. */
+  async lockRounds(em: EntityManager, roundIds: readonly string[]): Promise<string[]> {
+    if (roundIds.length === 0) return [];
+    const rows: Array<{ id: string }> = await em.query(
+      `SELECT id FROM prediction_rounds WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED`,
+      [roundIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * The unscored, resolvable predictions of these rounds, without locking them (call it outside
+   * any transaction: payloads are the bulk of a cycle's reading, and a prediction's row does not
+   * change until it is scored). Payloads come as JSON text, and only for successful predictions
+   * (the others are scored from their status). Ordered like `claimUnscored`.
+   */
+  async readUnscored(roundIds: readonly string[], nowMs: number): Promise<ClaimedPrediction[]> {
+    return this.readPredictions(this.dataSource.manager, 'round_id = ANY($1::uuid[]) AND scored_at IS NULL AND resolvable_at <= $2', [roundIds, new Date(nowMs)]);
+  }
+
+  /** Like `readUnscored`, by prediction id, inside the claim transaction (predictions that appeared after the read). */
+  async readClaimed(em: EntityManager, ids: readonly string[]): Promise<ClaimedPrediction[]> {
+    return this.readPredictions(em, 'id = ANY($1::uuid[])', [ids]);
+  }
+
+  /**
+   * Claims the unscored, resolvable predictions of locked rounds (row locks until commit): their
+   * ids, by round then model.
+   */
+  async claimUnscored(em: EntityManager, roundIds: readonly string[], nowMs: number): Promise<string[]> {
+    if (roundIds.length === 0) return [];
+    const rows: Array<{ id: string }> = await em.query(
+      `SELECT id FROM predictions
+        WHERE round_id = ANY($1::uuid[]) AND scored_at IS NULL AND resolvable_at <= $2
+        ORDER BY round_id, model_id
+        FOR UPDATE SKIP LOCKED`,
+      [roundIds, new Date(nowMs)],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private async readPredictions(runner: EntityManager, where: string, params: [readonly string[], ...unknown[]]): Promise<ClaimedPrediction[]> {
+    if (params[0].length === 0) return [];
+    const rows: Array<{
+      id: string;
+      round_id: string;
+      model_id: string;
+      asset: string;
+      horizon: number;
+      step: number;
+      status: PredictionStatus;
+      payload_json: string | null;
+      failure_reason: string | null;
+      performed_at: Date;
+      resolvable_at: Date;
+    }> = await runner.query(
+      `SELECT id, round_id, model_id, asset, horizon, step, status,
+              CASE WHEN status = 'SUCCESS' THEN payload::text END AS payload_json,
+              failure_reason, performed_at, resolvable_at
+         FROM predictions
+        WHERE ${where}
+        ORDER BY round_id, model_id`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      roundId: r.round_id,
+      modelId: r.model_id,
+      asset: r.asset,
+      horizon: r.horizon,
+      step: r.step,
+      status: r.status,
+      payloadJson: r.payload_json ?? null,
+      failureReason: r.failure_reason ?? null,
+      performedAtMs: r.performed_at.getTime(),
+      resolvableAtMs: r.resolvable_at.getTime(),
+    }));
+  }
+
+  /**
+   * Successful scores already stored for these rounds (a round scored in parts keeps one penalty
+   * basis). The rounds' rows are looked up by round first (MATERIALIZED), so the planner cannot
+   * walk the index of every scored prediction instead when its statistics predate the scoring.
+   */
+  async earlierSuccesses(em: EntityManager, roundIds: readonly string[]): Promise<Map<string, number[]>> {
+    const byRound = new Map<string, number[]>();
+    if (roundIds.length === 0) return byRound;
+    const rows: Array<{ round_id: string; score_value: number }> = await em.query(
+      `WITH round_predictions AS MATERIALIZED (
+         SELECT round_id, score_value, score_success, scored_at FROM predictions WHERE round_id = ANY($1::uuid[]))
+       SELECT round_id, score_value FROM round_predictions
+        WHERE scored_at IS NOT NULL AND score_success AND score_value IS NOT NULL`,
+      [roundIds],
+    );
+    for (const r of rows) {
+      const list = byRound.get(r.round_id) ?? [];
+      list.push(r.score_value);
+      byRound.set(r.round_id, list);
+    }
+    return byRound;
+  }
+
+  /** Writes scores of claimed predictions; returns how many rows were written. */
+  async writeScores(em: EntityManager, scores: readonly PredictionScoreColumns[], scoredAtMs: number): Promise<number> {
+    if (scores.length === 0) return 0;
+    const result = await em.query(
+      `UPDATE predictions p
+          SET score_value = s.value, score_success = s.success, score_failed_reason = s.reason, scored_at = $5
+         FROM unnest($1::uuid[], $2::float8[], $3::bool[], $4::text[]) AS s(id, value, success, reason)
+        WHERE p.id = s.id AND p.scored_at IS NULL`,
+      [scores.map((s) => s.id), scores.map((s) => s.value), scores.map((s) => s.success), scores.map((s) => s.failedReason), new Date(scoredAtMs)],
+    );
+    return affectedRows(result);
+  }
+
+  // --- retention (bounded batches: short statements, so the embedded engine keeps serving reads between them) ---
+
+  /** Predictions scored before `cutoff` (unscored ones are never pruned). */
+  prunePredictionsScoredBefore(cutoff: Date, batch = 10_000): Promise<number> {
+    return this.inBatches(`DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE scored_at < $1 LIMIT $2)`, cutoff, batch);
+  }
+
+  /** Prediction rounds performed before `cutoff` whose predictions have all been pruned. */
+  pruneEmptyRoundsBefore(cutoff: Date, batch = 10_000): Promise<number> {
+    return this.inBatches(
+      `DELETE FROM prediction_rounds WHERE id IN (
+         SELECT r.id FROM prediction_rounds r
+          WHERE r.performed_at < $1 AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.round_id = r.id)
+          LIMIT $2)`,
+      cutoff,
+      batch,
+    );
+  }
+
+  private async inBatches(sql: string, cutoff: Date, batch: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = affectedRows(await this.dataSource.query(sql, [cutoff, batch]));
+      total += deleted;
+      if (deleted < batch) return total;
+    }
+  }
+
+  // --- reads for the leaderboard and the report ---
+
+  /** Status of each model's latest prediction (one index probe per model). */
+  async lastStatuses(modelIds: readonly string[]): Promise<Map<string, PredictionStatus>> {
+    if (modelIds.length === 0) return new Map();
+    const rows: Array<{ model_id: string; status: PredictionStatus }> = await this.dataSource.query(
+      `SELECT m.model_id, p.status
+         FROM unnest($1::text[]) AS m(model_id)
+         CROSS JOIN LATERAL (
+           SELECT status FROM predictions WHERE predictions.model_id = m.model_id ORDER BY performed_at DESC LIMIT 1
+         ) p`,
+      [modelIds],
+    );
+    return new Map(rows.map((r) => [r.model_id, r.status]));
+  }
+
+  /**
+   * Up to `limit` of one model's scored predictions with `start <= performed_at <= end`, newest
+   * first (performed_at DESC, id DESC), after the keyset position `after` or else past `offset` rows.
+   */
+  async scoredPredictions(
+    modelId: string,
+    start: Date,
+    end: Date,
+    limit: number,
+    position: { after?: KeysetPosition; offset: number },
+  ): Promise<ScoredPrediction[]> {
+    const params: unknown[] = [modelId, start.toISOString(), end.toISOString(), limit];
+    let keyset = '';
+    let offset = '';
+    if (position.after) {
+      params.push(position.after.at, position.after.id);
+      keyset = `AND (performed_at, id) < ($5::timestamptz, $6::uuid)`;
+    } else if (position.offset > 0) {
+      params.push(position.offset);
+      offset = `OFFSET $5`;
+    }
+    const rows: Array<{
+      id: string;
+      model_id: string;
+      asset: string;
+      horizon: number;
+      step: number;
+      score_value: number | null;
+      score_success: boolean | null;
+      score_failed_reason: string | null;
+      scored_at: Date;
+      performed_at: Date;
+      cursor_at: string;
+    }> = await this.dataSource.query(
+      `SELECT id, model_id, asset, horizon, step, score_value, score_success, score_failed_reason,
+              scored_at, performed_at, ${microsecondText('performed_at')} AS cursor_at
+         FROM predictions
+        WHERE model_id = $1 AND performed_at BETWEEN $2::timestamptz AND $3::timestamptz
+          AND scored_at IS NOT NULL ${keyset}
+        ORDER BY performed_at DESC, id DESC LIMIT $4 ${offset}`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      modelId: r.model_id,
+      asset: r.asset,
+      horizon: r.horizon,
+      step: r.step,
+      scoreValue: r.score_value,
+      scoreSuccess: r.score_success,
+      scoreFailedReason: r.score_failed_reason,
+      scoredAt: r.scored_at,
+      performedAt: r.performed_at,
+      cursorAt: r.cursor_at,
+    }));
+  }
+
+  /** Per model of `modelIds` with predictions in `since <= performed_at <= until`: statuses and execution times. */
+  async health(modelIds: readonly string[], since: Date, until: Date): Promise<Map<string, PredictionHealth>> {
+    if (modelIds.length === 0) return new Map();
+    const rows: Array<{
+      model_id: string;
+      success: number;
+      failed: number;
+      timeout: number;
+      absent: number;
+      exec_avg_us: number | null;
+      exec_p50_us: number | null;
+      exec_p95_us: number | null;
+      exec_max_us: number | null;
+      last_status: PredictionStatus | null;
+      last_performed_at: Date | null;
+      last_failure_reason: string | null;
+    }> = await this.dataSource.query(
+      `WITH window_predictions AS (
+         SELECT p.* FROM predictions p
+          WHERE p.model_id = ANY($1::text[]) AND p.performed_at BETWEEN $2::timestamptz AND $3::timestamptz
+       ), stats AS (
+         SELECT model_id,
+                count(*) FILTER (WHERE status = 'SUCCESS')::int AS success,
+                count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
+                count(*) FILTER (WHERE status = 'TIMEOUT')::int AS timeout,
+                count(*) FILTER (WHERE status = 'ABSENT')::int AS absent,
+                avg(exec_time_us)::float8 AS exec_avg_us,
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY exec_time_us)::float8 AS exec_p50_us,
+                percentile_cont(0.95) WITHIN GROUP (ORDER BY exec_time_us)::float8 AS exec_p95_us,
+                max(exec_time_us)::float8 AS exec_max_us
+           FROM window_predictions GROUP BY model_id
+       ), last AS (
+         SELECT DISTINCT ON (model_id) model_id, status, performed_at
+           FROM window_predictions ORDER BY model_id, performed_at DESC, id DESC
+       ), last_failure AS (
+         SELECT DISTINCT ON (model_id) model_id, failure_reason
+           FROM window_predictions WHERE status <> 'SUCCESS' AND failure_reason IS NOT NULL
+          ORDER BY model_id, performed_at DESC, id DESC
+       )
+       SELECT s.model_id, s.success, s.failed, s.timeout, s.absent,
+              s.exec_avg_us, s.exec_p50_us, s.exec_p95_us, s.exec_max_us,
+              l.status AS last_status, l.performed_at AS last_performed_at,
+              f.failure_reason AS last_failure_reason
+         FROM stats s
+         LEFT JOIN last l ON l.model_id = s.model_id
+         LEFT JOIN last_failure f ON f.model_id = s.model_id`,
+      [[...modelIds], since.toISOString(), until.toISOString()],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.model_id,
+        {
+          modelId: r.model_id,
+          counts: { SUCCESS: r.success, FAILED: r.failed, TIMEOUT: r.timeout, ABSENT: r.absent },
+          execAvgUs: r.exec_avg_us,
+          execP50Us: r.exec_p50_us,
+          execP95Us: r.exec_p95_us,
+          execMaxUs: r.exec_max_us,
+          lastStatus: r.last_status,
+          lastPerformedAt: r.last_performed_at,
+          lastFailureReason: r.last_failure_reason,
+        },
+      ]),
+    );
+  }
 }
 
 function* chunks(rows: readonly PredictionRecord[], maxRows: number, maxChars: number): Generator<PredictionRecord[]> {
@@ -146,4 +478,9 @@ function* chunks(rows: readonly PredictionRecord[], maxRows: number, maxChars: n
     chars += size;
   }
   if (chunk.length > 0) yield chunk;
+}
+
+/** TypeORM returns `[rows, affected]` for UPDATE and DELETE on PostgreSQL. */
+function affectedRows(result: unknown): number {
+  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
 }

@@ -4,7 +4,12 @@
  */
 
 /** SUCCESS: a valid payload; FAILED: an error or an invalid payload; TIMEOUT: no answer in time; ABSENT: a known model that was not asked or did not answer. */
-export type PredictionStatus = 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'ABSENT';
+export const PREDICTION_STATUSES = ['SUCCESS', 'FAILED', 'TIMEOUT', 'ABSENT'] as const;
+export type PredictionStatus = (typeof PREDICTION_STATUSES)[number];
+
+export function isPredictionStatus(value: unknown): value is PredictionStatus {
+  return typeof value === 'string' && (PREDICTION_STATUSES as readonly string[]).includes(value);
+}
 
 export interface PredictionRoundRecord {
   id: string;
@@ -45,4 +50,73 @@ export function countStatuses(predictions: readonly Pick<PredictionRecord, 'stat
     else counts.absentCount++;
   }
   return counts;
+}
+
+/**
+ * An unscored prediction as a scoring cycle reads it. `payloadJson` is the payload's JSON text (null
+ * when there is none, or when the prediction did not succeed and its payload is not needed): it
+ * is parsed right before scoring, one prediction at a time, so a batch holds flat strings rather
+ * than thousands of short-lived objects.
+ */
+export interface ClaimedPrediction {
+  id: string;
+  roundId: string;
+  modelId: string;
+  asset: string;
+  horizon: number;
+  step: number;
+  status: PredictionStatus;
+  payloadJson: string | null;
+  failureReason: string | null;
+  performedAtMs: number;
+  resolvableAtMs: number;
+}
+
+/** The score columns of one prediction, as a scoring cycle writes them (`value` null: no score). */
+export interface PredictionScoreColumns {
+  id: string;
+  value: number | null;
+  success: boolean;
+  failedReason: string | null;
+}
+
+/** A ground-truth origin shared by some unscored predictions of a due round. */
+export interface DueRoundOrigin {
+  roundId: string;
+  asset: string;
+  horizon: number;
+  step: number;
+  performedAtMs: number;
+  resolvableAtMs: number;
+  unscored: number;
+  /** False when none of them succeeded: no ground truth is needed to score them. */
+  needsTruth: boolean;
+}
+
+/** A scored prediction as the report lists it; `cursorAt` is performed_at to the microsecond (keyset paging). */
+export interface ScoredPrediction {
+  id: string;
+  modelId: string;
+  asset: string;
+  horizon: number;
+  step: number;
+  scoreValue: number | null;
+  scoreSuccess: boolean | null;
+  scoreFailedReason: string | null;
+  scoredAt: Date;
+  performedAt: Date;
+  cursorAt: string;
+}
+
+/** How one model's predictions went over a period: counts per status, execution times, the latest outcome. */
+export interface PredictionHealth {
+  modelId: string;
+  counts: Record<PredictionStatus, number>;
+  execAvgUs: number | null;
+  execP50Us: number | null;
+  execP95Us: number | null;
+  execMaxUs: number | null;
+  lastStatus: PredictionStatus | null;
+  lastPerformedAt: Date | null;
+  lastFailureReason: string | null;
 }

@@ -4,10 +4,10 @@ import type { Subscription } from 'rxjs';
 import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
-import { readLeaderboardEntries } from '../read-model/leaderboard-entries';
-import { ReportRepository } from '../report.repository';
+import { LeaderboardRepository } from '../../leaderboard/leaderboard.repository';
+import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
 import { LEADERBOARD_EVENTS, LeaderboardEvents } from '../report.tokens';
-import { leaderboardView, seedLeaderboard } from './leaderboard-views';
+import { entriesMissingCompleteness, leaderboardView, seedLeaderboard } from './leaderboard-views';
 
 /** `seed`: GET /reports/leaderboard; `view`: GET /reports/leaderboard/view (the web page's). */
 export type LeaderboardResponseName = 'seed' | 'view';
@@ -43,7 +43,8 @@ export class LeaderboardResponseCache implements OnModuleInit, OnModuleDestroy {
   private subscription?: Subscription;
 
   constructor(
-    private readonly repository: ReportRepository,
+    private readonly leaderboards: LeaderboardRepository,
+    private readonly snapshots: ScoreSnapshotRepository,
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly clock: Clock,
     @Optional() @Inject(LEADERBOARD_EVENTS) private readonly events?: LeaderboardEvents,
@@ -84,7 +85,7 @@ export class LeaderboardResponseCache implements OnModuleInit, OnModuleDestroy {
   private async revalidate(name: LeaderboardResponseName, entry: CacheEntry): Promise<void> {
     entry.revalidating = true;
     try {
-      const [stamp, cached] = await Promise.all([this.repository.latestLeaderboardStamp(this.competition.id), entry.response]);
+      const [stamp, cached] = await Promise.all([this.leaderboards.latestStamp(this.competition.id), entry.response]);
       if ((stamp?.id ?? null) === cached.leaderboardId) entry.checkedAtMs = this.clock.nowMs();
       else this.forget(name, entry);
     } catch (err) {
@@ -100,22 +101,20 @@ export class LeaderboardResponseCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private async build(name: LeaderboardResponseName): Promise<CachedJsonResponse> {
-    const record = await this.repository.latestLeaderboard(this.competition.id);
+    const board = await this.leaderboards.latest(this.competition.id);
+    const entries = board?.entries ?? [];
     const windows = this.competition.scoring.windows;
-    const entries = record
-      ? readLeaderboardEntries(record.entries, windows.map((w) => w.name), (index) =>
-          this.logger.warn(`leaderboard ${record.id}: entry ${index} has no model_id or an invalid rank; not served`),
-        )
-      : [];
     let payload: unknown;
     if (name === 'seed') {
-      payload = record ? seedLeaderboard(record.createdAt, entries) : [];
+      payload = board ? seedLeaderboard(board.createdAt, entries) : [];
     } else {
-      const snapshotWindows = record ? await this.repository.latestSnapshotWindows(entries.map((e) => e.modelId), record.createdAt) : new Map();
-      payload = leaderboardView(record?.createdAt ?? null, entries, windows, snapshotWindows);
+      // Only entries that do not carry their windows' completeness need the snapshot query.
+      const incomplete = board ? entriesMissingCompleteness(entries, windows) : [];
+      const snapshotWindows = board && incomplete.length > 0 ? await this.snapshots.latestWindows(incomplete, board.createdAt) : new Map();
+      payload = leaderboardView(board?.createdAt ?? null, entries, windows, snapshotWindows);
     }
     const body = Buffer.from(JSON.stringify(payload), 'utf8');
     const digest = createHash('sha1').update(body).digest('base64url');
-    return { body, etag: `"${name}-${digest}"`, leaderboardId: record?.id ?? null };
+    return { body, etag: `"${name}-${digest}"`, leaderboardId: board?.id ?? null };
   }
 }

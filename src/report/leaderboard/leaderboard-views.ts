@@ -1,8 +1,8 @@
 import { ScoreWindowDefinition } from '../../config/competition/competition.types';
+import type { LeaderboardEntry, SeedWindow } from '../../leaderboard/leaderboard-entry';
+import type { WindowScore } from '../../score/model-standing';
 import { LeaderboardEntryDto, LeaderboardRowDto, LeaderboardViewDto } from '../dto/leaderboard.dto';
-import { isoUtc } from '../read-model/json-fields';
-import { LeaderboardEntry } from '../read-model/leaderboard-entries';
-import { readWindowScores } from '../read-model/window-scores';
+import { isoUtc } from '../read-model/iso-utc';
 
 /**
  * The seed's `GET /reports/leaderboard` body: exactly its eight fields, in its order, sorted by
@@ -12,57 +12,71 @@ import { readWindowScores } from '../read-model/window-scores';
  *   seedLeaderboard(new Date('2025-01-01T00:00:00Z'), entries)[0]
  *   // { created_at: '2025-01-01T00:00:00.000Z', model_id: 'm1', score_recent: 0.1, ..., rank: 1, model_name: 'a', cruncher_name: 'b' }
  */
-export function seedLeaderboard(createdAt: Date, entries: LeaderboardEntry[]): LeaderboardEntryDto[] {
+export function seedLeaderboard(createdAt: Date, entries: readonly LeaderboardEntry[]): LeaderboardEntryDto[] {
   const created_at = isoUtc(createdAt);
   const ranked = entries.filter((e): e is LeaderboardEntry & { rank: number } => e.rank !== null);
   return ranked.map((e) => ({
     created_at,
-    model_id: e.modelId,
-    score_recent: e.scoreRecent,
-    score_steady: e.scoreSteady,
-    score_anchor: e.scoreAnchor,
+    model_id: e.model_id,
+    score_recent: e.score_recent,
+    score_steady: e.score_steady,
+    score_anchor: e.score_anchor,
     rank: e.rank,
-    model_name: e.modelName,
-    cruncher_name: e.cruncherName,
+    model_name: e.model_name,
+    cruncher_name: e.cruncher_name,
   }));
+}
+
+/** Ids of the entries that do not say, for some window, how many predictions it holds and whether it is complete. */
+export function entriesMissingCompleteness(entries: readonly LeaderboardEntry[], windows: readonly ScoreWindowDefinition[]): string[] {
+  return entries.filter((e) => windows.some((w) => ownWindow(e, w.name) === undefined)).map((e) => e.model_id);
 }
 
 /**
  * The web page's leaderboard: every window of the competition with its partial-window marker.
- * Completeness missing from an entry is taken from the model's newest snapshot (`snapshotWindows`).
+ * The entry's own window says it; for an entry that does not (written by an older version or by
+ * hand), count and completeness come from the model's newest snapshot (`snapshotWindows`).
  */
 export function leaderboardView(
   createdAt: Date | null,
-  entries: LeaderboardEntry[],
+  entries: readonly LeaderboardEntry[],
   windows: readonly ScoreWindowDefinition[],
-  snapshotWindows: Map<string, unknown>,
+  snapshotWindows: ReadonlyMap<string, Readonly<Record<string, WindowScore>>>,
 ): LeaderboardViewDto {
-  const names = windows.map((w) => w.name);
   const rows: LeaderboardRowDto[] = entries.map((e) => {
-    const fromSnapshot = snapshotWindows.has(e.modelId) ? readWindowScores({}, names, snapshotWindows.get(e.modelId)) : undefined;
+    const snapshot = snapshotWindows.get(e.model_id);
     return {
       rank: e.rank,
-      previous_rank: e.previousRank,
-      model_id: e.modelId,
-      model_name: e.modelName,
-      cruncher_id: e.cruncherId,
-      cruncher_name: e.cruncherName,
+      previous_rank: e.previous_rank,
+      model_id: e.model_id,
+      model_name: e.model_name,
+      cruncher_id: e.cruncher_id,
+      cruncher_name: e.cruncher_name,
       left: e.left,
-      last_status: e.lastStatus,
-      score_recent: e.scoreRecent,
-      score_steady: e.scoreSteady,
-      score_anchor: e.scoreAnchor,
-      windows: names.map((name) => {
-        const own = e.windows[name];
-        const snap = fromSnapshot?.[name];
+      last_status: e.last_status,
+      score_recent: e.score_recent,
+      score_steady: e.score_steady,
+      score_anchor: e.score_anchor,
+      windows: windows.map(({ name }) => {
+        const own = ownWindow(e, name);
+        const snap = snapshot && Object.prototype.hasOwnProperty.call(snapshot, name) ? snapshot[name] : undefined;
         return {
           name,
-          value: own?.value ?? null,
+          value: own ? own.value : seedScore(e, name),
           count: own?.count ?? snap?.count ?? null,
-          complete: own?.complete ?? snap?.complete ?? null,
+          complete: own?.complete ?? e.complete[name] ?? snap?.complete ?? null,
         };
       }),
     };
   });
   return { created_at: createdAt ? isoUtc(createdAt) : null, entries: rows };
+}
+
+function ownWindow(e: LeaderboardEntry, name: string): WindowScore | undefined {
+  return Object.prototype.hasOwnProperty.call(e.windows, name) ? e.windows[name] : undefined;
+}
+
+function seedScore(e: LeaderboardEntry, name: string): number | null {
+  const seed: Record<SeedWindow, number | null> = { recent: e.score_recent, steady: e.score_steady, anchor: e.score_anchor };
+  return Object.prototype.hasOwnProperty.call(seed, name) ? seed[name as SeedWindow] : null;
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { FeedRecordRepository, StoredFeedRecord, StoredRecordFilter, StoredSeriesSummary } from '../../data-source/feed-record.repository';
 import { FEED_TAIL_DEFAULT_LIMIT, FeedRecordDto, FeedSeriesDto } from '../dto/feed.dto';
-import { asObject, isoUtc, isoUtcOrNull } from '../read-model/json-fields';
-import { FeedFilter, ReportRepository } from '../report.repository';
-import { Paged } from './score-history.service';
+import { isoUtc, isoUtcOrNull } from '../read-model/iso-utc';
+import { Paged, splitPage } from './paged';
 
 /** How many distinct feed series `GET /reports/feeds` lists at most. */
 export const FEED_SERIES_LIMIT = 1_000;
@@ -16,35 +16,24 @@ export const FEED_SERIES_LIMIT = 1_000;
  */
 @Injectable()
 export class FeedReportService {
-  constructor(private readonly repository: ReportRepository) {}
+  constructor(private readonly records: FeedRecordRepository) {}
 
   async series(): Promise<Paged<FeedSeriesDto>> {
-    const result = await this.repository.feedSeries(FEED_SERIES_LIMIT);
-    return {
-      items: result.rows.map((r) => ({
-        source: r.source,
-        subject: r.subject,
-        kind: r.kind,
-        granularity: r.granularity,
-        record_count: Number(r.record_count),
-        oldest_ts: isoUtcOrNull(r.oldest_ts),
-        newest_ts: isoUtcOrNull(r.newest_ts),
-        watermark_ts: isoUtcOrNull(r.watermark_ts),
-      })),
-      page: { hasMore: result.hasMore },
-    };
+    const result = splitPage(await this.records.summaries(FEED_SERIES_LIMIT + 1), FEED_SERIES_LIMIT);
+    return { items: result.rows.map(seriesDto), page: { hasMore: result.hasMore } };
   }
 
-  async tail(filter: FeedFilter, limit = FEED_TAIL_DEFAULT_LIMIT): Promise<FeedRecordDto[]> {
-    const rows = await this.repository.feedTail(filter, limit);
-    return rows.map((r) => ({
-      source: r.source,
-      subject: r.subject,
-      kind: r.kind,
-      granularity: r.granularity,
-      ts: isoUtc(r.ts),
-      values: asObject(r.values) ?? {},
-      received_at: isoUtc(r.received_at),
-    }));
+  async tail(filter: StoredRecordFilter, limit = FEED_TAIL_DEFAULT_LIMIT): Promise<FeedRecordDto[]> {
+    return (await this.records.latest(filter, limit)).map(recordDto);
   }
+}
+
+function seriesDto(r: StoredSeriesSummary): FeedSeriesDto {
+  const { source, subject, kind, granularity } = r;
+  return { source, subject, kind, granularity, record_count: r.recordCount, oldest_ts: isoUtcOrNull(r.oldestTs), newest_ts: isoUtcOrNull(r.newestTs), watermark_ts: isoUtcOrNull(r.watermarkTs) };
+}
+
+function recordDto(r: StoredFeedRecord): FeedRecordDto {
+  const { source, subject, kind, granularity, values } = r;
+  return { source, subject, kind, granularity, ts: isoUtc(r.ts), values, received_at: isoUtc(r.receivedAt) };
 }

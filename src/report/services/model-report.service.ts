@@ -2,12 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
+import { ModelRegistryRepository, RegisteredModel } from '../../predict/registry/model-registry.repository';
+import { PredictionRoundRepository } from '../../predict/round/prediction-round.repository';
+import { shortReason } from '../../score/failure-reason';
 import { MODEL_HEALTH_DEFAULT_HOURS, ModelHealthDto } from '../dto/model-health.dto';
 import { ModelDto, MODELS_MAX_LIMIT } from '../dto/model.dto';
-import { isoUtc, isoUtcOrNull, shortReason } from '../read-model/json-fields';
+import { isoUtc, isoUtcOrNull } from '../read-model/iso-utc';
 import { invalidParameter } from '../query/report-validation.pipe';
-import { ReportRepository } from '../report.repository';
-import { Paged } from './score-history.service';
+import { Paged, splitPage } from './paged';
+
+const NO_PREDICTIONS = { SUCCESS: 0, FAILED: 0, TIMEOUT: 0, ABSENT: 0 };
 
 /**
  * The competition's models and how their prediction calls went.
@@ -19,24 +23,17 @@ import { Paged } from './score-history.service';
 @Injectable()
 export class ModelReportService {
   constructor(
-    private readonly repository: ReportRepository,
+    private readonly registry: ModelRegistryRepository,
+    private readonly predictions: PredictionRoundRepository,
     private readonly clock: Clock,
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
   ) {}
 
   async models(page: { limit?: number; offset?: number }): Promise<Paged<ModelDto>> {
     const offset = page.offset ?? 0;
-    const result = await this.repository.models(this.competition.id, page.limit ?? MODELS_MAX_LIMIT, offset);
-    return {
-      items: result.rows.map((m) => ({
-        model_id: m.id,
-        model_name: m.name,
-        cruncher_name: m.cruncher_name,
-        cruncher_id: m.cruncher_id,
-        deployment_id: m.deployment_id,
-      })),
-      page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length },
-    };
+    const limit = page.limit ?? MODELS_MAX_LIMIT;
+    const result = splitPage(await this.registry.models(this.competition.id, { limit: limit + 1, offset }), limit);
+    return { items: result.rows.map(modelDto), page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length } };
   }
 
   async health(query: { since?: Date; until?: Date; limit?: number; offset?: number }): Promise<Paged<ModelHealthDto>> {
@@ -44,27 +41,36 @@ export class ModelReportService {
     const since = query.since ?? new Date(until.getTime() - MODEL_HEALTH_DEFAULT_HOURS * 3600_000);
     if (since.getTime() > until.getTime()) throw invalidParameter('since', 'must not be after until (until defaults to now)');
     const offset = query.offset ?? 0;
-    const result = await this.repository.modelHealth(this.competition.id, since, until, query.limit ?? MODELS_MAX_LIMIT, offset);
+    const limit = query.limit ?? MODELS_MAX_LIMIT;
+    const result = splitPage(await this.registry.models(this.competition.id, { limit: limit + 1, offset }), limit);
+    const health = await this.predictions.health(result.rows.map((m) => m.id), since, until);
     const ms = (us: number | null) => (us === null ? null : Math.round(us) / 1000);
-    const items = result.rows.map((r) => {
-      const total = r.success + r.failed + r.timeout + r.absent;
+    const items = result.rows.map((m) => {
+      const h = health.get(m.id);
+      const counts = h?.counts ?? NO_PREDICTIONS;
+      const total = counts.SUCCESS + counts.FAILED + counts.TIMEOUT + counts.ABSENT;
       return {
-        model_id: r.model_id,
-        model_name: r.model_name,
-        cruncher_name: r.cruncher_name,
-        state: r.state,
-        left_at: isoUtcOrNull(r.left_at),
-        counts: { SUCCESS: r.success, FAILED: r.failed, TIMEOUT: r.timeout, ABSENT: r.absent },
+        model_id: m.id,
+        model_name: m.name,
+        cruncher_name: m.cruncherName,
+        state: m.state,
+        left_at: isoUtcOrNull(m.leftAt),
+        counts: { SUCCESS: counts.SUCCESS, FAILED: counts.FAILED, TIMEOUT: counts.TIMEOUT, ABSENT: counts.ABSENT },
         total,
-        success_rate: total === 0 ? null : r.success / total,
-        exec_time: { avg_ms: ms(r.exec_avg_us), p50_ms: ms(r.exec_p50_us), p95_ms: ms(r.exec_p95_us), max_ms: ms(r.exec_max_us) },
-        last_status: r.last_status,
-        last_performed_at: isoUtcOrNull(r.last_performed_at),
-        last_failure_reason: shortReason(r.last_failure_reason),
+        success_rate: total === 0 ? null : counts.SUCCESS / total,
+        exec_time: { avg_ms: ms(h?.execAvgUs ?? null), p50_ms: ms(h?.execP50Us ?? null), p95_ms: ms(h?.execP95Us ?? null), max_ms: ms(h?.execMaxUs ?? null) },
+        last_status: h?.lastStatus ?? null,
+        last_performed_at: isoUtcOrNull(h?.lastPerformedAt ?? null),
+        last_failure_reason: shortReason(h?.lastFailureReason ?? null),
         since: isoUtc(since),
         until: isoUtc(until),
       };
     });
     return { items, page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length } };
   }
+}
+
+/** The seed's model fields, all strings. */
+function modelDto(m: RegisteredModel): ModelDto {
+  return { model_id: m.id, model_name: m.name, cruncher_name: m.cruncherName, cruncher_id: m.cruncherId, deployment_id: m.deploymentId };
 }

@@ -1,20 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
+import { finiteOrNull } from '../../database/stored-json';
+import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
 import { GlobalScoreDto, ParamScoreDto, SCORE_SERIES_MAX_LIMIT } from '../dto/time-series.dto';
 import { SnapshotDto, SNAPSHOTS_DEFAULT_LIMIT } from '../dto/snapshot.dto';
-import { finiteOrNull, isoUtc } from '../read-model/json-fields';
-import { readSnapshotParam } from '../read-model/snapshot-params';
-import { readWindowScores } from '../read-model/window-scores';
+import { isoUtc } from '../read-model/iso-utc';
+import { seedColumn, windowScoreDtos } from '../read-model/window-score-dto';
 import { decodePageCursor, encodePageCursor } from '../query/page-cursor';
-import { PageInfo } from '../query/page-headers';
 import { TimeRange } from '../query/time-range';
-import { ReportRepository } from '../report.repository';
-
-export interface Paged<T> {
-  items: T[];
-  page: PageInfo;
-}
+import { Paged, splitPage } from './paged';
 
 /**
  * Score history from the snapshots: overall per model, per parameter set, and raw snapshots.
@@ -26,21 +21,21 @@ export interface Paged<T> {
 @Injectable()
 export class ScoreHistoryService {
   constructor(
-    private readonly repository: ReportRepository,
+    private readonly repository: ScoreSnapshotRepository,
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
   ) {}
 
   async globalScores(modelIds: string[], range: TimeRange, page: { limit?: number; offset?: number }): Promise<Paged<GlobalScoreDto>> {
     const limit = page.limit ?? SCORE_SERIES_MAX_LIMIT;
     const offset = page.offset ?? 0;
-    const result = await this.repository.globalScores(modelIds, range.start, range.end, limit, offset);
+    const result = splitPage(await this.repository.seedScores(modelIds, range.start, range.end, limit + 1, offset), limit);
     return {
       items: result.rows.map((r) => ({
-        model_id: r.model_id,
-        score_recent: finiteOrNull(r.score_recent),
-        score_steady: finiteOrNull(r.score_steady),
-        score_anchor: finiteOrNull(r.score_anchor),
-        performed_at: isoUtc(r.performed_at),
+        model_id: r.modelId,
+        score_recent: finiteOrNull(r.scoreRecent),
+        score_steady: finiteOrNull(r.scoreSteady),
+        score_anchor: finiteOrNull(r.scoreAnchor),
+        performed_at: isoUtc(r.performedAt),
       })),
       page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length },
     };
@@ -50,43 +45,43 @@ export class ScoreHistoryService {
   async paramScores(modelIds: string[], range: TimeRange, page: { limit?: number; offset?: number }): Promise<Paged<ParamScoreDto>> {
     const limit = page.limit ?? SCORE_SERIES_MAX_LIMIT;
     const offset = page.offset ?? 0;
-    const result = await this.repository.paramScores(modelIds, range.start, range.end, limit, offset);
-    const windowNames = this.windowNames();
+    const result = splitPage(await this.repository.paramScores(modelIds, range.start, range.end, limit + 1, offset), limit);
+    const names = this.windowNames();
     const items: ParamScoreDto[] = [];
-    for (const r of result.rows) {
-      const param = readSnapshotParam(r.param, windowNames);
+    for (const { modelId, performedAt, param } of result.rows) {
       if (!param) continue;
+      const windows = windowScoreDtos(param.windows, names);
       items.push({
-        model_id: r.model_id,
+        model_id: modelId,
         param: param.param,
         asset: param.asset,
         horizon: param.horizon,
         step: param.step,
-        score_recent: param.windows.recent?.value ?? null,
-        score_steady: param.windows.steady?.value ?? null,
-        score_anchor: param.windows.anchor?.value ?? null,
-        performed_at: isoUtc(r.performed_at),
+        score_recent: windows.recent?.value ?? null,
+        score_steady: windows.steady?.value ?? null,
+        score_anchor: windows.anchor?.value ?? null,
+        performed_at: isoUtc(performedAt),
       });
     }
     return { items, page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length } };
   }
 
   async snapshots(filter: { modelId?: string; since?: Date; until?: Date; cursor?: string }, limit = SNAPSHOTS_DEFAULT_LIMIT): Promise<Paged<SnapshotDto>> {
-    const cursor = filter.cursor === undefined ? undefined : decodePageCursor(filter.cursor);
-    const result = await this.repository.snapshots({ modelId: filter.modelId, since: filter.since, until: filter.until, cursor }, limit);
-    const windowNames = this.windowNames();
-    const items = result.rows.map((r) => ({
-      id: r.id,
-      model_id: r.model_id,
-      performed_at: isoUtc(r.performed_at),
-      score_recent: finiteOrNull(r.score_recent),
-      score_steady: finiteOrNull(r.score_steady),
-      score_anchor: finiteOrNull(r.score_anchor),
-      windows: readWindowScores(r as unknown as Record<string, unknown>, windowNames, r.windows),
-      params: (Array.isArray(r.params) ? r.params : []).map((p) => readSnapshotParam(p, windowNames)).filter((p) => p !== undefined),
+    const after = filter.cursor === undefined ? undefined : decodePageCursor(filter.cursor);
+    const result = splitPage(await this.repository.list({ modelId: filter.modelId, since: filter.since, until: filter.until, after }, limit + 1), limit);
+    const names = this.windowNames();
+    const items = result.rows.map((s) => ({
+      id: s.id,
+      model_id: s.modelId,
+      performed_at: isoUtc(s.performedAt),
+      score_recent: finiteOrNull(s.scoreRecent),
+      score_steady: finiteOrNull(s.scoreSteady),
+      score_anchor: finiteOrNull(s.scoreAnchor),
+      windows: windowScoreDtos(s.windows, names, (name) => seedColumn(s, name)),
+      params: s.params.map((p) => ({ param: p.param, asset: p.asset, horizon: p.horizon, step: p.step, windows: windowScoreDtos(p.windows, names) })),
     }));
     const last = result.rows[result.rows.length - 1];
-    return { items, page: { hasMore: result.hasMore, nextCursor: last ? encodePageCursor({ at: last.cursor_at, id: last.id }) : undefined } };
+    return { items, page: { hasMore: result.hasMore, nextCursor: last ? encodePageCursor({ at: last.cursorAt, id: last.id }) : undefined } };
   }
 
   private windowNames(): string[] {

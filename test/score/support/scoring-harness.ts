@@ -8,18 +8,21 @@ import { COMPETITION } from '../../../src/config/competition/competition.tokens'
 import type { CompetitionDefinition } from '../../../src/config/competition/competition.types';
 import { LeaderboardModule } from '../../../src/leaderboard/leaderboard.module';
 import { LeaderboardService } from '../../../src/leaderboard/leaderboard.service';
+import { PredictionRoundRepository } from '../../../src/predict/round/prediction-round.repository';
 import { GROUND_TRUTH, GroundTruthSource } from '../../../src/score/ground-truth.source';
 import { SCORE_CYCLE_OPTIONS, ScoreCycleOptions, ScoreCycleService } from '../../../src/score/score-cycle.service';
-import { ScoreCycleRepository } from '../../../src/score/score-cycle.repository';
 import { ScoreRetentionService } from '../../../src/score/score-retention.service';
 import { ScoreModule } from '../../../src/score/score.module';
+import { ScoreWindowRepository } from '../../../src/score/score-window.repository';
 
 export interface ScoringApp {
   module: TestingModule;
   cycles: ScoreCycleService;
   leaderboard: LeaderboardService;
   retention: ScoreRetentionService;
-  repository: ScoreCycleRepository;
+  /** The predictions' repository the cycles use (predict owns the table). */
+  predictions: PredictionRoundRepository;
+  windows: ScoreWindowRepository;
   close(): Promise<void>;
 }
 
@@ -50,7 +53,8 @@ export async function startScoring(
     cycles: module.get(ScoreCycleService),
     leaderboard: module.get(LeaderboardService),
     retention: module.get(ScoreRetentionService),
-    repository: module.get(ScoreCycleRepository),
+    predictions: module.get(PredictionRoundRepository),
+    windows: module.get(ScoreWindowRepository),
     async close() {
       await module.get(JobScheduler).stop(1000);
       await module.close();
