@@ -57,7 +57,7 @@ async function main(argv) {
   }
   const file = path.join(ROOT, command.file);
   if (!ensureBuilt(file)) return 1;
-  const io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), cwd: process.cwd() };
+  const io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), cwd: process.cwd(), env: process.env };
   return require(file).run(args, io);
 }
 

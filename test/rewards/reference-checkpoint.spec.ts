@@ -49,7 +49,7 @@ describeReference('reference checkpoint CKP_20260608_120000 (shared/reference/sy
   it('reproduces every reward entry of expected-rewards.json (model, horizon, rank, reward to 1e-9 relative)', async () => {
     let out = '';
     let err = '';
-    const code = await run(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: ROOT });
+    const code = await run(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: ROOT, env: {} });
     expect(err).toBe('');
     expect(code).toBe(0);
     const preview = JSON.parse(out) as PayoutPreview;
@@ -82,10 +82,10 @@ describe('coordinator-node rewards: bad arguments and inputs (one line, exit 2, 
   writeFileSync(config, JSON.stringify({ pool: 10 }));
   writeFileSync(path.join(dir, 'broken.json'), '{"pool": 1,');
 
-  const invoke = async (args: string[]) => {
+  const invoke = async (args: string[], env: Record<string, string> = {}) => {
     let out = '';
     let err = '';
-    const code = await run(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: dir });
+    const code = await run(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: dir, env });
     return { code, out, err };
   };
 
@@ -128,6 +128,18 @@ describe('coordinator-node rewards: bad arguments and inputs (one line, exit 2, 
     const preview = JSON.parse(out) as PayoutPreview;
     expect(preview.function).toBe('tiers');
     expect(preview.payouts).toEqual([expect.objectContaining({ model_id: '1', rank: 1, reward: 3.5, units: '350' })]);
+  });
+
+  it("previews a team's own @RewardFunction loaded through EXTENSION_MODULES", async () => {
+    writeFileSync(path.join(dir, 'team.json'), JSON.stringify({ pool: 10, function: 'winner-takes-all' }));
+    const extension = path.join(__dirname, 'fixtures/winner-takes-all.module.ts');
+    const { code, out, err } = await invoke(['--leaderboard', leaderboard, '--config', 'team.json', '--json'], { EXTENSION_MODULES: extension });
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect((JSON.parse(out) as PayoutPreview).payouts).toEqual([expect.objectContaining({ model_id: '1', reward: 10, units: '10000000' })]);
+    const missing = await invoke(['--leaderboard', leaderboard, '--config', 'team.json'], { EXTENSION_MODULES: 'nope.js' });
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^coordinator-node rewards: EXTENSION_MODULES: cannot load nope\.js/);
   });
 
   it('the dispatcher refuses an unknown command with exit 2', () => {

@@ -8,6 +8,8 @@ export interface CommandIo {
   stderr: (text: string) => void;
   /** Where relative paths are resolved from. */
   cwd: string;
+  /** The environment (EXTENSION_MODULES, ...). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 /** A bad flag, a missing or unreadable file, bad JSON: one line to stderr, exit code 2. */

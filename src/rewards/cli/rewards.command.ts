@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Module } from '@nestjs/common';
+import { ConfigError } from '../../config/config-error';
+import { loadExtensionModules } from '../../extensions/extension-modules';
 import { MAX_DECIMALS } from '../base-units';
 import { LiveGameFormatError } from '../live-game/live-game-format.error';
 import { parseSynthLeaderboard } from '../live-game/synth-leaderboard';
 import { RewardFunctionRegistry } from '../reward-function.registry';
 import { RewardComputationError, RewardOptionsError, UnknownRewardFunctionError } from '../reward.errors';
+import { RewardsModule } from '../rewards.module';
 import { CommandIo, CommandUsageError } from './command-io';
 import { buildPayoutPreview, formatPayoutTable } from './payout-preview';
 import { readRewardsPreviewConfig } from './rewards-preview-config';
@@ -20,7 +24,8 @@ export const USAGE = `usage: coordinator-node rewards --leaderboard FILE --confi
   --function NAME      reward function (default: the config's, else exponential-top-k): exponential-top-k, tiers
   --direction          which way the score is better (default higher, as in the live game; CRPS: lower)
   --decimals N         base-unit decimals for the integer amounts (default 6)
-  --json               print JSON instead of a table`;
+  --json               print JSON instead of a table
+  EXTENSION_MODULES (environment) loads a team's modules, so their @RewardFunction providers can be named too.`;
 
 /**
  * `coordinator-node rewards`: reads the two files, runs the reward function, prints a table or JSON.
@@ -36,13 +41,18 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     }
     const standings = parseSynthLeaderboard(readJson(io.cwd, '--leaderboard', flags.leaderboard));
     const config = readRewardsPreviewConfig(readJson(io.cwd, '--config', flags.config), flags.rewardFunction);
-    const registry = new RewardFunctionRegistry();
-    const result = registry.compute(config.rewardFunction, { standings, pool: config.pool, direction: flags.direction, options: config.options });
+    const { registry, close } = await openRegistry(io);
+    let result;
+    try {
+      result = registry.compute(config.rewardFunction, { standings, pool: config.pool, direction: flags.direction, options: config.options });
+    } finally {
+      await close();
+    }
     const preview = buildPayoutPreview(config.rewardFunction, flags.direction, config.pool, flags.decimals, result);
     io.stdout(flags.json ? `${JSON.stringify(preview, null, 2)}\n` : formatPayoutTable(preview));
     return 0;
   } catch (error) {
-    if (error instanceof CommandUsageError || error instanceof LiveGameFormatError || error instanceof RewardOptionsError || error instanceof UnknownRewardFunctionError) {
+    if (error instanceof ConfigError || error instanceof CommandUsageError || error instanceof LiveGameFormatError || error instanceof RewardOptionsError || error instanceof UnknownRewardFunctionError) {
       io.stderr(`coordinator-node rewards: ${error.message}\n`);
       return 2;
     }
@@ -53,6 +63,20 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     io.stderr(`coordinator-node rewards: unexpected error: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
     return 1;
   }
+}
+
+/**
+ * The built-ins alone, or, with EXTENSION_MODULES set, a Nest context of RewardsModule and the
+ * team's modules, so their `@RewardFunction` providers are discovered as in the running node.
+ */
+async function openRegistry(io: CommandIo): Promise<{ registry: RewardFunctionRegistry; close: () => Promise<void> }> {
+  const extensions = loadExtensionModules(io.env.EXTENSION_MODULES, io.cwd);
+  if (extensions.length === 0) return { registry: new RewardFunctionRegistry(), close: async () => undefined };
+  const { NestFactory } = await import('@nestjs/core');
+  @Module({ imports: [RewardsModule, ...extensions] })
+  class RewardsPreviewModule {}
+  const app = await NestFactory.createApplicationContext(RewardsPreviewModule, { logger: false });
+  return { registry: app.get(RewardFunctionRegistry), close: () => app.close() };
 }
 
 interface RewardsFlags {
