@@ -15,9 +15,10 @@ export const RewardFunction = rewardFunctionDecorator;
  *   export class WinnerTakesAll implements RewardFunction {
  *     readonly name = 'winner-takes-all';
  *     compute({ standings, pool, direction, options }: RewardInput): RewardResult {
- *       const read = new RewardOptionsReader(this.name, options);
- *       const horizons = rankByHorizon(this.name, standings, direction, readEligibility(read));
- *       // pay rank 1 of each horizon its whole horizon pool
+ *       const warnings: string[] = [];
+ *       const rules = readEligibility(new RewardOptionsReader(this.name, options));
+ *       const horizons = rankByHorizon(this.name, standings, direction, rules, pool, warnings);
+ *       // pay rank 1 of each horizon its whole horizon pool (whole file: test/rewards/fixtures/winner-takes-all.module.ts)
  *     }
  *   }
  */
