@@ -81,6 +81,9 @@ describe('coordinator-node rewards: bad arguments and inputs (one line, exit 2, 
   writeFileSync(leaderboard, JSON.stringify([{ model_id: '1', model_name: 'm', player_id: 'p', player_name: 'a', ranks_by_horizon: { '3600': { rank: 1, score: { anchor: 0.5 } } } }]));
   writeFileSync(config, JSON.stringify({ pool: 10 }));
   writeFileSync(path.join(dir, 'broken.json'), '{"pool": 1,');
+  writeFileSync(path.join(dir, 'negative-pool.json'), JSON.stringify({ pool: -1 }));
+  writeFileSync(path.join(dir, 'unknown-key.json'), JSON.stringify({ poll: 1 }));
+  writeFileSync(path.join(dir, 'live-partial.json'), JSON.stringify({ week_reward_pool: 5 }));
 
   const invoke = async (args: string[], env: Record<string, string> = {}) => {
     let out = '';
@@ -98,6 +101,9 @@ describe('coordinator-node rewards: bad arguments and inputs (one line, exit 2, 
     [['--leaderboard', leaderboard, '--config', config, '--direction', 'up'], /--direction must be higher or lower/],
     [['--leaderboard', leaderboard, '--config', config, '--decimals', '99'], /--decimals must be an integer/],
     [['--leaderboard', config, '--config', config], /leaderboard: \(root\): must be an array/],
+    [['--leaderboard', leaderboard, '--config', 'negative-pool.json'], /--config: pool must be a finite number >= 0/],
+    [['--leaderboard', leaderboard, '--config', 'unknown-key.json'], /--config: unknown key "poll"/],
+    [['--leaderboard', leaderboard, '--config', 'live-partial.json'], /config: benchmark_player_name: is missing/],
   ])('%j -> %s', async (args, message) => {
     const { code, out, err } = await invoke(args);
     expect(code).toBe(2);

@@ -41,6 +41,7 @@ export function parseSynthRewardsConfig(raw: unknown): SynthRewardsConfig {
   }
   for (const [key, type] of Object.entries(KEYS)) {
     const value = record[key];
+    if (value === undefined) throw new LiveGameFormatError('config', key, 'is missing (the live reward config has every key)');
     const ok = type === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === type && (type !== 'string' || (value as string).length > 0);
     if (!ok) throw new LiveGameFormatError('config', key, `must be ${type === 'number' ? 'a finite number' : type === 'string' ? 'a non-empty string' : 'true or false'}`);
   }
