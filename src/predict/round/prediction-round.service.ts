@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
-import { CompetitionDefinition } from '../../config/competition/competition.types';
+import { answeredSteps, CompetitionDefinition, definedPrediction } from '../../config/competition/competition.types';
 import { configParamKey, PredictionConfig } from '../../competition/prediction-config';
 import { predictArguments } from '../calls/predict-arguments';
 import { MODEL_FLEET, ModelCallResult, ModelFleet } from '../predict.ports';
@@ -54,7 +54,8 @@ export class PredictionRoundService {
   async run(config: PredictionConfig, scheduledAt: Date): Promise<PredictionRoundReport | null> {
     const started = performance.now();
     const model = this.competition.model;
-    const args = predictArguments(config, model.predict);
+    const steps = definedPrediction(this.competition.predictions, config)?.steps;
+    const args = predictArguments(config, model.predict, steps);
     const performedAt = this.clock.now();
     const round: PredictionRoundRecord = {
       id: randomUUID(),
@@ -77,6 +78,7 @@ export class PredictionRoundService {
       kind: model.output.kind,
       expectedLength: config.horizon / config.step,
       maxBytes: model.maxPredictionBytes,
+      ...(steps && { resolutions: { horizon: config.horizon, steps: answeredSteps({ horizon: config.horizon, steps })!, maxComponents: model.output.maxComponents ?? 3 } }),
     };
     const predictions = this.predictionsOf(running, known, results, rules, model.callTimeoutMs);
     const outcome = await this.rounds.insertPredictions(round, config, predictions);
