@@ -2,7 +2,7 @@ import type { PenaltyPolicy } from '../config/competition/competition.types';
 import { paramKey } from '../config/competition/competition.types';
 import { penaltyScore } from './penalty-score';
 import { shortReason } from './failure-reason';
-import type { ScoreDirection, ScoreInput, ScoreOutcome } from './scorers/scorer';
+import type { ResolutionTruth, ScoreDirection, ScoreInput, ScoreOutcome } from './scorers/scorer';
 
 export type PredictionStatus = 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'ABSENT';
 
@@ -37,8 +37,11 @@ export interface PredictionScore {
   failedReason: string | null;
 }
 
-/** Ground truth of one prediction origin: known values, or known to be unavailable for good. */
-export type SettledTruth = { ok: true; values: number[] } | { ok: false; reason: string };
+/**
+ * Ground truth of one prediction origin: known values, or known to be unavailable for good.
+ * `values` are the parameter-set step's; a multi-resolution origin also has every answered step's.
+ */
+export type SettledTruth = { ok: true; values: number[]; resolutions?: ResolutionTruth[] } | { ok: false; reason: string };
 
 /** The ground truth a prediction is scored against is shared by predictions with the same key. */
 export function truthKey(p: Pick<ClaimedPrediction, 'asset' | 'performedAtMs' | 'horizon' | 'step'>): string {
@@ -78,7 +81,9 @@ export function scorePrediction(p: ClaimedPrediction, truthOf: (key: string) => 
   let outcome: ScoreOutcome;
   try {
     const payload: unknown = p.payloadJson === null ? null : JSON.parse(p.payloadJson);
-    outcome = rules.score({ payload, truth: truth.values, asset: p.asset, horizon: p.horizon, step: p.step, options: rules.options });
+    const input: ScoreInput = { payload, truth: truth.values, asset: p.asset, horizon: p.horizon, step: p.step, options: rules.options };
+    if (truth.resolutions) input.resolutions = truth.resolutions;
+    outcome = rules.score(input);
   } catch (err) {
     // The scorer contract says never throw; a broken scorer must still not stop the cycle.
     return { ok: false, reason: shortReason('scorer error', (err as Error)?.message ?? String(err)) };
