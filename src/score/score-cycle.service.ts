@@ -160,7 +160,7 @@ export class ScoreCycleService implements OnModuleInit {
       this.windows.windowTotals(nowMs, this.competition.scoring.windows, this.buckets),
       this.windows.firstScoredBuckets(),
     ]);
-    return computeStandings(totals, coverage, this.competition.scoring.windows, this.buckets, nowMs);
+    return computeStandings(totals, coverage, this.competition.scoring.windows, this.buckets, nowMs, this.competition.scoring.assetWeights);
   }
 
   private async scoreDueRounds(nowMs: number): Promise<{ scored: number; waitingRounds: number }> {
