@@ -42,6 +42,35 @@ describe('competition file', () => {
     expect(Math.max(...def.predictions.map((p) => p.horizon))).toBeLessThanOrEqual(300);
   });
 
+  it('loads the Synth game of synth-game.md: 12 assets, profiles 24h and 1h, predict_all, synth-crps, asset weights', () => {
+    const def = loadCompetitionFile(path.join(ROOT, 'competitions/synth.yaml'));
+    expect(def.feed).toMatchObject({ adapter: 'crunchdao', options: {}, granularity: 60 });
+    expect(def.feed.subjects).toEqual(['BTC', 'ETH', 'XAUT', 'SOL', 'SP500', 'NVDAX', 'TSLAX', 'AAPLX', 'GOOGLX', 'XRP', 'HYPE', 'WTIOIL']);
+    const daily = def.predictions.filter((p) => p.group === '24h');
+    const hourly = def.predictions.filter((p) => p.group === '1h');
+    expect(daily.map((p) => p.asset)).toEqual(def.feed.subjects);
+    expect(daily.every((p) => p.horizon === 86400 && p.interval === 3600 && p.step === 300 && p.steps!.join() === '300,3600,21600,86400')).toBe(true);
+    expect(hourly.map((p) => p.asset)).toEqual(['BTC', 'ETH', 'SOL', 'XAUT', 'HYPE']);
+    expect(hourly.every((p) => p.horizon === 3600 && p.interval === 720 && p.step === 60 && p.steps!.join() === '60,300,900,1800,3600')).toBe(true);
+    expect(def.model.predict.method).toBe('predict_all');
+    expect(def.model.predict.args.map((a) => `${a.name}:${a.type}`)).toEqual(['asset:STRING', 'horizon:INT', 'steps:JSON']);
+    expect(def.model.output).toEqual({ kind: 'distributions', maxComponents: 3 });
+    expect(def.scoring).toMatchObject({ scorer: 'synth-crps', target: 'difference', penalty: { policy: 'percentile', percentile: 90 } });
+    expect(def.scoring.assetWeights).toMatchObject({ BTC: 1, SP500: 3.437935601155441, HYPE: 0.4784547133706857 });
+    expect(Object.keys(def.scoring.assetWeights!)).toHaveLength(12);
+  });
+
+  it('loads the Synth demo: the same game offline on the synthetic feed with short horizons', () => {
+    const demo = loadCompetitionFile(path.join(ROOT, 'competitions/synth-demo.yaml'));
+    const game = loadCompetitionFile(path.join(ROOT, 'competitions/synth.yaml'));
+    expect(demo.feed.adapter).toBe('synthetic');
+    expect(demo.feed.subjects).toEqual(game.feed.subjects);
+    expect(Math.max(...demo.predictions.map((p) => p.horizon))).toBeLessThanOrEqual(300);
+    expect(demo.predictions.every((p) => p.steps !== undefined && p.steps.length >= 4)).toBe(true);
+    expect(demo.model.predict).toEqual(game.model.predict);
+    expect({ ...demo.scoring, intervalSeconds: 0, maxWaitSeconds: 0, windows: [] }).toEqual({ ...game.scoring, intervalSeconds: 0, maxWaitSeconds: 0, windows: [] });
+  });
+
   it.each([
     ['a misspelt key', (d: any) => { d.predictions[1].horizion = 5; }, 'predictions[1].horizion'],
     ['a step that does not divide the horizon', (d: any) => { d.predictions[2].step = 7; }, 'predictions[2].step'],
