@@ -303,17 +303,21 @@ export class ScoreCycleService implements OnModuleInit {
   /**
    * The ground truth of one origin. A multi-resolution config's origin needs every answered
    * step's increments (each step looked up on its own, as the game prices each step's ends);
-   * it is settled when all are, and unavailable for good when any is.
+   * it is settled when all are, and unavailable for good when any is. Increments priced twice
+   * by the same observation are passed on (`sameObservation`): the game's scorer leaves them out.
    */
   private async originTruth(origin: DueRoundOrigin): Promise<GroundTruthAnswer & { resolutions?: ResolutionTruth[] }> {
     const steps = this.resolutionSteps.get(paramKey(origin)) ?? null;
     const answers = await Promise.all((steps ?? [origin.step]).map((step) => this.stepTruth(origin, step)));
     const missing = answers.find((a) => !a.ok && !a.retryable) ?? answers.find((a) => !a.ok);
     if (missing) return missing;
-    const values = answers.map((a) => (a.ok ? a.values : []));
-    if (steps === null) return { ok: true, values: values[0] };
-    const resolutions = steps.map((step, i) => ({ step, truth: values[i] }));
-    return { ok: true, values: resolutions.find((r) => r.step === origin.step)?.truth ?? values[0], resolutions };
+    const known = answers.filter((a): a is Extract<GroundTruthAnswer, { ok: true }> => a.ok);
+    if (steps === null) return known[0];
+    const resolutions = steps.map((step, i): ResolutionTruth => {
+      const answer = known[i];
+      return answer.sameObservation ? { step, truth: answer.values, sameObservation: answer.sameObservation } : { step, truth: answer.values };
+    });
+    return { ok: true, values: resolutions.find((r) => r.step === origin.step)?.truth ?? resolutions[0].truth, resolutions };
   }
 
   private async stepTruth(origin: DueRoundOrigin, step: number): Promise<GroundTruthAnswer> {

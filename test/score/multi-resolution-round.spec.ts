@@ -5,6 +5,7 @@ import { CompetitionSyncService } from '../../src/competition/competition-sync.s
 import { PredictionConfigRepository } from '../../src/competition/prediction-config.repository';
 import { loadCompetitionFile } from '../../src/config/competition/competition.loader';
 import type { CompetitionDefinition } from '../../src/config/competition/competition.types';
+import type { GroundTruthSource } from '../../src/score/ground-truth.source';
 import { penaltyScore } from '../../src/score/penalty-score';
 import { ModelRegistryRepository } from '../../src/predict/registry/model-registry.repository';
 import { PredictionRoundRepository } from '../../src/predict/round/prediction-round.repository';
@@ -44,7 +45,7 @@ function synthModel(scale: number, lengthOf: (step: number, n: number) => number
 }
 
 describeEachEngine('a multi-resolution round (predict_all) predicted, scored and ranked', (db) => {
-  it('calls predict_all with the steps, stores each answer, and scores it with synth-crps against every step\'s price differences', async () => {
+  it('calls predict_all with the steps, stores each answer, and scores it with synth-crps against every step\'s price differences (gaps left out)', async () => {
     const ds = db().dataSource;
     await clearScoringTables(ds);
     const configs = new PredictionConfigRepository(ds);
@@ -74,7 +75,14 @@ describeEachEngine('a multi-resolution round (predict_all) predicted, scored and
 
     await clock.advanceTo(T0 + 120_000 + 15_000);
     const prices = new PriceTable(() => clock.nowMs());
-    const scoring = await startScoring(ds, competition, clock, prices, { schedule: false });
+    // As after a feed gap: both ends of step 10's increment 3 priced by the same observation.
+    const truthSource: GroundTruthSource = {
+      groundTruth: async (q) => {
+        const answer = await prices.groundTruth(q);
+        return answer.ok && q.step === 10 ? { ...answer, sameObservation: [3] } : answer;
+      },
+    };
+    const scoring = await startScoring(ds, competition, clock, truthSource, { schedule: false });
     try {
       const cycle = (await scoring.cycles.runCycle())!;
       expect(cycle).toMatchObject({ scored: 3, direction: 'lower' });
@@ -83,6 +91,7 @@ describeEachEngine('a multi-resolution round (predict_all) predicted, scored and
       const resolutions = STEPS.map((step) => ({
         step,
         truth: prices.expectedValues({ subject: 'BTC', performedAtMs: T0, horizon: 120, step }, 'difference'),
+        ...(step === 10 && { sameObservation: [3] }),
       }));
       const expected = new Map<string, number>();
       for (const modelId of ['sharp', 'wide']) {

@@ -39,6 +39,8 @@ export interface ResolutionTruth {
   step: number;
   /** `floor(horizon / step)` values: the target over each increment of `step` seconds. */
   truth: number[];
+  /** Increments whose two ends were priced by the same observation (a feed gap), if any. */
+  sameObservation?: readonly number[];
 }
 
 /** `reason`: short, no stack traces, at most 200 characters. */

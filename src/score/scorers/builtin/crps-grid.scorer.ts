@@ -76,17 +76,19 @@ export class CrpsGridScorer implements Scorer {
 
   /**
    * `sum_k CRPS_k` over the `horizon/step` increments, unscaled, with the asset's T, or a reason;
-   * for scorers that add several steps up before scaling (see `synth-crps`). Throws
-   * ScorerOptionsError on bad options (run it inside `scoreSafely`).
+   * for scorers that add several steps up before scaling (see `synth-crps`). Increments in
+   * `leftOut` are validated but add nothing. Throws ScorerOptionsError on bad options (run it
+   * inside `scoreSafely`).
    */
-  crpsSum(input: ScoreInput): GridCrpsSum | string {
+  crpsSum(input: ScoreInput, leftOut: readonly number[] = []): GridCrpsSum | string {
     const options = this.readOptions(input.options);
     const halfWidth = options.halfWidths.get(input.asset);
     if (halfWidth === undefined) return `no CRPS half-width T for asset ${quoteForReason(input.asset)}`;
     if (!(input.step > 0)) return 'step must be a positive number';
     const k = input.step > options.baseStep ? Math.sqrt(input.step / options.baseStep) : 1;
     const grid = gridFor(options.grids, k * halfWidth, options.numPoints);
-    const result = sumOverDensitySteps(input, options.limits, (density, x) => {
+    const result = sumOverDensitySteps(input, options.limits, (density, x, k) => {
+      if (leftOut.length > 0 && leftOut.includes(k)) return 0;
       const crps = grid.crps(density, x);
       return Number.isFinite(crps) ? crps : 'grid CRPS is not finite';
     });

@@ -6,7 +6,9 @@ import { CrpsGridScorer } from './crps-grid.scorer';
  * The Synth game's score of a multi-resolution prediction (`predict_all`), lower is better: for
  * every answered step, crunch-synth's grid CRPS of each increment (the `crps-grid` scorer, with
  * its range `[-K T, K T]`, `K = sqrt(step / 300)` above 300 s), summed over the increments of
- * every resolution, then divided once by the asset's T.
+ * every resolution, then divided once by the asset's T. An increment whose two ends were priced
+ * by the same observation (`ResolutionTruth.sameObservation`, a feed gap) is left out, as the
+ * game's evaluator skips it.
  *
  * The payload is `{"<step>": [horizon // step density specs], ...}` (string keys, as Python's
  * json writes int keys); `ScoreInput.resolutions` carries each step's truth (price differences).
@@ -39,11 +41,11 @@ export class SynthCrpsScorer implements Scorer {
       }
       let sum = 0;
       let halfWidth = NaN;
-      for (const { step, truth } of resolutions) {
+      for (const { step, truth, sameObservation } of resolutions) {
         const key = String(step);
         if (!Object.prototype.hasOwnProperty.call(payload, key)) return scoreFailed(`step ${step}: missing from the payload`);
         const specs: unknown = (payload as Record<string, unknown>)[key];
-        const result = this.grid.crpsSum({ ...input, payload: specs, truth, step, resolutions: undefined });
+        const result = this.grid.crpsSum({ ...input, payload: specs, truth, step, resolutions: undefined }, sameObservation);
         if (typeof result === 'string') return scoreFailed(`step ${step}: ${result}`);
         sum += result.sum;
         halfWidth = result.halfWidth;

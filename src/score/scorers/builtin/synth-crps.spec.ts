@@ -36,11 +36,14 @@ describe('synth-crps (the Synth game\'s multi-resolution score)', () => {
       const window = new PriceWindow(10 * 86_400_000);
       for (const [ts, price] of c.prices) window.insert(ts, price);
       const resolutions = c.resolutions.map(({ step }) => {
-        const truth = realisedTargets({ subject: c.asset, performedAtMs: c.performedAtMs, horizon: c.horizon, step, target: 'difference' }, window, 60_000);
+        const truth = realisedTargets({ subject: c.asset, performedAtMs: c.performedAtMs, horizon: c.horizon, step, target: 'difference' }, window, 120_000);
         if (!truth.ok) throw new Error(truth.reason);
-        return { step, truth: truth.values };
+        return truth.sameObservation ? { step, truth: truth.values, sameObservation: truth.sameObservation } : { step, truth: truth.values };
       });
-      for (const [i, r] of resolutions.entries()) expect(closeTo(r.truth[0], c.resolutions[i].truth[0], 1e-12, 1e-9)).toBeNull();
+      for (const [i, r] of resolutions.entries()) {
+        r.truth.forEach((value, k) => expect(closeTo(value, c.resolutions[i].truth[k], 1e-12, 1e-9)).toBeNull());
+        expect(r.sameObservation).toEqual(c.resolutions[i].sameObservation);
+      }
       expect(closeTo(valueOf(scorer.score(inputOf(c, resolutions))), c.score, 1e-14)).toBeNull();
     },
   );
@@ -50,6 +53,15 @@ describe('synth-crps (the Synth game\'s multi-resolution score)', () => {
     const grid = new CrpsGridScorer();
     const perStep = c.resolutions.map((r) => valueOf(grid.score({ ...inputOf(c, c.resolutions), payload: c.payload[String(r.step)], truth: r.truth, step: r.step })));
     expect(closeTo(valueOf(scorer.score(inputOf(c, c.resolutions))), perStep.reduce((a, b) => a + b, 0), 1e-12)).toBeNull();
+  });
+
+  it('leaves out an increment whose two ends are the same observation (a feed gap), as the game does', () => {
+    const c = fixture.cases.find((x) => x.resolutions.some((r) => r.sameObservation))!;
+    expect(c.resolutions[0].sameObservation).toEqual([10, 12]);
+    const withGap = valueOf(scorer.score(inputOf(c, c.resolutions)));
+    const counted = valueOf(scorer.score(inputOf(c, c.resolutions.map(({ step, truth }) => ({ step, truth })))));
+    expect(closeTo(withGap, c.score, 1e-14)).toBeNull();
+    expect(counted).toBeGreaterThan(withGap);
   });
 
   it('fails with a reason naming the step', () => {
