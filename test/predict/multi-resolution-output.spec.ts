@@ -1,5 +1,5 @@
 import { plainJsonText } from '../../src/model-runner/variant/json-text';
-import { checkPredictionOutput, checkPredictionText, PredictionOutputRules } from '../../src/predict/round/prediction-output';
+import { checkPredictionOutput, checkPredictionText, predictionOutputRules, PredictionOutputRules } from '../../src/predict/round/prediction-output';
 
 const norm = { type: 'builtin', name: 'norm', params: { loc: 0, scale: 2 } };
 const specs = (n: number, spec: unknown = norm) => Array.from({ length: n }, () => spec);
@@ -59,5 +59,17 @@ describe('checkPredictionOutput of a multi-resolution (predict_all) answer', () 
     expect(checkPredictionText(text, rules)).toBeNull();
     const single = plainJsonText(Buffer.from(JSON.stringify(specs(60))))!;
     expect(checkPredictionText(single, { ...rules, resolutions: undefined })).toEqual({ ok: true, json: single.text });
+  });
+});
+
+describe('predictionOutputRules', () => {
+  const model = { output: { kind: 'distributions' as const, maxComponents: 3 }, maxPredictionBytes: 1_000_000 };
+
+  it('expects one list of horizon / step items for a single-resolution config', () => {
+    expect(predictionOutputRules(model, { horizon: 3600, step: 60 })).toEqual({ kind: 'distributions', expectedLength: 60, maxBytes: 1_000_000 });
+  });
+
+  it('expects one list per step up to the horizon for a multi-resolution config (larger steps are not answered)', () => {
+    expect(predictionOutputRules(model, { horizon: 3600, step: 60 }, [60, 300, 86400]).resolutions).toEqual({ horizon: 3600, steps: [60, 300], maxComponents: 3 });
   });
 });

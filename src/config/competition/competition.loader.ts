@@ -17,6 +17,7 @@ import {
   TickDefinition,
   WireType,
   answeredSteps,
+  DEFAULT_MAX_COMPONENTS,
   paramKey,
 } from './competition.types';
 
@@ -123,7 +124,7 @@ function readModel(r: DefinitionReader): ModelInterfaceDefinition {
     maxPredictionBytes: r.key('maxPredictionBytes').number({ default: 1_000_000, integer: true, min: 16 }),
     output: {
       kind: output.key('kind').oneOf(['distributions', 'number', 'vector', 'any'] as const, { default: 'distributions' }),
-      maxComponents: output.key('maxComponents').number({ default: 3, integer: true, min: 1, max: 64 }),
+      maxComponents: output.key('maxComponents').number({ default: DEFAULT_MAX_COMPONENTS, integer: true, min: 1, max: 64 }),
     },
   };
 }

@@ -70,13 +70,16 @@ export interface ModelInterfaceDefinition {
   output: PredictionOutputDefinition;
 }
 
+/** crunch-synth's limit of leaf distributions per density spec (predict_all rejects more). */
+export const DEFAULT_MAX_COMPONENTS = 3;
+
 export interface PredictionOutputDefinition {
   /** `distributions`: a list of horizon/step density specs; `number`: a scalar; `vector`: list of numbers; `any`: any JSON. */
   kind: 'distributions' | 'number' | 'vector' | 'any';
   /**
    * Leaf distributions allowed in one density spec of a multi-resolution answer (nested mixtures
    * counted by their leaves), checked when the answer arrives as crunch-synth's `predict_all`
-   * does (the loader's default: 3). Single-step answers are left to the scorer's own limit.
+   * does (default DEFAULT_MAX_COMPONENTS). Single-step answers are left to the scorer's own limit.
    */
   maxComponents?: number;
 }

@@ -1,4 +1,5 @@
-import type { PredictionOutputDefinition } from '../../config/competition/competition.types';
+import { answeredSteps, DEFAULT_MAX_COMPONENTS } from '../../config/competition/competition.types';
+import type { ModelInterfaceDefinition, PredictionOutputDefinition } from '../../config/competition/competition.types';
 
 /** What a prediction must look like to be stored as SUCCESS. */
 export interface PredictionOutputRules {
@@ -21,6 +22,30 @@ export interface MultiResolutionRules {
   steps: readonly number[];
   /** Leaf distributions allowed per density spec, nested mixtures counted by their leaves. */
   maxComponents: number;
+}
+
+/**
+ * The rules of one config's answers: `horizon / step` items, or with `steps` (a multi-resolution
+ * config, predict_all) one list per answered step.
+ *
+ * @example
+ *   predictionOutputRules(competition.model, { horizon: 3600, step: 60 }, [60, 300, 86400])
+ *   // { kind: 'distributions', expectedLength: 60, maxBytes, resolutions: { horizon: 3600, steps: [60, 300], maxComponents: 3 } }
+ */
+export function predictionOutputRules(
+  model: Pick<ModelInterfaceDefinition, 'output' | 'maxPredictionBytes'>,
+  config: { horizon: number; step: number },
+  steps?: readonly number[],
+): PredictionOutputRules {
+  const rules: PredictionOutputRules = { kind: model.output.kind, expectedLength: config.horizon / config.step, maxBytes: model.maxPredictionBytes };
+  if (steps !== undefined) {
+    rules.resolutions = {
+      horizon: config.horizon,
+      steps: answeredSteps({ horizon: config.horizon, steps: [...steps] })!,
+      maxComponents: model.output.maxComponents ?? DEFAULT_MAX_COMPONENTS,
+    };
+  }
+  return rules;
 }
 
 /** A storable payload (its JSON text), or why the prediction is FAILED. */

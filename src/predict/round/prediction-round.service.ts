@@ -3,12 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
-import { answeredSteps, CompetitionDefinition, definedPrediction } from '../../config/competition/competition.types';
+import { CompetitionDefinition, definedPrediction } from '../../config/competition/competition.types';
 import { configParamKey, PredictionConfig } from '../../competition/prediction-config';
 import { predictArguments } from '../calls/predict-arguments';
 import { MODEL_FLEET, ModelCallResult, ModelFleet } from '../predict.ports';
 import { ModelRegistryRepository } from '../registry/model-registry.repository';
-import { checkPredictionOutput, checkPredictionText, PredictionOutputRules } from './prediction-output';
+import { checkPredictionOutput, checkPredictionText, predictionOutputRules, PredictionOutputRules } from './prediction-output';
 import { countStatuses, PredictionRecord, PredictionRoundRecord, RoundCounts } from './prediction-round';
 import { PredictionRoundRepository } from './prediction-round.repository';
 
@@ -74,12 +74,7 @@ export class PredictionRoundService {
     }
 
     const results = running.length > 0 ? await this.callWithin(model.predict.method, args, running, model.callTimeoutMs) : [];
-    const rules: PredictionOutputRules = {
-      kind: model.output.kind,
-      expectedLength: config.horizon / config.step,
-      maxBytes: model.maxPredictionBytes,
-      ...(steps && { resolutions: { horizon: config.horizon, steps: answeredSteps({ horizon: config.horizon, steps })!, maxComponents: model.output.maxComponents ?? 3 } }),
-    };
+    const rules = predictionOutputRules(model, config, steps);
     const predictions = this.predictionsOf(running, known, results, rules, model.callTimeoutMs);
     const outcome = await this.rounds.insertPredictions(round, config, predictions);
     for (const modelId of outcome.rejectedPayloads) {
