@@ -109,7 +109,7 @@ export function overallValue(
   for (const p of params) {
     const value = p.windows[window]?.value;
     if (value === null || value === undefined) continue;
-    const weight = assetWeights?.[p.asset] ?? 1;
+    const weight = assetWeights !== undefined && Object.prototype.hasOwnProperty.call(assetWeights, p.asset) ? assetWeights[p.asset] : 1;
     weighted += weight * value;
     totalWeight += weight;
   }

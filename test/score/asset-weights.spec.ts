@@ -20,6 +20,7 @@ describe('the overall score with per-asset weights (the Synth game\'s weighted m
 
   it('weighs an asset the weights do not name as 1 (e.g. a parameter set no longer in the file)', () => {
     expect(overallValue([param('BTC', 10), param('DOGE', 40)], 'anchor', { BTC: 3 })).toBe((30 + 40) / 4);
+    expect(overallValue([param('BTC', 10), param('constructor', 40)], 'anchor', { BTC: 3 })).toBe((30 + 40) / 4);
   });
 
   it('is what computeStandings stores as a model\'s overall window value', () => {

@@ -210,9 +210,8 @@ function readScoring(r: DefinitionReader): ScoringDefinition {
 
 function readAssetWeights(r: DefinitionReader): Pick<ScoringDefinition, 'assetWeights'> {
   if (!r.isPresent()) return {};
-  const weights: Record<string, number> = {};
-  for (const asset of Object.keys(r.object())) weights[asset] = r.key(asset).number({ exclusiveMin: 0 });
-  return { assetWeights: weights };
+  // fromEntries defines own properties, so even an asset named "__proto__" stays a plain entry.
+  return { assetWeights: Object.fromEntries(Object.keys(r.object()).map((asset) => [asset, r.key(asset).number({ exclusiveMin: 0 })])) };
 }
 
 function readLeaderboard(r: DefinitionReader, scoring: ScoringDefinition): LeaderboardDefinition {
@@ -291,6 +290,6 @@ function checkAssetWeights(r: DefinitionReader, def: CompetitionDefinition): voi
   for (const asset of Object.keys(weights)) {
     if (!def.feed.subjects.includes(asset)) r.key(asset).problem(`"${asset}" is not one of feed.subjects (${def.feed.subjects.join(', ')})`);
   }
-  const unweighted = [...new Set(def.predictions.map((p) => p.asset))].filter((asset) => !(asset in weights));
+  const unweighted = [...new Set(def.predictions.map((p) => p.asset))].filter((asset) => !Object.prototype.hasOwnProperty.call(weights, asset));
   if (unweighted.length > 0) r.problem(`has no weight for ${unweighted.join(', ')} (every predicted asset needs one)`);
 }
