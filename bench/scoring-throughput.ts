@@ -1,6 +1,8 @@
 /**
  * Scoring throughput on one core: N predictions of the hourly reference config (horizon 3600,
- * step 60: 60 steps, each a two-component normal mixture), scored with density-pdf and crps.
+ * step 60: 60 steps, each a two-component normal mixture), scored with density-pdf and crps; and
+ * N multi-resolution predictions of the Synth game's 1h profile (horizon 3600 at steps
+ * 60/300/900/1800/3600: 79 mixtures of price differences), scored with synth-crps.
  *
  *   npm run build && node dist/bench/scoring-throughput.js [N=20000]
  *
@@ -13,11 +15,15 @@
  */
 import { CrpsScorer } from '../src/score/scorers/builtin/crps.scorer';
 import { DensityPdfScorer } from '../src/score/scorers/builtin/density-pdf.scorer';
+import { SynthCrpsScorer } from '../src/score/scorers/builtin/synth-crps.scorer';
 import { Scorer, ScoreInput } from '../src/score/scorers/scorer';
 
 const HORIZON = 3600;
 const STEP = 60;
 const STEPS = HORIZON / STEP;
+/** The Synth game's 1h profile. */
+const SYNTH_STEPS = [60, 300, 900, 1800, 3600];
+const SYNTH_DISTRIBUTIONS = SYNTH_STEPS.reduce((n, step) => n + HORIZON / step, 0);
 
 /** Deterministic pseudo-random numbers (mulberry32) so runs are comparable. */
 function random(seed: number): () => number {
@@ -54,21 +60,57 @@ function buildPredictions(count: number, next: () => number): ScoreInput[] {
   return inputs;
 }
 
+/** BTC 1h-profile answers of predict_all: per step, mixtures of price differences (T = 1500). */
+function buildSynthPredictions(count: number, next: () => number): ScoreInput[] {
+  const options = {};
+  const inputs: ScoreInput[] = [];
+  for (let i = 0; i < count; i++) {
+    const answer: Record<string, unknown[]> = {};
+    const resolutions = SYNTH_STEPS.map((step) => {
+      const scale = 40 * Math.sqrt(step / 60);
+      const specs: unknown[] = [];
+      const truth: number[] = [];
+      for (let k = 0; k < HORIZON / step; k++) {
+        const w = 0.5 + 0.4 * next();
+        specs.push({
+          type: 'mixture',
+          components: [
+            { density: { type: 'builtin', name: 'norm', params: { loc: (next() - 0.5) * scale * 0.1, scale: scale * (0.5 + next()) } }, weight: w },
+            { density: { type: 'builtin', name: 'norm', params: { loc: 0, scale: scale * (1.5 + next()) } }, weight: 1 - w },
+          ],
+          step: (k + 1) * step,
+        });
+        truth.push((next() - 0.5) * 2 * scale);
+      }
+      answer[String(step)] = specs;
+      return { step, truth };
+    });
+    const payload: unknown = JSON.parse(JSON.stringify(answer));
+    inputs.push({ payload, truth: resolutions[0].truth, asset: 'BTC', horizon: HORIZON, step: SYNTH_STEPS[0], options, resolutions });
+  }
+  return inputs;
+}
+
 const BATCH = 1000;
 
 /** Scores `count` predictions in batches built with the same seed for every scorer; times scoring only. */
 type PayloadMode = 'batches' | 'all-live' | 'reuse';
 
-function measure(scorer: Scorer, count: number, mode: PayloadMode): { perSecond: number; perCpuSecond: number; checksum: number } {
+function measure(
+  scorer: Scorer,
+  count: number,
+  mode: PayloadMode,
+  build: (count: number, next: () => number) => ScoreInput[],
+): { perSecond: number; perCpuSecond: number; checksum: number } {
   const next = random(42);
   // Warm-up so the JIT has compiled the hot paths before timing.
-  for (const input of buildPredictions(BATCH, random(7))) scorer.score(input);
-  const fixed = mode === 'all-live' ? buildPredictions(count, next) : mode === 'reuse' ? buildPredictions(BATCH, next) : null;
+  for (const input of build(BATCH, random(7))) scorer.score(input);
+  const fixed = mode === 'all-live' ? build(count, next) : mode === 'reuse' ? build(BATCH, next) : null;
   let checksum = 0;
   let nanoseconds = 0n;
   let cpuMicroseconds = 0;
   for (let done = 0; done < count; ) {
-    const inputs = fixed ?? buildPredictions(Math.min(BATCH, count - done), next);
+    const inputs = fixed ?? build(Math.min(BATCH, count - done), next);
     const started = process.hrtime.bigint();
     const cpuStarted = process.cpuUsage();
     for (const input of inputs) {
@@ -93,12 +135,18 @@ function main(): void {
     `${count} predictions, ${STEPS} steps each (2-component normal mixtures), one core, node ${process.version}` +
       (mode === 'all-live' ? ', all payloads live' : mode === 'reuse' ? `, one batch of ${BATCH} scored repeatedly` : `, fresh batches of ${BATCH}`),
   );
-  for (const scorer of [new DensityPdfScorer(), new CrpsScorer()]) {
-    const { perSecond, perCpuSecond, checksum } = measure(scorer, count, mode);
+  const cases: Array<{ scorer: Scorer; build: (count: number, next: () => number) => ScoreInput[]; distributions: number }> = [
+    { scorer: new DensityPdfScorer(), build: buildPredictions, distributions: STEPS },
+    { scorer: new CrpsScorer(), build: buildPredictions, distributions: STEPS },
+    { scorer: new SynthCrpsScorer(), build: buildSynthPredictions, distributions: SYNTH_DISTRIBUTIONS },
+  ];
+  for (const { scorer, build, distributions } of cases) {
+    if (scorer.multiResolution) console.log(`multi-resolution: steps ${SYNTH_STEPS.join('/')} of horizon ${HORIZON} (${distributions} distributions each)`);
+    const { perSecond, perCpuSecond, checksum } = measure(scorer, count, mode, build);
     console.log(
       `${scorer.name.padEnd(12)} ${Math.round(perSecond).toLocaleString('en-US').padStart(9)} predictions/s wall, ` +
         `${Math.round(perCpuSecond).toLocaleString('en-US').padStart(9)} per CPU-second  ` +
-        `(${Math.round(perSecond * STEPS).toLocaleString('en-US')} distributions/s, mean score ${(checksum / count).toPrecision(6)})`,
+        `(${Math.round(perSecond * distributions).toLocaleString('en-US')} distributions/s, mean score ${(checksum / count).toPrecision(6)})`,
     );
   }
 }

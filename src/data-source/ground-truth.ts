@@ -14,7 +14,15 @@ export interface GroundTruthQuery {
 }
 
 export type GroundTruthResult =
-  | { ok: true; values: number[] }
+  | {
+      ok: true;
+      values: number[];
+      /**
+       * Increments whose two ends were priced by the same observation (a gap in the feed), listed
+       * only when there are any. The Synth game leaves such increments out of its score.
+       */
+      sameObservation?: number[];
+    }
   | { ok: false; reason: string; retryable: boolean };
 
 /** How observations are looked up: nearest to a time, or null beyond `maxDistanceMs`. */
@@ -46,6 +54,7 @@ export function realisedTargets(q: GroundTruthQuery, observations: ObservationLo
     return { ok: false, reason: `${q.subject}: waiting for data up to ${new Date(lastBoundary).toISOString()} (${seen})`, retryable: true };
   }
   const prices: number[] = [];
+  const pricedAt: number[] = [];
   for (let k = 0; k <= steps; k++) {
     const at = q.performedAtMs + k * q.step * 1000;
     const found = observations.nearest(at, stalenessMs);
@@ -57,14 +66,17 @@ export function realisedTargets(q: GroundTruthQuery, observations: ObservationLo
       };
     }
     prices.push(found.value);
+    pricedAt.push(found.ts);
   }
   const values: number[] = [];
+  const sameObservation: number[] = [];
   for (let k = 0; k < steps; k++) {
     const change = q.target === 'log-return' ? Math.log(prices[k + 1]) - Math.log(prices[k]) : prices[k + 1] - prices[k];
     if (!Number.isFinite(change)) {
       return { ok: false, reason: `${q.subject}: ${q.target} of step ${k} is not finite (${prices[k]} -> ${prices[k + 1]})`, retryable: false };
     }
     values.push(change);
+    if (pricedAt[k] === pricedAt[k + 1]) sameObservation.push(k);
   }
-  return { ok: true, values };
+  return sameObservation.length > 0 ? { ok: true, values, sameObservation } : { ok: true, values };
 }

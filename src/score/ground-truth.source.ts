@@ -12,8 +12,13 @@ export interface GroundTruthQuery {
   target: 'log-return' | 'difference';
 }
 
-/** `retryable`: the data is not there yet (wait); otherwise it never will be (a gap). */
-export type GroundTruthAnswer = { ok: true; values: number[] } | { ok: false; reason: string; retryable: boolean };
+/**
+ * `retryable`: the data is not there yet (wait); otherwise it never will be (a gap).
+ * `sameObservation`: increments whose two ends were priced by the same observation, if any.
+ */
+export type GroundTruthAnswer =
+  | { ok: true; values: number[]; sameObservation?: number[] }
+  | { ok: false; reason: string; retryable: boolean };
 
 /**
  * Where scoring gets what really happened: `values[k]` is the realised target over step k of a

@@ -43,7 +43,7 @@ export interface WindowTotals {
  * Turns window totals into standings. Per parameter set a window's value is the mean of its scores;
  * the overall value of a window is the mean over the parameter sets that have a value in it (a
  * parameter set with nothing scored in the window is left out, not counted as 0; `params` says
- * how many contributed). A window is complete when the model's first scored bucket (overall: on
+ * how many contributed), weighted by asset when `assetWeights` is given (see `overallValue`). A window is complete when the model's first scored bucket (overall: on
  * any parameter set) is at or before the window's first bucket. Models with nothing in any
  * window are left out.
  *
@@ -57,6 +57,7 @@ export function computeStandings(
   windows: readonly ScoreWindowDefinition[],
   buckets: WindowBuckets,
   nowMs: number,
+  assetWeights?: Readonly<Record<string, number>>,
 ): ModelStanding[] {
   const starts = windows.map((w) => buckets.windowStartMs(nowMs, w.seconds));
   const byModel = new Map<string, WindowTotals[]>();
@@ -77,7 +78,7 @@ export function computeStandings(
     windows.forEach((w, i) => {
       const values = params.map((p) => p.windows[w.name]).filter((s) => s.value !== null);
       overall[w.name] = {
-        value: values.length === 0 ? null : values.reduce((acc, s) => acc + (s.value as number), 0) / values.length,
+        value: overallValue(params, w.name, assetWeights),
         count: params.reduce((acc, p) => acc + p.windows[w.name].count, 0),
         failed: params.reduce((acc, p) => acc + p.windows[w.name].failed, 0),
         complete: modelFirst <= starts[i],
@@ -87,6 +88,32 @@ export function computeStandings(
     standings.push({ modelId, windows: overall, params });
   }
   return standings;
+}
+
+/**
+ * The overall value of one window: the mean over the parameter sets that have a value in it, or
+ * with `assetWeights` the weighted mean `sum(w_asset * v) / sum(w_asset)` over them (the Synth
+ * game's overall score weighs each asset's mean; an asset without a weight weighs 1). Null when
+ * no parameter set has a value.
+ *
+ * @example
+ *   overallValue([btc(10), eth(20)], 'anchor', { BTC: 1, ETH: 0.5 }) // (10 + 0.5 * 20) / 1.5 = 13.33
+ */
+export function overallValue(
+  params: readonly Pick<ParamStanding, 'asset' | 'windows'>[],
+  window: string,
+  assetWeights?: Readonly<Record<string, number>>,
+): number | null {
+  let weighted = 0;
+  let totalWeight = 0;
+  for (const p of params) {
+    const value = p.windows[window]?.value;
+    if (value === null || value === undefined) continue;
+    const weight = assetWeights !== undefined && Object.prototype.hasOwnProperty.call(assetWeights, p.asset) ? assetWeights[p.asset] : 1;
+    weighted += weight * value;
+    totalWeight += weight;
+  }
+  return totalWeight === 0 ? null : weighted / totalWeight;
 }
 
 function paramStanding(row: WindowTotals, windows: readonly ScoreWindowDefinition[], starts: number[], firstMs: number): ParamStanding {

@@ -3,7 +3,7 @@ import { paramKey } from '../config/competition/competition.types';
 import { penaltyScore } from './penalty-score';
 import { shortReason } from './failure-reason';
 import type { ClaimedPrediction, PredictionScoreColumns } from '../predict/round/prediction-round';
-import type { ScoreDirection, ScoreInput, ScoreOutcome } from './scorers/scorer';
+import type { ResolutionTruth, ScoreDirection, ScoreInput, ScoreOutcome } from './scorers/scorer';
 
 /** A prediction as a cycle claims it: the predictions' repository reads it (predict owns the table). */
 export type { ClaimedPrediction };
@@ -15,8 +15,11 @@ export interface PredictionScore extends PredictionScoreColumns {
   resolvableAtMs: number;
 }
 
-/** Ground truth of one prediction origin: known values, or known to be unavailable for good. */
-export type SettledTruth = { ok: true; values: number[] } | { ok: false; reason: string };
+/**
+ * Ground truth of one prediction origin: known values, or known to be unavailable for good.
+ * `values` are the parameter-set step's; a multi-resolution origin also has every answered step's.
+ */
+export type SettledTruth = { ok: true; values: number[]; resolutions?: ResolutionTruth[] } | { ok: false; reason: string };
 
 /** The ground truth a prediction is scored against is shared by predictions with the same key. */
 export function truthKey(p: Pick<ClaimedPrediction, 'asset' | 'performedAtMs' | 'horizon' | 'step'>): string {
@@ -56,7 +59,9 @@ export function scorePrediction(p: ClaimedPrediction, truthOf: (key: string) => 
   let outcome: ScoreOutcome;
   try {
     const payload: unknown = p.payloadJson === null ? null : JSON.parse(p.payloadJson);
-    outcome = rules.score({ payload, truth: truth.values, asset: p.asset, horizon: p.horizon, step: p.step, options: rules.options });
+    const input: ScoreInput = { payload, truth: truth.values, asset: p.asset, horizon: p.horizon, step: p.step, options: rules.options };
+    if (truth.resolutions) input.resolutions = truth.resolutions;
+    outcome = rules.score(input);
   } catch (err) {
     // The scorer contract says never throw; a broken scorer must still not stop the cycle.
     return { ok: false, reason: shortReason((err as Error)?.message ?? String(err), 'scorer error') };

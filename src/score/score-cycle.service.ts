@@ -4,16 +4,17 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { JobScheduler } from '../clock/job-scheduler';
 import { COMPETITION } from '../config/competition/competition.tokens';
+import { answeredSteps, paramKey } from '../config/competition/competition.types';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import type { DueRoundOrigin } from '../predict/round/prediction-round';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
 import { withAdvisoryLock } from './advisory-lock';
 import { bucketIncrements } from './bucket-increments';
 import { shortReason } from './failure-reason';
-import { GROUND_TRUTH, GroundTruthSource } from './ground-truth.source';
+import { GROUND_TRUTH, GroundTruthAnswer, GroundTruthSource } from './ground-truth.source';
 import { computeStandings, ModelStanding } from './model-standing';
 import { ClaimedPrediction, PredictionScore, RoundScoringRules, scorePrediction, settleRound, SettledTruth, truthKey, voidReason } from './round-scoring';
-import type { ScoreOutcome } from './scorers/scorer';
+import type { ResolutionTruth, ScoreOutcome } from './scorers/scorer';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
 import { ScoreWindowRepository } from './score-window.repository';
 import { ScorerRegistry } from './scorers/scorer.registry';
@@ -83,6 +84,8 @@ export class ScoreCycleService implements OnModuleInit {
   readonly buckets: WindowBuckets;
   /** Emits after each completed cycle (after its listeners ran). */
   readonly cycles$ = new Subject<ScoreCycleResult>();
+  /** Parameter set -> answered steps, for the multi-resolution configs of the competition file. */
+  private readonly resolutionSteps: ReadonlyMap<string, readonly number[]>;
 
   constructor(
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
@@ -97,10 +100,17 @@ export class ScoreCycleService implements OnModuleInit {
     @Optional() @Inject(SCORE_CYCLE_OPTIONS) private readonly options: ScoreCycleOptions = {},
   ) {
     this.buckets = new WindowBuckets(competition.scoring.windows);
+    this.resolutionSteps = new Map(
+      competition.predictions.flatMap((p) => {
+        const steps = answeredSteps(p);
+        return steps === null ? [] : [[paramKey(p), steps] as const];
+      }),
+    );
   }
 
   onModuleInit(): void {
     this.scorers.validateOptions(this.competition.scoring.scorer, this.competition.scoring.options);
+    this.scorers.validatePayloads(this.competition.scoring.scorer, this.resolutionSteps.size > 0);
     if (this.options?.schedule === false) return;
     this.scheduler.register({
       name: ScoreCycleService.JOB_NAME,
@@ -151,7 +161,7 @@ export class ScoreCycleService implements OnModuleInit {
       this.windows.windowTotals(nowMs, this.competition.scoring.windows, this.buckets),
       this.windows.firstScoredBuckets(),
     ]);
-    return computeStandings(totals, coverage, this.competition.scoring.windows, this.buckets, nowMs);
+    return computeStandings(totals, coverage, this.competition.scoring.windows, this.buckets, nowMs, this.competition.scoring.assetWeights);
   }
 
   private async scoreDueRounds(nowMs: number): Promise<{ scored: number; waitingRounds: number }> {
@@ -276,25 +286,11 @@ export class ScoreCycleService implements OnModuleInit {
     const waitingRoundIds = new Set<string>();
     const maxWaitMs = this.competition.scoring.maxWaitSeconds * 1000;
     const needed = due.filter((d) => d.needsTruth);
-    const answers = await Promise.all(
-      needed.map(async (origin) => {
-        try {
-          return await this.truth.groundTruth({
-            subject: origin.asset,
-            performedAtMs: origin.performedAtMs,
-            horizon: origin.horizon,
-            step: origin.step,
-            target: this.competition.scoring.target,
-          });
-        } catch (err) {
-          return { ok: false as const, reason: shortReason((err as Error)?.message ?? String(err), 'ground truth lookup failed'), retryable: true };
-        }
-      }),
-    );
+    const answers = await Promise.all(needed.map((origin) => this.originTruth(origin)));
     needed.forEach((origin, i) => {
       const answer = answers[i];
       const key = truthKey(origin);
-      if (answer.ok) truths.set(key, { ok: true, values: answer.values });
+      if (answer.ok) truths.set(key, answer.resolutions ? { ok: true, values: answer.values, resolutions: answer.resolutions } : { ok: true, values: answer.values });
       else if (!answer.retryable) truths.set(key, { ok: false, reason: answer.reason });
       else if (nowMs > origin.resolvableAtMs + maxWaitMs) {
         truths.set(key, { ok: false, reason: `not available ${this.competition.scoring.maxWaitSeconds}s after resolvable_at (${answer.reason})` });
@@ -303,6 +299,40 @@ export class ScoreCycleService implements OnModuleInit {
       }
     });
     return { truths, waitingRoundIds };
+  }
+
+  /**
+   * The ground truth of one origin. A multi-resolution config's origin needs every answered
+   * step's increments (each step looked up on its own, as the game prices each step's ends);
+   * it is settled when all are, and unavailable for good when any is. Increments priced twice
+   * by the same observation are passed on (`sameObservation`): the game's scorer leaves them out.
+   */
+  private async originTruth(origin: DueRoundOrigin): Promise<GroundTruthAnswer & { resolutions?: ResolutionTruth[] }> {
+    const steps = this.resolutionSteps.get(paramKey(origin)) ?? null;
+    const answers = await Promise.all((steps ?? [origin.step]).map((step) => this.stepTruth(origin, step)));
+    const missing = answers.find((a) => !a.ok && !a.retryable) ?? answers.find((a) => !a.ok);
+    if (missing) return missing;
+    const known = answers.filter((a): a is Extract<GroundTruthAnswer, { ok: true }> => a.ok);
+    if (steps === null) return known[0];
+    const resolutions = steps.map((step, i): ResolutionTruth => {
+      const answer = known[i];
+      return answer.sameObservation ? { step, truth: answer.values, sameObservation: answer.sameObservation } : { step, truth: answer.values };
+    });
+    return { ok: true, values: resolutions.find((r) => r.step === origin.step)?.truth ?? resolutions[0].truth, resolutions };
+  }
+
+  private async stepTruth(origin: DueRoundOrigin, step: number): Promise<GroundTruthAnswer> {
+    try {
+      return await this.truth.groundTruth({
+        subject: origin.asset,
+        performedAtMs: origin.performedAtMs,
+        horizon: origin.horizon,
+        step,
+        target: this.competition.scoring.target,
+      });
+    } catch (err) {
+      return { ok: false as const, reason: shortReason((err as Error)?.message ?? String(err), 'ground truth lookup failed'), retryable: true };
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import * as fs from 'node:fs';
 import { loadCompetitionFile, parseCompetitionDefinition } from '../../src/config/competition/competition.loader';
 import { ConfigError } from '../../src/config/config-error';
+import { answeredSteps } from '../../src/config/competition/competition.types';
 import { bootstrapConfiguration } from '../../src/bootstrap/bootstrap-configuration';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -41,6 +42,35 @@ describe('competition file', () => {
     expect(Math.max(...def.predictions.map((p) => p.horizon))).toBeLessThanOrEqual(300);
   });
 
+  it('loads the Synth game of synth-game.md: 12 assets, profiles 24h and 1h, predict_all, synth-crps, asset weights', () => {
+    const def = loadCompetitionFile(path.join(ROOT, 'competitions/synth.yaml'));
+    expect(def.feed).toMatchObject({ adapter: 'crunchdao', options: {}, granularity: 60 });
+    expect(def.feed.subjects).toEqual(['BTC', 'ETH', 'XAUT', 'SOL', 'SP500', 'NVDAX', 'TSLAX', 'AAPLX', 'GOOGLX', 'XRP', 'HYPE', 'WTIOIL']);
+    const daily = def.predictions.filter((p) => p.group === '24h');
+    const hourly = def.predictions.filter((p) => p.group === '1h');
+    expect(daily.map((p) => p.asset)).toEqual(def.feed.subjects);
+    expect(daily.every((p) => p.horizon === 86400 && p.interval === 3600 && p.step === 300 && p.steps!.join() === '300,3600,21600,86400')).toBe(true);
+    expect(hourly.map((p) => p.asset)).toEqual(['BTC', 'ETH', 'SOL', 'XAUT', 'HYPE']);
+    expect(hourly.every((p) => p.horizon === 3600 && p.interval === 720 && p.step === 60 && p.steps!.join() === '60,300,900,1800,3600')).toBe(true);
+    expect(def.model.predict.method).toBe('predict_all');
+    expect(def.model.predict.args.map((a) => `${a.name}:${a.type}`)).toEqual(['asset:STRING', 'horizon:INT', 'steps:JSON']);
+    expect(def.model.output).toEqual({ kind: 'distributions', maxComponents: 3 });
+    expect(def.scoring).toMatchObject({ scorer: 'synth-crps', target: 'difference', penalty: { policy: 'percentile', percentile: 90 } });
+    expect(def.scoring.assetWeights).toMatchObject({ BTC: 1, SP500: 3.437935601155441, HYPE: 0.4784547133706857 });
+    expect(Object.keys(def.scoring.assetWeights!)).toHaveLength(12);
+  });
+
+  it('loads the Synth demo: the same game offline on the synthetic feed with short horizons', () => {
+    const demo = loadCompetitionFile(path.join(ROOT, 'competitions/synth-demo.yaml'));
+    const game = loadCompetitionFile(path.join(ROOT, 'competitions/synth.yaml'));
+    expect(demo.feed.adapter).toBe('synthetic');
+    expect(demo.feed.subjects).toEqual(game.feed.subjects);
+    expect(Math.max(...demo.predictions.map((p) => p.horizon))).toBeLessThanOrEqual(300);
+    expect(demo.predictions.every((p) => p.steps !== undefined && p.steps.length >= 4)).toBe(true);
+    expect(demo.model.predict).toEqual(game.model.predict);
+    expect({ ...demo.scoring, intervalSeconds: 0, maxWaitSeconds: 0, windows: [] }).toEqual({ ...game.scoring, intervalSeconds: 0, maxWaitSeconds: 0, windows: [] });
+  });
+
   it.each([
     ['a misspelt key', (d: any) => { d.predictions[1].horizion = 5; }, 'predictions[1].horizion'],
     ['a step that does not divide the horizon', (d: any) => { d.predictions[2].step = 7; }, 'predictions[2].step'],
@@ -60,6 +90,83 @@ describe('competition file', () => {
     const doc = reference();
     mutate(doc);
     expect(keyOfError(doc)).toBe(key);
+  });
+
+  describe('multi-resolution configs (predict_all)', () => {
+    /** The reference file turned multi-resolution: predict_all(asset, horizon, steps) on every config. */
+    const multiResolution = () => {
+      const doc = reference();
+      doc.model.predict = {
+        method: 'predict_all',
+        args: [
+          { name: 'asset', type: 'STRING' },
+          { name: 'horizon', type: 'INT' },
+          { name: 'steps', type: 'JSON' },
+        ],
+      };
+      for (const p of doc.predictions) {
+        delete p.step;
+        p.steps = p.horizon === 86400 ? [300, 3600, 21600, 86400] : [60, 300, 900, 1800, 3600];
+      }
+      return doc;
+    };
+
+    it('reads steps, keys the parameter set by the finest step and sends steps as JSON', () => {
+      const def = parseCompetitionDefinition(multiResolution());
+      expect(def.predictions[0]).toMatchObject({ asset: 'BTC', horizon: 86400, step: 300, steps: [300, 3600, 21600, 86400], group: 'daily' });
+      expect(def.predictions[4]).toMatchObject({ asset: 'BTC', horizon: 3600, step: 60, steps: [60, 300, 900, 1800, 3600] });
+      expect(def.model.predict.args.map((a) => `${a.name}:${a.type}`)).toEqual(['asset:STRING', 'horizon:INT', 'steps:JSON']);
+      expect(def.model.output.maxComponents).toBe(3);
+    });
+
+    it('keeps steps above the horizon (sent, not answered) and an explicit step that is one of them', () => {
+      const doc = multiResolution();
+      doc.predictions[4].steps = [300, 60, 86400];
+      doc.predictions[4].step = 300;
+      const def = parseCompetitionDefinition(doc);
+      expect(def.predictions[4]).toMatchObject({ step: 300, steps: [300, 60, 86400] });
+      expect(answeredSteps(def.predictions[4])).toEqual([300, 60]);
+      expect(answeredSteps(parseCompetitionDefinition(reference()).predictions[0])).toBeNull();
+    });
+
+    it.each([
+      ['a step that does not divide the horizon', (d: any) => { d.predictions[4].steps = [60, 700]; }, 'predictions[4].steps[1]'],
+      ['a repeated step', (d: any) => { d.predictions[4].steps = [60, 300, 60]; }, 'predictions[4].steps[2]'],
+      ['no step up to the horizon', (d: any) => { d.predictions[4].steps = [7200, 86400]; }, 'predictions[4].steps'],
+      ['an empty list', (d: any) => { d.predictions[4].steps = []; }, 'predictions[4].steps'],
+      ['a step that is not an integer', (d: any) => { d.predictions[4].steps = [60, 'x']; }, 'predictions[4].steps[1]'],
+      ['a parameter-set step that is not one of the steps', (d: any) => { d.predictions[4].step = 120; }, 'predictions[4].step'],
+      ['a config without steps when predict sends them', (d: any) => { delete d.predictions[2].steps; d.predictions[2].step = 300; }, 'predictions[2].steps'],
+      ['steps without a steps argument', (d: any) => { d.model.predict.args[2] = { name: 'step', type: 'INT' }; }, 'predictions[0].steps'],
+      ['steps on a non-distribution output', (d: any) => { d.model.output.kind = 'vector'; }, 'predictions[0].steps'],
+      ['a component limit of 0', (d: any) => { d.model.output.maxComponents = 0; }, 'model.output.maxComponents'],
+    ])('rejects %s, naming the key', (_what, mutate, key) => {
+      const doc = multiResolution();
+      mutate(doc);
+      expect(keyOfError(doc)).toBe(key);
+    });
+  });
+
+  describe('asset weights of the overall score', () => {
+    const weighted = (weights: Record<string, unknown>) => {
+      const doc = reference();
+      doc.scoring.assetWeights = weights;
+      return doc;
+    };
+
+    it('reads a positive weight per predicted asset; absent means equal weights', () => {
+      expect(parseCompetitionDefinition(weighted({ BTC: 1, ETH: 0.7, SOL: 0.63, XAU: 1.7 })).scoring.assetWeights).toEqual({ BTC: 1, ETH: 0.7, SOL: 0.63, XAU: 1.7 });
+      expect(parseCompetitionDefinition(reference()).scoring.assetWeights).toBeUndefined();
+    });
+
+    it.each([
+      ['a zero weight', { BTC: 0, ETH: 1, SOL: 1, XAU: 1 }, 'scoring.assetWeights.BTC'],
+      ['a weight that is not a number', { BTC: '1', ETH: 1, SOL: 1, XAU: 1 }, 'scoring.assetWeights.BTC'],
+      ['a weight for an asset the feed does not provide', { BTC: 1, ETH: 1, SOL: 1, XAU: 1, DOGE: 1 }, 'scoring.assetWeights.DOGE'],
+      ['a predicted asset without a weight', { BTC: 1, ETH: 1, SOL: 1 }, 'scoring.assetWeights'],
+    ])('rejects %s, naming the key', (_what, weights, key) => {
+      expect(keyOfError(weighted(weights))).toBe(key);
+    });
   });
 
   it('names the file and the line problem on a YAML syntax error', () => {

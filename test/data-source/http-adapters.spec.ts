@@ -1,5 +1,5 @@
 import { BinanceFeedAdapter } from '../../src/data-source/adapters/binance.feed';
-import { CrunchdaoFeedAdapter } from '../../src/data-source/adapters/crunchdao.feed';
+import { CRUNCHDAO_PRICE_API, CrunchdaoFeedAdapter } from '../../src/data-source/adapters/crunchdao.feed';
 import { PythBenchmarksFeedAdapter } from '../../src/data-source/adapters/pyth-benchmarks.feed';
 import { PythHermesFeedAdapter } from '../../src/data-source/adapters/pyth-hermes.feed';
 import { Feed, FeedContext, feedPages, FeedRecord } from '../../src/data-source/feed';
@@ -101,9 +101,25 @@ describe('crunchdao feed', () => {
     expect(records.map((r) => r.values.close)).toEqual([1.5, NaN, NaN]);
   });
 
-  it('names the missing option', () => {
-    expect(() => new CrunchdaoFeedAdapter().create({}, context('crunchdao'))).toThrow(new FeedOptionError('crunchdao', 'baseUrl', 'is required'));
+  it('names a bad option', () => {
+    expect(() => new CrunchdaoFeedAdapter().create({ baseUrl: 'ftp://prices' }, context('crunchdao'))).toThrow(new FeedOptionError('crunchdao', 'baseUrl', 'must use http: or https:'));
     expect(() => new CrunchdaoFeedAdapter().create({ baseUrl: fx.baseUrl, pageSecs: 5 }, context('crunchdao'))).toThrow(/feed.options.pageSecs: is not an option/);
+  });
+
+  it('reads the public CrunchDAO price API when no baseUrl is given (fetch stubbed: no network)', async () => {
+    const fetched: string[] = [];
+    const stub = jest.spyOn(globalThis, 'fetch').mockImplementation(async (input) => {
+      fetched.push(String(input));
+      return new Response(JSON.stringify({ timestamp: [T0S], close: [42] }), { headers: { 'content-type': 'application/json' } });
+    });
+    try {
+      const { records } = await all(new CrunchdaoFeedAdapter().create({}, context('crunchdao')), 'BTC', T0S, T0S + 60);
+      expect(records).toEqual([{ subject: 'BTC', ts: T0S * 1000, values: { close: 42 } }]);
+      expect(fetched).toEqual([`${CRUNCHDAO_PRICE_API}/v1/prices?asset=BTC&from=${T0S}&to=${T0S + 60}&resolution=minute`]);
+      expect(CRUNCHDAO_PRICE_API).toBe('https://pricedb.crunchdao.com');
+    } finally {
+      stub.mockRestore();
+    }
   });
 });
 

@@ -58,3 +58,27 @@ describe('predict arguments', () => {
     expect(wire.kwArguments.map((a) => [a.keyword, decodeVariant(a.data)])).toEqual([['debug', 1]]);
   });
 });
+
+describe('predict_all arguments', () => {
+  it('send a multi-resolution config\'s steps as a JSON list', () => {
+    const args = predictArguments(
+      btc,
+      {
+        method: 'predict_all',
+        args: [
+          { name: 'asset', type: 'STRING' },
+          { name: 'horizon', type: 'INT' },
+          { name: 'steps', type: 'JSON' },
+        ],
+      },
+      [60, 300, 900, 1800, 3600],
+    );
+    expect(args).toEqual({
+      positional: [{ type: 'STRING', value: 'BTC' }, { type: 'INT', value: 3600 }, { type: 'JSON', value: [60, 300, 900, 1800, 3600] }],
+    });
+  });
+
+  it('refuse a steps argument for a config without steps', () => {
+    expect(() => predictArguments(btc, { method: 'predict_all', args: [{ name: 'steps', type: 'JSON' }] })).toThrow(MethodArgumentError);
+  });
+});

@@ -16,6 +16,9 @@ import {
   ScoringDefinition,
   TickDefinition,
   WireType,
+  answeredSteps,
+  DEFAULT_MAX_COMPONENTS,
+  paramKey,
 } from './competition.types';
 
 const WIRE_TYPES: readonly WireType[] = ['NONE', 'DOUBLE', 'INT', 'STRING', 'JSON'];
@@ -105,7 +108,7 @@ function readMethod(r: DefinitionReader, fallback: MethodDefinition): MethodDefi
 function readModel(r: DefinitionReader): ModelInterfaceDefinition {
   r.onlyKeys(['baseClass', 'tick', 'predict', 'callTimeoutMs', 'maxPredictionBytes', 'output']);
   const output = r.key('output');
-  if (output.isPresent()) output.onlyKeys(['kind']);
+  if (output.isPresent()) output.onlyKeys(['kind', 'maxComponents']);
   return {
     baseClass: r.key('baseClass').string({ pattern: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/, hint: 'a dotted class path such as condorgame.tracker.TrackerBase' }),
     tick: readMethod(r.key('tick'), { method: 'tick', args: [{ name: 'data', type: 'JSON' }] }),
@@ -119,26 +122,49 @@ function readModel(r: DefinitionReader): ModelInterfaceDefinition {
     }),
     callTimeoutMs: r.key('callTimeoutMs').number({ default: 60_000, integer: true, min: 10, max: 3_600_000 }),
     maxPredictionBytes: r.key('maxPredictionBytes').number({ default: 1_000_000, integer: true, min: 16 }),
-    output: { kind: output.key('kind').oneOf(['distributions', 'number', 'vector', 'any'] as const, { default: 'distributions' }) },
+    output: {
+      kind: output.key('kind').oneOf(['distributions', 'number', 'vector', 'any'] as const, { default: 'distributions' }),
+      maxComponents: output.key('maxComponents').number({ default: DEFAULT_MAX_COMPONENTS, integer: true, min: 1, max: 64 }),
+    },
   };
 }
 
 function readPredictions(r: DefinitionReader): PredictionConfigDefinition[] {
   return r.items({ min: 1 }).map((p, i) => {
-    p.onlyKeys(['asset', 'horizon', 'step', 'interval', 'active', 'order', 'group']);
+    p.onlyKeys(['asset', 'horizon', 'step', 'steps', 'interval', 'active', 'order', 'group']);
     const horizon = p.key('horizon').number({ integer: true, min: 1 });
-    const step = p.key('step').number({ integer: true, min: 1 });
+    const steps = readSteps(p.key('steps'), horizon);
+    const answered = steps === undefined ? null : answeredSteps({ horizon, steps })!;
+    const step = p.key('step').number({ integer: true, min: 1, default: answered === null ? undefined : Math.min(...answered) });
     if (horizon % step !== 0) p.key('step').problem(`must divide horizon (${horizon})`);
+    if (answered !== null && !answered.includes(step)) p.key('step').problem(`must be one of steps up to the horizon (${answered.join(', ')})`);
     return {
       asset: p.key('asset').string({ pattern: /^[A-Za-z0-9_.:/-]{1,32}$/ }),
       horizon,
       step,
+      ...(steps === undefined ? {} : { steps }),
       interval: p.key('interval').number({ integer: true, min: 1 }),
       active: p.key('active').boolean({ default: true }),
       order: p.key('order').number({ default: i, integer: true }),
       group: p.key('group').string({ default: `${horizon}-${step}` }),
     };
   });
+}
+
+/**
+ * A multi-resolution config's `steps`: distinct positive integers; those up to the horizon must
+ * divide it, and at least one must be (larger ones are sent but skipped, as predict_all does).
+ */
+function readSteps(r: DefinitionReader, horizon: number): number[] | undefined {
+  if (!r.isPresent()) return undefined;
+  const steps = r.items({ min: 1 }).map((item, i, all) => {
+    const step = item.number({ integer: true, min: 1 });
+    if (step <= horizon && horizon % step !== 0) item.problem(`must divide horizon (${horizon}) or exceed it`);
+    if (all.slice(0, i).some((earlier) => earlier.number() === step)) item.problem(`repeats step ${step}`);
+    return step;
+  });
+  if (!steps.some((step) => step <= horizon)) r.problem(`must hold at least one step up to the horizon (${horizon})`);
+  return steps;
 }
 
 function readPenalty(r: DefinitionReader): PenaltyPolicy {
@@ -158,7 +184,7 @@ function readPenalty(r: DefinitionReader): PenaltyPolicy {
 }
 
 function readScoring(r: DefinitionReader): ScoringDefinition {
-  r.onlyKeys(['scorer', 'options', 'target', 'penalty', 'intervalSeconds', 'maxWaitSeconds', 'windows']);
+  r.onlyKeys(['scorer', 'options', 'target', 'penalty', 'assetWeights', 'intervalSeconds', 'maxWaitSeconds', 'windows']);
   const windowsReader = r.key('windows');
   const windows = windowsReader.isPresent()
     ? Object.keys(windowsReader.object()).map((name) => ({ name, seconds: windowsReader.key(name).number({ integer: true, min: 1 }) }))
@@ -175,10 +201,17 @@ function readScoring(r: DefinitionReader): ScoringDefinition {
     options: r.key('options').options(),
     target: r.key('target').oneOf(['log-return', 'difference'] as const, { default: 'log-return' }),
     penalty: readPenalty(r.key('penalty')),
+    ...readAssetWeights(r.key('assetWeights')),
     intervalSeconds: r.key('intervalSeconds').number({ default: 60, integer: true, min: 1 }),
     maxWaitSeconds: r.key('maxWaitSeconds').number({ default: 3600, integer: true, min: 0 }),
     windows,
   };
+}
+
+function readAssetWeights(r: DefinitionReader): Pick<ScoringDefinition, 'assetWeights'> {
+  if (!r.isPresent()) return {};
+  // fromEntries defines own properties, so even an asset named "__proto__" stays a plain entry.
+  return { assetWeights: Object.fromEntries(Object.keys(r.object()).map((asset) => [asset, r.key(asset).number({ exclusiveMin: 0 })])) };
 }
 
 function readLeaderboard(r: DefinitionReader, scoring: ScoringDefinition): LeaderboardDefinition {
@@ -223,13 +256,40 @@ function crossCheck(root: DefinitionReader, def: CompetitionDefinition): void {
   def.predictions.forEach((p, i) => {
     const at = root.key('predictions').items()[i];
     if (!def.feed.subjects.includes(p.asset)) at.key('asset').problem(`"${p.asset}" is not one of feed.subjects (${def.feed.subjects.join(', ')})`);
-    const key = `${p.asset}-${p.horizon}-${p.step}`;
+    const key = paramKey(p);
     if (seen.has(key)) at.problem(`duplicates the parameter set ${key}`);
     seen.add(key);
   });
   const predictArgs = def.model.predict.args.map((a) => a.name);
-  const known = ['asset', 'horizon', 'step', 'interval'];
+  const known = ['asset', 'horizon', 'step', 'steps', 'interval'];
   predictArgs.forEach((name, i) => {
     if (!known.includes(name)) root.key('model').key('predict').key('args').items()[i].key('name').problem(`must be one of ${known.join(', ')}`);
   });
+  checkResolutions(root, def, predictArgs.includes('steps'));
+  checkAssetWeights(root.key('scoring').key('assetWeights'), def);
+}
+
+/**
+ * One predict method serves every config, so either all configs are multi-resolution (the method
+ * takes `steps`, e.g. predict_all) or none is; a multi-resolution answer is a map of density lists.
+ */
+function checkResolutions(root: DefinitionReader, def: CompetitionDefinition, sendsSteps: boolean): void {
+  def.predictions.forEach((p, i) => {
+    const at = root.key('predictions').items()[i];
+    if (sendsSteps && p.steps === undefined) at.key('steps').problem(`is required: model.predict.args sends "steps" (${def.model.predict.method})`);
+    if (!sendsSteps && p.steps !== undefined) at.key('steps').problem('needs a "steps" argument in model.predict.args (e.g. predict_all(asset, horizon, steps))');
+    if (p.steps !== undefined && def.model.output.kind !== 'distributions') {
+      at.key('steps').problem(`needs model.output.kind "distributions" (got "${def.model.output.kind}")`);
+    }
+  });
+}
+
+function checkAssetWeights(r: DefinitionReader, def: CompetitionDefinition): void {
+  const weights = def.scoring.assetWeights;
+  if (weights === undefined) return;
+  for (const asset of Object.keys(weights)) {
+    if (!def.feed.subjects.includes(asset)) r.key(asset).problem(`"${asset}" is not one of feed.subjects (${def.feed.subjects.join(', ')})`);
+  }
+  const unweighted = [...new Set(def.predictions.map((p) => p.asset))].filter((asset) => !Object.prototype.hasOwnProperty.call(weights, asset));
+  if (unweighted.length > 0) r.problem(`has no weight for ${unweighted.join(', ')} (every predicted asset needs one)`);
 }

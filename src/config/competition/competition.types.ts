@@ -70,15 +70,31 @@ export interface ModelInterfaceDefinition {
   output: PredictionOutputDefinition;
 }
 
+/** crunch-synth's limit of leaf distributions per density spec (predict_all rejects more). */
+export const DEFAULT_MAX_COMPONENTS = 3;
+
 export interface PredictionOutputDefinition {
   /** `distributions`: a list of horizon/step density specs; `number`: a scalar; `vector`: list of numbers; `any`: any JSON. */
   kind: 'distributions' | 'number' | 'vector' | 'any';
+  /**
+   * Leaf distributions allowed in one density spec of a multi-resolution answer (nested mixtures
+   * counted by their leaves), checked when the answer arrives as crunch-synth's `predict_all`
+   * does (default DEFAULT_MAX_COMPONENTS). Single-step answers are left to the scorer's own limit.
+   */
+  maxComponents?: number;
 }
 
 export interface PredictionConfigDefinition {
   asset: string;
   horizon: number;
+  /** The parameter-set step: the config's only step, or (multi-resolution) the finest of `steps` by default. */
   step: number;
+  /**
+   * A multi-resolution config (`predict_all(asset, horizon, steps)`): the steps sent to the model,
+   * as configured. Steps above the horizon are sent but not answered (crunch-synth's predict_all
+   * skips them); see `answeredSteps`. Absent: a single-resolution config, answered with one list.
+   */
+  steps?: number[];
   /** Seconds between two predictions of this config. */
   interval: number;
   active: boolean;
@@ -98,6 +114,11 @@ export interface ScoringDefinition {
   /** What a step's ground truth is: log-return of the value, or its difference. */
   target: 'log-return' | 'difference';
   penalty: PenaltyPolicy;
+  /**
+   * Per-asset weights of the overall score (a weighted mean over parameter sets by their asset's
+   * weight, as the Synth game weighs assets). Absent: every parameter set weighs the same.
+   */
+  assetWeights?: Record<string, number>;
   /** Seconds between scoring cycles. */
   intervalSeconds: number;
   /** Seconds after resolvable_at after which an unscorable prediction fails. */
@@ -158,4 +179,26 @@ export function paramKey(config: Pick<PredictionConfigDefinition, 'asset' | 'hor
 export function parseParamKey(key: string): Pick<PredictionConfigDefinition, 'asset' | 'horizon' | 'step'> | undefined {
   const match = /^(.+)-(\d+)-(\d+)$/.exec(key);
   return match ? { asset: match[1], horizon: Number(match[2]), step: Number(match[3]) } : undefined;
+}
+
+/**
+ * The steps a multi-resolution answer holds, in the configured order: `steps` up to the horizon
+ * (crunch-synth's predict_all skips larger ones). null for a single-resolution config.
+ *
+ * @example
+ *   answeredSteps({ horizon: 3600, steps: [60, 300, 86400] }) // [60, 300]
+ */
+export function answeredSteps(config: Pick<PredictionConfigDefinition, 'horizon' | 'steps'>): number[] | null {
+  return config.steps === undefined ? null : config.steps.filter((step) => step <= config.horizon);
+}
+
+/**
+ * The competition file's config of a parameter set (matched by asset, horizon and step), e.g. to
+ * find the steps of a stored prediction config; undefined when the file no longer defines it.
+ */
+export function definedPrediction(
+  predictions: readonly PredictionConfigDefinition[],
+  param: Pick<PredictionConfigDefinition, 'asset' | 'horizon' | 'step'>,
+): PredictionConfigDefinition | undefined {
+  return predictions.find((p) => p.asset === param.asset && p.horizon === param.horizon && p.step === param.step);
 }

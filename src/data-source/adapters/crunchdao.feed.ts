@@ -7,11 +7,14 @@ import { FeedHttpClient, HTTP_OPTION_KEYS } from '../http/feed-http-client';
 import { redactedUrl } from '../http/redacted-url';
 import { numericValue } from '../numeric-value';
 
+/** The public CrunchDAO price API the Synth game's participant package reads (synth-game.md). */
+export const CRUNCHDAO_PRICE_API = 'https://pricedb.crunchdao.com';
+
 /**
  * `crunchdao`: the CrunchDAO price API the seed uses.
  * `GET {baseUrl}/v1/prices?asset=BTC&from=<s>&to=<s>&resolution=minute` -> `{timestamp: [s...], close: [...]}`.
  *
- * Options: `baseUrl` (required), `assets` ({subject: asset}, default the subject), `resolution`
+ * Options: `baseUrl` (default the public API, CRUNCHDAO_PRICE_API), `assets` ({subject: asset}, default the subject), `resolution`
  * (`minute`), `pageSeconds` (one request per this many seconds, 86400), HTTP options.
  */
 @FeedAdapter('crunchdao')
@@ -19,7 +22,7 @@ export class CrunchdaoFeedAdapter implements FeedAdapterProvider {
   create(options: Record<string, unknown>, context: FeedContext): Feed {
     const o = new FeedOptions(context.source, options);
     o.rejectUnknown(['baseUrl', 'assets', 'resolution', 'pageSeconds', ...HTTP_OPTION_KEYS]);
-    const baseUrl = o.url('baseUrl');
+    const baseUrl = o.url('baseUrl', CRUNCHDAO_PRICE_API);
     const assets = o.stringMap('assets');
     const resolution = o.string('resolution', 'minute');
     const pageMs = o.number('pageSeconds', 86_400, { min: 60 }) * 1000;

@@ -1,4 +1,5 @@
-import type { PredictionOutputDefinition } from '../../config/competition/competition.types';
+import { answeredSteps, DEFAULT_MAX_COMPONENTS } from '../../config/competition/competition.types';
+import type { ModelInterfaceDefinition, PredictionOutputDefinition } from '../../config/competition/competition.types';
 
 /** What a prediction must look like to be stored as SUCCESS. */
 export interface PredictionOutputRules {
@@ -7,6 +8,44 @@ export interface PredictionOutputRules {
   expectedLength: number;
   /** Largest accepted payload, in bytes of JSON. */
   maxBytes: number;
+  /**
+   * A multi-resolution answer (`predict_all`): a JSON object keyed by step (`"300"`, as Python's
+   * json writes int keys) holding `floor(horizon / step)` density specs each. Set for
+   * `distributions` only; `expectedLength` is then unused.
+   */
+  resolutions?: MultiResolutionRules;
+}
+
+export interface MultiResolutionRules {
+  horizon: number;
+  /** The steps the answer must hold (the config's steps up to the horizon). */
+  steps: readonly number[];
+  /** Leaf distributions allowed per density spec, nested mixtures counted by their leaves. */
+  maxComponents: number;
+}
+
+/**
+ * The rules of one config's answers: `horizon / step` items, or with `steps` (a multi-resolution
+ * config, predict_all) one list per answered step.
+ *
+ * @example
+ *   predictionOutputRules(competition.model, { horizon: 3600, step: 60 }, [60, 300, 86400])
+ *   // { kind: 'distributions', expectedLength: 60, maxBytes, resolutions: { horizon: 3600, steps: [60, 300], maxComponents: 3 } }
+ */
+export function predictionOutputRules(
+  model: Pick<ModelInterfaceDefinition, 'output' | 'maxPredictionBytes'>,
+  config: { horizon: number; step: number },
+  steps?: readonly number[],
+): PredictionOutputRules {
+  const rules: PredictionOutputRules = { kind: model.output.kind, expectedLength: config.horizon / config.step, maxBytes: model.maxPredictionBytes };
+  if (steps !== undefined) {
+    rules.resolutions = {
+      horizon: config.horizon,
+      steps: answeredSteps({ horizon: config.horizon, steps: [...steps] })!,
+      maxComponents: model.output.maxComponents ?? DEFAULT_MAX_COMPONENTS,
+    };
+  }
+  return rules;
 }
 
 /** A storable payload (its JSON text), or why the prediction is FAILED. */
@@ -77,6 +116,8 @@ const MAX_NUMBER_CHARS = 24;
  *     // { ok: true, json: '[{"type": "builtin", ...}]' } or null
  */
 export function checkPredictionText(json: PredictionJsonText, rules: PredictionOutputRules): PredictionOutputCheck | null {
+  // Each step's list must be counted: only the decoded value tells.
+  if (rules.resolutions) return null;
   const top = json.topLevel;
   switch (rules.kind) {
     case 'distributions':
@@ -100,6 +141,7 @@ function checkShape(result: unknown, rules: PredictionOutputRules): string | nul
   if (result === null || result === undefined) return 'returned nothing (None)';
   switch (rules.kind) {
     case 'distributions': {
+      if (rules.resolutions) return checkResolutions(result, rules.resolutions);
       if (!Array.isArray(result)) return `expected a list of ${rules.expectedLength} distributions, got ${typeName(result)}`;
       if (result.length !== rules.expectedLength) {
         return `expected exactly ${rules.expectedLength} distributions (horizon / step), got ${result.length}`;
@@ -117,6 +159,49 @@ function checkShape(result: unknown, rules: PredictionOutputRules): string | nul
     case 'any':
       return null;
   }
+}
+
+/**
+ * A `predict_all` answer: exactly the expected steps as keys, each holding `floor(horizon / step)`
+ * density objects of at most `maxComponents` leaves. Reasons name the step, e.g.
+ * `step 300: expected 12 density specs, got 11`.
+ */
+function checkResolutions(result: unknown, rules: MultiResolutionRules): string | null {
+  const wanted = rules.steps.map(String);
+  if (typeName(result) !== 'object') return `expected an object keyed by step (${wanted.join(', ')}), got ${typeName(result)}`;
+  const answer = result as Record<string, unknown>;
+  const extra = Object.keys(answer).find((key) => !wanted.includes(key));
+  if (extra !== undefined) return `unexpected key ${JSON.stringify(extra.slice(0, 40))} (expected the steps ${wanted.join(', ')})`;
+  for (const step of rules.steps) {
+    const specs = Object.prototype.hasOwnProperty.call(answer, String(step)) ? answer[String(step)] : undefined;
+    const expected = Math.floor(rules.horizon / step);
+    if (specs === undefined) return `step ${step}: missing (expected ${expected} density specs)`;
+    if (!Array.isArray(specs)) return `step ${step}: expected a list of ${expected} density specs, got ${typeName(specs)}`;
+    if (specs.length !== expected) return `step ${step}: expected ${expected} density specs, got ${specs.length}`;
+    for (let i = 0; i < specs.length; i++) {
+      if (typeName(specs[i]) !== 'object') return `step ${step}: density spec [${i}] must be an object, got ${typeName(specs[i])}`;
+      const leaves = leafCount(specs[i], rules.maxComponents, 0);
+      if (leaves > rules.maxComponents) return `step ${step}: density spec [${i}] has more than ${rules.maxComponents} components`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Leaf distributions of a density spec, nested mixtures counted by their leaves; stops counting
+ * past `limit`. Malformed parts count as one leaf (the scorer rejects them with its own reason).
+ */
+function leafCount(spec: unknown, limit: number, depth: number): number {
+  const mixture = spec as { type?: unknown; components?: unknown } | null;
+  if (typeName(spec) !== 'object' || mixture!.type !== 'mixture' || !Array.isArray(mixture!.components)) return 1;
+  if (depth >= MAX_DEPTH) return limit + 1;
+  let leaves = 0;
+  for (const component of mixture!.components as unknown[]) {
+    const density = typeName(component) === 'object' ? (component as { density?: unknown }).density : undefined;
+    leaves += leafCount(density, limit - leaves, depth + 1);
+    if (leaves > limit) return leaves;
+  }
+  return leaves;
 }
 
 /** A problem found by the walk; the path is built only when there is one (cheap on the happy path). */

@@ -3,12 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
-import { CompetitionDefinition } from '../../config/competition/competition.types';
+import { CompetitionDefinition, definedPrediction } from '../../config/competition/competition.types';
 import { configParamKey, PredictionConfig } from '../../competition/prediction-config';
 import { predictArguments } from '../calls/predict-arguments';
 import { MODEL_CALLER, ModelCallResult, ModelCaller } from '../predict.ports';
 import { ModelRegistryRepository } from '../registry/model-registry.repository';
-import { checkPredictionOutput, checkPredictionText, PredictionOutputRules } from './prediction-output';
+import { checkPredictionOutput, checkPredictionText, predictionOutputRules, PredictionOutputRules } from './prediction-output';
 import { countStatuses, PredictionRecord, PredictionRoundRecord, RoundCounts } from './prediction-round';
 import { PredictionRoundRepository } from './prediction-round.repository';
 
@@ -54,7 +54,8 @@ export class PredictionRoundService {
   async run(config: PredictionConfig, scheduledAt: Date): Promise<PredictionRoundReport | null> {
     const started = performance.now();
     const model = this.competition.model;
-    const args = predictArguments(config, model.predict);
+    const steps = definedPrediction(this.competition.predictions, config)?.steps;
+    const args = predictArguments(config, model.predict, steps);
     const performedAt = this.clock.now();
     const round: PredictionRoundRecord = {
       id: randomUUID(),
@@ -73,11 +74,7 @@ export class PredictionRoundService {
     }
 
     const results = running.length > 0 ? await this.callWithin(model.predict.method, args, running, model.callTimeoutMs) : [];
-    const rules: PredictionOutputRules = {
-      kind: model.output.kind,
-      expectedLength: config.horizon / config.step,
-      maxBytes: model.maxPredictionBytes,
-    };
+    const rules = predictionOutputRules(model, config, steps);
     const predictions = this.predictionsOf(running, known, results, rules, model.callTimeoutMs);
     const outcome = await this.rounds.insertPredictions(round, config, predictions);
     for (const modelId of outcome.rejectedPayloads) {

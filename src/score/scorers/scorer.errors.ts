@@ -31,3 +31,14 @@ export class ScorerRegistrationError extends Error {
     this.name = 'ScorerRegistrationError';
   }
 }
+
+/** The competition's scorer cannot read its predictions (one list per prediction vs. one per step). */
+export class ScorerPayloadError extends Error {
+  constructor(
+    readonly scorer: string,
+    detail: string,
+  ) {
+    super(`scorer "${scorer}": ${detail}`);
+    this.name = 'ScorerPayloadError';
+  }
+}

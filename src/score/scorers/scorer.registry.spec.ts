@@ -55,7 +55,7 @@ describe('ScorerRegistry', () => {
     await moduleRef.init();
     const registry = moduleRef.get(ScorerRegistry);
     expect(registry.names()).toEqual(
-      ['accuracy', 'crps', 'crps-grid', 'density-log-likelihood', 'density-pdf', 'log-loss', 'mae', 'mse', 'spearman'].sort(),
+      ['accuracy', 'crps', 'crps-grid', 'density-log-likelihood', 'density-pdf', 'log-loss', 'mae', 'mse', 'spearman', 'synth-crps'].sort(),
     );
     expect(registry.get('density-pdf').direction).toBe('higher');
     expect(registry.get('crps').direction).toBe('lower');

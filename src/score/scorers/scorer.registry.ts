@@ -3,7 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { createBuiltinScorers } from './builtin';
 import { COMPETITION_SCORER } from './competition-scorer.decorator';
 import { Scorer, ScoreInput, ScoreOutcome, scoreFailed } from './scorer';
-import { ScorerRegistrationError, UnknownScorerError } from './scorer.errors';
+import { ScorerPayloadError, ScorerRegistrationError, UnknownScorerError } from './scorer.errors';
 
 /**
  * Every scorer the node knows: the built-ins, plus any provider decorated with
@@ -73,6 +73,21 @@ export class ScorerRegistry implements OnModuleInit {
   /** Startup check of a competition's scorer and options; throws UnknownScorerError or ScorerOptionsError. */
   validateOptions(name: string, options: Record<string, unknown>): void {
     this.get(name).validateOptions?.(options);
+  }
+
+  /**
+   * Startup check that the scorer reads the competition's predictions: multi-resolution ones
+   * (configs with `steps`) need a scorer with `multiResolution`, and such a scorer needs them.
+   * Throws ScorerPayloadError.
+   */
+  validatePayloads(name: string, multiResolution: boolean): void {
+    const reads = this.get(name).multiResolution === true;
+    if (multiResolution && !reads) {
+      throw new ScorerPayloadError(name, 'does not score multi-resolution predictions (configs with steps); use a multi-resolution scorer such as synth-crps');
+    }
+    if (!multiResolution && reads) {
+      throw new ScorerPayloadError(name, 'scores multi-resolution predictions only, but no prediction config names steps');
+    }
   }
 
   /**

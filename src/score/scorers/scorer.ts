@@ -25,6 +25,22 @@ export interface ScoreInput {
   step: number;
   /** The competition's scorer options. */
   options: Record<string, unknown>;
+  /**
+   * A multi-resolution prediction only (a config with `steps`, answered by `predict_all`): the
+   * truth of every answered step, one value per increment of that step. The payload is then an
+   * object keyed by step (`{"300": [specs...], "3600": [...]}`); `step` and `truth` are those of
+   * the parameter-set step. Absent for single-resolution predictions.
+   */
+  resolutions?: readonly ResolutionTruth[];
+}
+
+/** The realised increments at one step of a multi-resolution prediction. */
+export interface ResolutionTruth {
+  step: number;
+  /** `floor(horizon / step)` values: the target over each increment of `step` seconds. */
+  truth: number[];
+  /** Increments whose two ends were priced by the same observation (a feed gap), if any. */
+  sameObservation?: readonly number[];
 }
 
 /** `reason`: short, no stack traces, at most 200 characters. */
@@ -33,6 +49,8 @@ export type ScoreOutcome = { ok: true; value: number } | { ok: false; reason: st
 export interface Scorer {
   readonly name: string;
   readonly direction: ScoreDirection;
+  /** True when the scorer reads multi-resolution payloads (`ScoreInput.resolutions`); checked at startup. */
+  readonly multiResolution?: boolean;
   /** Throws ScorerOptionsError naming the bad option key; called once at startup. */
   validateOptions?(options: Record<string, unknown>): void;
   /** Must never throw, whatever the payload. */

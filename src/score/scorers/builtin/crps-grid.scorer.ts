@@ -15,7 +15,18 @@ export const CRUNCH_SYNTH_HALF_WIDTHS: Readonly<Record<string, number>> = Object
   TSLAX: 5.9,
   AAPLX: 2.1,
   GOOGLX: 3.4,
+  // Assets of crunch-synth 0.13 (SP500 replaced SPYX; SPYX stays for older competition files).
+  SP500: 21,
+  XRP: 0.04,
+  HYPE: 1.1,
+  WTIOIL: 1.2,
 });
+
+/** The raw per-increment CRPS sum of one step's specs and the asset's half-width T it is scaled by. */
+export interface GridCrpsSum {
+  sum: number;
+  halfWidth: number;
+}
 
 /**
  * crunch-synth's published grid CRPS, for score parity with the game. Lower is better.
@@ -58,18 +69,30 @@ export class CrpsGridScorer implements Scorer {
 
   score(input: ScoreInput): ScoreOutcome {
     return scoreSafely(() => {
-      const options = this.readOptions(input.options);
-      const halfWidth = options.halfWidths.get(input.asset);
-      if (halfWidth === undefined) return scoreFailed(`no CRPS half-width T for asset ${quoteForReason(input.asset)}`);
-      if (!(input.step > 0)) return scoreFailed('step must be a positive number');
-      const k = input.step > options.baseStep ? Math.sqrt(input.step / options.baseStep) : 1;
-      const grid = gridFor(options.grids, k * halfWidth, options.numPoints);
-      const result = sumOverDensitySteps(input, options.limits, (density, x) => {
-        const crps = grid.crps(density, x);
-        return Number.isFinite(crps) ? crps : 'grid CRPS is not finite';
-      });
-      return typeof result === 'string' ? scoreFailed(result) : scoreValue(result.sum / halfWidth);
+      const result = this.crpsSum(input);
+      return typeof result === 'string' ? scoreFailed(result) : scoreValue(result.sum / result.halfWidth);
     });
+  }
+
+  /**
+   * `sum_k CRPS_k` over the `horizon/step` increments, unscaled, with the asset's T, or a reason;
+   * for scorers that add several steps up before scaling (see `synth-crps`). Increments in
+   * `leftOut` are validated but add nothing. Throws ScorerOptionsError on bad options (run it
+   * inside `scoreSafely`).
+   */
+  crpsSum(input: ScoreInput, leftOut: readonly number[] = []): GridCrpsSum | string {
+    const options = this.readOptions(input.options);
+    const halfWidth = options.halfWidths.get(input.asset);
+    if (halfWidth === undefined) return `no CRPS half-width T for asset ${quoteForReason(input.asset)}`;
+    if (!(input.step > 0)) return 'step must be a positive number';
+    const k = input.step > options.baseStep ? Math.sqrt(input.step / options.baseStep) : 1;
+    const grid = gridFor(options.grids, k * halfWidth, options.numPoints);
+    const result = sumOverDensitySteps(input, options.limits, (density, x, k) => {
+      if (leftOut.length > 0 && leftOut.includes(k)) return 0;
+      const crps = grid.crps(density, x);
+      return Number.isFinite(crps) ? crps : 'grid CRPS is not finite';
+    });
+    return typeof result === 'string' ? result : { sum: result.sum, halfWidth };
   }
 }
 

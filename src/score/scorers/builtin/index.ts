@@ -6,6 +6,7 @@ import { DensityLogLikelihoodScorer } from './density-log-likelihood.scorer';
 import { DensityPdfScorer } from './density-pdf.scorer';
 import { MaeScorer, MseScorer } from './point-error.scorers';
 import { SpearmanScorer } from './spearman.scorer';
+import { SynthCrpsScorer } from './synth-crps.scorer';
 
 export {
   AccuracyScorer,
@@ -17,15 +18,18 @@ export {
   MaeScorer,
   MseScorer,
   SpearmanScorer,
+  SynthCrpsScorer,
 };
 
 /** One fresh instance of every built-in scorer. */
 export function createBuiltinScorers(): Scorer[] {
+  const crpsGrid = new CrpsGridScorer();
   return [
     new DensityPdfScorer(),
     new DensityLogLikelihoodScorer(),
     new CrpsScorer(),
-    new CrpsGridScorer(),
+    crpsGrid,
+    new SynthCrpsScorer(crpsGrid),
     new MseScorer(),
     new MaeScorer(),
     new LogLossScorer(),
