@@ -49,7 +49,8 @@ async function main(): Promise<void> {
     throw err;
   }
   app.enableShutdownHooks();
-  configureReportApp(app, config);
+  // The report API's fast path and CORS exist only where its module is loaded.
+  if (config.roles.includes('report')) configureReportApp(app, config);
   app.useGlobalFilters(new UnexpectedErrorFilter());
   app.disable('x-powered-by');
   setupOpenApi(app);
