@@ -53,7 +53,7 @@ export class LowPerformanceMonitor implements OnModuleInit, OnApplicationShutdow
   @RecurringJob({
     name: LOW_PERFORMANCE_JOB,
     roles: ['predict'],
-    when: (c) => c.leaderboard.lowPerformance !== null,
+    when: (c) => Boolean(c.leaderboard.lowPerformance),
     everyMs: (c) => c.scoring.intervalSeconds * 1000,
     offsetMs: (c) => Math.min(5_000, (c.scoring.intervalSeconds * 1000) / 2),
   })
