@@ -10,7 +10,6 @@
  * Timed, five times: windows from buckets + per-model snapshots + ranking + storing the leaderboard.
  */
 import { VirtualClock } from '../src/clock/clock';
-import { JobScheduler } from '../src/clock/job-scheduler';
 import type { CompetitionDefinition } from '../src/config/competition/competition.types';
 import { benchCompetition } from './bench-competition';
 import { LeaderboardRepository } from '../src/leaderboard/leaderboard.repository';
@@ -102,9 +101,8 @@ async function main(): Promise<void> {
     const clock = new VirtualClock(nowMs);
     const noTruth: GroundTruthSource = { groundTruth: async () => ({ ok: false, reason: 'unused', retryable: true }) };
     const cycles = new ScoreCycleService(
-      def, clock, new JobScheduler(clock), new ScorerRegistry(), noTruth, ds,
+      def, clock, new ScorerRegistry(), noTruth, ds,
       new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds),
-      { schedule: false },
     );
     const leaderboard = new LeaderboardService(def, new LeaderboardRepository(ds), cycles, new ModelRegistryRepository(ds), new PredictionRoundRepository(ds));
     const snapshots = new ScoreSnapshotRepository(ds);

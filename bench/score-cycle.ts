@@ -20,7 +20,6 @@ import * as fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { DataSource } from 'typeorm';
 import { VirtualClock } from '../src/clock/clock';
-import { JobScheduler } from '../src/clock/job-scheduler';
 import type { CompetitionDefinition } from '../src/config/competition/competition.types';
 import { benchCompetition } from './bench-competition';
 import { LeaderboardRepository } from '../src/leaderboard/leaderboard.repository';
@@ -148,8 +147,8 @@ async function main(): Promise<void> {
     const repositories = [new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds)] as const;
     for (const repo of repositories) timeMethods(repo, phases);
     const cycles = new ScoreCycleService(
-      def, clock, new JobScheduler(clock), registry, new SyntheticTruth(), ds, ...repositories,
-      { schedule: false, batchPredictions: Number(process.env.SCORE_CYCLE_BATCH ?? 1000) },
+      def, clock, registry, new SyntheticTruth(), ds, ...repositories,
+      { batchPredictions: Number(process.env.SCORE_CYCLE_BATCH ?? 1000) },
     );
     const leaderboard = new LeaderboardService(def, new LeaderboardRepository(ds), cycles, new ModelRegistryRepository(ds), new PredictionRoundRepository(ds));
     leaderboard.onModuleInit();

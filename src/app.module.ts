@@ -19,7 +19,6 @@ import { PredictModule } from './predict/predict.module';
 import { ReportModule } from './report/report.module';
 import { LEADERBOARD_EVENTS } from './report/report.tokens';
 import { GROUND_TRUTH } from './score/ground-truth.source';
-import { SCORE_CYCLE_OPTIONS } from './score/score-cycle.service';
 import { ScoreModule } from './score/score.module';
 
 export interface AppModuleOptions {
@@ -66,8 +65,10 @@ export class AppModule {
       imports.push(fleet, PredictModule.register({ imports: [fleet], modelCaller: ModelRunnerService, marketData: DataSourceService }));
       providers.push(LowPerformanceMonitor);
     }
-    // The leaderboard module brings the scoring module; the cycle's schedule runs only with the score role.
-    imports.push(ScoringModule.forRoles(scores && opts.config.schedulesEnabled));
+    // Scoring and the leaderboard need market data (ground truth): the score role runs the cycles,
+    // the predict role reads the leaderboard to disable poor models. A report-only instance reads
+    // the stored leaderboards and needs neither (its cache re-checks the newest leaderboard id).
+    if (predicts || scores) imports.push(ScoringModule);
     if (roles.has('report')) imports.push(ReportModule);
     imports.push(...(opts.extensions ?? []));
 
@@ -77,17 +78,9 @@ export class AppModule {
 
 /** Scoring and ranking, with the leaderboard's update stream bound for the report cache. */
 @Global()
-@Module({})
-class ScoringModule {
-  static forRoles(schedule: boolean): DynamicModule {
-    return {
-      module: ScoringModule,
-      imports: [ScoreModule, LeaderboardModule],
-      providers: [
-        { provide: SCORE_CYCLE_OPTIONS, useValue: { schedule } },
-        { provide: LEADERBOARD_EVENTS, inject: [LeaderboardService], useFactory: (s: LeaderboardService) => s.leaderboardUpdated$ },
-      ],
-      exports: [SCORE_CYCLE_OPTIONS, LEADERBOARD_EVENTS, LeaderboardModule, ScoreModule],
-    };
-  }
-}
+@Module({
+  imports: [ScoreModule, LeaderboardModule],
+  providers: [{ provide: LEADERBOARD_EVENTS, inject: [LeaderboardService], useFactory: (s: LeaderboardService) => s.leaderboardUpdated$ }],
+  exports: [LEADERBOARD_EVENTS, LeaderboardModule, ScoreModule],
+})
+class ScoringModule {}

@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     throw err;
   }
   app.enableShutdownHooks();
-  configureReportApp(app, config);
+  // The report API's fast path and CORS exist only where its module is loaded.
+  if (config.roles.includes('report')) configureReportApp(app, config);
   app.disable('x-powered-by');
   setupOpenApi(app);
   await app.listen(config.port, config.host);

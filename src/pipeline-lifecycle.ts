@@ -5,13 +5,14 @@ import { JobScheduler } from './clock/job-scheduler';
 import { DataSourceService } from './data-source/data-source.service';
 import { HealthRegistry } from './health/health.registry';
 import { LocalOrchestratorHandle } from './model-orchestration/model-orchestration.module';
-import { LowPerformanceMonitor } from './low-performance/low-performance.monitor';
 import { ModelRunnerService } from './model-runner/model-runner.service';
+import { ScheduledJobs } from './schedule/scheduled-jobs.service';
 
 /**
- * Starts the pipeline's long-running parts in order once every module is ready (feed window
- * loaded before the first tick; the orchestrator connection opened after the model registry
- * subscribed), and stops them in reverse before the database closes.
+ * Starts the pipeline's long-running parts in order once every module is ready (the recurring
+ * jobs this instance runs, the feed's window loaded before the first tick; the orchestrator
+ * connection opened after the model registry subscribed), and stops them in reverse before the
+ * database closes.
  */
 @Injectable()
 export class PipelineLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -20,24 +21,24 @@ export class PipelineLifecycle implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scheduler: JobScheduler,
+    private readonly jobs: ScheduledJobs,
     private readonly health: HealthRegistry,
     @Optional() private readonly marketData?: DataSourceService,
     @Optional() private readonly fleet?: ModelRunnerService,
     @Optional() private readonly localOrchestrator?: LocalOrchestratorHandle,
-    @Optional() private readonly lowPerformance?: LowPerformanceMonitor,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.marketData) {
       const marketData = this.marketData;
       this.health.register('feed', () => ({ ...marketData.health() }));
-      if (this.config.schedulesEnabled) await marketData.start();
     }
+    // Starts the feed (its window loaded) before arming any job, so the first tick has data.
+    await this.jobs.start();
     if (this.fleet) {
       const fleet = this.fleet;
       this.health.register('orchestrator', () => ({ ...fleet.health() }));
       await fleet.start();
-      if (this.config.schedulesEnabled) this.lowPerformance?.start();
     }
     this.logger.log(`pipeline started (roles ${this.config.roles.join(', ')})`);
   }

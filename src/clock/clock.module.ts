@@ -1,10 +1,14 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ScheduledJobs } from '../schedule/scheduled-jobs.service';
 import { Clock, SystemClock } from './clock';
 import { JobScheduler } from './job-scheduler';
 
 /**
- * Provides the app-wide Clock and the JobScheduler. Tests pass a VirtualClock:
- * `ClockModule.forRoot(new VirtualClock(start))`.
+ * Provides the app-wide Clock, the JobScheduler and the discovery of `@RecurringJob`s
+ * (ScheduledJobs); on the system clock armed jobs are listed in @nestjs/schedule's
+ * SchedulerRegistry. Tests pass a VirtualClock: `ClockModule.forRoot(new VirtualClock(start))`.
  */
 @Global()
 @Module({})
@@ -12,8 +16,9 @@ export class ClockModule {
   static forRoot(clock: Clock = new SystemClock()): DynamicModule {
     return {
       module: ClockModule,
-      providers: [{ provide: Clock, useValue: clock }, JobScheduler],
-      exports: [Clock, JobScheduler],
+      imports: [DiscoveryModule, ScheduleModule.forRoot()],
+      providers: [{ provide: Clock, useValue: clock }, JobScheduler, ScheduledJobs],
+      exports: [Clock, JobScheduler, ScheduledJobs],
     };
   }
 }

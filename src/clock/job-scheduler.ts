@@ -1,5 +1,6 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Clock } from './clock';
+import { Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Clock, SystemClock } from './clock';
 
 export interface RecurringJob {
   /** Unique name, used in logs and as the advisory-lock key when several instances run. */
@@ -11,10 +12,27 @@ export interface RecurringJob {
   run: (scheduledAt: Date) => Promise<void>;
 }
 
+/** setTimeout caps at ~24.8 days; longer delays are re-armed. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * The first slot of `job` strictly after `afterMs`: slots are `offsetMs + k * everyMs` since the epoch.
+ *
+ * @example
+ *   nextSlotAfter({ everyMs: 60_000, offsetMs: 5_000 }, Date.UTC(2026, 0, 1, 0, 0, 5)); // 00:01:05
+ */
+export function nextSlotAfter(job: Pick<RecurringJob, 'everyMs' | 'offsetMs'>, afterMs: number): number {
+  const offset = job.offsetMs ?? 0;
+  return Math.floor((afterMs - offset) / job.everyMs) * job.everyMs + job.everyMs + offset;
+}
+
 /**
  * Runs recurring jobs on the injected Clock, so the same job runs on wall time in production and
- * on a virtual clock in tests. The next run is computed from the schedule, not from when the
- * previous run ended, and a run that is still going makes the next one skip (no overlap).
+ * on a virtual clock in tests. The next run is computed from the slot that just fired, not from
+ * when the timer fired (a system timer may fire a few ms early) nor from when the previous run
+ * ended, so each slot runs once and a run that is still going makes the next slot skip (a real
+ * overrun). On the system clock every armed timer is also in @nestjs/schedule's SchedulerRegistry
+ * under the job's name: `getTimeouts()` lists the jobs, `deleteTimeout(name)` stops one.
  */
 @Injectable()
 export class JobScheduler implements OnApplicationShutdown {
@@ -23,12 +41,16 @@ export class JobScheduler implements OnApplicationShutdown {
   private readonly running = new Map<string, Promise<void>>();
   private stopped = false;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    @Optional() private readonly registry?: SchedulerRegistry,
+  ) {}
 
   register(job: RecurringJob): void {
     if (this.cancels.has(job.name)) throw new Error(`job "${job.name}" is already registered`);
     if (!(job.everyMs > 0)) throw new Error(`job "${job.name}" needs a positive period`);
-    this.armNext(job);
+    if (job.offsetMs !== undefined && !(job.offsetMs >= 0)) throw new Error(`job "${job.name}" needs a non-negative offset`);
+    this.armNext(job, this.clock.nowMs());
   }
 
   unregister(name: string): void {
@@ -75,15 +97,31 @@ export class JobScheduler implements OnApplicationShutdown {
     await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
 
-  private armNext(job: RecurringJob): void {
+  /** Arms the first slot strictly after both `afterMs` (the slot just fired) and now (skips slots missed while stalled). */
+  private armNext(job: RecurringJob, afterMs: number): void {
     if (this.stopped) return;
-    const offset = job.offsetMs ?? 0;
-    const now = this.clock.nowMs();
-    const next = Math.floor((now - offset) / job.everyMs) * job.everyMs + job.everyMs + offset;
-    const cancel = this.clock.schedule(next, () => {
-      this.armNext(job);
+    const next = nextSlotAfter(job, Math.max(afterMs, this.clock.nowMs()));
+    const fire = () => {
+      this.armNext(job, next);
       void this.runNow(job, new Date(next));
-    });
-    this.cancels.set(job.name, cancel);
+    };
+    this.cancels.set(job.name, this.registry && this.clock instanceof SystemClock ? this.registeredTimeout(job.name, next, fire) : this.clock.schedule(next, fire));
+  }
+
+  /** A system timer kept in SchedulerRegistry under `name` (replacing the fired one); returns its cancel. */
+  private registeredTimeout(name: string, atMs: number, fn: () => void): () => void {
+    const registry = this.registry!;
+    let handle: NodeJS.Timeout;
+    const arm = () => {
+      const delay = atMs - Date.now();
+      handle = setTimeout(delay > MAX_TIMEOUT_MS ? arm : fn, Math.min(Math.max(0, delay), MAX_TIMEOUT_MS));
+      if (registry.doesExist('timeout', name)) registry.deleteTimeout(name);
+      registry.addTimeout(name, handle);
+    };
+    arm();
+    return () => {
+      clearTimeout(handle);
+      if (registry.doesExist('timeout', name) && registry.getTimeout(name) === handle) registry.deleteTimeout(name);
+    };
   }
 }

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { ConfigError } from './config-error';
 import { Env, readBool, readEnum, readInt, readList, readOptionalString, readString, readUrl } from './env';
 
 export const ROLES = ['predict', 'score', 'report'] as const;
@@ -34,10 +35,24 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     dataDir: path.resolve(readString(env, 'DATA_DIR', { default: './data' })),
     embeddedDbPort: readInt(env, 'EMBEDDED_DB_PORT', { default: 0, min: 0, max: 65535 }),
     competitionFile: path.resolve(readString(env, 'COMPETITION_FILE', { default: 'competitions/demo.yaml' })),
-    roles: readList(env, 'ROLES', { default: [...ROLES], allowed: ROLES }),
+    roles: readRoles(env),
     corsOrigins: readList(env, 'CORS_ORIGINS', { default: [] }),
     schedulesEnabled: readBool(env, 'SCHEDULES_ENABLED', { default: true }),
     feedAdapter: readOptionalString(env, 'FEED_ADAPTER'),
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', { default: 8000, min: 100, max: 60000 }),
   };
+}
+
+/**
+ * ROLES: a comma-separated list of pipeline stages, all three when unset. Set but empty, an empty
+ * item (`ROLES=","`, `predict,,score`) or an unknown role is an error, never "no role".
+ */
+function readRoles(env: Env): Role[] {
+  if (env.ROLES === undefined) return [...ROLES];
+  const items = env.ROLES.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) {
+    throw new ConfigError('ROLES', `has an empty role in "${env.ROLES}"; list one or more of ${ROLES.join(', ')}, separated by commas`);
+  }
+  const roles = readList(env, 'ROLES', { default: [], allowed: ROLES });
+  return [...new Set(roles)];
 }

@@ -4,6 +4,8 @@ import { Clock } from '../clock/clock';
 import { JobScheduler } from '../clock/job-scheduler';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
+import { RecurringJob } from '../schedule/recurring-job.decorator';
+import { BeforeJobsArmed } from '../schedule/scheduled-jobs.service';
 import { Feed, feedPages, FeedRecord, isAsyncIterable } from './feed';
 import { FeedRecordRepository, FeedSeries } from './feed-record.repository';
 import { FeedRecordValidator, ValidationRules } from './feed-record-validator';
@@ -26,6 +28,9 @@ export type TickPayload = Record<string, Array<[number, number]>>;
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 /** However old the watermark, one poll never backfills more than this (or the history, if longer). */
 const MAX_BACKFILL_MS = 7 * 86_400_000;
+/** The feed's recurring jobs, named after its source (several sources never share a name). */
+const pollJobName = (competition: CompetitionDefinition) => `feed-poll:${competition.feed.adapter}`;
+const retentionJobName = (competition: CompetitionDefinition) => `feed-poll:${competition.feed.adapter}:retention`;
 /** Streamed records are written in batches of at most this many between polls. */
 const STREAM_FLUSH_SIZE = 5_000;
 
@@ -39,7 +44,7 @@ const STREAM_FLUSH_SIZE = 5_000;
  *   const truth = await dataSource.groundTruth({ subject: 'BTC', performedAtMs, horizon: 3600, step: 60, target: 'log-return' });
  */
 @Injectable()
-export class DataSourceService implements OnApplicationShutdown {
+export class DataSourceService implements OnApplicationShutdown, BeforeJobsArmed {
   private readonly logger: Logger;
   private readonly source: string;
   private readonly series: FeedSeries;
@@ -84,11 +89,7 @@ export class DataSourceService implements OnApplicationShutdown {
     return this.competition.tick.valueField;
   }
 
-  private get jobName(): string {
-    return `feed-poll:${this.source}`;
-  }
-
-  /** Builds the feed, loads the window from the database, catches up from the watermark, then polls. */
+  /** Builds the feed, loads the window from the database and catches up from the watermark (the poll job then keeps it current). */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
@@ -109,21 +110,18 @@ export class DataSourceService implements OnApplicationShutdown {
     );
     await this.refresh();
     this.subscribeStream();
-    this.scheduler.register({ name: this.jobName, everyMs: this.competition.feed.pollSeconds * 1000, run: () => this.refresh() });
-    // Retention: stored records older than retention.feedRecordsDays, hourly (deleting twice is harmless).
-    this.scheduler.register({
-      name: `${this.jobName}:retention`,
-      everyMs: 3_600_000,
-      offsetMs: 45_000,
-      run: async () => void (await this.pruneRecords(this.clock.nowMs() - this.competition.retention.feedRecordsDays * 86_400_000)),
-    });
+  }
+
+  /** The feed is started (window loaded, caught up) before any job is armed, so the first tick has data. */
+  async beforeJobsArmed(): Promise<void> {
+    await this.start();
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    this.scheduler.unregister(this.jobName);
-    this.scheduler.unregister(`${this.jobName}:retention`);
+    this.scheduler.unregister(pollJobName(this.competition));
+    this.scheduler.unregister(retentionJobName(this.competition));
     this.streamSubscription?.unsubscribe();
     this.streamSubscription = undefined;
     await this.refreshing?.catch(() => undefined);
@@ -136,7 +134,8 @@ export class DataSourceService implements OnApplicationShutdown {
     await this.stop();
   }
 
-  /** One poll now: fetch since the watermark, validate, persist (deduped), add to the window. */
+  /** One poll now (and every `feed.pollSeconds`): fetch since the watermark, validate, persist (deduped), add to the window. */
+  @RecurringJob({ name: pollJobName, roles: ['predict', 'score'], everyMs: (c) => c.feed.pollSeconds * 1000 })
   refresh(): Promise<void> {
     if (!this.refreshing) {
       this.refreshing = this.poll().finally(() => {
@@ -204,6 +203,12 @@ export class DataSourceService implements OnApplicationShutdown {
       lastError: this.lastError,
       subjects,
     };
+  }
+
+  /** Retention, hourly: stored records older than retention.feedRecordsDays (deleting twice is harmless). */
+  @RecurringJob({ name: retentionJobName, roles: ['predict', 'score'], everyMs: () => 3_600_000, offsetMs: () => 45_000 })
+  async pruneExpiredRecords(): Promise<void> {
+    await this.pruneRecords(this.clock.nowMs() - this.competition.retention.feedRecordsDays * 86_400_000);
   }
 
   /** Retention: deletes stored records older than `olderThanMs`; returns how many. */

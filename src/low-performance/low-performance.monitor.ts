@@ -1,13 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
 import { Clock } from '../clock/clock';
-import { JobScheduler } from '../clock/job-scheduler';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../config/competition/competition.types';
 import { LeaderboardService } from '../leaderboard/leaderboard.service';
 import { ModelRunnerService } from '../model-runner/model-runner.service';
 import { ScoreCycleService } from '../score/score-cycle.service';
+import { RecurringJob } from '../schedule/recurring-job.decorator';
 import { modelsToDisable, RunningDeployment } from './low-performance-policy';
+
+const LOW_PERFORMANCE_JOB = 'low-performance';
 
 /**
  * Disables persistently poor models: after each new leaderboard (checked every scoring interval,
@@ -17,7 +19,7 @@ import { modelsToDisable, RunningDeployment } from './low-performance-policy';
  */
 @Injectable()
 export class LowPerformanceMonitor implements OnModuleInit, OnApplicationShutdown {
-  static readonly JOB_NAME = 'low-performance';
+  static readonly JOB_NAME = LOW_PERFORMANCE_JOB;
   private readonly logger = new Logger(LowPerformanceMonitor.name);
   private readonly running = new Map<string, RunningDeployment>();
   private readonly reported = new Set<string>();
@@ -27,7 +29,6 @@ export class LowPerformanceMonitor implements OnModuleInit, OnApplicationShutdow
   constructor(
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly clock: Clock,
-    private readonly scheduler: JobScheduler,
     private readonly leaderboards: LeaderboardService,
     private readonly cycles: ScoreCycleService,
     private readonly fleet: ModelRunnerService,
@@ -45,18 +46,17 @@ export class LowPerformanceMonitor implements OnModuleInit, OnApplicationShutdow
     });
   }
 
-  /** Registers the periodic check; the app calls it when schedules run (predict role). */
-  start(): void {
-    if (!this.competition.leaderboard.lowPerformance) return;
-    this.scheduler.register({
-      name: LowPerformanceMonitor.JOB_NAME,
-      everyMs: this.competition.scoring.intervalSeconds * 1000,
-      offsetMs: Math.min(5_000, (this.competition.scoring.intervalSeconds * 1000) / 2),
-      run: async () => void (await this.judge()),
-    });
-  }
-
-  /** Judges the latest leaderboard once (no-op if already judged); returns the models reported. */
+  /**
+   * Judges the latest leaderboard once (no-op if already judged); returns the models reported.
+   * Runs every scoring interval, a little after the cycle, with the predict role (it holds the fleet).
+   */
+  @RecurringJob({
+    name: LOW_PERFORMANCE_JOB,
+    roles: ['predict'],
+    when: (c) => Boolean(c.leaderboard.lowPerformance),
+    everyMs: (c) => c.scoring.intervalSeconds * 1000,
+    offsetMs: (c) => Math.min(5_000, (c.scoring.intervalSeconds * 1000) / 2),
+  })
   async judge(): Promise<string[]> {
     const rule = this.competition.leaderboard.lowPerformance;
     if (!rule) return [];

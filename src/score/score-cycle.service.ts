@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
-import { Subject } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
-import { JobScheduler } from '../clock/job-scheduler';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import { answeredSteps, paramKey } from '../config/competition/competition.types';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import type { DueRoundOrigin } from '../predict/round/prediction-round';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
+import { RecurringJob } from '../schedule/recurring-job.decorator';
 import { withAdvisoryLock } from './advisory-lock';
 import { bucketIncrements } from './bucket-increments';
 import { shortReason } from './failure-reason';
@@ -25,11 +24,11 @@ import { WindowBuckets } from './window-buckets';
 export interface ScoreCycleOptions {
   /** Predictions claimed per transaction (whole rounds, so a batch may exceed it by one round). Default 1000. */
   batchPredictions?: number;
-  /** Register the recurring job at module init (default true; false for roles that do not score). */
-  schedule?: boolean;
 }
 
 export const SCORE_CYCLE_OPTIONS = Symbol('SCORE_CYCLE_OPTIONS');
+
+const SCORE_CYCLE_JOB = 'score-cycle';
 
 /** Predictions scored between two turns of the event loop (so reads in flight can progress). */
 const SCORES_PER_TURN = 64;
@@ -74,23 +73,20 @@ export type ScoreCycleListener = (result: ScoreCycleResult) => Promise<void>;
  *
  * @example
  *   scoreCycles.onCycleCompleted(async ({ standings, at }) => leaderboard.refresh(standings, at));
- *   await scoreCycles.runCycle(); // also runs by itself every intervalSeconds
+ *   await scoreCycles.runCycle(); // also runs by itself every intervalSeconds (score role)
  */
 @Injectable()
 export class ScoreCycleService implements OnModuleInit {
-  static readonly JOB_NAME = 'score-cycle';
+  static readonly JOB_NAME = SCORE_CYCLE_JOB;
   private readonly logger = new Logger(ScoreCycleService.name);
   private readonly listeners: ScoreCycleListener[] = [];
   readonly buckets: WindowBuckets;
-  /** Emits after each completed cycle (after its listeners ran). */
-  readonly cycles$ = new Subject<ScoreCycleResult>();
   /** Parameter set -> answered steps, for the multi-resolution configs of the competition file. */
   private readonly resolutionSteps: ReadonlyMap<string, readonly number[]>;
 
   constructor(
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly clock: Clock,
-    private readonly scheduler: JobScheduler,
     private readonly scorers: ScorerRegistry,
     @Inject(GROUND_TRUTH) private readonly truth: GroundTruthSource,
     private readonly dataSource: DataSource,
@@ -111,14 +107,6 @@ export class ScoreCycleService implements OnModuleInit {
   onModuleInit(): void {
     this.scorers.validateOptions(this.competition.scoring.scorer, this.competition.scoring.options);
     this.scorers.validatePayloads(this.competition.scoring.scorer, this.resolutionSteps.size > 0);
-    if (this.options?.schedule === false) return;
-    this.scheduler.register({
-      name: ScoreCycleService.JOB_NAME,
-      everyMs: this.competition.scoring.intervalSeconds * 1000,
-      run: async () => {
-        await this.runCycle();
-      },
-    });
   }
 
   /** Called after every cycle, inside its advisory lock; a failing listener is logged, not fatal. */
@@ -131,7 +119,8 @@ export class ScoreCycleService implements OnModuleInit {
     return this.scorers.get(this.competition.scoring.scorer).direction;
   }
 
-  /** Runs one cycle now; null when another instance holds the cycle lock. */
+  /** Runs one cycle now (and every `scoring.intervalSeconds` with the score role); null when another instance holds the cycle lock. */
+  @RecurringJob({ name: SCORE_CYCLE_JOB, roles: ['score'], everyMs: (c) => c.scoring.intervalSeconds * 1000 })
   async runCycle(): Promise<ScoreCycleResult | null> {
     const run = await withAdvisoryLock(this.dataSource, `score-cycle:${this.competition.id}`, () => this.cycle());
     return run.acquired ? run.result : null;
@@ -150,7 +139,6 @@ export class ScoreCycleService implements OnModuleInit {
         this.logger.error(`after-cycle listener failed at ${result.at.toISOString()}: ${(err as Error)?.stack ?? String(err)}`);
       }
     }
-    this.cycles$.next(result);
     if (scored > 0 || waitingRounds > 0) this.logger.log(`scored ${scored} predictions, ${waitingRounds} rounds waiting for ground truth`);
     return result;
   }

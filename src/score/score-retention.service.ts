@@ -1,17 +1,17 @@
-import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
-import { JobScheduler } from '../clock/job-scheduler';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
+import { RecurringJob } from '../schedule/recurring-job.decorator';
 import { withAdvisoryLock } from './advisory-lock';
-import { SCORE_CYCLE_OPTIONS, ScoreCycleOptions } from './score-cycle.service';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
 import { ScoreWindowRepository } from './score-window.repository';
 import { WindowBuckets } from './window-buckets';
 
 const DAY_MS = 86_400_000;
+const RETENTION_JOB = 'score-retention';
 
 export interface PruneResult {
   predictions: number;
@@ -31,30 +31,24 @@ export interface PruneResult {
  *   await retention.prune(); // { predictions: 1200, snapshots: 3400, buckets: 96, rounds: 40 }
  */
 @Injectable()
-export class ScoreRetentionService implements OnModuleInit {
-  static readonly JOB_NAME = 'score-retention';
+export class ScoreRetentionService {
+  static readonly JOB_NAME = RETENTION_JOB;
   private readonly logger = new Logger(ScoreRetentionService.name);
   private readonly buckets: WindowBuckets;
 
   constructor(
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly clock: Clock,
-    private readonly scheduler: JobScheduler,
     private readonly dataSource: DataSource,
     private readonly predictions: PredictionRoundRepository,
     private readonly snapshots: ScoreSnapshotRepository,
     private readonly windows: ScoreWindowRepository,
-    @Optional() @Inject(SCORE_CYCLE_OPTIONS) private readonly options: ScoreCycleOptions = {},
   ) {
     this.buckets = new WindowBuckets(competition.scoring.windows);
   }
 
-  onModuleInit(): void {
-    if (this.options?.schedule === false) return;
-    this.scheduler.register({ name: ScoreRetentionService.JOB_NAME, everyMs: 3_600_000, offsetMs: 30_000, run: async () => void (await this.runPrune()) });
-  }
-
-  /** Prunes under the advisory lock; null when another instance is pruning. */
+  /** Prunes under the advisory lock (hourly, 30 s past the hour, with the score role); null when another instance is pruning. */
+  @RecurringJob({ name: RETENTION_JOB, roles: ['score'], everyMs: () => 3_600_000, offsetMs: () => 30_000 })
   async runPrune(): Promise<PruneResult | null> {
     const run = await withAdvisoryLock(this.dataSource, `score-retention:${this.competition.id}`, () => this.prune());
     return run.acquired ? run.result : null;

@@ -8,10 +8,11 @@ import { ScorersModule } from './scorers/scorers.module';
 
 /**
  * Scoring cycles, rolling windows, snapshots and retention. Needs from the app: `COMPETITION`
- * (ConfigModule), `Clock` + `JobScheduler` (ClockModule), the TypeORM `DataSource` (DatabaseModule)
+ * (ConfigModule), `Clock` (ClockModule, whose ScheduledJobs arms the `@RecurringJob` cycle and
+ * retention with the score role), the TypeORM `DataSource` (DatabaseModule)
  * and `GROUND_TRUTH` (a GroundTruthSource) from a global module, e.g.
  * `{ provide: GROUND_TRUTH, useExisting: DataSourceService }` exported by the data-source module.
- * Optional: `SCORE_CYCLE_OPTIONS` ({ batchPredictions, schedule }).
+ * Optional: `SCORE_CYCLE_OPTIONS` ({ batchPredictions }).
  */
 @Module({
   imports: [ScorersModule, PredictionStoreModule],

@@ -19,6 +19,12 @@ describe('environment configuration', () => {
     expect(config.roles).toEqual(['predict', 'score', 'report']);
   });
 
+  it('reads ROLES as a list of pipeline stages', () => {
+    expect(loadAppConfig({ ROLES: 'report' }).roles).toEqual(['report']);
+    expect(loadAppConfig({ ROLES: ' predict , score ' }).roles).toEqual(['predict', 'score']);
+    expect(loadAppConfig({ ROLES: 'score,score' }).roles).toEqual(['score']);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT', /integer/],
     [{ PORT: '70000' }, 'PORT', /<= 65535/],
@@ -27,6 +33,10 @@ describe('environment configuration', () => {
     [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL', /postgres/],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', /not a valid URL/],
     [{ ROLES: 'predict,cook' }, 'ROLES', /cook/],
+    [{ ROLES: ',' }, 'ROLES', /empty role/],
+    [{ ROLES: '' }, 'ROLES', /empty role/],
+    [{ ROLES: ' ' }, 'ROLES', /empty role/],
+    [{ ROLES: 'predict,,score' }, 'ROLES', /empty role/],
     [{ SCHEDULES_ENABLED: 'maybe' }, 'SCHEDULES_ENABLED', /true or false/],
     [{ SHUTDOWN_TIMEOUT_MS: '5' }, 'SHUTDOWN_TIMEOUT_MS', />= 100/],
   ])('rejects %j naming the variable', (env, variable, problem) => {

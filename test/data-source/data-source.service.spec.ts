@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
+import { ScheduledJobs } from '../../src/schedule/scheduled-jobs.service';
 import { ClockModule } from '../../src/clock/clock.module';
 import { VirtualClock } from '../../src/clock/clock';
 import { COMPETITION } from '../../src/config/competition/competition.tokens';
@@ -113,7 +114,7 @@ describeEachEngine('DataSourceService', (db) => {
   it('backfills the history window on first start, persists it, and serves it as the first tick', async () => {
     moduleRef = await boot(competition(), db().dataSource, clock);
     const service = moduleRef.get(DataSourceService);
-    await service.start();
+    await moduleRef.get(ScheduledJobs).start(); // starts the feed, then arms its poll and retention jobs
     lastScripted!.set('BTC', minutes(-20, 0, (i) => 100 + i));
     await service.refresh();
     const payload = service.tickPayload({});
@@ -128,7 +129,7 @@ describeEachEngine('DataSourceService', (db) => {
   it('polls on the clock and sends only points newer than the last tick', async () => {
     moduleRef = await boot(competition(), db().dataSource, clock);
     const service = moduleRef.get(DataSourceService);
-    await service.start();
+    await moduleRef.get(ScheduledJobs).start(); // starts the feed, then arms its poll and retention jobs
     lastScripted!.set('BTC', minutes(-5, 10, (i) => 200 + i));
     await service.refresh();
     const lastTick = service.latestTimestamp()!;
@@ -163,7 +164,7 @@ describeEachEngine('DataSourceService', (db) => {
   it('computes log-return and difference ground truth from the nearest observations', async () => {
     moduleRef = await boot(competition(), db().dataSource, clock);
     const service = moduleRef.get(DataSourceService);
-    await service.start();
+    await moduleRef.get(ScheduledJobs).start(); // starts the feed, then arms its poll and retention jobs
     // Observations a few seconds off the minute, as real feeds stamp them.
     lastScripted!.set('ETH', [
       [T0 - 5_000, 100],
@@ -184,7 +185,7 @@ describeEachEngine('DataSourceService', (db) => {
   it('says ground truth is not there yet (retryable) before data passes the horizon, and a gap is final', async () => {
     moduleRef = await boot(competition(), db().dataSource, clock);
     const service = moduleRef.get(DataSourceService);
-    await service.start();
+    await moduleRef.get(ScheduledJobs).start(); // starts the feed, then arms its poll and retention jobs
     lastScripted!.set('BTC', [...minutes(0, 2, () => 100), ...minutes(5, 8, () => 101)]);
     await clock.advance(2 * MIN);
     const early = await service.groundTruth({ subject: 'BTC', performedAtMs: T0, horizon: 180, step: 60, target: 'log-return' });
@@ -198,7 +199,7 @@ describeEachEngine('DataSourceService', (db) => {
   it('reads ground truth older than the window from the stored records', async () => {
     moduleRef = await boot(competition(), db().dataSource, clock);
     const service = moduleRef.get(DataSourceService);
-    await service.start();
+    await moduleRef.get(ScheduledJobs).start(); // starts the feed, then arms its poll and retention jobs
     lastScripted!.set('BTC', minutes(0, 40, (i) => 1000 * Math.exp(0.01 * i * i)));
     await clock.advance(40 * MIN);
     expect(service.tickPayload({}).BTC[0][0]).toBe((T0 + 30 * MIN) / 1000); // minute 2 is no longer in memory
@@ -213,7 +214,7 @@ describeEachEngine('DataSourceService', (db) => {
     moduleRef = await boot(competition(), db().dataSource, clock);
     const service = moduleRef.get(DataSourceService);
     expect(service.health().status).toBe('down');
-    await service.start();
+    await moduleRef.get(ScheduledJobs).start(); // starts the feed, then arms its poll and retention jobs
     lastScripted!.set('BTC', minutes(0, 10, (i) => 100 + i));
     await clock.advance(MIN);
     expect(service.health()).toMatchObject({ status: 'up', lastError: null, subjects: { BTC: { newestTs: new Date(T0 + MIN).toISOString() } } });
@@ -232,7 +233,7 @@ describeEachEngine('DataSourceService', (db) => {
   it('skips bad records and keeps the rest', async () => {
     moduleRef = await boot(competition(), db().dataSource, clock);
     const service = moduleRef.get(DataSourceService);
-    await service.start();
+    await moduleRef.get(ScheduledJobs).start(); // starts the feed, then arms its poll and retention jobs
     lastScripted!.set('BTC', [
       [T0 - 3 * MIN, 100],
       [T0 - 2 * MIN, 0],
@@ -247,7 +248,7 @@ describeEachEngine('DataSourceService', (db) => {
     const definition = { ...competition(), retention: { feedRecordsDays: 1 } } as unknown as CompetitionDefinition;
     moduleRef = await boot(definition, db().dataSource, clock);
     const service = moduleRef.get(DataSourceService);
-    await service.start();
+    await moduleRef.get(ScheduledJobs).start(); // starts the feed, then arms its poll and retention jobs
     lastScripted!.set('BTC', minutes(-5, 0, (i) => 100 + i));
     await service.refresh();
     // Two records stored days ago, beside the six recent ones.
@@ -266,7 +267,7 @@ describeEachEngine('DataSourceService', (db) => {
   it('stores what it polls where the report API reads series and latest records', async () => {
     moduleRef = await boot(competition(), db().dataSource, clock);
     const service = moduleRef.get(DataSourceService);
-    await service.start();
+    await moduleRef.get(ScheduledJobs).start(); // starts the feed, then arms its poll and retention jobs
     lastScripted!.set('BTC', minutes(-2, 0, (i) => 100 + i));
     await service.refresh();
     const records = moduleRef.get(FeedRecordRepository);

@@ -1,6 +1,7 @@
 import { Subject } from 'rxjs';
 import { VirtualClock } from '../../src/clock/clock';
 import { JobScheduler } from '../../src/clock/job-scheduler';
+import { armDeclaredJobs } from '../../src/schedule/scheduled-jobs.service';
 import { parseCompetitionDefinition } from '../../src/config/competition/competition.loader';
 import { ConfigError } from '../../src/config/config-error';
 import type { CompetitionDefinition, LowPerformanceDefinition } from '../../src/config/competition/competition.types';
@@ -117,9 +118,9 @@ describe('LowPerformanceMonitor', () => {
     let board: { createdAt: Date; entries: LeaderboardEntry[] } | null = null;
     const leaderboards = { latest: async () => board } as unknown as LeaderboardService;
     const cycles = { direction: () => 'higher' } as unknown as ScoreCycleService;
-    const monitor = new LowPerformanceMonitor(competition, clock, scheduler, leaderboards, cycles, fleet);
+    const monitor = new LowPerformanceMonitor(competition, clock, leaderboards, cycles, fleet);
     monitor.onModuleInit();
-    monitor.start();
+    expect(await armDeclaredJobs(scheduler, monitor, competition)).toEqual([LowPerformanceMonitor.JOB_NAME]);
 
     const model = (id: string, deploymentId: string) => ({ modelId: id, deploymentId, modelName: id, cruncherId: '', cruncherName: '', ip: '', port: 0, infos: {} });
     membership$.next({ type: 'joined', model: model('poor', 'poor_1') });

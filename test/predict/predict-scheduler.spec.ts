@@ -8,6 +8,7 @@ import { JobScheduler } from '../../src/clock/job-scheduler';
 import { loadAppConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
 import { loadCompetitionFile } from '../../src/config/competition/competition.loader';
+import { ScheduledJobs } from '../../src/schedule/scheduled-jobs.service';
 import { PredictModule } from '../../src/predict/predict.module';
 import { PredictSchedulerService, TICK_JOB } from '../../src/predict/schedule/predict-scheduler.service';
 import { describeEachEngine } from '../support/test-database';
@@ -37,6 +38,7 @@ describeEachEngine('PredictModule on a virtual clock', (db) => {
     }).compile();
     const nest = moduleRef.createNestApplication({ logger: false });
     await nest.init();
+    await nest.get(ScheduledJobs).start(); // as PipelineLifecycle does at bootstrap
     return nest;
   }
 
@@ -104,7 +106,7 @@ describeEachEngine('PredictModule on a virtual clock', (db) => {
     }
     expect(await states()).toEqual(['m1:STOPPED', 'm2:STOPPED']); // the predict-role process reconciled with its (empty) fleet
     app = await boot({ SCHEDULES_ENABLED: 'false' });
-    const slots = await app.get(PredictSchedulerService).start();
+    const slots = await app.get(PredictSchedulerService).roundSlots();
     expect(slots).toHaveLength(6);
     await app.close();
   });

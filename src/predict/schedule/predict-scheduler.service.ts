@@ -1,8 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../clock/clock';
-import { JobScheduler } from '../../clock/job-scheduler';
-import { APP_CONFIG } from '../../config/config.tokens';
-import { AppConfig } from '../../config/app-config';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
 import { configParamKey } from '../../competition/prediction-config';
@@ -11,76 +8,61 @@ import { PredictionConfigRepository } from '../../competition/prediction-config.
 import { PredictionRoundRepository } from '../round/prediction-round.repository';
 import { PredictionRoundService } from '../round/prediction-round.service';
 import { TickLoopService } from '../tick/tick-loop.service';
+import { JobSlot, RecurringJob } from '../../schedule/recurring-job.decorator';
 import { missedRounds, RoundSlot, roundSlots } from './round-schedule';
 
 export const TICK_JOB = 'predict:tick';
+export const ROUND_JOB = 'predict:round';
 
 /**
- * Registers the predict role's recurring jobs at application bootstrap: the tick (every
- * `tick.interval`) and one job per active prediction config on its round-robin slot. Runs only
- * when the process has the `predict` role and schedules are enabled (tests drive `start()`).
- * Rounds missed while the process was down are logged, not replayed: a forecast made late
- * would be scored against prices the model could already have seen.
+ * The predict role's recurring jobs: the tick (every `tick.interval`) and one round job per
+ * active prediction config on its round-robin slot. ScheduledJobs arms them when the process
+ * has the `predict` role and schedules are enabled. Rounds missed while the process was down
+ * are logged, not replayed: a forecast made late would be scored against prices the model
+ * could already have seen.
  *
  * @example
- *   await predictScheduler.start(); // registers predict:tick and predict:round:BTC-3600-60 ...
+ *   await scheduledJobs.start(); // arms predict:tick and predict:round:BTC-3600-60 ...
  */
 @Injectable()
-export class PredictSchedulerService implements OnApplicationBootstrap {
+export class PredictSchedulerService {
   private readonly logger = new Logger(PredictSchedulerService.name);
-  private started = false;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly sync: CompetitionSyncService,
     private readonly configs: PredictionConfigRepository,
     private readonly rounds: PredictionRoundRepository,
     private readonly roundService: PredictionRoundService,
     private readonly tickLoop: TickLoopService,
-    private readonly scheduler: JobScheduler,
     private readonly clock: Clock,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.roles.includes('predict')) return;
-    if (!this.config.schedulesEnabled) {
-      this.logger.log('schedules disabled (SCHEDULES_ENABLED=false): no tick or predict rounds');
-      return;
-    }
-    await this.start();
+  @RecurringJob({ name: TICK_JOB, roles: ['predict'], everyMs: (c) => c.tick.interval * 1000 })
+  async tick(): Promise<void> {
+    await this.tickLoop.tick();
   }
 
-  /** Registers the tick and round jobs; returns the round slots. Idempotent. */
-  async start(): Promise<RoundSlot[]> {
-    await this.sync.synced();
-    const slots = roundSlots(await this.configs.active(this.competition.id));
-    if (this.started) return slots;
-    this.started = true;
-    await this.logMissedRounds(slots);
+  @RecurringJob({ name: ROUND_JOB, roles: ['predict'], slots: (self: PredictSchedulerService) => self.roundJobSlots() })
+  async runRound(scheduledAt: Date, slot: JobSlot<RoundSlot>): Promise<void> {
+    await this.roundService.run(slot.value.config, scheduledAt);
+  }
 
-    this.scheduler.register({
-      name: TICK_JOB,
-      everyMs: this.competition.tick.interval * 1000,
-      run: async () => {
-        await this.tickLoop.tick();
-      },
-    });
-    for (const slot of slots) {
-      this.scheduler.register({
-        name: roundJobName(slot),
-        everyMs: slot.everyMs,
-        offsetMs: slot.offsetMs,
-        run: async (scheduledAt) => {
-          await this.roundService.run(slot.config, scheduledAt);
-        },
-      });
-    }
+  /** The round slots of the active configs, once the competition is synced. */
+  async roundSlots(): Promise<RoundSlot[]> {
+    await this.sync.synced();
+    return roundSlots(await this.configs.active(this.competition.id));
+  }
+
+  /** The round jobs' schedules; logs the rounds missed while stopped and the schedule. */
+  async roundJobSlots(): Promise<Array<JobSlot<RoundSlot>>> {
+    const slots = await this.roundSlots();
+    await this.logMissedRounds(slots);
     this.logger.log(
       `tick every ${this.competition.tick.interval} s; ${slots.length} prediction config(s) scheduled: ` +
         slots.map((s) => `${configParamKey(s.config)} every ${s.everyMs / 1000} s at +${s.offsetMs / 1000} s`).join(', '),
     );
-    return slots;
+    return slots.map((slot) => ({ key: configParamKey(slot.config), everyMs: slot.everyMs, offsetMs: slot.offsetMs, value: slot }));
   }
 
   private async logMissedRounds(slots: readonly RoundSlot[]): Promise<void> {
@@ -95,8 +77,4 @@ export class PredictSchedulerService implements OnApplicationBootstrap {
       }
     }
   }
-}
-
-export function roundJobName(slot: Pick<RoundSlot, 'config'>): string {
-  return `predict:round:${configParamKey(slot.config)}`;
 }

@@ -14,6 +14,7 @@ import { SCORE_CYCLE_OPTIONS, ScoreCycleOptions, ScoreCycleService } from '../..
 import { ScoreRetentionService } from '../../../src/score/score-retention.service';
 import { ScoreModule } from '../../../src/score/score.module';
 import { ScoreWindowRepository } from '../../../src/score/score-window.repository';
+import { ScheduledJobs } from '../../../src/schedule/scheduled-jobs.service';
 
 export interface ScoringApp {
   module: TestingModule;
@@ -32,7 +33,7 @@ export async function startScoring(
   competition: CompetitionDefinition,
   clock: VirtualClock,
   truth: GroundTruthSource,
-  options: ScoreCycleOptions = {},
+  options: ScoreCycleOptions & { schedule?: boolean } = {},
 ): Promise<ScoringApp> {
   @Global()
   @Module({
@@ -40,7 +41,7 @@ export async function startScoring(
       { provide: DataSource, useValue: dataSource },
       { provide: COMPETITION, useValue: competition },
       { provide: GROUND_TRUTH, useValue: truth },
-      { provide: SCORE_CYCLE_OPTIONS, useValue: options },
+      { provide: SCORE_CYCLE_OPTIONS, useValue: { batchPredictions: options.batchPredictions } },
     ],
     exports: [DataSource, COMPETITION, GROUND_TRUTH, SCORE_CYCLE_OPTIONS],
   })
@@ -48,6 +49,8 @@ export async function startScoring(
 
   const module = await Test.createTestingModule({ imports: [TestAppModule, ClockModule.forRoot(clock), ScoreModule, LeaderboardModule] }).compile();
   await module.init();
+  // As the app's PipelineLifecycle does (the score-cycle and retention jobs), unless the test drives cycles itself.
+  if (options.schedule !== false) await module.get(ScheduledJobs).start();
   return {
     module,
     cycles: module.get(ScoreCycleService),
