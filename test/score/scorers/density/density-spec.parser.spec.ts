@@ -1,6 +1,6 @@
-import { closeTo, loadScoringFixture } from '../../../../test/fixtures/scoring/reference-fixtures';
-import { CompiledDensity } from './compiled-density';
-import { InvalidDensitySpec, parseDensitySpec } from './density-spec.parser';
+import { closeTo, loadScoringFixture } from '../../../fixtures/scoring/reference-fixtures';
+import { CompiledDensity } from '../../../../src/score/scorers/density/compiled-density';
+import { InvalidDensitySpec, parseDensitySpec } from '../../../../src/score/scorers/density/density-spec.parser';
 
 interface DensityCase {
   spec: Record<string, unknown>;

@@ -1,5 +1,5 @@
-import { plainJsonText } from './json-text';
-import { parsePythonJson } from './python-json';
+import { plainJsonText } from '../../../src/model-runner/variant/json-text';
+import { parsePythonJson } from '../../../src/model-runner/variant/python-json';
 
 function allFinite(value: unknown): boolean {
   if (typeof value === 'number') return Number.isFinite(value);

@@ -1,6 +1,6 @@
-import { parsePythonJson, PythonJsonError, stringifyPythonJson } from './python-json';
-import { decodeVariant, encodeVariant, TypedValue, VariantDecodeError, VariantEncodeError, VariantType } from './variant';
-import { ArgumentEncodeError, encodeCallArguments } from './call-arguments';
+import { parsePythonJson, PythonJsonError, stringifyPythonJson } from '../../../src/model-runner/variant/python-json';
+import { decodeVariant, encodeVariant, TypedValue, VariantDecodeError, VariantEncodeError, VariantType } from '../../../src/model-runner/variant/variant';
+import { ArgumentEncodeError, encodeCallArguments } from '../../../src/model-runner/variant/call-arguments';
 
 const bytes = (...values: number[]) => Buffer.from(values);
 

@@ -1,7 +1,7 @@
-import { closeTo, loadScoringFixture } from '../../../../test/fixtures/scoring/reference-fixtures';
-import { Scorer, ScoreInput, ScoreOutcome } from '../scorer';
-import { ScorerOptionsError } from '../scorer.errors';
-import { createBuiltinScorers } from './index';
+import { closeTo, loadScoringFixture } from '../../../fixtures/scoring/reference-fixtures';
+import { Scorer, ScoreInput, ScoreOutcome } from '../../../../src/score/scorers/scorer';
+import { ScorerOptionsError } from '../../../../src/score/scorers/scorer.errors';
+import { createBuiltinScorers } from '../../../../src/score/scorers/builtin/index';
 
 type ScorerCase = { payload: unknown; truth: number[]; score: number; horizon?: number; step?: number; options?: Record<string, unknown> };
 const scorerCases = loadScoringFixture<Record<string, ScorerCase[]>>('scorers.json');

@@ -1,5 +1,5 @@
-import { ModelRunnerFailure } from '../hosts/model-host';
-import { decodeVariant, encodeVariant } from './variant-codec';
+import { ModelRunnerFailure } from '../../../src/local-orchestrator/hosts/model-host';
+import { decodeVariant, encodeVariant } from '../../../src/local-orchestrator/grpc/variant-codec';
 
 describe('server-side Variant codec', () => {
   it('reads INT of any length as little-endian signed', () => {

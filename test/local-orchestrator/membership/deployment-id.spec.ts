@@ -1,4 +1,4 @@
-import { DeploymentIdIssuer } from './deployment-id';
+import { DeploymentIdIssuer } from '../../../src/local-orchestrator/membership/deployment-id';
 
 describe('DeploymentIdIssuer', () => {
   it('names deployments {model_id}_{YYYYmmdd_HHMMSS_mmm} in UTC', () => {

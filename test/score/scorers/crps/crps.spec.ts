@@ -1,9 +1,9 @@
-import { closeTo, loadScoringFixture } from '../../../../test/fixtures/scoring/reference-fixtures';
-import { CompiledDensity } from '../density/compiled-density';
-import { InvalidDensitySpec, parseDensitySpec } from '../density/density-spec.parser';
-import { ensembleCrps } from './ensemble-crps';
-import { integratedCrps } from './integrated-crps';
-import { normalCrps, normalMixtureCrps } from './normal-mixture-crps';
+import { closeTo, loadScoringFixture } from '../../../fixtures/scoring/reference-fixtures';
+import { CompiledDensity } from '../../../../src/score/scorers/density/compiled-density';
+import { InvalidDensitySpec, parseDensitySpec } from '../../../../src/score/scorers/density/density-spec.parser';
+import { ensembleCrps } from '../../../../src/score/scorers/crps/ensemble-crps';
+import { integratedCrps } from '../../../../src/score/scorers/crps/integrated-crps';
+import { normalCrps, normalMixtureCrps } from '../../../../src/score/scorers/crps/normal-mixture-crps';
 
 interface CrpsFixtures {
   distributions: { spec: unknown; y: number; crps: number; closedForm: boolean }[];

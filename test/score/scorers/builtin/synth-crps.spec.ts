@@ -1,10 +1,10 @@
-import { closeTo, loadScoringFixture } from '../../../../test/fixtures/scoring/reference-fixtures';
-import { realisedTargets } from '../../../data-source/ground-truth';
-import { PriceWindow } from '../../../data-source/price-window';
-import { ResolutionTruth, ScoreInput, ScoreOutcome } from '../scorer';
-import { ScorerRegistry } from '../scorer.registry';
-import { CrpsGridScorer } from './crps-grid.scorer';
-import { SynthCrpsScorer } from './synth-crps.scorer';
+import { closeTo, loadScoringFixture } from '../../../fixtures/scoring/reference-fixtures';
+import { realisedTargets } from '../../../../src/data-source/ground-truth';
+import { PriceWindow } from '../../../../src/data-source/price-window';
+import { ResolutionTruth, ScoreInput, ScoreOutcome } from '../../../../src/score/scorers/scorer';
+import { ScorerRegistry } from '../../../../src/score/scorers/scorer.registry';
+import { CrpsGridScorer } from '../../../../src/score/scorers/builtin/crps-grid.scorer';
+import { SynthCrpsScorer } from '../../../../src/score/scorers/builtin/synth-crps.scorer';
 
 interface SynthCase {
   asset: string;

@@ -1,5 +1,5 @@
-import { plainJsonText } from '../../model-runner/variant/json-text';
-import { checkPredictionOutput, checkPredictionText, PredictionOutputRules } from './prediction-output';
+import { plainJsonText } from '../../../src/model-runner/variant/json-text';
+import { checkPredictionOutput, checkPredictionText, PredictionOutputRules } from '../../../src/predict/round/prediction-output';
 
 const density = (scale: string) => `{"type": "builtin", "name": "norm", "params": {"loc": 0.0, "scale": ${scale}}}`;
 const densities = (n: number, scale = '0.0012') => `[${Array.from({ length: n }, () => density(scale)).join(', ')}]`;

@@ -1,10 +1,10 @@
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { CompetitionScorer } from './competition-scorer.decorator';
-import { Scorer, ScoreInput, ScoreOutcome, scoreFailed, scoreValue } from './scorer';
-import { ScorerOptionsError, ScorerRegistrationError, UnknownScorerError } from './scorer.errors';
-import { ScorerRegistry } from './scorer.registry';
-import { ScorersModule } from './scorers.module';
+import { CompetitionScorer } from '../../../src/score/scorers/competition-scorer.decorator';
+import { Scorer, ScoreInput, ScoreOutcome, scoreFailed, scoreValue } from '../../../src/score/scorers/scorer';
+import { ScorerOptionsError, ScorerRegistrationError, UnknownScorerError } from '../../../src/score/scorers/scorer.errors';
+import { ScorerRegistry } from '../../../src/score/scorers/scorer.registry';
+import { ScorersModule } from '../../../src/score/scorers/scorers.module';
 
 @Injectable()
 class DirectionHitRate {

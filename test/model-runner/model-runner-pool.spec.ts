@@ -1,8 +1,8 @@
-import type { FailureReport } from './protocol/failure-report';
-import type { ModelState } from './protocol/model-state';
-import type { MembershipMessage } from './membership/orchestrator-membership.client';
-import { ModelUnusableError } from './model-runner.errors';
-import { PoolEvent, PooledRunner, ModelRunnerPool } from './model-runner-pool';
+import type { FailureReport } from '../../src/model-runner/protocol/failure-report';
+import type { ModelState } from '../../src/model-runner/protocol/model-state';
+import type { MembershipMessage } from '../../src/model-runner/membership/orchestrator-membership.client';
+import { ModelUnusableError } from '../../src/model-runner/model-runner.errors';
+import { PoolEvent, PooledRunner, ModelRunnerPool } from '../../src/model-runner/model-runner-pool';
 
 /** A runner whose Setup the test finishes by hand. */
 class FakeRunner implements PooledRunner {

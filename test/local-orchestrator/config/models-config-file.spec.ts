@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { readModelsConfig } from './models-config-file';
+import { readModelsConfig } from '../../../src/local-orchestrator/config/models-config-file';
 
 const MODELS = resolve(__dirname, '..', '..', '..', 'deployment');
 

@@ -1,5 +1,5 @@
-import { closeTo, loadScoringFixture } from '../../../../test/fixtures/scoring/reference-fixtures';
-import { erf, erfc, logGamma, logGammaHalfRatio, normalCdf, regularizedBeta, regularizedGammaP } from './special-functions';
+import { closeTo, loadScoringFixture } from '../../../fixtures/scoring/reference-fixtures';
+import { erf, erfc, logGamma, logGammaHalfRatio, normalCdf, regularizedBeta, regularizedGammaP } from '../../../../src/score/scorers/density/special-functions';
 
 interface SpecialFunctionFixtures {
   erf: [number, number][];
