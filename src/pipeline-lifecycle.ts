@@ -6,7 +6,7 @@ import { DataSourceService } from './data-source/data-source.service';
 import { HealthRegistry } from './health/health.registry';
 import { LocalOrchestratorHandle } from './model-orchestration/model-orchestration.module';
 import { ModelRunnerService } from './model-runner/model-runner.service';
-import { ScheduledJobs } from './schedule/scheduled-jobs.service';
+import { ScheduledJobs } from './clock/scheduled-jobs.service';
 
 /**
  * Starts the pipeline's long-running parts in order once every module is ready (the recurring

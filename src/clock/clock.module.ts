@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { ScheduledJobs } from '../schedule/scheduled-jobs.service';
+import { ScheduledJobs } from './scheduled-jobs.service';
 import { Clock, SystemClock } from './clock';
 import { JobScheduler } from './job-scheduler';
 

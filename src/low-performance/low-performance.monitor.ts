@@ -6,7 +6,7 @@ import { CompetitionDefinition } from '../config/competition/competition.types';
 import { LeaderboardService } from '../leaderboard/leaderboard.service';
 import { ModelRunnerService } from '../model-runner/model-runner.service';
 import { ScoreCycleService } from '../score/score-cycle.service';
-import { RecurringJob } from '../schedule/recurring-job.decorator';
+import { RecurringJob } from '../clock/recurring-job.decorator';
 import { modelsToDisable, RunningDeployment } from './low-performance-policy';
 
 const LOW_PERFORMANCE_JOB = 'low-performance';

@@ -6,7 +6,7 @@ import { answeredSteps, paramKey } from '../config/competition/competition.types
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import type { DueRoundOrigin } from '../predict/round/prediction-round';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
-import { RecurringJob } from '../schedule/recurring-job.decorator';
+import { RecurringJob } from '../clock/recurring-job.decorator';
 import { withAdvisoryLock } from './advisory-lock';
 import { bucketIncrements } from './bucket-increments';
 import { shortReason } from './failure-reason';

@@ -4,7 +4,7 @@ import { Clock } from '../clock/clock';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
-import { RecurringJob } from '../schedule/recurring-job.decorator';
+import { RecurringJob } from '../clock/recurring-job.decorator';
 import { withAdvisoryLock } from './advisory-lock';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
 import { ScoreWindowRepository } from './score-window.repository';

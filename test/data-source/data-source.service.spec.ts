@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { ScheduledJobs } from '../../src/schedule/scheduled-jobs.service';
+import { ScheduledJobs } from '../../src/clock/scheduled-jobs.service';
 import { ClockModule } from '../../src/clock/clock.module';
 import { VirtualClock } from '../../src/clock/clock';
 import { COMPETITION } from '../../src/config/competition/competition.tokens';

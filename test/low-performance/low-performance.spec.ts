@@ -1,7 +1,7 @@
 import { Subject } from 'rxjs';
 import { VirtualClock } from '../../src/clock/clock';
 import { JobScheduler } from '../../src/clock/job-scheduler';
-import { armDeclaredJobs } from '../../src/schedule/scheduled-jobs.service';
+import { armDeclaredJobs } from '../../src/clock/scheduled-jobs.service';
 import { parseCompetitionDefinition } from '../../src/config/competition/competition.loader';
 import { ConfigError } from '../../src/config/config-error';
 import type { CompetitionDefinition, LowPerformanceDefinition } from '../../src/config/competition/competition.types';

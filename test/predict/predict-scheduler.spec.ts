@@ -8,7 +8,7 @@ import { JobScheduler } from '../../src/clock/job-scheduler';
 import { loadAppConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
 import { loadCompetitionFile } from '../../src/config/competition/competition.loader';
-import { ScheduledJobs } from '../../src/schedule/scheduled-jobs.service';
+import { ScheduledJobs } from '../../src/clock/scheduled-jobs.service';
 import { PredictModule } from '../../src/predict/predict.module';
 import { PredictSchedulerService, TICK_JOB } from '../../src/predict/schedule/predict-scheduler.service';
 import { describeEachEngine } from '../support/test-database';

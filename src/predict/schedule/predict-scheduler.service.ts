@@ -8,7 +8,7 @@ import { PredictionConfigRepository } from '../../competition/prediction-config.
 import { PredictionRoundRepository } from '../round/prediction-round.repository';
 import { PredictionRoundService } from '../round/prediction-round.service';
 import { TickLoopService } from '../tick/tick-loop.service';
-import { JobSlot, RecurringJob } from '../../schedule/recurring-job.decorator';
+import { JobSlot, RecurringJob } from '../../clock/recurring-job.decorator';
 import { missedRounds, RoundSlot, roundSlots } from './round-schedule';
 
 export const TICK_JOB = 'predict:tick';

@@ -14,7 +14,7 @@ import { SCORE_CYCLE_OPTIONS, ScoreCycleOptions, ScoreCycleService } from '../..
 import { ScoreRetentionService } from '../../../src/score/score-retention.service';
 import { ScoreModule } from '../../../src/score/score.module';
 import { ScoreWindowRepository } from '../../../src/score/score-window.repository';
-import { ScheduledJobs } from '../../../src/schedule/scheduled-jobs.service';
+import { ScheduledJobs } from '../../../src/clock/scheduled-jobs.service';
 
 export interface ScoringApp {
   module: TestingModule;

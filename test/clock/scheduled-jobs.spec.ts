@@ -8,8 +8,8 @@ import { loadAppConfig } from '../../src/config/app-config';
 import { APP_CONFIG } from '../../src/config/config.tokens';
 import { COMPETITION } from '../../src/config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../../src/config/competition/competition.types';
-import { JobSlot, RecurringJob } from '../../src/schedule/recurring-job.decorator';
-import { BeforeJobsArmed, ScheduledJobs } from '../../src/schedule/scheduled-jobs.service';
+import { JobSlot, RecurringJob } from '../../src/clock/recurring-job.decorator';
+import { BeforeJobsArmed, ScheduledJobs } from '../../src/clock/scheduled-jobs.service';
 
 const START = Date.UTC(2026, 0, 1);
 const competition = { id: 'test', scoring: { intervalSeconds: 60 }, leaderboard: { lowPerformance: null } } as unknown as CompetitionDefinition;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { JobScheduler, RecurringJob } from '../clock/job-scheduler';
+import { JobScheduler, RecurringJob } from './job-scheduler';
 import { AppConfig, Role, ROLES } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { COMPETITION } from '../config/competition/competition.tokens';
