@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { PluginKind, PluginRegistry } from '../extensions/plugin-registry';
 import { createBuiltinRewardFunctions } from './builtin';
 import { REWARD_FUNCTION } from './reward-function.decorator';
 import type { RewardFunction, RewardInput, RewardResult } from './reward-function';
@@ -19,41 +20,19 @@ const POOL_TOLERANCE = 1e-9;
 @Injectable()
 export class RewardFunctionRegistry implements OnModuleInit {
   private readonly logger = new Logger(RewardFunctionRegistry.name);
-  private readonly functions = new Map<string, RewardFunction>();
+  private readonly functions: PluginRegistry<RewardFunction>;
 
   constructor(@Optional() private readonly discovery?: DiscoveryService) {
-    for (const fn of createBuiltinRewardFunctions()) this.register(fn);
+    this.functions = new PluginRegistry(REWARD_FUNCTION_KIND, createBuiltinRewardFunctions());
   }
 
   onModuleInit(): void {
-    if (this.discovery === undefined) return;
-    for (const wrapper of this.discovery.getProviders()) {
-      const metatype: unknown = wrapper.metatype;
-      if (typeof metatype !== 'function') continue;
-      const name: unknown = Reflect.getMetadata(REWARD_FUNCTION, metatype);
-      if (name === undefined) continue;
-      if (typeof name !== 'string' || name.length === 0) {
-        throw new RewardRegistrationError(String(name), '@RewardFunction needs a non-empty name');
-      }
-      if (!wrapper.isDependencyTreeStatic()) {
-        throw new RewardRegistrationError(name, 'a reward function provider must be a singleton (no request or transient scope)');
-      }
-      const instance: unknown = wrapper.instance;
-      if (this.functions.get(name) === instance) continue; // same provider imported by several modules
-      if (!isRewardFunction(instance)) throw new RewardRegistrationError(name, 'provider does not implement RewardFunction (name, compute)');
-      if (instance.name !== name) {
-        throw new RewardRegistrationError(name, `@RewardFunction name differs from the function's name "${instance.name}"`);
-      }
-      this.register(instance);
-      this.logger.log(`registered reward function "${name}"`);
-    }
+    if (this.discovery !== undefined) this.functions.discover(this.discovery, (fn) => this.logger.log(`registered reward function "${fn.name}"`));
   }
 
-  /** Adds a function; a name can be registered once. */
-  register(fn: RewardFunction): void {
-    if (!isRewardFunction(fn)) throw new RewardRegistrationError(String((fn as { name?: unknown })?.name), 'not a RewardFunction');
-    if (this.functions.has(fn.name)) throw new RewardRegistrationError(fn.name, 'a reward function with this name is already registered');
-    this.functions.set(fn.name, fn);
+  /** Adds one; a name can be registered once. */
+  register(plugin: RewardFunction): void {
+    this.functions.register(plugin);
   }
 
   has(name: string): boolean {
@@ -62,14 +41,12 @@ export class RewardFunctionRegistry implements OnModuleInit {
 
   /** Registered names, sorted. */
   names(): string[] {
-    return [...this.functions.keys()].sort();
+    return this.functions.names();
   }
 
-  /** The function registered under `name`; throws UnknownRewardFunctionError listing the known names. */
+  /** The one registered under `name`; throws the unknown-name error listing the known names. */
   get(name: string): RewardFunction {
-    const fn = this.functions.get(name);
-    if (fn === undefined) throw new UnknownRewardFunctionError(name, this.names());
-    return fn;
+    return this.functions.get(name);
   }
 
   /** Startup check of a competition's reward function and options. */
@@ -111,3 +88,13 @@ function isRewardFunction(value: unknown): value is RewardFunction {
   const candidate = value as Partial<RewardFunction>;
   return typeof candidate.name === 'string' && candidate.name.length > 0 && typeof candidate.compute === 'function';
 }
+
+const REWARD_FUNCTION_KIND: PluginKind<RewardFunction> = {
+  decorator: '@RewardFunction',
+  noun: 'function',
+  metadataKey: REWARD_FUNCTION,
+  is: isRewardFunction,
+  shape: 'RewardFunction (name, compute)',
+  registrationError: (name, problem) => new RewardRegistrationError(name, problem),
+  unknownError: (name, known) => new UnknownRewardFunctionError(name, known),
+};

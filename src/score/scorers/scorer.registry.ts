@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { PluginKind, PluginRegistry } from '../../extensions/plugin-registry';
 import { createBuiltinScorers } from './builtin';
 import { COMPETITION_SCORER } from './competition-scorer.decorator';
 import { Scorer, ScoreInput, ScoreOutcome, scoreFailed } from './scorer';
@@ -17,41 +18,19 @@ import { ScorerPayloadError, ScorerRegistrationError, UnknownScorerError } from 
 @Injectable()
 export class ScorerRegistry implements OnModuleInit {
   private readonly logger = new Logger(ScorerRegistry.name);
-  private readonly scorers = new Map<string, Scorer>();
+  private readonly scorers: PluginRegistry<Scorer>;
 
   constructor(@Optional() private readonly discovery?: DiscoveryService) {
-    for (const scorer of createBuiltinScorers()) this.register(scorer);
+    this.scorers = new PluginRegistry(SCORER_KIND, createBuiltinScorers());
   }
 
   onModuleInit(): void {
-    if (this.discovery === undefined) return;
-    for (const wrapper of this.discovery.getProviders()) {
-      const metatype: unknown = wrapper.metatype;
-      if (typeof metatype !== 'function') continue;
-      const name: unknown = Reflect.getMetadata(COMPETITION_SCORER, metatype);
-      if (name === undefined) continue;
-      if (typeof name !== 'string' || name.length === 0) {
-        throw new ScorerRegistrationError(String(name), '@CompetitionScorer needs a non-empty name');
-      }
-      if (!wrapper.isDependencyTreeStatic()) {
-        throw new ScorerRegistrationError(name, 'a scorer provider must be a singleton (no request or transient scope)');
-      }
-      const instance: unknown = wrapper.instance;
-      if (this.scorers.get(name) === instance) continue; // same provider imported by several modules
-      if (!isScorer(instance)) throw new ScorerRegistrationError(name, 'provider does not implement Scorer (name, direction, score)');
-      if (instance.name !== name) {
-        throw new ScorerRegistrationError(name, `@CompetitionScorer name differs from the scorer's name "${instance.name}"`);
-      }
-      this.register(instance);
-      this.logger.log(`registered scorer "${name}" (${instance.direction} is better)`);
-    }
+    if (this.discovery !== undefined) this.scorers.discover(this.discovery, (s) => this.logger.log(`registered scorer "${s.name}" (${s.direction} is better)`));
   }
 
-  /** Adds a scorer; a name can be registered once. */
-  register(scorer: Scorer): void {
-    if (!isScorer(scorer)) throw new ScorerRegistrationError(String((scorer as { name?: unknown })?.name), 'not a Scorer');
-    if (this.scorers.has(scorer.name)) throw new ScorerRegistrationError(scorer.name, 'a scorer with this name is already registered');
-    this.scorers.set(scorer.name, scorer);
+  /** Adds one; a name can be registered once. */
+  register(plugin: Scorer): void {
+    this.scorers.register(plugin);
   }
 
   has(name: string): boolean {
@@ -60,14 +39,12 @@ export class ScorerRegistry implements OnModuleInit {
 
   /** Registered names, sorted. */
   names(): string[] {
-    return [...this.scorers.keys()].sort();
+    return this.scorers.names();
   }
 
-  /** The scorer registered under `name`; throws UnknownScorerError listing the known names. */
+  /** The one registered under `name`; throws the unknown-name error listing the known names. */
   get(name: string): Scorer {
-    const scorer = this.scorers.get(name);
-    if (scorer === undefined) throw new UnknownScorerError(name, this.names());
-    return scorer;
+    return this.scorers.get(name);
   }
 
   /** Startup check of a competition's scorer and options; throws UnknownScorerError or ScorerOptionsError. */
@@ -125,3 +102,13 @@ function isScorer(value: unknown): value is Scorer {
     typeof candidate.score === 'function'
   );
 }
+
+const SCORER_KIND: PluginKind<Scorer> = {
+  decorator: '@CompetitionScorer',
+  noun: 'scorer',
+  metadataKey: COMPETITION_SCORER,
+  is: isScorer,
+  shape: 'Scorer (name, direction, score)',
+  registrationError: (name, problem) => new ScorerRegistrationError(name, problem),
+  unknownError: (name, known) => new UnknownScorerError(name, known),
+};
