@@ -28,6 +28,24 @@ export function readTruth(truth: unknown, count: number): number[] | string {
   return truth;
 }
 
+/** A step-by-step prediction: one payload entry and one truth value per step. */
+export interface StepPayload {
+  count: number;
+  entries: unknown[];
+  truth: number[];
+}
+
+/** The `horizon/step` entries of a prediction with their truth values, or a reason. */
+export function readStepPayload(input: { payload: unknown; truth: unknown; horizon: number; step: number }): StepPayload | string {
+  const count = expectedStepCount(input.horizon, input.step);
+  if (typeof count === 'string') return count;
+  const entries = readStepEntries(input.payload, count);
+  if (typeof entries === 'string') return entries;
+  const truth = readTruth(input.truth, count);
+  if (typeof truth === 'string') return truth;
+  return { count, entries, truth };
+}
+
 /**
  * A numeric prediction to compare with `truthLength` truth values: a single finite number (used
  * for every truth value) or an array of exactly `truthLength` finite numbers.

@@ -2,7 +2,7 @@ import { ensembleCrps } from '../crps/ensemble-crps';
 import { integratedCrps } from '../crps/integrated-crps';
 import { normalMixtureCrps } from '../crps/normal-mixture-crps';
 import { CompiledDensity } from '../density/compiled-density';
-import { expectedStepCount, readStepEntries, readTruth } from '../prediction-payload';
+import { expectedStepCount, readStepPayload, readTruth } from '../prediction-payload';
 import { Scorer, ScoreInput, ScoreOutcome, scoreFailed, scoreSafely, scoreValue } from '../scorer';
 import { ScorerOptionsReader, memoizeOptions } from '../scorer-options';
 import { densityLimits, sumOverDensitySteps } from './density-steps';
@@ -76,12 +76,9 @@ function densityCrps(density: CompiledDensity, y: number): number | string {
 }
 
 function meanEnsembleCrps(input: ScoreInput, maxMembers: number): number | string {
-  const count = expectedStepCount(input.horizon, input.step);
-  if (typeof count === 'string') return count;
-  const entries = readStepEntries(input.payload, count);
-  if (typeof entries === 'string') return entries;
-  const truth = readTruth(input.truth, count);
-  if (typeof truth === 'string') return truth;
+  const steps = readStepPayload(input);
+  if (typeof steps === 'string') return steps;
+  const { count, entries, truth } = steps;
   let sum = 0;
   for (let k = 0; k < count; k++) {
     const members = readMembers(entries[k], maxMembers);

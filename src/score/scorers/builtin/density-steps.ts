@@ -1,6 +1,6 @@
 import { CompiledDensity } from '../density/compiled-density';
 import { DensitySpecLimits, InvalidDensitySpec, parseDensitySpec } from '../density/density-spec.parser';
-import { expectedStepCount, readStepEntries, readTruth } from '../prediction-payload';
+import { readStepPayload } from '../prediction-payload';
 import { ScoreInput } from '../scorer';
 
 /** Per-step evaluation: a finite number, or a reason the step cannot be scored. */
@@ -16,12 +16,9 @@ export function sumOverDensitySteps(
   limits: Readonly<DensitySpecLimits>,
   evaluate: DensityStepEvaluation,
 ): { sum: number; steps: number } | string {
-  const count = expectedStepCount(input.horizon, input.step);
-  if (typeof count === 'string') return count;
-  const entries = readStepEntries(input.payload, count);
-  if (typeof entries === 'string') return entries;
-  const truth = readTruth(input.truth, count);
-  if (typeof truth === 'string') return truth;
+  const steps = readStepPayload(input);
+  if (typeof steps === 'string') return steps;
+  const { count, entries, truth } = steps;
   let sum = 0;
   for (let k = 0; k < count; k++) {
     const density = parseDensitySpec(entries[k], limits);
