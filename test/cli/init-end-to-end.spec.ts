@@ -6,6 +6,7 @@ import { LocalOrchestrator } from '../../src/local-orchestrator/local-orchestrat
 import { SILENT_LOGGER } from '../../src/local-orchestrator/orchestrator-logger';
 import { checkPredictionOutput } from '../../src/predict/round/prediction-output';
 import { decodeVariant, TestModelClient, Variant, variant } from '../local-orchestrator/support/model-runner-test-client';
+import { listPacks, locateTemplatesDir } from '../../src/cli/init/template-pack';
 import { runInitIn, temporaryDir } from './support/init-runner';
 
 /** A seeded random walk per asset at the feed's granularity: what a tick carries after a join. */
@@ -34,7 +35,7 @@ function typed(type: WireType, value: string | number): Variant {
   }
 }
 
-describe.each(['realtime', 'multi-resolution'])('a project generated from the %s pack, on the local orchestrator', (pack) => {
+describe.each(listPacks(locateTemplatesDir()))('a project generated from the %s pack, on the local orchestrator', (pack) => {
   const orchestrator = new LocalOrchestrator();
   const clients: TestModelClient[] = [];
   let projectDir = '';
