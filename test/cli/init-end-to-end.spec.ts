@@ -35,14 +35,20 @@ function typed(type: WireType, value: string | number): Variant {
   }
 }
 
-describe.each(listPacks(locateTemplatesDir()))('a project generated from the %s pack, on the local orchestrator', (pack) => {
+/** Every pack with its defaults, and one answer set far from them (point forecasts, another argument order and type). */
+const PROJECTS: [string, string[]][] = [
+  ...listPacks(locateTemplatesDir()).map((pack): [string, string[]] => [pack, []]),
+  ['realtime', ['--output', 'vector', '--scorer', 'mae', '--predict-args', 'step,asset,horizon,interval:DOUBLE']],
+];
+
+describe.each(PROJECTS)('a project generated from the %s pack %j, on the local orchestrator', (pack, flags) => {
   const orchestrator = new LocalOrchestrator();
   const clients: TestModelClient[] = [];
   let projectDir = '';
 
   beforeAll(async () => {
     const cwd = temporaryDir('init-e2e-');
-    const result = await runInitIn(cwd, ['demo-game', '--pack', pack, '--yes']);
+    const result = await runInitIn(cwd, ['demo-game', '--pack', pack, '--yes', ...flags]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     projectDir = path.join(cwd, 'demo-game');
   });
@@ -101,7 +107,7 @@ describe.each(listPacks(locateTemplatesDir()))('a project generated from the %s 
     // The two examples answer differently, so a leaderboard can rank them apart.
     const [first] = competition.predictions;
     const key = `${first.asset}-${first.horizon}-${first.step}`;
-    expect(answers.get(`example-python ${key}`)).toContain('"norm"');
+    if (competition.model.output.kind === 'distributions') expect(answers.get(`example-python ${key}`)).toContain('"norm"');
     expect(answers.get(`example-python ${key}`)).not.toEqual(answers.get(`example-typescript ${key}`));
   });
 });

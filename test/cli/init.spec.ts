@@ -7,6 +7,7 @@ import { readModelsConfig } from '../../src/local-orchestrator/config/models-con
 import { CHECKLIST } from '../../src/cli/init/checklist';
 import { projectNames } from '../../src/cli/init/project-name';
 import { ReadlinePrompter } from '../../src/cli/init/prompter';
+import { runInit } from '../../src/cli/init/init.command';
 import { renderTemplate } from '../../src/cli/init/template-renderer';
 import { listPacks, locateTemplatesDir } from '../../src/cli/init/template-pack';
 import { listFiles, runInitIn, ScriptedPrompter, temporaryDir } from './support/init-runner';
@@ -227,11 +228,50 @@ describe('coordinator-node init', () => {
   });
 });
 
-describe('the generated participant packages', () => {
+describe('a pack is a folder', () => {
+  /** A templates dir with one pack made of files only: realtime's defaults and competition file. */
+  function templatesWith(pack: string, packYaml: string): string {
+    const templates = temporaryDir('init-templates-');
+    const real = locateTemplatesDir();
+    fs.mkdirSync(path.join(templates, 'packs', pack, 'files', 'notes'), { recursive: true });
+    fs.writeFileSync(path.join(templates, 'packs', pack, 'pack.yaml'), packYaml);
+    fs.copyFileSync(path.join(real, 'packs', 'realtime', 'files', 'competition.yaml'), path.join(templates, 'packs', pack, 'files', 'competition.yaml'));
+    fs.writeFileSync(path.join(templates, 'packs', pack, 'files', 'notes', '{{module}}.txt'), '{{name}} predicts {{assets_text}} with {{scorer}}\n');
+    return templates;
+  }
+  const realtimeDefaults = fs.readFileSync(path.join(locateTemplatesDir(), 'packs', 'realtime', 'pack.yaml'), 'utf8').match(/^defaults:\n(?:  .*\n)+/m)![0];
+
+  it('renders a new pack from its folder alone, placeholders in paths included', async () => {
+    const cwd = temporaryDir('init-mini-');
+    let stdout = '';
+    const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stdout += t), cwd, env: {} };
+    const code = await runInit(['mini-game', '--pack', 'mini', '--yes'], io, { prompter: null, templatesDir: templatesWith('mini', `summary: tiny\n${realtimeDefaults}`) });
+    expect({ code, stdout }).toMatchObject({ code: 0 });
+    expect(fs.readFileSync(path.join(cwd, 'mini-game', 'notes', 'mini_game.txt'), 'utf8')).toBe('mini-game predicts BTC, ETH with density-pdf\n');
+    expect(loadCompetitionFile(path.join(cwd, 'mini-game', 'competition.yaml')).id).toBe('mini-game');
+  });
+
+  it('removes a half-written project when writing fails (exit code 1)', async () => {
+    const cwd = temporaryDir('init-broken-');
+    let stderr = '';
+    const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), cwd, env: {} };
+    const packYaml = `summary: broken\n${realtimeDefaults}links:\n  - { path: competition.yaml, target: elsewhere }\n`;
+    const code = await runInit(['mini-game', '--pack', 'broken', '--yes'], io, { prompter: null, templatesDir: templatesWith('broken', packYaml) });
+    expect(code).toBe(1);
+    expect(stderr).toContain('EEXIST');
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+});
+
+describe.each([
+  ['realtime', []],
+  ['multi-resolution', []],
+  ['realtime', ['--output', 'number', '--scorer', 'mse', '--predict-args', 'horizon,step:DOUBLE,asset,interval', '--base-class', 'Forecaster']],
+])('the participant packages generated from the %s pack %j', (pack, flags) => {
   const cwd = temporaryDir('init-packages-');
   const dir = path.join(cwd, 'demo-game');
   beforeAll(async () => {
-    expect((await runInitIn(cwd, ['demo-game', '--yes'])).code).toBe(0);
+    expect((await runInitIn(cwd, ['demo-game', '--yes', '--pack', pack, ...flags])).code).toBe(0);
   });
 
   it('Python: the tests pass with python3 -m unittest', () => {

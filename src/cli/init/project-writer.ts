@@ -44,14 +44,20 @@ export function writeProject(dir: string, project: RenderedProject): void {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ProjectExistsError(dir);
     throw error;
   }
-  for (const [relative, content] of project.files) {
-    const file = path.join(dir, relative);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content, { mode: relative.endsWith('.sh') ? 0o755 : 0o644 });
-  }
-  for (const link of project.links) {
-    const at = path.join(dir, link.path);
-    fs.mkdirSync(path.dirname(at), { recursive: true });
-    fs.symlinkSync(link.target, at, 'dir');
+  try {
+    for (const [relative, content] of project.files) {
+      const file = path.join(dir, relative);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content, { mode: relative.endsWith('.sh') ? 0o755 : 0o644 });
+    }
+    for (const link of project.links) {
+      const at = path.join(dir, link.path);
+      fs.mkdirSync(path.dirname(at), { recursive: true });
+      fs.symlinkSync(link.target, at, 'dir');
+    }
+  } catch (error) {
+    // The folder is ours (created above): a half-written project is removed, not left to confuse.
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
 }
