@@ -169,6 +169,7 @@ describe('coordinator-node init', () => {
     [['--resolutions', '100/30/10'], 'invalid answer resolutions: step 30 must divide horizon 100'],
     [['--predict-args', 'asset,step'], 'invalid answer predictArgs: must include horizon'],
     [['--feed', 'ftp'], 'invalid answer feed: must be one of synthetic'],
+    [['--description', 'say """hi"""'], 'invalid answer description: one line, without backslashes or triple quotes'],
     [['--pack', 'tournament'], 'unknown pack "tournament" (packs: multi-resolution, realtime)'],
     [['--colour', 'red'], "Unknown option '--colour'"],
   ])('refuses %j with a message naming the answer', async (flags, message) => {
@@ -177,6 +178,20 @@ describe('coordinator-node init', () => {
     expect(result.stderr).toContain(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
+  it('--help lists every checklist flag', async () => {
+    const result = await runInitIn(cwd, ['--help']);
+    expect(result.code).toBe(0);
+    for (const q of CHECKLIST) expect(result.stdout).toContain(`--${q.flag}`);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
+  it('with --yes, does not prompt even on a terminal', async () => {
+    const prompter = new ScriptedPrompter([]);
+    const result = await runInitIn(cwd, ['demo-game', '--yes'], prompter);
+    expect(result.code).toBe(0);
+    expect(prompter.asked).toEqual([]);
   });
 
   it('refuses an answers file with an unknown key', async () => {

@@ -128,6 +128,8 @@ export const CHECKLIST: readonly ChecklistQuestion[] = [
     parse: (raw) => {
       const value = text('description', raw);
       if (value.length === 0 || value.length > 300) throw new InvalidAnswerError('description', 'one sentence of 1 to 300 characters');
+      // It is written into a Python docstring and YAML/TOML strings: keep it plain text.
+      if (/[\\\n\r]|"{3}/.test(value)) throw new InvalidAnswerError('description', 'one line, without backslashes or triple quotes');
       return value;
     },
     format: (value) => value,
