@@ -203,15 +203,18 @@ describe('coordinator-node init', () => {
   });
 
   it('on a terminal, asks every checklist question not answered, showing the pack default and asking again after a bad reply', async () => {
-    const replies = ['demo-game', '', ...CHECKLIST.map((q) => (q.key === 'assets' ? 'BTC,SOL' : q.key === 'granularity' ? 'soon' : ''))];
+    const replies = ['Demo Game', 'demo-game', '', ...CHECKLIST.map((q) => (q.key === 'assets' ? 'BTC,SOL' : q.key === 'granularity' ? 'soon' : ''))];
     replies.splice(replies.indexOf('soon') + 1, 0, '10'); // the reply after the rejected one
     const prompter = new ScriptedPrompter(replies);
     const result = await runInitIn(cwd, [], prompter);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(prompter.asked[0]).toEqual({ prompt: 'Project name (npm and PyPI package name)', defaultText: undefined });
-    expect(prompter.asked[1].defaultText).toBe('realtime');
+    expect(prompter.asked[2].defaultText).toBe('realtime');
     expect(prompter.asked.find((a) => a.prompt.startsWith('Input data shape: the subjects'))?.defaultText).toBe('BTC,ETH');
-    expect(prompter.notes).toEqual(['  granularity: must be a whole number of seconds >= 1, got "soon"']);
+    expect(prompter.notes).toEqual([
+      '  invalid project name "Demo Game": npm package names are lowercase',
+      '  granularity: must be a whole number of seconds >= 1, got "soon"',
+    ]);
     const competition = loadCompetitionFile(path.join(cwd, 'demo-game', 'competition.yaml'));
     expect(competition.feed).toMatchObject({ subjects: ['BTC', 'SOL'], granularity: 10 });
   });

@@ -7,7 +7,7 @@ import { CommandIo } from '../command-io';
 import { collectAnswers } from './answers-collector';
 import { readAnswersFile } from './answers-file';
 import { InitArguments, INIT_USAGE, InitUsageError, parseInitArguments } from './init-arguments';
-import { InvalidProjectNameError, projectNames } from './project-name';
+import { InvalidProjectNameError, ProjectNames, projectNames } from './project-name';
 import { Prompter, ReadlinePrompter } from './prompter';
 import { ProjectExistsError, renderPack, writeProject } from './project-writer';
 import { listPacks, loadPack, locateTemplatesDir, TemplatePackError } from './template-pack';
@@ -70,9 +70,9 @@ async function initProject(parsed: InitArguments, io: CommandIo, options: InitOp
   const file = parsed.answersFile ? readAnswersFile(path.resolve(io.cwd, parsed.answersFile)) : {};
   const interactive = options.prompter !== null && !parsed.yes ? options.prompter : null;
 
-  const name = parsed.name ?? stringAnswer(file.name, 'name') ?? (interactive ? await interactive.ask('Project name (npm and PyPI package name)', undefined) : undefined);
-  if (name === undefined) throw new InitUsageError('missing answers: name (give NAME, or name: in --answers FILE)');
-  const names = projectNames(name);
+  const given = parsed.name ?? stringAnswer(file.name, 'name');
+  if (given === undefined && !interactive) throw new InitUsageError('missing answers: name (give NAME, or name: in --answers FILE)');
+  const names = given !== undefined ? projectNames(given) : await askProjectName(interactive!);
   const dir = path.resolve(io.cwd, names.project);
   if (fs.existsSync(dir)) throw new ProjectExistsError(dir);
 
@@ -93,6 +93,18 @@ async function initProject(parsed: InitArguments, io: CommandIo, options: InitOp
   parseCompetitionDefinition(parseYaml(competition), `${names.project}/competition.yaml`);
   writeProject(dir, project);
   return dir;
+}
+
+/** Asks for the project name until it is valid (a few attempts), showing why a reply was refused. */
+async function askProjectName(prompter: Prompter): Promise<ProjectNames> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return projectNames(await prompter.ask('Project name (npm and PyPI package name)', undefined));
+    } catch (error) {
+      if (!(error instanceof InvalidProjectNameError) || attempt >= 5) throw error;
+      prompter.note(`  ${error.message}`);
+    }
+  }
 }
 
 function stringAnswer(raw: unknown, key: string): string | undefined {
