@@ -4,7 +4,7 @@
  * `npx coordinator-node <command> [flags]`: dispatches to a sub-command compiled into dist/.
  *
  * Adding a command = one file + one line: write src/<module>/.../<name>.command.ts exporting
- * `run(args: string[], io: CommandIo): Promise<number>` (see src/rewards/cli/command-io.ts),
+ * `run(args: string[], io: CommandIo): Promise<number>` (see src/cli/command-io.ts),
  * then add its compiled path to COMMANDS below.
  *
  * dist/ is what `npm run build` writes (tsconfig.build.json: src/ -> dist/src/). When the
@@ -16,6 +16,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const COMMANDS = {
+  init: { file: 'dist/src/cli/init/init.command.js', summary: 'design a competition: write a new project (competition.yaml, models.yaml, example models, Python and TypeScript packages) from a template pack' },
   rewards: { file: 'dist/src/rewards/cli/rewards.command.js', summary: 'preview payouts from a leaderboard JSON (live game shape)' },
 };
 

@@ -1,5 +1,5 @@
 import { parseSynthRewardsConfig, RewardSettings, synthRewardSettings } from '../live-game/synth-rewards-config';
-import { CommandUsageError } from './command-io';
+import { CommandUsageError } from '../../cli/command-io';
 
 export const DEFAULT_REWARD_FUNCTION = 'exponential-top-k';
 

@@ -10,7 +10,7 @@ import { parseSynthLeaderboard } from '../live-game/synth-leaderboard';
 import { RewardFunctionRegistry } from '../reward-function.registry';
 import { RewardComputationError, RewardOptionsError, UnknownRewardFunctionError } from '../reward.errors';
 import { RewardsModule } from '../rewards.module';
-import { CommandIo, CommandUsageError } from './command-io';
+import { CommandIo, CommandUsageError } from '../../cli/command-io';
 import { buildPayoutPreview, formatPayoutTable } from './payout-preview';
 import { readRewardsPreviewConfig } from './rewards-preview-config';
 
