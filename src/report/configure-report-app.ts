@@ -24,7 +24,8 @@ export function configureReportApp(app: INestApplication, config: Pick<AppConfig
   if (config.corsOrigins.length === 0) return;
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-    methods: ['GET', 'HEAD', 'OPTIONS'],
+    // Writes are the layout editing routes (/leaderboard/columns, /metrics/widgets).
+    methods: ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'DELETE'],
     exposedHeaders: REPORT_EXPOSED_HEADERS,
     maxAge: 600,
   });

@@ -1,0 +1,92 @@
+import { DefinitionReader } from './definition-reader';
+import { ReportColumnDefinition, ReportColumnType, ReportLayoutDefinition, ReportWidgetDefinition, ReportWidgetType } from './competition.types';
+
+const COLUMN_TYPES: readonly ReportColumnType[] = ['PROJECT', 'VALUE', 'USERNAME', 'REWARD_RANK'];
+const WIDGET_TYPES: readonly ReportWidgetType[] = ['CHART', 'IFRAME'];
+/** The web app's number formats: `decimal-N` keeps N digits. */
+export const COLUMN_FORMAT = /^(percentage|integer|compact|number|decimal-\d{1,2})$/;
+const PROPERTY = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+/** A route of this API (`/reports/...`) or, for an IFRAME, an http(s) page. */
+const ENDPOINT_URL = /^(\/[A-Za-z0-9_\-./]{0,200}|https?:\/\/[^\s]{1,2000})$/;
+
+/**
+ * Reads the optional `report` section of a competition file (see ReportLayoutDefinition).
+ * Errors name the key, e.g. `report.columns[1].format: "decimal" is not valid`.
+ */
+export function readReportLayout(r: DefinitionReader): ReportLayoutDefinition {
+  if (!r.isPresent()) return { columns: [], widgets: [] };
+  r.onlyKeys(['columns', 'widgets']);
+  const columns = r.key('columns').isPresent() ? r.key('columns').items().map(readColumn) : [];
+  const widgets = r.key('widgets').isPresent() ? r.key('widgets').items().map(readWidget) : [];
+  unique(r.key('columns'), columns.map((c) => c.property), 'property');
+  unique(r.key('widgets'), widgets.map((w) => w.endpointUrl), 'endpointUrl');
+  return { columns, widgets };
+}
+
+function readColumn(r: DefinitionReader): ReportColumnDefinition {
+  r.onlyKeys(['property', 'type', 'format', 'displayName', 'tooltip', 'nativeConfiguration', 'order']);
+  const column: ReportColumnDefinition = { property: r.key('property').string({ pattern: PROPERTY, hint: 'a leaderboard row field such as score_anchor' }) };
+  const given = (key: string) => Object.prototype.hasOwnProperty.call(r.object(), key);
+  if (given('type')) column.type = r.key('type').oneOf(COLUMN_TYPES);
+  if (given('format')) column.format = r.key('format').isPresent() ? r.key('format').string({ pattern: COLUMN_FORMAT, hint: 'percentage, integer, compact, number or decimal-N' }) : null;
+  if (given('displayName')) column.displayName = nonEmpty(r.key('displayName'));
+  if (given('tooltip')) column.tooltip = r.key('tooltip').isPresent() ? r.key('tooltip').string() : null;
+  if (given('nativeConfiguration')) column.nativeConfiguration = r.key('nativeConfiguration').isPresent() ? columnConfiguration(r.key('nativeConfiguration')) : null;
+  if (given('order')) column.order = r.key('order').number({ integer: true, min: -1000, max: 100_000 });
+  return column;
+}
+
+function columnConfiguration(r: DefinitionReader): Record<string, unknown> {
+  const type = r.key('type').oneOf(['model', 'gauge'] as const);
+  if (type === 'model') {
+    r.onlyKeys(['type', 'statusProperty']);
+    return r.key('statusProperty').isPresent() ? { type, statusProperty: r.key('statusProperty').string({ pattern: PROPERTY }) } : { type };
+  }
+  r.onlyKeys(['type', 'percentage', 'seriesConfig']);
+  const out: Record<string, unknown> = { type };
+  if (r.key('percentage').isPresent()) out.percentage = r.key('percentage').boolean();
+  if (r.key('seriesConfig').isPresent()) {
+    out.seriesConfig = r.key('seriesConfig').items().map((s) => {
+      s.onlyKeys(['name', 'color', 'label']);
+      const entry: Record<string, string> = {};
+      for (const key of ['name', 'color', 'label']) if (s.key(key).isPresent()) entry[key] = s.key(key).string();
+      return entry;
+    });
+  }
+  return out;
+}
+
+function readWidget(r: DefinitionReader): ReportWidgetDefinition {
+  r.onlyKeys(['endpointUrl', 'type', 'displayName', 'tooltip', 'order', 'nativeConfiguration']);
+  const widget: ReportWidgetDefinition = { endpointUrl: r.key('endpointUrl').string({ pattern: ENDPOINT_URL, hint: 'a route such as /reports/models/global, or an http(s) URL for an IFRAME' }) };
+  const given = (key: string) => Object.prototype.hasOwnProperty.call(r.object(), key);
+  if (given('type')) widget.type = r.key('type').oneOf(WIDGET_TYPES);
+  if (given('displayName')) widget.displayName = nonEmpty(r.key('displayName'));
+  if (given('tooltip')) widget.tooltip = r.key('tooltip').isPresent() ? r.key('tooltip').string() : null;
+  if (given('order')) widget.order = r.key('order').number({ integer: true, min: -1000, max: 100_000 });
+  if (given('nativeConfiguration')) widget.nativeConfiguration = chartConfiguration(r.key('nativeConfiguration'));
+  return widget;
+}
+
+/** A chart's configuration is the web app's; only what it cannot render without is checked here. */
+function chartConfiguration(r: DefinitionReader): Record<string, unknown> {
+  const config = r.options();
+  const type = r.key('type').string({ pattern: /^[a-z][a-z-]{0,31}$/, hint: 'a chart type such as line' });
+  if (type === 'line') {
+    r.key('xAxis').key('name').string({ pattern: PROPERTY });
+    r.key('yAxis').key('series').items({ min: 1 }).forEach((s) => s.key('name').string({ pattern: PROPERTY }));
+  }
+  return config;
+}
+
+function nonEmpty(r: DefinitionReader): string {
+  const text = r.string();
+  if (text.trim() === '') r.problem('must not be empty');
+  return text;
+}
+
+function unique(list: DefinitionReader, keys: string[], name: string): void {
+  keys.forEach((key, i) => {
+    if (keys.indexOf(key) !== i) list.items()[i].key(name).problem(`"${key}" appears twice`);
+  });
+}
