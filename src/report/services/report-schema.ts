@@ -1,6 +1,7 @@
 import { ConfigError } from '../../config/config-error';
 import { CompetitionDefinition, ReportColumnDefinition, ReportWidgetDefinition } from '../../config/competition/competition.types';
 import { LeaderboardColumnDto, MetricsWidgetDto } from '../dto/schema.dto';
+import { chartConfigurationProblem } from '../layout/native-configuration';
 
 export const REPORT_SCHEMA_VERSION = '1';
 
@@ -119,6 +120,10 @@ function applyWidgets(derived: MetricsWidgetDto[], overrides: readonly ReportWid
       throw new ConfigError(`report.widgets (${o.endpointUrl})`, 'a new CHART widget needs a nativeConfiguration (e.g. {type: line, xAxis: {name}, yAxis: {series: [{name}]}})', 'competition file');
     }
     widgets.push({ displayName: o.endpointUrl, tooltip: null, order: nextOrder(widgets), ...fields, endpointUrl: o.endpointUrl, type, ...(nativeConfiguration ? { nativeConfiguration } : {}), id: nextId(widgets) });
+  }
+  for (const w of widgets) {
+    const problem = w.type === 'CHART' ? chartConfigurationProblem(w.nativeConfiguration) : undefined;
+    if (problem) throw new ConfigError(`report.widgets (${w.endpointUrl}).nativeConfiguration`, problem, 'competition file');
   }
   return byOrder(widgets);
 }
