@@ -4,7 +4,7 @@ import { configureHttp } from '../http/configure-http';
 import { installLeaderboardFastPath } from './leaderboard/leaderboard-fast-path';
 
 /** Response headers browsers on other origins may read (paging and caching). */
-export const REPORT_EXPOSED_HEADERS = ['ETag', 'X-Has-More', 'X-Next-Cursor', 'X-Next-Offset'];
+export const REPORT_EXPOSED_HEADERS = ['ETag', 'X-Has-More', 'X-Next-Cursor', 'X-Next-Offset', 'X-Downsampled-Seconds'];
 
 /**
  * What the report API needs on the app itself, before it is initialised: the request rules and

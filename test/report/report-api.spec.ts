@@ -293,10 +293,16 @@ describeEachEngine('report API', (db) => {
 
     const range = `start=${at(-10)}&end=${at(60)}`;
 
-    it('refuses more than one model', async () => {
+    it('serves several models at once, comma-joined as the web app sends them, newest first', async () => {
       const res = await get(t, `/reports/predictions?projectIds=m-alpha,m-beta&${range}`);
-      expect(res.status).toBe(400);
-      expect(res.body.message).toMatch(/^Service is available only for one model at a time/);
+      expect(res.status).toBe(200);
+      expect(res.body).toHaveLength(11);
+      expect(new Set(res.body.map((r: { model_id: string }) => r.model_id))).toEqual(new Set(['m-alpha', 'm-beta']));
+      const times = res.body.map((r: { performed_at: string }) => r.performed_at);
+      expect([...times].sort().reverse()).toEqual(times);
+      const paged = await get(t, `/reports/predictions?projectIds=m-alpha,m-beta&${range}&limit=6`);
+      const rest = await get(t, `/reports/predictions?projectIds=m-alpha,m-beta&${range}&limit=6&cursor=${paged.headers.get('x-next-cursor')}`);
+      expect([...paged.body, ...rest.body]).toEqual(res.body);
     });
 
     it('lists scored predictions newest first with the seed fields, a short failure reason and Z timestamps', async () => {
@@ -304,7 +310,9 @@ describeEachEngine('report API', (db) => {
       expect(res.status).toBe(200);
       expect(res.body).toHaveLength(10);
       for (const row of res.body) {
-        expect(Object.keys(row)).toEqual(['model_id', 'param', 'asset', 'horizon', 'step', 'score_value', 'score_failed', 'score_failed_reason', 'scored_at', 'performed_at']);
+        // The seed's fields in its order, with the web app's score_success beside score_failed.
+        expect(Object.keys(row)).toEqual(['model_id', 'param', 'asset', 'horizon', 'step', 'score_value', 'score_failed', 'score_success', 'score_failed_reason', 'scored_at', 'performed_at']);
+        expect(row.score_success).toBe(!row.score_failed);
         expect(row.scored_at).toMatch(ISO_Z);
         expect(row.performed_at).toMatch(ISO_Z);
       }

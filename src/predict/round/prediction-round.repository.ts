@@ -341,17 +341,18 @@ export class PredictionRoundRepository {
   }
 
   /**
-   * Up to `limit` of one model's scored predictions with `start <= performed_at <= end`, newest
-   * first (performed_at DESC, id DESC), after the keyset position `after` or else past `offset` rows.
+   * Up to `limit` of the scored predictions of `modelIds` with `start <= performed_at <= end`,
+   * newest first (performed_at DESC, id DESC), after the keyset position `after` or else past
+   * `offset` rows.
    */
   async scoredPredictions(
-    modelId: string,
+    modelIds: readonly string[],
     start: Date,
     end: Date,
     limit: number,
     position: { after?: KeysetPosition; offset: number },
   ): Promise<ScoredPrediction[]> {
-    const params: unknown[] = [modelId, start.toISOString(), end.toISOString(), limit];
+    const params: unknown[] = [[...modelIds], start.toISOString(), end.toISOString(), limit];
     let keyset = '';
     let offset = '';
     if (position.after) {
@@ -361,40 +362,47 @@ export class PredictionRoundRepository {
       params.push(position.offset);
       offset = `OFFSET $5`;
     }
-    const rows: Array<{
-      id: string;
-      model_id: string;
-      asset: string;
-      horizon: number;
-      step: number;
-      score_value: number | null;
-      score_success: boolean | null;
-      score_failed_reason: string | null;
-      scored_at: Date;
-      performed_at: Date;
-      cursor_at: string;
-    }> = await this.dataSource.query(
-      `SELECT id, model_id, asset, horizon, step, score_value, score_success, score_failed_reason,
-              scored_at, performed_at, ${microsecondText('performed_at')} AS cursor_at
+    const rows: ScoredPredictionRow[] = await this.dataSource.query(
+      `SELECT ${SCORED_COLUMNS}
          FROM predictions
-        WHERE model_id = $1 AND performed_at BETWEEN $2::timestamptz AND $3::timestamptz
+        WHERE model_id = ANY($1::text[]) AND performed_at BETWEEN $2::timestamptz AND $3::timestamptz
           AND scored_at IS NOT NULL ${keyset}
         ORDER BY performed_at DESC, id DESC LIMIT $4 ${offset}`,
       params,
     );
-    return rows.map((r) => ({
-      id: r.id,
-      modelId: r.model_id,
-      asset: r.asset,
-      horizon: r.horizon,
-      step: r.step,
-      scoreValue: r.score_value,
-      scoreSuccess: r.score_success,
-      scoreFailedReason: r.score_failed_reason,
-      scoredAt: r.scored_at,
-      performedAt: r.performed_at,
-      cursorAt: r.cursor_at,
-    }));
+    return rows.map(toScoredPrediction);
+  }
+
+  /** How many scored predictions of `modelIds` lie in [start, end], counting no further than `atMost + 1` (a bounded read). */
+  async countScoredPredictions(modelIds: readonly string[], start: Date, end: Date, atMost: number): Promise<number> {
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM predictions
+          WHERE model_id = ANY($1::text[]) AND performed_at BETWEEN $2::timestamptz AND $3::timestamptz AND scored_at IS NOT NULL
+          LIMIT $4) AS bounded`,
+      [[...modelIds], start.toISOString(), end.toISOString(), atMost + 1],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * One scored prediction per model, parameter set and `bucketSeconds`-long bucket of [start, end]
+   * (the newest of its bucket), newest first, at most `limit` (the newest kept): how a chart gets
+   * the whole range when its rows do not fit in one body.
+   */
+  async sampledScoredPredictions(modelIds: readonly string[], start: Date, end: Date, bucketSeconds: number, limit: number): Promise<ScoredPrediction[]> {
+    const rows: ScoredPredictionRow[] = await this.dataSource.query(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (model_id, asset, horizon, step, floor(extract(epoch from performed_at - $2::timestamptz) / $4))
+                ${SCORED_COLUMNS}
+           FROM predictions
+          WHERE model_id = ANY($1::text[]) AND performed_at BETWEEN $2::timestamptz AND $3::timestamptz AND scored_at IS NOT NULL
+          ORDER BY model_id, asset, horizon, step, floor(extract(epoch from performed_at - $2::timestamptz) / $4), performed_at DESC, id DESC
+       ) AS sampled
+       ORDER BY performed_at DESC, id DESC LIMIT $5`,
+      [[...modelIds], start.toISOString(), end.toISOString(), bucketSeconds, limit],
+    );
+    return rows.map(toScoredPrediction);
   }
 
   /** Per model of `modelIds` with predictions in `since <= performed_at <= until`: statuses and execution times. */
@@ -462,6 +470,39 @@ export class PredictionRoundRepository {
       ]),
     );
   }
+}
+
+const SCORED_COLUMNS = `id, model_id, asset, horizon, step, score_value, score_success, score_failed_reason,
+       scored_at, performed_at, ${microsecondText('performed_at')} AS cursor_at`;
+
+interface ScoredPredictionRow {
+  id: string;
+  model_id: string;
+  asset: string;
+  horizon: number;
+  step: number;
+  score_value: number | null;
+  score_success: boolean | null;
+  score_failed_reason: string | null;
+  scored_at: Date;
+  performed_at: Date;
+  cursor_at: string;
+}
+
+function toScoredPrediction(r: ScoredPredictionRow): ScoredPrediction {
+  return {
+    id: r.id,
+    modelId: r.model_id,
+    asset: r.asset,
+    horizon: r.horizon,
+    step: r.step,
+    scoreValue: r.score_value,
+    scoreSuccess: r.score_success,
+    scoreFailedReason: r.score_failed_reason,
+    scoredAt: r.scored_at,
+    performedAt: r.performed_at,
+    cursorAt: r.cursor_at,
+  };
 }
 
 function* chunks(rows: readonly PredictionRecord[], maxRows: number, maxChars: number): Generator<PredictionRecord[]> {
