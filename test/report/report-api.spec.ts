@@ -462,11 +462,20 @@ describeEachEngine('report API', (db) => {
     it('documents every report route with a 200 response schema and its query parameters', () => {
       const doc = SwaggerModule.createDocument(t.app, new DocumentBuilder().setTitle('t').build());
       const routes = ['/reports/models', '/reports/leaderboard', '/reports/leaderboard/view', '/reports/models/global', '/reports/models/params', '/reports/predictions',
-        '/reports/models/health', '/reports/snapshots', '/reports/feeds', '/reports/feeds/tail', '/reports/schema', '/info'];
+        '/reports/models/health', '/reports/snapshots', '/reports/feeds', '/reports/feeds/tail', '/reports/schema', '/info', '/leaderboard/columns', '/metrics/widgets'];
       for (const route of routes) {
         const op = doc.paths[route]?.get;
         expect([route, op?.responses?.['200']]).toEqual([route, expect.objectContaining({ content: expect.anything() })]);
       }
+      // The editing routes document their bodies and answers.
+      for (const [route, method] of [['/leaderboard/columns', 'post'], ['/leaderboard/columns', 'put'], ['/leaderboard/columns/{id}', 'put'], ['/leaderboard/columns/{id}', 'delete'],
+        ['/leaderboard/columns/reset', 'post'], ['/metrics/widgets', 'post'], ['/metrics/widgets/{id}', 'put'], ['/metrics/widgets/{id}', 'delete'], ['/metrics/widgets/reset', 'post']] as const) {
+        const op = doc.paths[route]?.[method];
+        const answer = op?.responses?.['200'] ?? op?.responses?.['201'];
+        expect([route, method, answer]).toEqual([route, method, expect.objectContaining({ content: expect.anything() })]);
+        if (method === 'post' && !route.endsWith('reset')) expect(op?.requestBody).toBeDefined();
+      }
+      expect(Object.keys(doc.components?.schemas ?? {})).toEqual(expect.arrayContaining(['LeaderboardColumnDto', 'MetricsWidgetDto', 'ReportSchemaDto', 'BodyBadRequestDto']));
       const params = doc.paths['/reports/predictions'].get!.parameters!.map((p) => ('name' in p ? p.name : ''));
       expect(params).toEqual(expect.arrayContaining(['projectIds', 'start', 'end', 'limit', 'cursor', 'offset']));
       expect(doc.paths['/']).toBeUndefined();
