@@ -51,7 +51,7 @@ export class PredictionHistoryService {
       return { items: rows.map(scoredPredictionDto), page: { hasMore: false } };
     }
     const bucketSeconds = samplingBucketSeconds(range, modelIds.length * this.competition.predictions.length, PREDICTIONS_MAX_LIMIT);
-    const rows = await this.predictions.sampledScoredPredictions(modelIds, range.start, range.end, bucketSeconds, PREDICTIONS_MAX_LIMIT);
+    const rows = await this.predictions.sampledScoredPredictions(modelIds, this.competition.predictions, range.start, range.end, bucketSeconds, PREDICTIONS_MAX_LIMIT);
     return { items: rows.map(scoredPredictionDto), page: { hasMore: false, downsampledSeconds: bucketSeconds } };
   }
 }
