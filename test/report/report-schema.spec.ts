@@ -48,7 +48,7 @@ describe('report schema derived from the competition', () => {
 
   it.each([
     [{ columns: [{ property: 'x', format: 'decimal' }] }, 'report.columns[0].format'],
-    [{ columns: [{ property: 'x', nativeConfiguration: { type: 'pie' } }] }, 'report.columns[0].nativeConfiguration.type'],
+    [{ columns: [{ property: 'x', nativeConfiguration: [1] }] }, 'report.columns[0].nativeConfiguration'],
     [{ columns: [{ property: 'x' }, { property: 'x' }] }, 'report.columns[1].property'],
     [{ columns: [{ property: 'x', colour: 'red' }] }, 'report.columns[0].colour'],
     [{ widgets: [{ endpointUrl: 'ftp://x' }] }, 'report.widgets[0].endpointUrl'],
@@ -63,10 +63,11 @@ describe('report schema derived from the competition', () => {
     }
   });
 
-  it('refuses, when the schema is built, a chart the web app could not render', () => {
+  it('refuses, when the schema is built, a column or chart configuration the web app could not render', () => {
     expect(() => metricsWidgets(withReport({ widgets: [{ endpointUrl: '/reports/models/health', type: 'CHART' }] }))).toThrow(/needs a nativeConfiguration/);
     const noSeries = { widgets: [{ endpointUrl: '/reports/x', nativeConfiguration: { type: 'line', xAxis: { name: 'performed_at' }, yAxis: { series: [] } } }] };
     expect(() => metricsWidgets(withReport(noSeries))).toThrow('report.widgets (/reports/x).nativeConfiguration: yAxis.series must be a non-empty list');
+    expect(() => leaderboardColumns(withReport({ columns: [{ property: 'x', nativeConfiguration: { type: 'pie' } }] }), 'higher')).toThrow('report.columns (x).nativeConfiguration: type must be "model" or "gauge"');
     const noAxis = { widgets: [{ endpointUrl: '/reports/predictions', nativeConfiguration: { xAxis: null } }] };
     expect(() => metricsWidgets(withReport(noAxis))).toThrow(/xAxis.name must be a non-empty string/);
   });

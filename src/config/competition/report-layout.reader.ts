@@ -31,29 +31,9 @@ function readColumn(r: DefinitionReader): ReportColumnDefinition {
   if (given('format')) column.format = r.key('format').isPresent() ? r.key('format').string({ pattern: COLUMN_FORMAT, hint: 'percentage, integer, compact, number or decimal-N' }) : null;
   if (given('displayName')) column.displayName = nonEmpty(r.key('displayName'));
   if (given('tooltip')) column.tooltip = r.key('tooltip').isPresent() ? r.key('tooltip').string() : null;
-  if (given('nativeConfiguration')) column.nativeConfiguration = r.key('nativeConfiguration').isPresent() ? columnConfiguration(r.key('nativeConfiguration')) : null;
+  if (given('nativeConfiguration')) column.nativeConfiguration = r.key('nativeConfiguration').isPresent() ? nativeConfiguration(r.key('nativeConfiguration')) : null;
   if (given('order')) column.order = r.key('order').number({ integer: true, min: -1000, max: 100_000 });
   return column;
-}
-
-function columnConfiguration(r: DefinitionReader): Record<string, unknown> {
-  const type = r.key('type').oneOf(['model', 'gauge'] as const);
-  if (type === 'model') {
-    r.onlyKeys(['type', 'statusProperty']);
-    return r.key('statusProperty').isPresent() ? { type, statusProperty: r.key('statusProperty').string({ pattern: PROPERTY }) } : { type };
-  }
-  r.onlyKeys(['type', 'percentage', 'seriesConfig']);
-  const out: Record<string, unknown> = { type };
-  if (r.key('percentage').isPresent()) out.percentage = r.key('percentage').boolean();
-  if (r.key('seriesConfig').isPresent()) {
-    out.seriesConfig = r.key('seriesConfig').items().map((s) => {
-      s.onlyKeys(['name', 'color', 'label']);
-      const entry: Record<string, string> = {};
-      for (const key of ['name', 'color', 'label']) if (s.key(key).isPresent()) entry[key] = s.key(key).string();
-      return entry;
-    });
-  }
-  return out;
 }
 
 function readWidget(r: DefinitionReader): ReportWidgetDefinition {
@@ -64,15 +44,15 @@ function readWidget(r: DefinitionReader): ReportWidgetDefinition {
   if (given('displayName')) widget.displayName = nonEmpty(r.key('displayName'));
   if (given('tooltip')) widget.tooltip = r.key('tooltip').isPresent() ? r.key('tooltip').string() : null;
   if (given('order')) widget.order = r.key('order').number({ integer: true, min: -1000, max: 100_000 });
-  if (given('nativeConfiguration')) widget.nativeConfiguration = chartConfiguration(r.key('nativeConfiguration'));
+  if (given('nativeConfiguration')) widget.nativeConfiguration = nativeConfiguration(r.key('nativeConfiguration'));
   return widget;
 }
 
 /**
- * A chart's configuration is the web app's, and may be partial (merged over a derived widget's):
- * the report checks the merged result can be rendered when it builds the schema.
+ * A `nativeConfiguration` is the web app's, and a widget's may be partial (merged over a derived
+ * widget's): the report checks that the result can be rendered when it builds the schema.
  */
-function chartConfiguration(r: DefinitionReader): Record<string, unknown> {
+function nativeConfiguration(r: DefinitionReader): Record<string, unknown> {
   const config = r.options();
   if (r.key('type').isPresent()) r.key('type').string({ pattern: /^[a-z][a-z-]{0,31}$/, hint: 'a chart type such as line' });
   return config;

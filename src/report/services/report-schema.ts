@@ -1,7 +1,7 @@
 import { ConfigError } from '../../config/config-error';
 import { CompetitionDefinition, ReportColumnDefinition, ReportWidgetDefinition } from '../../config/competition/competition.types';
 import { LeaderboardColumnDto, MetricsWidgetDto } from '../dto/schema.dto';
-import { chartConfigurationProblem } from '../layout/native-configuration';
+import { chartConfigurationProblem, columnConfigurationProblem } from '../layout/native-configuration';
 
 export const REPORT_SCHEMA_VERSION = '1';
 
@@ -101,6 +101,10 @@ function applyColumns(derived: LeaderboardColumnDto[], overrides: readonly Repor
     else {
       columns.push({ type: 'VALUE', format: null, displayName: o.property, tooltip: null, nativeConfiguration: null, order: nextOrder(columns), ...fields, property: o.property, id: nextId(columns) });
     }
+  }
+  for (const c of columns) {
+    const problem = columnConfigurationProblem(c.nativeConfiguration);
+    if (problem) throw new ConfigError(`report.columns (${c.property}).nativeConfiguration`, problem, 'competition file');
   }
   return byOrder(columns);
 }
