@@ -4,7 +4,7 @@ import { configureHttp } from '../http/configure-http';
 import { installLeaderboardFastPath } from './leaderboard/leaderboard-fast-path';
 
 /** Response headers browsers on other origins may read (paging and caching). */
-export const REPORT_EXPOSED_HEADERS = ['ETag', 'X-Has-More', 'X-Next-Cursor', 'X-Next-Offset'];
+export const REPORT_EXPOSED_HEADERS = ['ETag', 'X-Has-More', 'X-Next-Cursor', 'X-Next-Offset', 'X-Downsampled-Seconds'];
 
 /**
  * What the report API needs on the app itself, before it is initialised: the request rules and
@@ -24,7 +24,8 @@ export function configureReportApp(app: INestApplication, config: Pick<AppConfig
   if (config.corsOrigins.length === 0) return;
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-    methods: ['GET', 'HEAD', 'OPTIONS'],
+    // Writes are the layout editing routes (/leaderboard/columns, /metrics/widgets).
+    methods: ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'DELETE'],
     exposedHeaders: REPORT_EXPOSED_HEADERS,
     maxAge: 600,
   });

@@ -3,13 +3,17 @@ import { FeedRecordRepository } from '../data-source/feed-record.repository';
 import { LeaderboardRepository } from '../leaderboard/leaderboard.repository';
 import { PredictionStoreModule } from '../predict/prediction-store.module';
 import { ScoreSnapshotRepository } from '../score/score-snapshot.repository';
+import { ScorersModule } from '../score/scorers/scorers.module';
 import { CompetitionController } from './controllers/competition.controller';
 import { FeedsController } from './controllers/feeds.controller';
+import { LeaderboardColumnsController, MetricsWidgetsController } from './controllers/layout.controllers';
 import { LeaderboardController } from './controllers/leaderboard.controller';
 import { ModelsController } from './controllers/models.controller';
 import { PredictionsController } from './controllers/predictions.controller';
 import { SnapshotsController } from './controllers/snapshots.controller';
 import { WebController } from './controllers/web.controller';
+import { ReportLayoutRepository } from './layout/report-layout.repository';
+import { ReportLayoutService } from './layout/report-layout.service';
 import { LeaderboardResponseCache } from './leaderboard/leaderboard-response-cache';
 import { FeedReportService } from './services/feed-report.service';
 import { ModelReportService } from './services/model-report.service';
@@ -20,15 +24,17 @@ import { ScoreHistoryService } from './services/score-history.service';
  * The report API (`/reports/*`, `/info`) and the leaderboard web page (`/`). Needs, from the
  * app: the typeorm `DataSource`, `Clock`, `COMPETITION` and `APP_CONFIG` (global modules), and
  * optionally `LEADERBOARD_EVENTS` (an Observable that emits when a leaderboard is stored).
- * It has no SQL of its own: every read goes through the repository of the module that owns the
- * table (leaderboards, score_snapshots, predictions, models, feed_records).
+ * Its only table is `report_layouts` (the organiser's edited columns and widgets, through
+ * ReportLayoutRepository); every other read goes through the repository of the module that owns
+ * the table (leaderboards, score_snapshots, predictions, models, feed_records).
  *
  * @example
  *   @Module({ imports: [ConfigModule.forRoot(config, competition), ClockModule.forRoot(), DatabaseModule, ReportModule] })
  */
 @Module({
-  // The repositories of the tables it reads, from the modules that own them (SQL only, no jobs).
-  imports: [PredictionStoreModule],
+  // The repositories of the tables it reads, from the modules that own them (SQL only, no jobs),
+  // and the scorers (a column says which way its score is better).
+  imports: [PredictionStoreModule, ScorersModule],
   controllers: [
     LeaderboardController,
     ModelsController,
@@ -36,9 +42,22 @@ import { ScoreHistoryService } from './services/score-history.service';
     SnapshotsController,
     FeedsController,
     CompetitionController,
+    LeaderboardColumnsController,
+    MetricsWidgetsController,
     WebController,
   ],
-  providers: [LeaderboardRepository, ScoreSnapshotRepository, FeedRecordRepository, LeaderboardResponseCache, ScoreHistoryService, PredictionHistoryService, ModelReportService, FeedReportService],
+  providers: [
+    LeaderboardRepository,
+    ScoreSnapshotRepository,
+    FeedRecordRepository,
+    ReportLayoutRepository,
+    ReportLayoutService,
+    LeaderboardResponseCache,
+    ScoreHistoryService,
+    PredictionHistoryService,
+    ModelReportService,
+    FeedReportService,
+  ],
   exports: [LeaderboardResponseCache],
 })
 export class ReportModule {}

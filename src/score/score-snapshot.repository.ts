@@ -135,6 +135,57 @@ export class ScoreSnapshotRepository {
     return rows.map((r) => ({ modelId: r.model_id, performedAt: r.performed_at, param: readParamStanding(r.param) }));
   }
 
+  /** How many snapshots of `modelIds` lie in [start, end], counting no further than `atMost + 1` (a bounded read). */
+  async countSeedScores(modelIds: readonly string[], start: Date, end: Date, atMost: number): Promise<number> {
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM score_snapshots WHERE model_id = ANY($1::text[]) AND performed_at BETWEEN $2::timestamptz AND $3::timestamptz LIMIT $4
+       ) AS bounded`,
+      [[...modelIds], start.toISOString(), end.toISOString(), atMost + 1],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * Each model's newest snapshot of every `bucketSeconds`-long bucket of [start, end], oldest
+   * first; at most `limit`, the newest kept. How a chart gets the whole range in one body.
+   */
+  async sampledSeedScores(modelIds: readonly string[], start: Date, end: Date, bucketSeconds: number, limit: number): Promise<SnapshotScores[]> {
+    const rows: SnapshotRow[] = await this.dataSource.query(
+      `SELECT * FROM (${SAMPLED_SNAPSHOTS}) AS sampled ORDER BY performed_at DESC, model_id DESC, id DESC LIMIT $5`,
+      [[...modelIds], start.toISOString(), end.toISOString(), bucketSeconds, limit],
+    );
+    return rows.reverse().map(toScores);
+  }
+
+  /** How many snapshot x parameter-set rows `paramScores` would read over [start, end], counting no further than `atMost + 1`. */
+  async countParamScores(modelIds: readonly string[], start: Date, end: Date, atMost: number): Promise<number> {
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM score_snapshots s
+          CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(s.params) = 'array' THEN s.params ELSE '[]'::jsonb END) AS p(elem)
+          WHERE s.model_id = ANY($1::text[]) AND s.performed_at BETWEEN $2::timestamptz AND $3::timestamptz LIMIT $4
+       ) AS bounded`,
+      [[...modelIds], start.toISOString(), end.toISOString(), atMost + 1],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** `paramScores` of the snapshots `sampledSeedScores` picks (each model's newest per bucket): at most `limit` rows, the newest kept, oldest first. */
+  async sampledParamScores(modelIds: readonly string[], start: Date, end: Date, bucketSeconds: number, limit: number): Promise<SnapshotParamScore[]> {
+    const rows: Array<{ model_id: string; performed_at: Date; param: unknown }> = await this.dataSource.query(
+      `SELECT * FROM (
+         SELECT s.model_id, s.performed_at, s.id, p.ord, p.elem AS param
+           FROM (${SAMPLED_SNAPSHOTS}) AS s
+          CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(s.params) = 'array' THEN s.params ELSE '[]'::jsonb END) WITH ORDINALITY AS p(elem, ord)
+          ORDER BY s.performed_at DESC, s.model_id DESC, s.id DESC, p.ord DESC LIMIT $5
+       ) AS newest
+       ORDER BY performed_at, model_id, id, ord`,
+      [[...modelIds], start.toISOString(), end.toISOString(), bucketSeconds, limit],
+    );
+    return rows.map((r) => ({ modelId: r.model_id, performedAt: r.performed_at, param: readParamStanding(r.param) }));
+  }
+
   /** Up to `limit` snapshots oldest first (performed_at, id), optionally of one model and within bounds, after `after`. */
   async list(filter: { modelId?: string; since?: Date; until?: Date; after?: KeysetPosition }, limit: number): Promise<ScoreSnapshot[]> {
     const where: string[] = [];
@@ -170,6 +221,25 @@ export class ScoreSnapshotRepository {
     }));
   }
 }
+
+/**
+ * Each model's newest snapshot per `$4`-second bucket of [$2, $3] ($1: model ids): one index probe
+ * per model and bucket, so the cost follows the body, not the range (30 days of one snapshot a
+ * minute for 10 models, 432,000 rows, on PostgreSQL: 0.2-0.3 s against 1.2-1.8 s for DISTINCT ON
+ * over the range).
+ */
+const SAMPLED_SNAPSHOTS = `
+  SELECT s.id, s.model_id, s.performed_at, s.score_recent, s.score_steady, s.score_anchor, s.params
+    FROM (SELECT DISTINCT unnest($1::text[]) AS model_id) AS m
+   CROSS JOIN generate_series(0, floor(extract(epoch from $3::timestamptz - $2::timestamptz) / $4::float8)::int) AS b(n)
+   CROSS JOIN LATERAL (
+     SELECT id, model_id, performed_at, score_recent, score_steady, score_anchor, params
+       FROM score_snapshots
+      WHERE score_snapshots.model_id = m.model_id
+        AND performed_at >= $2::timestamptz + b.n * $4::float8 * interval '1 second'
+        AND performed_at < $2::timestamptz + (b.n + 1) * $4::float8 * interval '1 second'
+        AND performed_at <= $3::timestamptz
+      ORDER BY performed_at DESC, id DESC LIMIT 1) AS s`;
 
 function toScores(r: Omit<SnapshotRow, 'cursor_at' | 'windows' | 'params'>): SnapshotScores {
   return { id: r.id, modelId: r.model_id, performedAt: r.performed_at, scoreRecent: r.score_recent, scoreSteady: r.score_steady, scoreAnchor: r.score_anchor };

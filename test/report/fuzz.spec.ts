@@ -27,6 +27,8 @@ const ROUTES = [
   '/reports/feeds',
   '/reports/feeds/tail',
   '/reports/schema',
+  '/leaderboard/columns',
+  '/metrics/widgets',
   '/info',
   '/',
   '/assets/app.js',
@@ -150,7 +152,8 @@ const ENCODINGS: Record<string, (body: Buffer) => { headers: Record<string, stri
   'unknown encoding': (body) => ({ headers: { 'Content-Encoding': 'x-klingon' }, body }),
 };
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-const BODY_ROUTES = ['/reports/models', '/reports/leaderboard', '/reports/predictions?projectIds=m-alpha', '/info', '/no-such-route'];
+// The layout editing routes take JSON bodies: hostile ones must answer 4xx there too.
+const BODY_ROUTES = ['/reports/models', '/reports/leaderboard', '/reports/predictions?projectIds=m-alpha', '/info', '/leaderboard/columns', '/metrics/widgets/3', '/no-such-route'];
 
 /** Spies on every Nest logger's error and warn lines (the filter's and Nest's own ExceptionsHandler). */
 function captureLogs(): { errors: () => string[]; warnings: () => string[] } {

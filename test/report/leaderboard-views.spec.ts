@@ -1,6 +1,6 @@
 import type { ScoreWindowDefinition } from '../../src/config/competition/competition.types';
 import { LeaderboardEntry, readLeaderboardEntries } from '../../src/leaderboard/leaderboard-entry';
-import { entriesMissingCompleteness, leaderboardView } from '../../src/report/leaderboard/leaderboard-views';
+import { entriesMissingCompleteness, leaderboardView, seedLeaderboard } from '../../src/report/leaderboard/leaderboard-views';
 
 const windows: ScoreWindowDefinition[] = [
   { name: 'recent', seconds: 3600 },
@@ -47,5 +47,27 @@ describe('readLeaderboardEntries', () => {
   it('leaves out a window that is not well-formed', () => {
     const [read] = readLeaderboardEntries([{ rank: 1, model_id: 'x', windows: { recent: { value: 'high', count: 1, complete: true }, anchor: { value: null, count: 0, complete: false } } }]);
     expect(Object.keys(read.windows)).toEqual(['anchor']);
+  });
+});
+
+describe('seedLeaderboard', () => {
+  const at = new Date('2025-01-01T00:00:00Z');
+
+  it('gives every row every column property after the seed fields: username, status, each window, entry fields, null for the rest', () => {
+    const rows = seedLeaderboard(
+      at,
+      [
+        entry({ model_id: 'a', cruncher_name: 'ann', previous_rank: 2, windows: { weekly: { value: 0.7, count: 3, failed: 0, complete: true, params: 1 } } }),
+        entry({ model_id: 'b', rank: 2, left: true }),
+      ],
+      ['recent', 'steady', 'anchor', 'weekly'],
+      ['username', 'model_id', 'score_weekly', 'previous_rank', 'reward_pct'],
+    );
+    expect(Object.keys(rows[0])).toEqual([
+      'created_at', 'model_id', 'score_recent', 'score_steady', 'score_anchor', 'rank', 'model_name', 'cruncher_name',
+      'username', 'status', 'score_weekly', 'previous_rank', 'reward_pct',
+    ]);
+    expect(rows[0]).toMatchObject({ username: 'ann', status: 'active', score_weekly: 0.7, previous_rank: 2, reward_pct: null });
+    expect(rows[1]).toMatchObject({ status: 'inactive', score_weekly: null });
   });
 });

@@ -51,7 +51,7 @@ describeEachEngine('report API', (db) => {
       expect(res.body).toEqual([]);
     });
 
-    it('serves the newest leaderboard sorted by rank with exactly the seed fields, once a new leaderboard is announced', async () => {
+    it('serves the newest leaderboard sorted by rank with the seed fields first, once a new leaderboard is announced', async () => {
       await seed.leaderboard(at(0), [{ rank: 1, model_id: 'm-beta', model_name: 'beta <b>', cruncher_name: 'bob', score_recent: 9, score_steady: 9, score_anchor: 9 }]);
       await seed.leaderboard(at(60), [
         { rank: 2, model_id: 'm-beta', model_name: 'beta <b>', cruncher_name: 'bob', cruncher_id: 'c-m-beta', score_recent: 0.2, score_steady: 0.1, score_anchor: 0.05, previous_rank: 1, last_status: 'TIMEOUT' },
@@ -69,9 +69,11 @@ describeEachEngine('report API', (db) => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('application/json');
       expect(res.body.map((e: { model_id: string }) => e.model_id)).toEqual(['m-alpha', 'm-beta', 'm-gamma']);
-      for (const entry of res.body) expect(Object.keys(entry)).toEqual(SEED_LEADERBOARD_FIELDS);
+      // The seed's eight fields, in its order; then the web app's column properties (username, status).
+      for (const entry of res.body) expect(Object.keys(entry)).toEqual([...SEED_LEADERBOARD_FIELDS, 'username', 'status']);
       expect(res.body[0]).toEqual({
         created_at: at(60), model_id: 'm-alpha', score_recent: 0.3, score_steady: 0.25, score_anchor: 0, rank: 1, model_name: 'alpha', cruncher_name: 'alice',
+        username: 'alice', status: 'active',
       });
       expect(res.body[2]).toMatchObject({ score_recent: null, score_steady: null, score_anchor: null, rank: 3 });
       expect(res.body[0].created_at).toMatch(ISO_Z);
@@ -291,10 +293,16 @@ describeEachEngine('report API', (db) => {
 
     const range = `start=${at(-10)}&end=${at(60)}`;
 
-    it('refuses more than one model', async () => {
+    it('serves several models at once, comma-joined as the web app sends them, newest first', async () => {
       const res = await get(t, `/reports/predictions?projectIds=m-alpha,m-beta&${range}`);
-      expect(res.status).toBe(400);
-      expect(res.body.message).toMatch(/^Service is available only for one model at a time/);
+      expect(res.status).toBe(200);
+      expect(res.body).toHaveLength(11);
+      expect(new Set(res.body.map((r: { model_id: string }) => r.model_id))).toEqual(new Set(['m-alpha', 'm-beta']));
+      const times = res.body.map((r: { performed_at: string }) => r.performed_at);
+      expect([...times].sort().reverse()).toEqual(times);
+      const paged = await get(t, `/reports/predictions?projectIds=m-alpha,m-beta&${range}&limit=6`);
+      const rest = await get(t, `/reports/predictions?projectIds=m-alpha,m-beta&${range}&limit=6&cursor=${paged.headers.get('x-next-cursor')}`);
+      expect([...paged.body, ...rest.body]).toEqual(res.body);
     });
 
     it('lists scored predictions newest first with the seed fields, a short failure reason and Z timestamps', async () => {
@@ -302,7 +310,9 @@ describeEachEngine('report API', (db) => {
       expect(res.status).toBe(200);
       expect(res.body).toHaveLength(10);
       for (const row of res.body) {
-        expect(Object.keys(row)).toEqual(['model_id', 'param', 'asset', 'horizon', 'step', 'score_value', 'score_failed', 'score_failed_reason', 'scored_at', 'performed_at']);
+        // The seed's fields in its order, with the web app's score_success beside score_failed.
+        expect(Object.keys(row)).toEqual(['model_id', 'param', 'asset', 'horizon', 'step', 'score_value', 'score_failed', 'score_success', 'score_failed_reason', 'scored_at', 'performed_at']);
+        expect(row.score_success).toBe(!row.score_failed);
         expect(row.scored_at).toMatch(ISO_Z);
         expect(row.performed_at).toMatch(ISO_Z);
       }
@@ -403,15 +413,19 @@ describeEachEngine('report API', (db) => {
       const res = await get(t, '/reports/feeds');
       expect(res.status).toBe(200);
       expect(res.body).toEqual([
-        { source: 'synthetic', subject: 'BTC', kind: 'price', granularity: '5s', record_count: 25, oldest_ts: at(0), newest_ts: at(24), watermark_ts: at(24.5) },
-        { source: 'synthetic', subject: 'ETH', kind: 'price', granularity: '5s', record_count: 1, oldest_ts: at(3), newest_ts: at(3), watermark_ts: at(3) },
+        // watermark_ts: the newest record (event time), as the web app reads it; watermark_updated_at: its arrival.
+        { source: 'synthetic', subject: 'BTC', kind: 'price', granularity: '5s', record_count: 25, oldest_ts: at(0), newest_ts: at(24), watermark_ts: at(24), watermark_updated_at: at(24.5) },
+        { source: 'synthetic', subject: 'ETH', kind: 'price', granularity: '5s', record_count: 1, oldest_ts: at(3), newest_ts: at(3), watermark_ts: at(3), watermark_updated_at: at(3) },
       ]);
     });
 
     it('returns the newest records oldest first, 20 by default, up to the limit', async () => {
       const res = await get(t, '/reports/feeds/tail?source=synthetic&subject=BTC&kind=price&granularity=5s');
       expect(res.body).toHaveLength(20);
-      expect(res.body[0]).toEqual({ source: 'synthetic', subject: 'BTC', kind: 'price', granularity: '5s', ts: at(5), values: { price: 105 }, received_at: at(5.5) });
+      expect(res.body[0]).toEqual({
+        source: 'synthetic', subject: 'BTC', kind: 'price', granularity: '5s', ts_event: at(5), ts_ingested: at(5.5), values: { price: 105 }, meta: {},
+        ts: at(5), received_at: at(5.5), // earlier names, kept as aliases
+      });
       expect(res.body[19].ts).toBe(at(24));
       const three = await get(t, '/reports/feeds/tail?subject=BTC&limit=3');
       expect(three.body.map((r: { ts: string }) => r.ts)).toEqual([at(22), at(23), at(24)]);
@@ -429,12 +443,18 @@ describeEachEngine('report API', (db) => {
       expect(res.text).not.toContain('startPrices');
     });
 
-    it('lists a column per window (the ranked one flagged) and charts with their endpoints', async () => {
+    it("lists the web app's columns (one per window, direction and ranking in the tooltip) and its chart widgets", async () => {
       const res = await get(t, '/reports/schema');
-      expect(res.body.schema_version).toBe(1);
-      const anchor = res.body.leaderboard_columns.find((c: { key: string }) => c.key === 'score_anchor');
-      expect(anchor).toMatchObject({ window: 'anchor', window_seconds: 3600, ranked_by: true, label: 'Anchor (1h)' });
-      expect(res.body.metrics_widgets[0]).toMatchObject({ endpoint: '/reports/models/global', x_field: 'performed_at' });
+      expect(res.body.schema_version).toBe('1');
+      expect(res.body.leaderboard_columns.map((c: { property: string }) => c.property)).toEqual(['username', 'model_id', 'score_recent', 'score_steady', 'score_anchor']);
+      const anchor = res.body.leaderboard_columns.find((c: { property: string }) => c.property === 'score_anchor');
+      expect(anchor).toEqual({
+        id: 5, type: 'VALUE', property: 'score_anchor', format: 'decimal-4', displayName: 'Anchor (1h)',
+        tooltip: 'Mean density-pdf score over the last 1h; higher is better; the leaderboard is ranked by it.', nativeConfiguration: null, order: 30,
+      });
+      expect(res.body.leaderboard_columns[1]).toMatchObject({ type: 'PROJECT', nativeConfiguration: { type: 'model', statusProperty: 'status' } });
+      expect(res.body.metrics_widgets.map((w: { id: number; endpointUrl: string }) => `${w.id} ${w.endpointUrl}`)).toEqual(['1 /reports/models/global', '2 /reports/models/params', '3 /reports/predictions']);
+      expect(res.body.metrics_widgets[2].nativeConfiguration).toMatchObject({ alertConfig: { field: 'score_success', reasonField: 'score_failed_reason' }, groupByProperty: 'param' });
     });
   });
 
@@ -442,11 +462,20 @@ describeEachEngine('report API', (db) => {
     it('documents every report route with a 200 response schema and its query parameters', () => {
       const doc = SwaggerModule.createDocument(t.app, new DocumentBuilder().setTitle('t').build());
       const routes = ['/reports/models', '/reports/leaderboard', '/reports/leaderboard/view', '/reports/models/global', '/reports/models/params', '/reports/predictions',
-        '/reports/models/health', '/reports/snapshots', '/reports/feeds', '/reports/feeds/tail', '/reports/schema', '/info'];
+        '/reports/models/health', '/reports/snapshots', '/reports/feeds', '/reports/feeds/tail', '/reports/schema', '/info', '/leaderboard/columns', '/metrics/widgets'];
       for (const route of routes) {
         const op = doc.paths[route]?.get;
         expect([route, op?.responses?.['200']]).toEqual([route, expect.objectContaining({ content: expect.anything() })]);
       }
+      // The editing routes document their bodies and answers.
+      for (const [route, method] of [['/leaderboard/columns', 'post'], ['/leaderboard/columns', 'put'], ['/leaderboard/columns/{id}', 'put'], ['/leaderboard/columns/{id}', 'delete'],
+        ['/leaderboard/columns/reset', 'post'], ['/metrics/widgets', 'post'], ['/metrics/widgets/{id}', 'put'], ['/metrics/widgets/{id}', 'delete'], ['/metrics/widgets/reset', 'post']] as const) {
+        const op = doc.paths[route]?.[method];
+        const answer = op?.responses?.['200'] ?? op?.responses?.['201'];
+        expect([route, method, answer]).toEqual([route, method, expect.objectContaining({ content: expect.anything() })]);
+        if (method === 'post' && !route.endsWith('reset')) expect(op?.requestBody).toBeDefined();
+      }
+      expect(Object.keys(doc.components?.schemas ?? {})).toEqual(expect.arrayContaining(['LeaderboardColumnDto', 'MetricsWidgetDto', 'ReportSchemaDto', 'BodyBadRequestDto']));
       const params = doc.paths['/reports/predictions'].get!.parameters!.map((p) => ('name' in p ? p.name : ''));
       expect(params).toEqual(expect.arrayContaining(['projectIds', 'start', 'end', 'limit', 'cursor', 'offset']));
       expect(doc.paths['/']).toBeUndefined();

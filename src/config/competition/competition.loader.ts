@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../config-error';
 import { DefinitionReader } from './definition-reader';
+import { readReportLayout } from './report-layout.reader';
 import {
   CompetitionDefinition,
   FeedDefinition,
@@ -45,7 +46,7 @@ export function loadCompetitionFile(file: string): CompetitionDefinition {
 
 export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): CompetitionDefinition {
   const root = new DefinitionReader(doc, '', file);
-  root.onlyKeys(['id', 'name', 'description', 'feed', 'tick', 'model', 'predictions', 'scoring', 'leaderboard', 'retention']);
+  root.onlyKeys(['id', 'name', 'description', 'feed', 'tick', 'model', 'predictions', 'scoring', 'leaderboard', 'retention', 'report']);
   const id = root.key('id').string({ pattern: ID_PATTERN, hint: 'letters, digits, _ . -; at most 64' });
   const feed = readFeed(root.key('feed'));
   const predictions = readPredictions(root.key('predictions'));
@@ -61,6 +62,7 @@ export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): Com
     scoring,
     leaderboard: readLeaderboard(root.key('leaderboard'), scoring),
     retention: readRetention(root.key('retention')),
+    report: readReportLayout(root.key('report')),
   };
   crossCheck(root, definition);
   return definition;

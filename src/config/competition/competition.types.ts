@@ -14,6 +14,8 @@ export interface CompetitionDefinition {
   scoring: ScoringDefinition;
   leaderboard: LeaderboardDefinition;
   retention: RetentionDefinition;
+  /** Leaderboard columns and chart widgets added to or overriding the derived ones (absent: none). */
+  report?: ReportLayoutDefinition;
 }
 
 export interface FeedDefinition {
@@ -201,4 +203,46 @@ export function definedPrediction(
   param: Pick<PredictionConfigDefinition, 'asset' | 'horizon' | 'step'>,
 ): PredictionConfigDefinition | undefined {
   return predictions.find((p) => p.asset === param.asset && p.horizon === param.horizon && p.step === param.step);
+}
+
+/**
+ * Optional `report` section of a competition file: leaderboard columns and chart widgets added
+ * to, or overriding, the ones the report derives from the competition (windows, scorer). A column
+ * overrides the derived one with the same `property`; a widget the one with the same
+ * `endpointUrl`; anything else is added. Field names are the ecosystem web app's.
+ *
+ * @example
+ *   report:
+ *     columns: [{ property: score_anchor, displayName: Anchor, format: decimal-4 }]
+ *     widgets: [{ type: IFRAME, endpointUrl: https://grafana.example/d/x, displayName: Infra, order: 90 }]
+ */
+export interface ReportLayoutDefinition {
+  columns: ReportColumnDefinition[];
+  widgets: ReportWidgetDefinition[];
+}
+
+export type ReportColumnType = 'PROJECT' | 'VALUE' | 'USERNAME' | 'REWARD_RANK';
+
+/** A leaderboard column (or the fields of one to override); `property` names the row field shown. */
+export interface ReportColumnDefinition {
+  property: string;
+  type?: ReportColumnType;
+  /** `percentage`, `integer`, `compact`, `number`, `decimal-N`, or null (shown as is). */
+  format?: string | null;
+  displayName?: string;
+  tooltip?: string | null;
+  nativeConfiguration?: Record<string, unknown> | null;
+  order?: number;
+}
+
+export type ReportWidgetType = 'CHART' | 'IFRAME';
+
+/** A chart or iframe widget (or the fields of one to override), keyed by `endpointUrl`. */
+export interface ReportWidgetDefinition {
+  endpointUrl: string;
+  type?: ReportWidgetType;
+  displayName?: string;
+  tooltip?: string | null;
+  order?: number;
+  nativeConfiguration?: Record<string, unknown>;
 }

@@ -341,17 +341,18 @@ export class PredictionRoundRepository {
   }
 
   /**
-   * Up to `limit` of one model's scored predictions with `start <= performed_at <= end`, newest
-   * first (performed_at DESC, id DESC), after the keyset position `after` or else past `offset` rows.
+   * Up to `limit` of the scored predictions of `modelIds` with `start <= performed_at <= end`,
+   * newest first (performed_at DESC, id DESC), after the keyset position `after` or else past
+   * `offset` rows.
    */
   async scoredPredictions(
-    modelId: string,
+    modelIds: readonly string[],
     start: Date,
     end: Date,
     limit: number,
     position: { after?: KeysetPosition; offset: number },
   ): Promise<ScoredPrediction[]> {
-    const params: unknown[] = [modelId, start.toISOString(), end.toISOString(), limit];
+    const params: unknown[] = [[...modelIds], start.toISOString(), end.toISOString(), limit];
     let keyset = '';
     let offset = '';
     if (position.after) {
@@ -361,40 +362,61 @@ export class PredictionRoundRepository {
       params.push(position.offset);
       offset = `OFFSET $5`;
     }
-    const rows: Array<{
-      id: string;
-      model_id: string;
-      asset: string;
-      horizon: number;
-      step: number;
-      score_value: number | null;
-      score_success: boolean | null;
-      score_failed_reason: string | null;
-      scored_at: Date;
-      performed_at: Date;
-      cursor_at: string;
-    }> = await this.dataSource.query(
-      `SELECT id, model_id, asset, horizon, step, score_value, score_success, score_failed_reason,
-              scored_at, performed_at, ${microsecondText('performed_at')} AS cursor_at
+    const rows: ScoredPredictionRow[] = await this.dataSource.query(
+      `SELECT ${SCORED_COLUMNS}
          FROM predictions
-        WHERE model_id = $1 AND performed_at BETWEEN $2::timestamptz AND $3::timestamptz
+        WHERE model_id = ANY($1::text[]) AND performed_at BETWEEN $2::timestamptz AND $3::timestamptz
           AND scored_at IS NOT NULL ${keyset}
         ORDER BY performed_at DESC, id DESC LIMIT $4 ${offset}`,
       params,
     );
-    return rows.map((r) => ({
-      id: r.id,
-      modelId: r.model_id,
-      asset: r.asset,
-      horizon: r.horizon,
-      step: r.step,
-      scoreValue: r.score_value,
-      scoreSuccess: r.score_success,
-      scoreFailedReason: r.score_failed_reason,
-      scoredAt: r.scored_at,
-      performedAt: r.performed_at,
-      cursorAt: r.cursor_at,
-    }));
+    return rows.map(toScoredPrediction);
+  }
+
+  /** How many scored predictions of `modelIds` lie in [start, end], counting no further than `atMost + 1` (a bounded read). */
+  async countScoredPredictions(modelIds: readonly string[], start: Date, end: Date, atMost: number): Promise<number> {
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM predictions
+          WHERE model_id = ANY($1::text[]) AND performed_at BETWEEN $2::timestamptz AND $3::timestamptz AND scored_at IS NOT NULL
+          LIMIT $4) AS bounded`,
+      [[...modelIds], start.toISOString(), end.toISOString(), atMost + 1],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * One scored prediction per model, parameter set of `paramSets` and `bucketSeconds`-long bucket
+   * of [start, end] (the newest of its bucket), newest first, at most `limit` (the newest kept):
+   * how a chart gets the whole range when its rows do not fit in one body. One index probe per
+   * model, parameter set and bucket, so the cost follows the body more than the range (measured on
+   * PostgreSQL, 30 days of 10 models x 6 parameter sets every 2 minutes, 1.3 M rows: 0.55-0.8 s,
+   * against 6.8-7.8 s for DISTINCT ON over the range).
+   */
+  async sampledScoredPredictions(
+    modelIds: readonly string[],
+    paramSets: readonly Pick<PredictionConfig, 'asset' | 'horizon' | 'step'>[],
+    start: Date,
+    end: Date,
+    bucketSeconds: number,
+    limit: number,
+  ): Promise<ScoredPrediction[]> {
+    const rows: ScoredPredictionRow[] = await this.dataSource.query(
+      `SELECT p.* FROM (SELECT DISTINCT unnest($1::text[]) AS model_id) AS m
+        CROSS JOIN unnest($6::text[], $7::int[], $8::int[]) AS c(asset, horizon, step)
+        CROSS JOIN generate_series(0, floor(extract(epoch from $3::timestamptz - $2::timestamptz) / $4::float8)::int) AS b(n)
+        CROSS JOIN LATERAL (
+          SELECT ${SCORED_COLUMNS}
+            FROM predictions
+           WHERE predictions.model_id = m.model_id AND predictions.asset = c.asset AND predictions.horizon = c.horizon AND predictions.step = c.step
+             AND performed_at >= $2::timestamptz + b.n * $4::float8 * interval '1 second'
+             AND performed_at < $2::timestamptz + (b.n + 1) * $4::float8 * interval '1 second'
+             AND performed_at <= $3::timestamptz AND scored_at IS NOT NULL
+           ORDER BY performed_at DESC, id DESC LIMIT 1) AS p
+        ORDER BY p.performed_at DESC, p.id DESC LIMIT $5`,
+      [[...modelIds], start.toISOString(), end.toISOString(), bucketSeconds, limit, paramSets.map((c) => c.asset), paramSets.map((c) => c.horizon), paramSets.map((c) => c.step)],
+    );
+    return rows.map(toScoredPrediction);
   }
 
   /** Per model of `modelIds` with predictions in `since <= performed_at <= until`: statuses and execution times. */
@@ -462,6 +484,39 @@ export class PredictionRoundRepository {
       ]),
     );
   }
+}
+
+const SCORED_COLUMNS = `id, model_id, asset, horizon, step, score_value, score_success, score_failed_reason,
+       scored_at, performed_at, ${microsecondText('performed_at')} AS cursor_at`;
+
+interface ScoredPredictionRow {
+  id: string;
+  model_id: string;
+  asset: string;
+  horizon: number;
+  step: number;
+  score_value: number | null;
+  score_success: boolean | null;
+  score_failed_reason: string | null;
+  scored_at: Date;
+  performed_at: Date;
+  cursor_at: string;
+}
+
+function toScoredPrediction(r: ScoredPredictionRow): ScoredPrediction {
+  return {
+    id: r.id,
+    modelId: r.model_id,
+    asset: r.asset,
+    horizon: r.horizon,
+    step: r.step,
+    scoreValue: r.score_value,
+    scoreSuccess: r.score_success,
+    scoreFailedReason: r.score_failed_reason,
+    scoredAt: r.scored_at,
+    performedAt: r.performed_at,
+    cursorAt: r.cursor_at,
+  };
 }
 
 function* chunks(rows: readonly PredictionRecord[], maxRows: number, maxChars: number): Generator<PredictionRecord[]> {

@@ -6,19 +6,20 @@ import { CompetitionInfoDto } from '../dto/info.dto';
 import { ReportSchemaDto } from '../dto/schema.dto';
 import { ParamWindowDto } from '../dto/snapshot.dto';
 import { competitionInfo } from '../services/competition-info';
-import { reportSchema } from '../services/report-schema';
+import { ReportLayoutService } from '../layout/report-layout.service';
 
-/** Static descriptions derived from the competition definition (computed once). */
+/** What the competition is, and what a UI should render for it. */
 @ApiTags('competition')
 @ApiExtraModels(ParamWindowDto)
 @Controller()
 export class CompetitionController {
   private readonly info: CompetitionInfoDto;
-  private readonly schema: ReportSchemaDto;
 
-  constructor(@Inject(COMPETITION) competition: CompetitionDefinition) {
+  constructor(
+    @Inject(COMPETITION) competition: CompetitionDefinition,
+    private readonly layout: ReportLayoutService,
+  ) {
     this.info = competitionInfo(competition);
-    this.schema = reportSchema(competition);
   }
 
   @Get('info')
@@ -29,9 +30,12 @@ export class CompetitionController {
   }
 
   @Get('reports/schema')
-  @ApiOperation({ summary: 'Which leaderboard columns and charts (endpoint, x/y fields) a UI should render' })
+  @ApiOperation({
+    summary: "Which leaderboard columns and chart widgets a UI should render, in the ecosystem web app's shape",
+    description: 'Derived from the competition (windows, scorer direction, the file\'s `report` section) until an organiser edits them through /leaderboard/columns and /metrics/widgets.',
+  })
   @ApiOkResponse({ type: ReportSchemaDto })
-  reportSchema(): ReportSchemaDto {
-    return this.schema;
+  reportSchema(): Promise<ReportSchemaDto> {
+    return this.layout.schema();
   }
 }

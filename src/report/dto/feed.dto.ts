@@ -14,8 +14,10 @@ export class FeedSeriesDto {
   @ApiProperty({ example: 10080 }) record_count!: number;
   @ApiProperty({ type: String, nullable: true, example: '2025-01-01T00:00:00.000Z' }) oldest_ts!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '2025-01-08T00:00:00.000Z' }) newest_ts!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: '2025-01-08T00:00:03.000Z', description: 'When the data source last stored a record of this series (its ingestion watermark in wall-clock time).' })
+  @ApiProperty({ type: String, nullable: true, example: '2025-01-08T00:00:00.000Z', description: 'The ingestion watermark in event time: the newest stored record, from which the data source resumes.' })
   watermark_ts!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '2025-01-08T00:00:03.000Z', description: 'When the watermark last moved: the newest arrival (wall-clock time).' })
+  watermark_updated_at!: string | null;
 }
 
 export class FeedTailQuery {
@@ -42,7 +44,10 @@ export class FeedRecordDto {
   @ApiProperty({ example: 'BTC' }) subject!: string;
   @ApiProperty({ example: 'price' }) kind!: string;
   @ApiProperty({ example: '60s' }) granularity!: string;
-  @ApiProperty({ example: '2025-01-01T00:01:00.000Z' }) ts!: string;
+  @ApiProperty({ example: '2025-01-01T00:01:00.000Z', description: 'Event time of the record.' }) ts_event!: string;
+  @ApiProperty({ example: '2025-01-01T00:01:02.000Z', description: 'When the data source stored it.' }) ts_ingested!: string;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { price: 60012.5 } }) values!: Record<string, unknown>;
-  @ApiProperty({ example: '2025-01-01T00:01:02.000Z' }) received_at!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: {}, description: 'Per-record metadata; this node stores none, so always {}.' }) meta!: Record<string, unknown>;
+  @ApiProperty({ example: '2025-01-01T00:01:00.000Z', description: 'Alias of ts_event (earlier name).' }) ts!: string;
+  @ApiProperty({ example: '2025-01-01T00:01:02.000Z', description: 'Alias of ts_ingested (earlier name).' }) received_at!: string;
 }

@@ -1,6 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** Seed route `GET /reports/leaderboard`: one entry of the latest leaderboard. */
+/**
+ * Seed route `GET /reports/leaderboard`: one entry of the latest leaderboard. The seed's eight
+ * fields come first; then what the web app's leaderboard columns read (`username`, `status`,
+ * `score_<window>` for every window, and any other column property, null when unknown).
+ */
 export class LeaderboardEntryDto {
   @ApiProperty({ example: '2025-01-01T12:00:00.000Z', description: 'When this leaderboard was computed (UTC).' }) created_at!: string;
   @ApiProperty({ example: 'model-7f3a' }) model_id!: string;
@@ -10,6 +14,8 @@ export class LeaderboardEntryDto {
   @ApiProperty({ example: 1, minimum: 1, description: 'Integer, 1 = best.' }) rank!: number;
   @ApiProperty({ example: 'gaussian-mixer' }) model_name!: string;
   @ApiProperty({ example: 'alice' }) cruncher_name!: string;
+  @ApiProperty({ example: 'alice', description: "The cruncher, under the web app's USERNAME column property." }) username!: string;
+  @ApiProperty({ example: 'active', enum: ['active', 'inactive'], description: "The PROJECT column's statusProperty: inactive once the model left." }) status!: string;
 }
 
 export class WindowScoreDto {

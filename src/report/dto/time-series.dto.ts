@@ -4,14 +4,15 @@ import { IsIsoTimestamp } from '../query/iso-timestamp';
 import { IsIdentifier, ToInteger, ToList, ToTrimmed } from '../query/query-values';
 import { OffsetPageQuery } from './pagination';
 
-export const MAX_PROJECT_IDS = 100;
+/** The web app sends every selected model (all of them by default) comma-joined in one request. */
+export const MAX_PROJECT_IDS = 1_000;
 export const SCORE_SERIES_MAX_LIMIT = 10_000;
 
 /** `projectIds`, `start`, `end` of the seed's time-series routes (both bounds inclusive). */
 export class ModelTimeRangeQuery {
   @ApiProperty({
     type: [String],
-    description: `Model ids: repeated (?projectIds=a&projectIds=b) or comma-separated (?projectIds=a,b). At most ${MAX_PROJECT_IDS}.`,
+    description: `Model ids: repeated (?projectIds=a&projectIds=b) or comma-separated (?projectIds=a,b), as the web app sends every selected model. At most ${MAX_PROJECT_IDS}.`,
     example: ['model-7f3a'],
   })
   @ToList()
@@ -37,8 +38,9 @@ export class ModelTimeRangeQuery {
 
 export class ScoreSeriesQuery extends ModelTimeRangeQuery {
   @ApiPropertyOptional({
-    description: `Rows per page, ordered by performed_at then model_id. Default and maximum ${SCORE_SERIES_MAX_LIMIT}; when more rows exist the X-Next-Offset header gives the next offset.`,
-    default: SCORE_SERIES_MAX_LIMIT,
+    description:
+      `Rows per page, ordered by performed_at then model_id. Maximum ${SCORE_SERIES_MAX_LIMIT}; when more rows exist the X-Next-Offset header gives the next offset. ` +
+      `Without limit and offset (a chart's request): every row of the range when it holds at most ${SCORE_SERIES_MAX_LIMIT}, else each model's newest snapshot per time bucket (X-Downsampled-Seconds says the bucket).`,
     minimum: 1,
     maximum: SCORE_SERIES_MAX_LIMIT,
   })

@@ -6,6 +6,7 @@ import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
 import { LeaderboardRepository } from '../../leaderboard/leaderboard.repository';
 import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
+import { ReportLayoutService } from '../layout/report-layout.service';
 import { LEADERBOARD_EVENTS, LeaderboardEvents } from '../report.tokens';
 import { entriesMissingCompleteness, leaderboardView, seedLeaderboard } from './leaderboard-views';
 
@@ -28,7 +29,7 @@ interface CacheEntry {
 
 /**
  * Serves the latest leaderboard from memory: built once, kept until LEADERBOARD_EVENTS says a
- * new leaderboard was stored. Because another process may write leaderboards (report-only
+ * new leaderboard was stored (or the leaderboard columns were edited here). Because another process may write leaderboards (report-only
  * replicas), an entry older than REVALIDATE_AFTER_MS is re-checked in the background with one
  * cheap query (newest leaderboard id) while the cached bytes keep being served.
  *
@@ -47,6 +48,7 @@ export class LeaderboardResponseCache implements OnModuleInit, OnModuleDestroy {
     private readonly snapshots: ScoreSnapshotRepository,
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly clock: Clock,
+    private readonly layout: ReportLayoutService,
     @Optional() @Inject(LEADERBOARD_EVENTS) private readonly events?: LeaderboardEvents,
   ) {}
 
@@ -106,7 +108,9 @@ export class LeaderboardResponseCache implements OnModuleInit, OnModuleDestroy {
     const windows = this.competition.scoring.windows;
     let payload: unknown;
     if (name === 'seed') {
-      payload = board ? seedLeaderboard(board.createdAt, entries) : [];
+      // Rows carry every property the current columns name (the layout's edits invalidate this cache).
+      const columns = board ? await this.layout.columns.list() : [];
+      payload = board ? seedLeaderboard(board.createdAt, entries, windows.map((w) => w.name), columns.map((c) => c.property)) : [];
     } else {
       // Only entries that do not carry their windows' completeness need the snapshot query.
       const incomplete = board ? entriesMissingCompleteness(entries, windows) : [];

@@ -4,27 +4,52 @@ import type { WindowScore } from '../../score/model-standing';
 import { LeaderboardEntryDto, LeaderboardRowDto, LeaderboardViewDto } from '../dto/leaderboard.dto';
 import { isoUtc } from '../read-model/iso-utc';
 
+/** Row fields the web app's columns may name beyond the seed's eight: every window's score, and these. */
+const ENTRY_FIELDS = ['cruncher_id', 'previous_rank', 'last_status', 'scored_count', 'left'] as const;
+
 /**
- * The seed's `GET /reports/leaderboard` body: exactly its eight fields, in its order, sorted by
- * rank. Unranked entries are left out: the seed's `rank` is always an integer from 1.
+ * The seed's `GET /reports/leaderboard` body: its eight fields first, in its order, sorted by
+ * rank, then what the ecosystem web app's columns read from each row (`row[column.property]`):
+ * `username` (the cruncher), `status` (`active`, or `inactive` once the model left), the score of
+ * every window (`score_<name>`), and every other property `columnProperties` names (an entry
+ * field such as `last_status`, or null when the node has no such value). Unranked entries are
+ * left out: the seed's `rank` is always an integer from 1.
  *
  * @example
- *   seedLeaderboard(new Date('2025-01-01T00:00:00Z'), entries)[0]
- *   // { created_at: '2025-01-01T00:00:00.000Z', model_id: 'm1', score_recent: 0.1, ..., rank: 1, model_name: 'a', cruncher_name: 'b' }
+ *   seedLeaderboard(new Date('2025-01-01T00:00:00Z'), entries, ['recent', 'steady', 'anchor'], ['username', 'model_id'])[0]
+ *   // { created_at: '2025-01-01T00:00:00.000Z', model_id: 'm1', score_recent: 0.1, ..., cruncher_name: 'b', username: 'b', status: 'active' }
  */
-export function seedLeaderboard(createdAt: Date, entries: readonly LeaderboardEntry[]): LeaderboardEntryDto[] {
+export function seedLeaderboard(
+  createdAt: Date,
+  entries: readonly LeaderboardEntry[],
+  windowNames: readonly string[] = [],
+  columnProperties: readonly string[] = [],
+): Array<LeaderboardEntryDto & Record<string, unknown>> {
   const created_at = isoUtc(createdAt);
   const ranked = entries.filter((e): e is LeaderboardEntry & { rank: number } => e.rank !== null);
-  return ranked.map((e) => ({
-    created_at,
-    model_id: e.model_id,
-    score_recent: e.score_recent,
-    score_steady: e.score_steady,
-    score_anchor: e.score_anchor,
-    rank: e.rank,
-    model_name: e.model_name,
-    cruncher_name: e.cruncher_name,
-  }));
+  return ranked.map((e) => {
+    const row: LeaderboardEntryDto & Record<string, unknown> = {
+      created_at,
+      model_id: e.model_id,
+      score_recent: e.score_recent,
+      score_steady: e.score_steady,
+      score_anchor: e.score_anchor,
+      rank: e.rank,
+      model_name: e.model_name,
+      cruncher_name: e.cruncher_name,
+      username: e.cruncher_name,
+      status: e.left ? 'inactive' : 'active',
+    };
+    for (const name of windowNames) {
+      const key = `score_${name}`;
+      if (!(key in row)) row[key] = ownWindow(e, name)?.value ?? null;
+    }
+    for (const property of columnProperties) {
+      if (Object.prototype.hasOwnProperty.call(row, property)) continue;
+      row[property] = (ENTRY_FIELDS as readonly string[]).includes(property) ? e[property as (typeof ENTRY_FIELDS)[number]] : null;
+    }
+    return row;
+  });
 }
 
 /** Ids of the entries that do not say, for some window, how many predictions it holds and whether it is complete. */

@@ -28,12 +28,31 @@ export class FeedReportService {
   }
 }
 
+/**
+ * The data source resumes from the newest stored record, so that record's time is the series'
+ * watermark (`watermark_ts`, event time, as the web app reads it) and the newest arrival is when
+ * the watermark last moved (`watermark_updated_at`, wall-clock time).
+ */
 function seriesDto(r: StoredSeriesSummary): FeedSeriesDto {
   const { source, subject, kind, granularity } = r;
-  return { source, subject, kind, granularity, record_count: r.recordCount, oldest_ts: isoUtcOrNull(r.oldestTs), newest_ts: isoUtcOrNull(r.newestTs), watermark_ts: isoUtcOrNull(r.watermarkTs) };
+  const newest = isoUtcOrNull(r.newestTs);
+  return {
+    source,
+    subject,
+    kind,
+    granularity,
+    record_count: r.recordCount,
+    oldest_ts: isoUtcOrNull(r.oldestTs),
+    newest_ts: newest,
+    watermark_ts: newest,
+    watermark_updated_at: isoUtcOrNull(r.watermarkTs),
+  };
 }
 
+/** The web app's fields (`ts_event`, `ts_ingested`, `meta`) first, then the earlier names `ts` and `received_at`, kept as aliases. */
 function recordDto(r: StoredFeedRecord): FeedRecordDto {
   const { source, subject, kind, granularity, values } = r;
-  return { source, subject, kind, granularity, ts: isoUtc(r.ts), values, received_at: isoUtc(r.receivedAt) };
+  const ts = isoUtc(r.ts);
+  const receivedAt = isoUtc(r.receivedAt);
+  return { source, subject, kind, granularity, ts_event: ts, ts_ingested: receivedAt, values, meta: {}, ts, received_at: receivedAt };
 }

@@ -2,18 +2,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
 import { finiteOrNull } from '../../database/stored-json';
-import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
+import { ScoreSnapshotRepository, SnapshotParamScore, SnapshotScores } from '../../score/score-snapshot.repository';
 import { GlobalScoreDto, ParamScoreDto, SCORE_SERIES_MAX_LIMIT } from '../dto/time-series.dto';
 import { SnapshotDto, SNAPSHOTS_DEFAULT_LIMIT } from '../dto/snapshot.dto';
 import { isoUtc } from '../read-model/iso-utc';
 import { seedColumn, windowScoreDtos } from '../read-model/window-score-dto';
 import { decodePageCursor, encodePageCursor } from '../query/page-cursor';
 import { TimeRange } from '../query/time-range';
+import { isChartRequest, samplingBucketSeconds } from './chart-sampling';
 import { Paged, splitPage } from './paged';
 
 /**
  * Score history from the snapshots: overall per model, per parameter set, and raw snapshots.
- * Every result is ordered by time (the seed returned them unordered).
+ * Every result is ordered by time (the seed returned them unordered). A chart's request (no
+ * limit or offset) gets the whole range in one body, downsampled when it does not fit (see
+ * isChartRequest).
  *
  * @example
  *   const { items } = await history.globalScores(['m1'], { start, end }, {});
@@ -26,29 +29,40 @@ export class ScoreHistoryService {
   ) {}
 
   async globalScores(modelIds: string[], range: TimeRange, page: { limit?: number; offset?: number }): Promise<Paged<GlobalScoreDto>> {
+    if (isChartRequest(page)) {
+      const max = SCORE_SERIES_MAX_LIMIT;
+      if ((await this.repository.countSeedScores(modelIds, range.start, range.end, max)) > max) {
+        const bucketSeconds = samplingBucketSeconds(range, modelIds.length, max);
+        const rows = await this.repository.sampledSeedScores(modelIds, range.start, range.end, bucketSeconds, max);
+        return { items: rows.map(globalScoreDto), page: { hasMore: false, downsampledSeconds: bucketSeconds } };
+      }
+    }
     const limit = page.limit ?? SCORE_SERIES_MAX_LIMIT;
     const offset = page.offset ?? 0;
     const result = splitPage(await this.repository.seedScores(modelIds, range.start, range.end, limit + 1, offset), limit);
-    return {
-      items: result.rows.map((r) => ({
-        model_id: r.modelId,
-        score_recent: finiteOrNull(r.scoreRecent),
-        score_steady: finiteOrNull(r.scoreSteady),
-        score_anchor: finiteOrNull(r.scoreAnchor),
-        performed_at: isoUtc(r.performedAt),
-      })),
-      page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length },
-    };
+    return { items: result.rows.map(globalScoreDto), page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length } };
   }
 
   /** Elements of a snapshot's params that name no parameter set are skipped (they still count toward paging). */
   async paramScores(modelIds: string[], range: TimeRange, page: { limit?: number; offset?: number }): Promise<Paged<ParamScoreDto>> {
+    if (isChartRequest(page)) {
+      const max = SCORE_SERIES_MAX_LIMIT;
+      if ((await this.repository.countParamScores(modelIds, range.start, range.end, max)) > max) {
+        const bucketSeconds = samplingBucketSeconds(range, modelIds.length * this.competition.predictions.length, max);
+        const rows = await this.repository.sampledParamScores(modelIds, range.start, range.end, bucketSeconds, max);
+        return { items: this.paramScoreDtos(rows), page: { hasMore: false, downsampledSeconds: bucketSeconds } };
+      }
+    }
     const limit = page.limit ?? SCORE_SERIES_MAX_LIMIT;
     const offset = page.offset ?? 0;
     const result = splitPage(await this.repository.paramScores(modelIds, range.start, range.end, limit + 1, offset), limit);
+    return { items: this.paramScoreDtos(result.rows), page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length } };
+  }
+
+  private paramScoreDtos(rows: readonly SnapshotParamScore[]): ParamScoreDto[] {
     const names = this.windowNames();
     const items: ParamScoreDto[] = [];
-    for (const { modelId, performedAt, param } of result.rows) {
+    for (const { modelId, performedAt, param } of rows) {
       if (!param) continue;
       const windows = windowScoreDtos(param.windows, names);
       items.push({
@@ -63,7 +77,7 @@ export class ScoreHistoryService {
         performed_at: isoUtc(performedAt),
       });
     }
-    return { items, page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length } };
+    return items;
   }
 
   async snapshots(filter: { modelId?: string; since?: Date; until?: Date; cursor?: string }, limit = SNAPSHOTS_DEFAULT_LIMIT): Promise<Paged<SnapshotDto>> {
@@ -87,4 +101,14 @@ export class ScoreHistoryService {
   private windowNames(): string[] {
     return this.competition.scoring.windows.map((w) => w.name);
   }
+}
+
+function globalScoreDto(r: SnapshotScores): GlobalScoreDto {
+  return {
+    model_id: r.modelId,
+    score_recent: finiteOrNull(r.scoreRecent),
+    score_steady: finiteOrNull(r.scoreSteady),
+    score_anchor: finiteOrNull(r.scoreAnchor),
+    performed_at: isoUtc(r.performedAt),
+  };
 }
