@@ -133,9 +133,9 @@ export class ModelRunner {
   /** Calls a method of the model; never rejects. */
   call(method: string, args: WireArguments, timeoutMs = this.settings.callTimeoutMs): Promise<RunnerCallResult> {
     if (this.closedFlag) return Promise.resolve(notSent('FAILED', `model ${this.current.model_id} runner is closed`));
-    if (this.counters.takeCooldownSkip()) {
+    if (this.counters.takeCooldownSkip(method)) {
       return Promise.resolve(
-        notSent('TIMEOUT', `skipped: cooling down after ${this.counters.consecutiveTimeouts} consecutive timeouts`),
+        notSent('TIMEOUT', `skipped: cooling down after ${this.counters.timeoutsOf(method)} consecutive ${method} timeouts`),
       );
     }
     const deadlineAt = Date.now() + timeoutMs;
@@ -175,16 +175,16 @@ export class ModelRunner {
       // Plain JSON is checked here (so an unreadable answer still fails now) but decoded on demand.
       const json = response?.type === VariantType.JSON && response.value ? plainJsonText(response.value) : null;
       if (json) {
-        this.counters.recordSuccess();
+        this.counters.recordSuccess(method);
         return withJsonResult({ status: 'SUCCESS' as const, execTimeUs }, json);
       }
       let result: unknown;
       try {
         result = decodeVariant(answer.response!.methodResponse);
       } catch (error) {
-        return this.modelFailed(`${method} returned an unreadable result: ${(error as Error).message}`, execTimeUs);
+        return this.modelFailed(method, `${method} returned an unreadable result: ${(error as Error).message}`, execTimeUs);
       }
-      this.counters.recordSuccess();
+      this.counters.recordSuccess(method);
       return { status: 'SUCCESS', result, execTimeUs };
     }
     const detail = `${method} answered ${code || 'no status'}${status?.message ? `: ${status.message}` : ''}`;
@@ -194,19 +194,19 @@ export class ModelRunner {
       return { status: 'FAILED', result: null, execTimeUs, error: detail };
     }
     if (code === 'BAD_IMPLEMENTATION') {
-      return this.modelFailed(`${detail} (the model does not implement ${method})`, execTimeUs);
+      return this.modelFailed(method, `${detail} (the model does not implement ${method})`, execTimeUs);
     }
-    return this.modelFailed(detail, execTimeUs);
+    return this.modelFailed(method, detail, execTimeUs);
   }
 
-  private modelFailed(error: string, execTimeUs: number): RunnerCallResult {
-    const verdict = this.counters.recordFailure();
+  private modelFailed(method: string, error: string, execTimeUs: number): RunnerCallResult {
+    const verdict = this.counters.recordFailure(method);
     if (verdict.giveUp) this.giveUp(this.failure(verdict.giveUp.failureCode, `${verdict.giveUp.reason}; last: ${error}`));
     return { status: 'FAILED', result: null, execTimeUs, error };
   }
 
   private transportProblem(method: string, error: grpc.ServiceError, execTimeUs: number): RunnerCallResult {
-    const verdict = this.counters.recordTimeout();
+    const verdict = this.counters.recordTimeout(method);
     const timedOut = error.code === grpc.status.DEADLINE_EXCEEDED;
     const message = timedOut ? `${method} timed out` : `${method} transport error: ${error.details || error.message}`;
     if (verdict.giveUp) this.giveUp(this.failure(verdict.giveUp.failureCode, `${verdict.giveUp.reason}; last: ${message}`));
