@@ -6,6 +6,7 @@ import { MODEL_RUNNER_OPTIONS, ModelRunnerOptions, resolveModelRunnerOptions, Re
 import { PoolEvent, ModelRunnerPool } from './model-runner-pool';
 import { CallOutcome, CallStatus, ModelRunner, withJsonResult } from './runner/model-runner';
 import { EncodedCall } from './grpc/encoded-call';
+import { SetupSlots } from './runner/setup-slots';
 import type { JsonText } from './variant/json-text';
 import { InsecureChannelSecurity, ModelChannelSecurity } from './security/channel-security';
 import { GatewayChannelSecurity } from './security/gateway-channel-security';
@@ -80,8 +81,9 @@ export class ModelRunnerService implements OnApplicationShutdown {
       reconnectMaxMs: this.options.reconnectMaxBackoffMs,
     });
     const settings = { ...this.options, baseClassName: this.options.baseClassName };
+    const setupSlots = new SetupSlots(this.options.setupConcurrency);
     this.pool = new ModelRunnerPool<ModelRunner>(
-      (model, onGiveUp) => new ModelRunner(model, settings, this.security, onGiveUp),
+      (model, onGiveUp) => new ModelRunner(model, settings, this.security, onGiveUp, setupSlots),
       (report) => this.membership.reportFailure(report),
     );
     this.membership$ = this.pool.events$.pipe(

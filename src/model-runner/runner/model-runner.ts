@@ -11,6 +11,9 @@ import type { WireArguments } from '../variant/call-arguments';
 import { JsonText, plainJsonText } from '../variant/json-text';
 import { decodeVariant, VariantType } from '../variant/variant';
 import { CallOutcomeCounters } from './call-outcome-counters';
+import { SetupSlots } from './setup-slots';
+
+const UNBOUNDED_SETUP = SetupSlots.unbounded();
 
 export type CallStatus = 'SUCCESS' | 'FAILED' | 'TIMEOUT';
 
@@ -51,7 +54,10 @@ export interface ModelRunnerSettings {
   /** The channel must be ready within this (reference: 10 s). */
   connectTimeoutMs: number;
   setupTimeoutMs: number;
-  /** Setup attempts (reference: 5) and the first backoff, doubled after each attempt (reference: 2 s). */
+  /**
+   * Setup attempts (reference: 5) and the first backoff, doubled after each attempt (reference:
+   * 2 s) and up to a quarter longer at random.
+   */
   setupAttempts: number;
   setupBackoffMs: number;
   callTimeoutMs: number;
@@ -119,6 +125,8 @@ export class ModelRunner {
     private readonly settings: ModelRunnerSettings,
     private readonly security: ModelChannelSecurity,
     private readonly onGiveUp: (failure: ModelUnusableError) => void,
+    /** Shared by the runners of one coordinator: bounds the connects and Setups in flight. */
+    private readonly setupSlots: SetupSlots = UNBOUNDED_SETUP,
   ) {
     this.logger = new Logger(`ModelRunner ${current.model_id}`);
     this.counters = new CallOutcomeCounters(settings);
@@ -141,9 +149,17 @@ export class ModelRunner {
   async start(): Promise<void> {
     let last: SetupAttemptFailure = { kind: 'connect', reason: 'no attempt made' };
     for (let attempt = 1; attempt <= this.settings.setupAttempts; attempt += 1) {
-      if (attempt > 1) await sleep(this.settings.setupBackoffMs * 2 ** (attempt - 2));
+      // Up to a quarter longer at random, so models that failed together do not retry in step.
+      if (attempt > 1) await sleep(this.settings.setupBackoffMs * 2 ** (attempt - 2) * (1 + Math.random() / 4));
       if (this.closedFlag) throw this.failure(null, 'runner closed during setup');
-      const outcome = await this.setupOnce();
+      const release = await this.setupSlots.acquire();
+      let outcome: SetupAttemptFailure | null;
+      try {
+        if (this.closedFlag) throw this.failure(null, 'runner closed during setup');
+        outcome = await this.setupOnce();
+      } finally {
+        release();
+      }
       if (outcome === null) return;
       last = outcome;
       if (outcome.kind === 'fatal') throw outcome.failure!;
@@ -417,7 +433,7 @@ export class ModelRunner {
     const protos = modelRunnerProtos();
     const { credentials, options } = this.security.channel(this.current);
     // A private subchannel pool, so a reconnect really opens a new connection.
-    const channelOptions = { ...options, 'grpc.use_local_subchannel_pool': 1 };
+    const channelOptions = { ...options, 'grpc.use_local_subchannel_pool': 1, 'grpc.enable_channelz': 0 };
     this.client = new protos.DynamicSubclassService(this.address, credentials, channelOptions) as unknown as GrpcClient;
     this.healthClient = new protos.Health(this.address, credentials, {
       ...channelOptions,
