@@ -12,7 +12,8 @@
  *
  *   npm run build && node --expose-gc dist/bench/fanout.js [N,N,...=1000] [rounds=10] [points=1] [peers=1]
  *   FANOUT_PEER=/path/fanout_peer.py FANOUT_PYTHON=/usr/bin/python3  (defaults: ../shared/bench, /usr/bin/python3)
- *   node --expose-gc --cpu-prof --cpu-prof-dir=/tmp/prof dist/bench/fanout.js 1000 20   # CPU profile (whole run)
+ *   FANOUT_FLOOR=1 node --expose-gc dist/bench/fanout.js 1000   # also bare grpc-js and bare node:http2 on the same peer
+ *   FANOUT_CPU_PROFILE=/tmp/prof node --expose-gc dist/bench/fanout.js 1000 20   # CPU profile of the measured rounds
  *
  * `points` is the number of densities each model answers (1 as in the issue's table, 60 for the
  * hourly reference payload). One peer process holds about 9,900 models (20,000 open files), so
@@ -22,15 +23,20 @@
  * generated from proto/ into a temporary folder on every run.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import * as http2 from 'node:http2';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import * as grpc from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import WebSocket, { WebSocketServer } from 'ws';
+import { CALL_PATH, EncodedCall } from '../src/model-runner/grpc/encoded-call';
 import { PROTO_DIR } from '../src/model-runner/grpc/model-runner-protos';
 import { ModelRunnerService } from '../src/model-runner/model-runner.service';
+import { encodeCallArguments } from '../src/model-runner/variant/call-arguments';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PYTHON = process.env.FANOUT_PYTHON ?? '/usr/bin/python3';
@@ -66,14 +72,15 @@ function startPeer(stubs: string, models: number, points: number, wsPort: number
 
 /** Reads each peer's init and serves their union, ids prefixed per peer, on one local WebSocket. */
 async function mergedOrchestrator(peers: Peer[]): Promise<{ port: number; close: () => void }> {
+  const sockets: WebSocket[] = []; // kept open until the end: a peer logs a closed membership socket as an error
   const inits = await Promise.all(
     peers.map(
       (peer, index) =>
         new Promise<unknown[]>((done, fail) => {
           const socket = new WebSocket(`ws://127.0.0.1:${peer.wsPort}/${CRUNCH}`, { maxPayload: 0 });
+          sockets.push(socket);
           socket.once('message', (data) => {
             const init = JSON.parse(data.toString()) as { data: Array<Record<string, unknown>> };
-            socket.close();
             done(
               init.data.map((state) => ({
                 ...state,
@@ -90,7 +97,82 @@ async function mergedOrchestrator(peers: Peer[]): Promise<{ port: number; close:
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   server.on('connection', (socket) => socket.send(message));
   await new Promise((listening) => server.once('listening', listening));
-  return { port: (server.address() as AddressInfo).port, close: () => server.close() };
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => {
+      server.close();
+      sockets.forEach((socket) => socket.terminate());
+    },
+  };
+}
+
+/** CPU profile of the measured rounds only (FANOUT_CPU_PROFILE=dir), as `<dir>/fanout-<N>.cpuprofile`. */
+class RoundProfiler {
+  private constructor(private readonly session: Session) {}
+
+  static async start(): Promise<RoundProfiler | null> {
+    if (!process.env.FANOUT_CPU_PROFILE) return null;
+    const profiler = new RoundProfiler(new Session());
+    profiler.session.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+    return profiler;
+  }
+
+  async stop(name: string): Promise<void> {
+    const { profile } = (await this.post('Profiler.stop')) as { profile: unknown };
+    this.session.disconnect();
+    writeFileSync(join(process.env.FANOUT_CPU_PROFILE!, `${name}.cpuprofile`), JSON.stringify(profile));
+  }
+
+  private post(method: string): Promise<unknown> {
+    return new Promise((done, fail) => this.session.post(method, (error, result) => (error ? fail(error) : done(result))));
+  }
+}
+
+/** CPU per call of bare grpc-js clients sending the same pre-serialised request (no runner at all). */
+async function grpcFloor(addresses: string[], request: Buffer, rounds: number): Promise<number> {
+  const credentials = grpc.credentials.createInsecure();
+  const clients = addresses.map((address) => new grpc.Client(address, credentials, { 'grpc.use_local_subchannel_pool': 1, 'grpc.enable_channelz': 0 }));
+  const metadata = new grpc.Metadata();
+  const same = (bytes: Buffer) => bytes;
+  const one = (client: grpc.Client) =>
+    new Promise<void>((done) => {
+      client.makeUnaryRequest(CALL_PATH, same, same, request, metadata, { deadline: Date.now() + 60_000 }, () => done());
+    });
+  try {
+    await Promise.all(clients.map(one)); // connects
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < rounds; i++) await Promise.all(clients.map(one));
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / (rounds * clients.length);
+  } finally {
+    clients.forEach((client) => client.close());
+  }
+}
+
+/** CPU per call of the same unary call written by hand on node:http2 sessions: the transport's own cost. */
+async function http2Floor(addresses: string[], request: Buffer, rounds: number): Promise<number> {
+  const sessions = addresses.map((address) => http2.connect(`http://${address}`));
+  const framed = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), request]);
+  framed.writeUInt32BE(request.length, 1);
+  const headers = { ':method': 'POST', ':path': CALL_PATH, 'content-type': 'application/grpc', te: 'trailers', 'grpc-timeout': '60S' };
+  const one = (session: http2.ClientHttp2Session) =>
+    new Promise<void>((done) => {
+      const stream = session.request(headers);
+      stream.on('data', () => undefined);
+      stream.on('close', () => done());
+      stream.end(framed);
+    });
+  try {
+    await Promise.all(sessions.map(one));
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < rounds; i++) await Promise.all(sessions.map(one));
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / (rounds * sessions.length);
+  } finally {
+    sessions.forEach((session) => session.close());
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -142,9 +224,11 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
     const after = settledMemory();
 
     const latencies: number[] = [];
+    const profiler = await RoundProfiler.start();
     const cpu = process.cpuUsage();
     for (let i = 0; i < rounds; i++) latencies.push(await round());
     const used = process.cpuUsage(cpu);
+    await profiler?.stop(`fanout-${models}`);
     latencies.sort((a, b) => a - b);
     const cpuPerCallUs = (used.user + used.system) / (rounds * models);
     console.log(
@@ -152,6 +236,12 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
         `p99 ${percentile(latencies, 99).toFixed(0)} ms | client CPU per call ${cpuPerCallUs.toFixed(0)} us | ` +
         `heap per model ${((after.heap - before.heap) / models / 1024).toFixed(1)} KB, RSS per model ${((after.rss - before.rss) / models / 1024).toFixed(1)} KB | ${rounds} rounds`,
     );
+    if (process.env.FANOUT_FLOOR) {
+      const addresses = service.runningModels().map((model) => `${model.ip}:${model.port}`);
+      await service.stop();
+      const request = EncodedCall.of('predict', encodeCallArguments(args)).bytes;
+      console.log(`        floor on the same peer: grpc-js alone ${(await grpcFloor(addresses, request, rounds)).toFixed(0)} us per call, node:http2 alone ${(await http2Floor(addresses, request, rounds)).toFixed(0)} us per call`);
+    }
   } finally {
     await service.stop();
     orchestrator?.close();
