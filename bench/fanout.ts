@@ -12,6 +12,7 @@
  *
  *   npm run build && node --expose-gc dist/bench/fanout.js [N,N,...=1000] [rounds=10] [points=1] [peers=1]
  *   FANOUT_PEER=/path/fanout_peer.py FANOUT_PYTHON=/usr/bin/python3  (defaults: ../shared/bench, /usr/bin/python3)
+ *   MODEL_SETUP_CONCURRENCY=1024 node --expose-gc dist/bench/fanout.js 10000 5 1 2   # join with another Setup bound
  *   FANOUT_FLOOR=1 node --expose-gc dist/bench/fanout.js 1000   # also bare grpc-js and bare node:http2 on the same peer
  *   FANOUT_CPU_PROFILE=/tmp/prof node --expose-gc dist/bench/fanout.js 1000 20   # CPU profile of the measured rounds
  *
@@ -201,6 +202,7 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
     crunchId: CRUNCH,
     baseClassName: 'condorgame.tracker.TrackerBase',
     callTimeoutMs: 60_000,
+    setupConcurrency: process.env.MODEL_SETUP_CONCURRENCY ? Number(process.env.MODEL_SETUP_CONCURRENCY) : undefined,
   });
   try {
     const joinStarted = performance.now();
