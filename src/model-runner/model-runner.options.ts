@@ -23,6 +23,8 @@ export interface ModelRunnerOptions {
   setupTimeoutMs?: number;
   setupAttempts?: number;
   setupBackoffMs?: number;
+  /** Models connecting and in Setup at once (the rest wait their turn, see SetupSlots). */
+  setupConcurrency?: number;
   healthCheckTimeoutMs?: number;
   reconnectBackoffMs?: number;
   reconnectMaxBackoffMs?: number;
@@ -50,6 +52,7 @@ export const MODEL_RUNNER_DEFAULTS = {
   setupTimeoutMs: 60_000,
   setupAttempts: 5,
   setupBackoffMs: 2_000,
+  setupConcurrency: 256,
   healthCheckTimeoutMs: 5_000,
   reconnectBackoffMs: 10_000,
   reconnectMaxBackoffMs: 60_000,
@@ -76,6 +79,9 @@ export function resolveModelRunnerOptions(options: ModelRunnerOptions): Resolved
   if (!resolved.host) throw new ModelRunnerConfigError('host', 'must be set');
   if (!resolved.crunchId) throw new ModelRunnerConfigError('crunchId', 'must be set');
   if (!resolved.baseClassName) throw new ModelRunnerConfigError('baseClassName', 'must be set');
+  if (!Number.isInteger(resolved.setupConcurrency) || resolved.setupConcurrency < 1) {
+    throw new ModelRunnerConfigError('setupConcurrency', `must be a positive integer, got ${resolved.setupConcurrency}`);
+  }
   if (resolved.securityMode === 'secure' && !resolved.credentialsDir) {
     throw new ModelRunnerConfigError('credentialsDir', 'is required in secure mode');
   }
@@ -89,6 +95,7 @@ export function resolveModelRunnerOptions(options: ModelRunnerOptions): Resolved
  * Reads the module's environment variables with the app's environment readers:
  * ORCHESTRATOR_HOST (127.0.0.1), ORCHESTRATOR_PORT (9091), CRUNCH_ID, MODEL_BASE_CLASS,
  * MODEL_CALL_TIMEOUT_MS (60000), MODEL_SETUP_ATTEMPTS (5), MODEL_SETUP_BACKOFF_MS (2000),
+ * MODEL_SETUP_CONCURRENCY (256),
  * ORCHESTRATOR_RECONNECT_MS (10000), MODEL_MAX_CONSECUTIVE_FAILURES (100),
  * MODEL_MAX_CONSECUTIVE_TIMEOUTS (20), MODEL_SECURITY_MODE (insecure|secure|gateway),
  * MODEL_CREDENTIALS_DIR, MODEL_GATEWAY_KEY_PATH, MODEL_GATEWAY_CA_PATH.
@@ -109,6 +116,7 @@ export function modelRunnerOptionsFromEnv(env: Env, fallback: Partial<ModelRunne
     callTimeoutMs: readDurationMs(env, 'MODEL_CALL_TIMEOUT_MS', { min: 1 }) ?? fallback.callTimeoutMs,
     setupAttempts: readInt(env, 'MODEL_SETUP_ATTEMPTS', { min: 1, max: 100 }) ?? fallback.setupAttempts,
     setupBackoffMs: readDurationMs(env, 'MODEL_SETUP_BACKOFF_MS') ?? fallback.setupBackoffMs,
+    setupConcurrency: readInt(env, 'MODEL_SETUP_CONCURRENCY', { min: 1, max: 100_000 }) ?? fallback.setupConcurrency,
     reconnectBackoffMs: readDurationMs(env, 'ORCHESTRATOR_RECONNECT_MS', { min: 1 }) ?? fallback.reconnectBackoffMs,
     maxConsecutiveFailures: readInt(env, 'MODEL_MAX_CONSECUTIVE_FAILURES', { min: 1 }) ?? fallback.maxConsecutiveFailures,
     maxConsecutiveTimeouts: readInt(env, 'MODEL_MAX_CONSECUTIVE_TIMEOUTS', { min: 1 }) ?? fallback.maxConsecutiveTimeouts,

@@ -4,12 +4,14 @@ import { OrchestratorMembershipClient } from './membership/orchestrator-membersh
 import type { ModelState } from './protocol/model-state';
 import { MODEL_RUNNER_OPTIONS, ModelRunnerOptions, resolveModelRunnerOptions, ResolvedModelRunnerOptions } from './model-runner.options';
 import { PoolEvent, ModelRunnerPool } from './model-runner-pool';
-import { CallStatus, ModelRunner, withJsonResult } from './runner/model-runner';
+import { CallOutcome, CallStatus, ModelRunner, withJsonResult } from './runner/model-runner';
+import { EncodedCall } from './grpc/encoded-call';
+import { SetupSlots } from './runner/setup-slots';
 import type { JsonText } from './variant/json-text';
 import { InsecureChannelSecurity, ModelChannelSecurity } from './security/channel-security';
 import { GatewayChannelSecurity } from './security/gateway-channel-security';
 import { MutualTlsChannelSecurity } from './security/mtls-channel-security';
-import { ArgumentEncodeError, CallArguments, encodeCallArguments, WireArguments } from './variant/call-arguments';
+import { ArgumentEncodeError, CallArguments, encodeCallArguments } from './variant/call-arguments';
 
 
 export type { CallStatus } from './runner/model-runner';
@@ -79,8 +81,9 @@ export class ModelRunnerService implements OnApplicationShutdown {
       reconnectMaxMs: this.options.reconnectMaxBackoffMs,
     });
     const settings = { ...this.options, baseClassName: this.options.baseClassName };
+    const setupSlots = new SetupSlots(this.options.setupConcurrency);
     this.pool = new ModelRunnerPool<ModelRunner>(
-      (model, onGiveUp) => new ModelRunner(model, settings, this.security, onGiveUp),
+      (model, onGiveUp) => new ModelRunner(model, settings, this.security, onGiveUp, setupSlots),
       (report) => this.membership.reportFailure(report),
     );
     this.membership$ = this.pool.events$.pipe(
@@ -119,11 +122,15 @@ export class ModelRunnerService implements OnApplicationShutdown {
 
   /**
    * Calls `method` on every running model (or those of `opts.modelIds`) concurrently, one
-   * result per targeted running model; never rejects. Arguments may depend on the model
-   * (e.g. the full history for a model that just joined). A model id that is not running
-   * gets no result.
+   * result per targeted running model, in the runners' order; never rejects. Arguments may
+   * depend on the model (e.g. the full history for a model that just joined). A model id that
+   * is not running gets no result.
+   *
+   * Each distinct arguments object is encoded once per call, into the CallRequest bytes every
+   * model it is for receives: shared arguments, or the same object returned for many models
+   * (the tick payload of every model at one watermark), cost one encoding, not one per model.
    */
-  async call(
+  call(
     method: string,
     args: CallArguments | ((model: ModelIdentity) => CallArguments),
     opts: { modelIds?: string[]; timeoutMs?: number } = {},
@@ -131,21 +138,43 @@ export class ModelRunnerService implements OnApplicationShutdown {
     const runners = opts.modelIds
       ? opts.modelIds.map((id) => this.pool.runningRunner(id)).filter((r): r is ModelRunner => r !== undefined)
       : this.pool.running();
-    const shared = typeof args === 'function' ? null : safeEncode(args);
-    return Promise.all(
-      runners.map(async (runner): Promise<ModelCallResult> => {
+    if (runners.length === 0) return Promise.resolve([]);
+    const timeoutMs = opts.timeoutMs ?? this.options.callTimeoutMs;
+    const encodings = new Map<CallArguments, EncodedCall | Error>();
+    const encoded = (callArgs: CallArguments): EncodedCall | Error => {
+      let request = encodings.get(callArgs);
+      if (!request) {
+        request = safeEncode(method, callArgs);
+        encodings.set(callArgs, request);
+      }
+      return request;
+    };
+    const shared = typeof args === 'function' ? null : encoded(args);
+    return new Promise((resolve) => {
+      const results = new Array<ModelCallResult>(runners.length);
+      let pending = runners.length;
+      runners.forEach((runner, index) => {
         const model = runner.model;
-        const base = { modelId: model.model_id, deploymentId: model.deployment_id };
-        const wire = shared ?? safeEncode((args as (m: ModelIdentity) => CallArguments)(toIdentity(model)));
-        if (wire instanceof Error) {
-          this.logger.error(`cannot encode ${method} arguments for model ${model.model_id}: ${wire.message}`);
-          return { ...base, status: 'FAILED', result: null, execTimeUs: 0, error: `coordinator could not encode arguments: ${wire.message}` };
+        const done = (outcome: CallOutcome) => {
+          results[index] = modelCallResult(model, outcome);
+          if (--pending === 0) resolve(results);
+        };
+        const request = shared ?? encodedFor(model);
+        if (request instanceof Error) {
+          this.logger.error(`cannot encode ${method} arguments for model ${model.model_id}: ${request.message}`);
+          return done({ status: 'FAILED', result: null, execTimeUs: 0, error: `coordinator could not encode arguments: ${request.message}`, json: null });
         }
-        const outcome = await runner.call(method, wire, opts.timeoutMs ?? this.options.callTimeoutMs);
-        if (outcome.json) return withJsonResult({ ...base, status: outcome.status, execTimeUs: outcome.execTimeUs }, outcome.json);
-        return { ...base, ...outcome };
-      }),
-    );
+        runner.submit(request, timeoutMs, done);
+      });
+    });
+
+    function encodedFor(model: ModelState): EncodedCall | Error {
+      try {
+        return encoded((args as (m: ModelIdentity) => CallArguments)(toIdentity(model)));
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    }
   }
 
   /** Tells the orchestrator the coordinator disabled a model for poor scores, and drops it. */
@@ -169,12 +198,19 @@ export class ModelRunnerService implements OnApplicationShutdown {
   }
 }
 
-function safeEncode(args: CallArguments): WireArguments | Error {
+function safeEncode(method: string, args: CallArguments): EncodedCall | Error {
   try {
-    return encodeCallArguments(args);
+    return EncodedCall.of(method, encodeCallArguments(args));
   } catch (error) {
     return error instanceof ArgumentEncodeError ? error : new Error(String(error));
   }
+}
+
+function modelCallResult(model: ModelState, { status, result, execTimeUs, error, json }: CallOutcome): ModelCallResult {
+  const modelId = model.model_id;
+  const deploymentId = model.deployment_id;
+  if (json) return withJsonResult({ modelId, deploymentId, status, execTimeUs }, json);
+  return error === undefined ? { modelId, deploymentId, status, result, execTimeUs } : { modelId, deploymentId, status, result, execTimeUs, error };
 }
 
 function toIdentity(model: ModelState): ModelIdentity {

@@ -1,4 +1,5 @@
 import { Test } from '@nestjs/testing';
+import { EncodedCall } from '../../src/model-runner/grpc/encoded-call';
 import { MembershipEvent, ModelRunnerService } from '../../src/model-runner/model-runner.service';
 import { ModelRunnerModule } from '../../src/model-runner/model-runner.module';
 import { ModelRunnerOptions, modelRunnerOptionsFromEnv } from '../../src/model-runner/model-runner.options';
@@ -65,6 +66,41 @@ describe('ModelRunnerService end to end (orchestrator WebSocket + model gRPC ser
     expect(subset.map((r) => r.modelId)).toEqual(['mb']);
     expect(service.health()).toMatchObject({ status: 'up', connected: true, runningModels: 2, pendingModels: 0 });
     expect(service.health().lastMessageAt).not.toBeNull();
+  });
+
+  it('encodes the arguments once per distinct arguments object, however many models receive them', async () => {
+    const servers = [await modelServer('a'), await modelServer('b'), await modelServer('c')];
+    orchestrator.models = servers.map((server, i) => modelStateJson(`m${i}`, server.port));
+    await service.start();
+    await waitFor(() => service.runningModels().length === 3);
+    const encodings = jest.spyOn(EncodedCall, 'of');
+    try {
+      const update = { positional: [{ type: 'JSON' as const, value: { BTC: [[60, 1.5]] } }] };
+      const history = { positional: [{ type: 'JSON' as const, value: { BTC: [[0, 1], [60, 1.5]] } }] };
+      const results = await service.call('tick', (model) => (model.modelId === 'm2' ? history : update));
+      expect(encodings).toHaveBeenCalledTimes(2);
+      expect(results.map((r) => [r.modelId, r.status]).sort()).toEqual([['m0', 'SUCCESS'], ['m1', 'SUCCESS'], ['m2', 'SUCCESS']]);
+      expect(servers.map((server) => server.calls[0].args)).toEqual([[{ BTC: [[60, 1.5]] }], [{ BTC: [[60, 1.5]] }], [{ BTC: [[0, 1], [60, 1.5]] }]]);
+      encodings.mockClear();
+      await service.call('predict', { positional: [{ type: 'STRING', value: 'BTC' }] });
+      expect(encodings).toHaveBeenCalledTimes(1);
+    } finally {
+      encodings.mockRestore();
+    }
+  });
+
+  it('answers FAILED for a model whose arguments function throws, and still answers the others', async () => {
+    const [a, b] = [await modelServer('a'), await modelServer('b')];
+    orchestrator.models = [modelStateJson('ma', a.port), modelStateJson('mb', b.port)];
+    await service.start();
+    await waitFor(() => service.runningModels().length === 2);
+    const results = await service.call('tick', (model) => {
+      if (model.modelId === 'mb') throw new Error('no history for mb');
+      return { positional: [] };
+    });
+    expect(results.map((r) => [r.modelId, r.status]).sort()).toEqual([['ma', 'SUCCESS'], ['mb', 'FAILED']]);
+    expect(results.find((r) => r.modelId === 'mb')?.error).toMatch(/could not encode arguments: no history for mb/);
+    expect(b.calls).toHaveLength(0);
   });
 
   it('answers FAILED for a model whose arguments cannot be encoded, without calling it', async () => {

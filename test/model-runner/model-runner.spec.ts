@@ -1,7 +1,6 @@
 import { ModelUnusableError } from '../../src/model-runner/model-runner.errors';
 import type { ModelState } from '../../src/model-runner/protocol/model-state';
 import { ServingStatus } from '../../src/model-runner/grpc/model-runner-protos';
-import { CallOutcomeCounters } from '../../src/model-runner/runner/call-outcome-counters';
 import { ModelRunner, ModelRunnerSettings } from '../../src/model-runner/runner/model-runner';
 import { InsecureChannelSecurity } from '../../src/model-runner/security/channel-security';
 import { encodeCallArguments } from '../../src/model-runner/variant/call-arguments';
@@ -211,6 +210,34 @@ describe('ModelRunner against a model-runner gRPC server (spec section 4)', () =
       expect(giveUps.map((f) => f.failureCode)).toEqual(['MULTIPLE_FAILED']);
     });
 
+    it('gives up with MULTIPLE_FAILED on a predict that always fails while every tick succeeds', async () => {
+      server.callHandler = (call) => (call.method === 'tick' ? { code: 'SUCCESS' } : { code: 'MODEL_FAILED', message: 'boom' });
+      await start({ maxConsecutiveFailures: 3 });
+      const predictWithTick = async () => {
+        expect((await runner!.call('tick', NO_ARGS)).status).toBe('SUCCESS');
+        return runner!.call('predict', NO_ARGS);
+      };
+      for (let i = 0; i < 3; i += 1) await predictWithTick();
+      expect(giveUps).toHaveLength(0);
+      await predictWithTick();
+      expect(giveUps.map((f) => f.failureCode)).toEqual(['MULTIPLE_FAILED']);
+      expect(giveUps[0].reason).toMatch(/4 consecutive failed predict calls \(limit 3\); last: predict answered MODEL_FAILED: boom/);
+    });
+
+    it('gives up with MULTIPLE_TIMEOUT on a predict that always times out while every tick succeeds', async () => {
+      server.callHandler = (call) => (call.method === 'tick' ? { code: 'SUCCESS' } : { delayMs: 60 });
+      await start({ maxConsecutiveTimeouts: 2 });
+      const predictWithTick = async () => {
+        await sleep(80); // the server finishes the timed-out predict first (one call at a time)
+        expect((await runner!.call('tick', NO_ARGS)).status).toBe('SUCCESS');
+        return runner!.call('predict', NO_ARGS, 20);
+      };
+      for (let i = 0; i < 2; i += 1) expect((await predictWithTick()).status).toBe('TIMEOUT');
+      expect(giveUps).toHaveLength(0);
+      await predictWithTick();
+      expect(giveUps.map((f) => f.failureCode)).toEqual(['MULTIPLE_TIMEOUT']);
+    });
+
     it('checks health every max(1, floor(0.2*max)) timeouts and keeps the channel when SERVING', async () => {
       server.callHandler = () => ({ delayMs: 200 });
       await start({ maxConsecutiveTimeouts: 10 }); // health check every 2 timeouts
@@ -274,27 +301,5 @@ describe('ModelRunner against a model-runner gRPC server (spec section 4)', () =
       expect((await runner!.call('predict', NO_ARGS)).status).toBe('FAILED');
       expect(server.calls).toHaveLength(0);
     });
-  });
-});
-
-describe('CallOutcomeCounters: cool-down schedule', () => {
-  it('skips 1, 2, 4 … calls after each timeout past the threshold, capped', () => {
-    const counters = new CallOutcomeCounters({ maxConsecutiveFailures: 100, maxConsecutiveTimeouts: 100, cooldownAfterTimeouts: 2, maxCooldownSkips: 4 });
-    const skipsAfterTimeout = () => {
-      counters.recordTimeout();
-      let skips = 0;
-      while (counters.takeCooldownSkip()) skips += 1;
-      return skips;
-    };
-    expect([1, 2, 3, 4, 5].map(skipsAfterTimeout)).toEqual([0, 1, 2, 4, 4]);
-    counters.recordSuccess();
-    expect(counters.takeCooldownSkip()).toBe(false);
-  });
-
-  it('asks for a health check every max(1, floor(0.2 * max timeouts))', () => {
-    expect(new CallOutcomeCounters({ maxConsecutiveFailures: 1, maxConsecutiveTimeouts: 4 }).healthCheckEvery).toBe(1);
-    const counters = new CallOutcomeCounters({ maxConsecutiveFailures: 1, maxConsecutiveTimeouts: 15, cooldownAfterTimeouts: 99 });
-    expect(counters.healthCheckEvery).toBe(3);
-    expect([1, 2, 3, 4, 5, 6].map(() => counters.recordTimeout().healthCheck)).toEqual([false, false, true, false, false, true]);
   });
 });

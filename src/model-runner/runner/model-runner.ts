@@ -1,14 +1,19 @@
+import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import type { FailureCode } from '../protocol/failure-report';
 import type { ModelState } from '../protocol/model-state';
 import { ModelUnusableError, ServerIdentityError } from '../model-runner.errors';
+import { alreadySerialized, CALL_PATH, deserializeCallResponse, EncodedCall } from '../grpc/encoded-call';
 import { CallResponseMessage, modelRunnerProtos, ServingStatus, SetupResponseMessage } from '../grpc/model-runner-protos';
 import type { ModelChannelSecurity } from '../security/channel-security';
 import type { WireArguments } from '../variant/call-arguments';
 import { JsonText, plainJsonText } from '../variant/json-text';
 import { decodeVariant, VariantType } from '../variant/variant';
 import { CallOutcomeCounters } from './call-outcome-counters';
+import { SetupSlots } from './setup-slots';
+
+const UNBOUNDED_SETUP = SetupSlots.unbounded();
 
 export type CallStatus = 'SUCCESS' | 'FAILED' | 'TIMEOUT';
 
@@ -49,7 +54,10 @@ export interface ModelRunnerSettings {
   /** The channel must be ready within this (reference: 10 s). */
   connectTimeoutMs: number;
   setupTimeoutMs: number;
-  /** Setup attempts (reference: 5) and the first backoff, doubled after each attempt (reference: 2 s). */
+  /**
+   * Setup attempts (reference: 5) and the first backoff, doubled after each attempt (reference:
+   * 2 s) and up to a quarter longer at random.
+   */
   setupAttempts: number;
   setupBackoffMs: number;
   callTimeoutMs: number;
@@ -61,6 +69,25 @@ export interface ModelRunnerSettings {
 }
 
 type GrpcClient = grpc.Client & Record<string, (...args: any[]) => grpc.ClientUnaryCall>;
+
+/**
+ * What one call came to, as `submit` hands it over: `json` is the plain JSON text of a SUCCESS
+ * (then `result` is null until decoded from it, see withJsonResult), null otherwise.
+ */
+export interface CallOutcome {
+  status: CallStatus;
+  result: unknown;
+  execTimeUs: number;
+  error?: string;
+  json: JsonText | null;
+}
+
+interface QueuedCall {
+  request: EncodedCall;
+  /** Date.now() after which the call is not sent any more. */
+  deadlineAt: number;
+  done: (outcome: CallOutcome) => void;
+}
 
 /** How one Setup attempt went, when it did not succeed. */
 type SetupAttemptFailure = { kind: 'connect' | 'failed' | 'fatal'; failure?: ModelUnusableError; reason: string };
@@ -85,7 +112,9 @@ export class ModelRunner {
   private readonly logger: Logger;
   private client: GrpcClient | null = null;
   private healthClient: GrpcClient | null = null;
-  private lane: Promise<unknown> = Promise.resolve();
+  /** A call is in flight (or its health check runs): later calls wait in `waiting`, in order. */
+  private busy = false;
+  private waiting: QueuedCall[] | null = null;
   private closedFlag = false;
   private gaveUp = false;
   private needsHealthCheck = false;
@@ -96,6 +125,8 @@ export class ModelRunner {
     private readonly settings: ModelRunnerSettings,
     private readonly security: ModelChannelSecurity,
     private readonly onGiveUp: (failure: ModelUnusableError) => void,
+    /** Shared by the runners of one coordinator: bounds the connects and Setups in flight. */
+    private readonly setupSlots: SetupSlots = UNBOUNDED_SETUP,
   ) {
     this.logger = new Logger(`ModelRunner ${current.model_id}`);
     this.counters = new CallOutcomeCounters(settings);
@@ -118,9 +149,17 @@ export class ModelRunner {
   async start(): Promise<void> {
     let last: SetupAttemptFailure = { kind: 'connect', reason: 'no attempt made' };
     for (let attempt = 1; attempt <= this.settings.setupAttempts; attempt += 1) {
-      if (attempt > 1) await sleep(this.settings.setupBackoffMs * 2 ** (attempt - 2));
+      // Up to a quarter longer at random, so models that failed together do not retry in step.
+      if (attempt > 1) await sleep(this.settings.setupBackoffMs * 2 ** (attempt - 2) * (1 + Math.random() / 4));
       if (this.closedFlag) throw this.failure(null, 'runner closed during setup');
-      const outcome = await this.setupOnce();
+      const release = await this.setupSlots.acquire();
+      let outcome: SetupAttemptFailure | null;
+      try {
+        if (this.closedFlag) throw this.failure(null, 'runner closed during setup');
+        outcome = await this.setupOnce();
+      } finally {
+        release();
+      }
       if (outcome === null) return;
       last = outcome;
       if (outcome.kind === 'fatal') throw outcome.failure!;
@@ -132,18 +171,24 @@ export class ModelRunner {
 
   /** Calls a method of the model; never rejects. */
   call(method: string, args: WireArguments, timeoutMs = this.settings.callTimeoutMs): Promise<RunnerCallResult> {
-    if (this.closedFlag) return Promise.resolve(notSent('FAILED', `model ${this.current.model_id} runner is closed`));
-    if (this.counters.takeCooldownSkip()) {
-      return Promise.resolve(
-        notSent('TIMEOUT', `skipped: cooling down after ${this.counters.consecutiveTimeouts} consecutive timeouts`),
-      );
+    return new Promise((resolve) =>
+      this.submit(EncodedCall.of(method, args), timeoutMs, (outcome) => resolve(runnerCallResult(outcome))),
+    );
+  }
+
+  /**
+   * Sends an already encoded call (the same bytes may go to many models) and hands its outcome
+   * to `done`, exactly once; never throws. The fan-out path: no promise per call.
+   */
+  submit(request: EncodedCall, timeoutMs: number, done: (outcome: CallOutcome) => void): void {
+    if (this.closedFlag) return done(notSent('FAILED', `model ${this.current.model_id} runner is closed`));
+    if (this.counters.takeCooldownSkip(request.method)) {
+      const timeouts = this.counters.timeoutsOf(request.method);
+      return done(notSent('TIMEOUT', `skipped: cooling down after ${timeouts} consecutive ${request.method} timeouts`));
     }
-    const deadlineAt = Date.now() + timeoutMs;
-    const result = this.lane.then(() => this.attempt(method, args, deadlineAt));
-    this.lane = result.then(() => this.maintain()).catch((error: unknown) => {
-      this.logger.error(`maintenance after ${method} failed: ${(error as Error).message}`);
-    });
-    return result;
+    const queued: QueuedCall = { request, deadlineAt: Date.now() + timeoutMs, done };
+    if (this.busy) (this.waiting ??= []).push(queued);
+    else this.send(queued);
   }
 
   /** Closes the channel; queued calls return FAILED. In-flight calls finish on their own. */
@@ -153,70 +198,143 @@ export class ModelRunner {
     this.dropChannel();
   }
 
-  private async attempt(method: string, args: WireArguments, deadlineAt: number): Promise<RunnerCallResult> {
-    if (this.closedFlag) return notSent('FAILED', `model ${this.current.model_id} runner is closed`);
-    const remaining = deadlineAt - Date.now();
-    if (remaining <= 0) return notSent('TIMEOUT', 'not sent: the previous call to this model was still running');
-    const request = { methodName: method, methodArguments: args.arguments, methodKwArguments: args.kwArguments };
-    const started = process.hrtime.bigint();
-    const answer = await this.unary<CallResponseMessage>('Call', request, remaining);
-    const execTimeUs = Number((process.hrtime.bigint() - started) / 1000n);
+  /** Sends one call now (this model's line is free); its outcome then lets the next one go. */
+  private send(queued: QueuedCall): void {
+    this.busy = true;
+    if (this.closedFlag) return this.finish(queued, notSent('FAILED', `model ${this.current.model_id} runner is closed`));
+    const remaining = queued.deadlineAt - Date.now();
+    if (remaining <= 0) return this.finish(queued, notSent('TIMEOUT', 'not sent: the previous call to this model was still running'));
+    const client = this.client;
+    if (!client) return this.finish(queued, this.transportProblem(queued.request.method, channelClosedError(), 0));
 
-    if (answer.identityError) {
-      this.giveUp(this.failure('CONNECTION_FAILED', answer.identityError.message));
-      return { status: 'FAILED', result: null, execTimeUs, error: answer.identityError.message };
+    const method = queued.request.method;
+    const verifies = this.security.verifiesServer !== false;
+    let initialMetadata: grpc.Metadata | null = null;
+    const started = performance.now();
+    // grpc-js captures a stack trace per call (kept for its error messages, which this runner
+    // does not show): it was the largest single item of the client in a 1,000-model round profile.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let call: grpc.ClientUnaryCall | undefined;
+    try {
+      call = client.makeUnaryRequest(
+        CALL_PATH,
+        alreadySerialized,
+        deserializeCallResponse,
+        queued.request.bytes,
+        this.security.callMetadata(this.current),
+        { deadline: Date.now() + Math.max(1, remaining) },
+        (error: grpc.ServiceError | null, response?: CallResponseMessage) => {
+          const execTimeUs = Math.floor((performance.now() - started) * 1000);
+          let outcome: CallOutcome;
+          if (error) outcome = this.transportProblem(method, error, execTimeUs);
+          else {
+            const identityError = verifies ? this.identityProblem(initialMetadata, call!) : null;
+            outcome = identityError ? this.identityRejected(identityError, execTimeUs) : this.answered(method, response, execTimeUs);
+          }
+          this.finish(queued, outcome);
+        },
+      );
+    } catch (error) {
+      // grpc-js refuses to start a call on a channel that was shut down meanwhile.
+      this.logger.warn(`${method} could not be started: ${(error as Error).message}`);
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
     }
-    if (answer.error) return this.transportProblem(method, answer.error, execTimeUs);
+    if (!call) return this.finish(queued, this.transportProblem(method, channelClosedError(), 0));
+    if (verifies) {
+      call.on('metadata', (metadata: grpc.Metadata) => {
+        initialMetadata = metadata;
+      });
+    }
+  }
 
-    const status = answer.response?.status;
+  /** Hands an outcome over, runs the health check timeouts asked for, then sends the next call. */
+  private finish(queued: QueuedCall, outcome: CallOutcome): void {
+    try {
+      queued.done(outcome);
+    } catch (error) {
+      this.logger.error(`a caller's handler of ${queued.request.method} threw: ${(error as Error).stack ?? error}`);
+    }
+    if (this.needsHealthCheck && !this.closedFlag && !this.gaveUp) {
+      this.maintain()
+        .catch((error: unknown) => this.logger.error(`maintenance after ${queued.request.method} failed: ${(error as Error).message}`))
+        .finally(() => this.next());
+      return;
+    }
+    this.next();
+  }
+
+  private next(): void {
+    const queued = this.waiting?.shift();
+    if (queued) this.send(queued);
+    else this.busy = false;
+  }
+
+  private identityProblem(initialMetadata: grpc.Metadata | null, call: grpc.ClientUnaryCall): ServerIdentityError | null {
+    try {
+      this.security.verifyServer(this.current, initialMetadata, call);
+      return null;
+    } catch (error) {
+      return error instanceof ServerIdentityError ? error : new ServerIdentityError(this.current.model_id, String(error));
+    }
+  }
+
+  private identityRejected(error: ServerIdentityError, execTimeUs: number): CallOutcome {
+    this.giveUp(this.failure('CONNECTION_FAILED', error.message));
+    return { status: 'FAILED', result: null, execTimeUs, error: error.message, json: null };
+  }
+
+  /** The outcome of a call the model answered (any status). */
+  private answered(method: string, response: CallResponseMessage | undefined, execTimeUs: number): CallOutcome {
+    const status = response?.status;
     const code = status?.code ?? '';
     if (code === 'SUCCESS') {
-      const response = answer.response!.methodResponse;
+      const methodResponse = response!.methodResponse;
       // Plain JSON is checked here (so an unreadable answer still fails now) but decoded on demand.
-      const json = response?.type === VariantType.JSON && response.value ? plainJsonText(response.value) : null;
+      const json = methodResponse?.type === VariantType.JSON && methodResponse.value ? plainJsonText(methodResponse.value) : null;
       if (json) {
-        this.counters.recordSuccess();
-        return withJsonResult({ status: 'SUCCESS' as const, execTimeUs }, json);
+        this.counters.recordSuccess(method);
+        return { status: 'SUCCESS', result: null, execTimeUs, json };
       }
       let result: unknown;
       try {
-        result = decodeVariant(answer.response!.methodResponse);
+        result = decodeVariant(methodResponse);
       } catch (error) {
-        return this.modelFailed(`${method} returned an unreadable result: ${(error as Error).message}`, execTimeUs);
+        return this.modelFailed(method, `${method} returned an unreadable result: ${(error as Error).message}`, execTimeUs);
       }
-      this.counters.recordSuccess();
-      return { status: 'SUCCESS', result, execTimeUs };
+      this.counters.recordSuccess(method);
+      return { status: 'SUCCESS', result, execTimeUs, json: null };
     }
     const detail = `${method} answered ${code || 'no status'}${status?.message ? `: ${status.message}` : ''}`;
     if (code === 'INVALID_ARGUMENT' || code === 'FAILED_PRECONDITION') {
       // The coordinator sent something the model server cannot take: our bug, not the model's.
       this.logger.error(`COORDINATOR MISUSE calling ${method} on model ${this.current.model_id}: ${detail}`);
-      return { status: 'FAILED', result: null, execTimeUs, error: detail };
+      return { status: 'FAILED', result: null, execTimeUs, error: detail, json: null };
     }
     if (code === 'BAD_IMPLEMENTATION') {
-      return this.modelFailed(`${detail} (the model does not implement ${method})`, execTimeUs);
+      return this.modelFailed(method, `${detail} (the model does not implement ${method})`, execTimeUs);
     }
-    return this.modelFailed(detail, execTimeUs);
+    return this.modelFailed(method, detail, execTimeUs);
   }
 
-  private modelFailed(error: string, execTimeUs: number): RunnerCallResult {
-    const verdict = this.counters.recordFailure();
+  private modelFailed(method: string, error: string, execTimeUs: number): CallOutcome {
+    const verdict = this.counters.recordFailure(method);
     if (verdict.giveUp) this.giveUp(this.failure(verdict.giveUp.failureCode, `${verdict.giveUp.reason}; last: ${error}`));
-    return { status: 'FAILED', result: null, execTimeUs, error };
+    return { status: 'FAILED', result: null, execTimeUs, error, json: null };
   }
 
-  private transportProblem(method: string, error: grpc.ServiceError, execTimeUs: number): RunnerCallResult {
-    const verdict = this.counters.recordTimeout();
+  private transportProblem(method: string, error: grpc.ServiceError, execTimeUs: number): CallOutcome {
+    const verdict = this.counters.recordTimeout(method);
     const timedOut = error.code === grpc.status.DEADLINE_EXCEEDED;
     const message = timedOut ? `${method} timed out` : `${method} transport error: ${error.details || error.message}`;
     if (verdict.giveUp) this.giveUp(this.failure(verdict.giveUp.failureCode, `${verdict.giveUp.reason}; last: ${message}`));
     else if (verdict.healthCheck) this.needsHealthCheck = true;
-    return { status: timedOut ? 'TIMEOUT' : 'FAILED', result: null, execTimeUs, error: message };
+    return { status: timedOut ? 'TIMEOUT' : 'FAILED', result: null, execTimeUs, error: message, json: null };
   }
 
-  /** Runs, inside the call lane, the health check that timeouts asked for. */
+  /** Runs, before the next queued call, the health check that timeouts asked for. */
   private async maintain(): Promise<void> {
-    if (!this.needsHealthCheck || this.closedFlag || this.gaveUp) return;
     this.needsHealthCheck = false;
     const serving = await this.checkHealth();
     if (serving) return;
@@ -283,17 +401,14 @@ export class ModelRunner {
     }
   }
 
-  /** One unary RPC with the security mode's metadata and server check; never rejects. */
+  /** One Setup RPC with the security mode's metadata and server check; never rejects. */
   private unary<T>(
-    method: 'Setup' | 'Call',
+    method: 'Setup',
     request: unknown,
     timeoutMs: number,
   ): Promise<{ response?: T; error?: grpc.ServiceError; identityError?: ServerIdentityError }> {
     const client = this.client;
-    if (!client) {
-      const error = Object.assign(new Error('channel closed'), { code: grpc.status.UNAVAILABLE, details: 'channel closed', metadata: new grpc.Metadata() });
-      return Promise.resolve({ error });
-    }
+    if (!client) return Promise.resolve({ error: channelClosedError() });
     return new Promise((resolve) => {
       let initialMetadata: grpc.Metadata | null = null;
       const call: grpc.ClientUnaryCall = client[method](
@@ -322,7 +437,7 @@ export class ModelRunner {
     const protos = modelRunnerProtos();
     const { credentials, options } = this.security.channel(this.current);
     // A private subchannel pool, so a reconnect really opens a new connection.
-    const channelOptions = { ...options, 'grpc.use_local_subchannel_pool': 1 };
+    const channelOptions = { ...options, 'grpc.use_local_subchannel_pool': 1, 'grpc.enable_channelz': 0 };
     this.client = new protos.DynamicSubclassService(this.address, credentials, channelOptions) as unknown as GrpcClient;
     this.healthClient = new protos.Health(this.address, credentials, {
       ...channelOptions,
@@ -353,8 +468,18 @@ export class ModelRunner {
   }
 }
 
-function notSent(status: CallStatus, error: string): RunnerCallResult {
-  return { status, result: null, execTimeUs: 0, error };
+/** A call's outcome in the RunnerCallResult form (a JSON result decoded on first read). */
+export function runnerCallResult({ status, result, execTimeUs, error, json }: CallOutcome): RunnerCallResult {
+  if (json) return withJsonResult({ status, execTimeUs }, json);
+  return error === undefined ? { status, result, execTimeUs } : { status, result, execTimeUs, error };
+}
+
+function notSent(status: CallStatus, error: string): CallOutcome {
+  return { status, result: null, execTimeUs: 0, error, json: null };
+}
+
+function channelClosedError(): grpc.ServiceError {
+  return Object.assign(new Error('channel closed'), { code: grpc.status.UNAVAILABLE, details: 'channel closed', metadata: new grpc.Metadata() });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -13,8 +13,13 @@ import type { ModelState } from '../protocol/model-state';
 export interface ModelChannelSecurity {
   readonly mode: 'insecure' | 'secure' | 'gateway';
   channel(model: ModelState): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions };
-  /** Metadata for one call (a fresh signed token in gateway mode). */
+  /**
+   * Metadata for one call (a fresh signed token in gateway mode). It may be one shared object:
+   * grpc-js copies the metadata it is given when a call starts.
+   */
   callMetadata(model: ModelState): grpc.Metadata;
+  /** False when `verifyServer` checks nothing, so calls need not keep the server's initial metadata. */
+  readonly verifiesServer?: boolean;
   /**
    * Checks a finished Setup/Call: the server's initial metadata and its TLS peer certificate.
    * Throws ServerIdentityError when the server cannot prove who it is.
@@ -25,14 +30,16 @@ export interface ModelChannelSecurity {
 /** Plain ip:port, for local development. */
 export class InsecureChannelSecurity implements ModelChannelSecurity {
   readonly mode = 'insecure' as const;
+  readonly verifiesServer = false;
   private readonly credentials = grpc.credentials.createInsecure();
+  private readonly metadata = new grpc.Metadata();
 
   channel(): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
     return { credentials: this.credentials, options: {} };
   }
 
   callMetadata(): grpc.Metadata {
-    return new grpc.Metadata();
+    return this.metadata;
   }
 
   verifyServer(): void {

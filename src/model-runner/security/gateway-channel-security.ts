@@ -20,6 +20,7 @@ export const GATEWAY_AUTH_PUBKEY = 'x-gateway-auth-pubkey';
  */
 export class GatewayChannelSecurity implements ModelChannelSecurity {
   readonly mode = 'gateway' as const;
+  readonly verifiesServer = false;
   private readonly credentials: grpc.ChannelCredentials;
   private readonly publicKeyBase64: string;
 

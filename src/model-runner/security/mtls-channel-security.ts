@@ -12,6 +12,9 @@ import {
   verifyServerIdentity,
 } from './server-identity';
 
+/** Secure mode sends no metadata of its own (grpc-js copies what a call is given, so one object serves all). */
+const NO_METADATA = new grpc.Metadata();
+
 /**
  * Secure mode (spec section 5): mutual TLS with the credentials directory (`ca.crt`,
  * `tls.crt`, `tls.key`), the server name `model-node-{model_id}.crunchdao.internal`, and the
@@ -60,7 +63,7 @@ export class MutualTlsChannelSecurity implements ModelChannelSecurity {
   }
 
   callMetadata(): grpc.Metadata {
-    return new grpc.Metadata();
+    return NO_METADATA;
   }
 
   verifyServer(model: ModelState, initialMetadata: grpc.Metadata | null, call: grpc.ClientUnaryCall): void {
