@@ -8,6 +8,10 @@ import { LocalOrchestratorHandle } from './model-orchestration/model-orchestrati
 import { ModelRunnerService } from './model-runner/model-runner.service';
 import { ScheduledJobs } from './schedule/scheduled-jobs.service';
 
+/** Token of when the pipeline starts: `bootstrap` (Nest's onApplicationBootstrap, for tests using `app.init()`) or `manual` (main calls `start()` once the port is bound). */
+export const PIPELINE_START = Symbol('PIPELINE_START');
+export type PipelineStart = 'bootstrap' | 'manual';
+
 /**
  * Starts the pipeline's long-running parts in order once every module is ready (the recurring
  * jobs this instance runs, the feed's window loaded before the first tick; the orchestrator
@@ -26,9 +30,15 @@ export class PipelineLifecycle implements OnApplicationBootstrap, BeforeApplicat
     @Optional() private readonly marketData?: DataSourceService,
     @Optional() private readonly fleet?: ModelRunnerService,
     @Optional() private readonly localOrchestrator?: LocalOrchestratorHandle,
+    @Optional() @Inject(PIPELINE_START) private readonly startWhen: PipelineStart = 'bootstrap',
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.startWhen === 'bootstrap') await this.start();
+  }
+
+  /** Registers the feed and orchestrator health checks, then starts the feed, the jobs and the models. */
+  async start(): Promise<void> {
     if (this.marketData) {
       const marketData = this.marketData;
       this.health.register('feed', () => ({ ...marketData.health() }));

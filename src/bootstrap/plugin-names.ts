@@ -1,0 +1,99 @@
+import type { DynamicModule, Provider, Type } from '@nestjs/common';
+import { MODULE_METADATA } from '@nestjs/common/constants';
+import { ConfigError } from '../config/config-error';
+import { BUILT_IN_FEED_ADAPTERS } from '../data-source/adapters';
+import { FeedAdapterMarker } from '../data-source/feed-adapter.decorator';
+import { createBuiltinScorers } from '../score/scorers/builtin';
+import { COMPETITION_SCORER } from '../score/scorers/competition-scorer.decorator';
+import type { Bootstrap } from './bootstrap-configuration';
+
+/**
+ * The scorer and feed adapter names a competition may use, known before Nest starts: the
+ * built-ins plus the `@CompetitionScorer` / `@FeedAdapter` classes the extension modules declare
+ * (read from their module metadata; nothing is instantiated). So an unknown name fails in
+ * milliseconds, before the database is opened, instead of after migrations.
+ *
+ * @example
+ *   const names = pluginNames(loadExtensionModules('dist/hit-rate.module.js'));
+ *   names.scorers.has('hit-rate'); // true
+ */
+export function pluginNames(extensions: readonly Type[]): { scorers: Set<string>; feedAdapters: Set<string> } {
+  const scorers = new Set(createBuiltinScorers().map((s) => s.name));
+  const feedAdapters = new Set(BUILT_IN_FEED_ADAPTERS.map((adapter) => feedAdapterName(adapter)).filter((n): n is string => n !== undefined));
+  for (const cls of declaredProviderClasses(extensions)) {
+    const scorer: unknown = Reflect.getMetadata(COMPETITION_SCORER, cls);
+    if (typeof scorer === 'string') scorers.add(scorer);
+    const adapter = feedAdapterName(cls);
+    if (adapter !== undefined) feedAdapters.add(adapter);
+  }
+  return { scorers, feedAdapters };
+}
+
+/**
+ * Checks the competition's scorer (name, options, payload kind for a built-in) and feed adapter
+ * against the known names; throws ConfigError naming the key (`FEED_ADAPTER` when the environment
+ * chose the adapter). Only the stages that run them are checked: a report-only instance uses neither.
+ */
+export function checkPluginNames({ config, competition, extensions }: Pick<Bootstrap, 'config' | 'competition' | 'extensions'>): void {
+  if (!config.roles.includes('predict') && !config.roles.includes('score')) return;
+  const opts = { competitionFile: config.competitionFile, feedAdapterFromEnv: config.feedAdapter !== undefined };
+  const known = pluginNames(extensions);
+  const { scorer, options } = competition.scoring;
+  if (!known.scorers.has(scorer)) {
+    throw new ConfigError('scoring.scorer', `unknown scorer "${scorer}"; known scorers: ${[...known.scorers].sort().join(', ')}`, opts.competitionFile);
+  }
+  const builtin = createBuiltinScorers().find((s) => s.name === scorer);
+  if (builtin !== undefined) {
+    try {
+      builtin.validateOptions?.(options);
+    } catch (err) {
+      throw new ConfigError('scoring.options', (err as Error).message, opts.competitionFile);
+    }
+    const multiResolution = competition.predictions.some((p) => p.steps !== undefined);
+    if (multiResolution && builtin.multiResolution !== true) {
+      throw new ConfigError('scoring.scorer', `"${scorer}" does not score multi-resolution predictions (configs with steps); use a multi-resolution scorer such as synth-crps`, opts.competitionFile);
+    }
+    if (!multiResolution && builtin.multiResolution === true) {
+      throw new ConfigError('scoring.scorer', `"${scorer}" scores multi-resolution predictions only, but no prediction config names steps`, opts.competitionFile);
+    }
+  }
+  const adapter = competition.feed.adapter;
+  if (!known.feedAdapters.has(adapter)) {
+    const message = `unknown feed adapter "${adapter}"; known adapters: ${[...known.feedAdapters].sort().join(', ')}`;
+    throw opts.feedAdapterFromEnv ? new ConfigError('FEED_ADAPTER', message) : new ConfigError('feed.adapter', message, opts.competitionFile);
+  }
+}
+
+function feedAdapterName(cls: unknown): string | undefined {
+  if (typeof cls !== 'function') return undefined;
+  const name: unknown = Reflect.getMetadata(FeedAdapterMarker.KEY, cls);
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** Every provider class declared by the modules and the modules they import, each module visited once. */
+function declaredProviderClasses(modules: readonly unknown[]): Function[] {
+  const classes: Function[] = [];
+  const seen = new Set<unknown>();
+  const visit = (entry: unknown): void => {
+    if (entry === undefined || entry === null || seen.has(entry)) return;
+    seen.add(entry);
+    if (typeof entry === 'function') {
+      providersOf(Reflect.getMetadata(MODULE_METADATA.PROVIDERS, entry), classes);
+      for (const imported of (Reflect.getMetadata(MODULE_METADATA.IMPORTS, entry) ?? []) as unknown[]) visit(imported);
+    } else if (typeof entry === 'object' && 'module' in entry) {
+      const dynamic = entry as DynamicModule;
+      visit(dynamic.module);
+      providersOf(dynamic.providers, classes);
+      for (const imported of dynamic.imports ?? []) visit(imported);
+    }
+  };
+  modules.forEach(visit);
+  return classes;
+}
+
+function providersOf(providers: Provider[] | undefined, into: Function[]): void {
+  for (const provider of providers ?? []) {
+    if (typeof provider === 'function') into.push(provider);
+    else if (typeof provider === 'object' && provider !== null && 'useClass' in provider) into.push(provider.useClass);
+  }
+}
