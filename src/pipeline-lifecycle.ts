@@ -4,6 +4,7 @@ import { AppConfig } from './config/app-config';
 import { JobScheduler } from './clock/job-scheduler';
 import { DataSourceService } from './data-source/data-source.service';
 import { HealthRegistry } from './health/health.registry';
+import { orchestratorCheck } from './health/orchestrator-check';
 import { LocalOrchestratorHandle } from './model-orchestration/model-orchestration.module';
 import { ModelRunnerService } from './model-runner/model-runner.service';
 import { ScheduledJobs } from './schedule/scheduled-jobs.service';
@@ -39,17 +40,19 @@ export class PipelineLifecycle implements OnApplicationBootstrap, BeforeApplicat
 
   /** Registers the feed and orchestrator health checks, then starts the feed, the jobs and the models. */
   async start(): Promise<void> {
+    // Checks first: /healthz answers while the feed loads its window and the models start.
     if (this.marketData) {
       const marketData = this.marketData;
       this.health.register('feed', () => ({ ...marketData.health() }));
     }
+    const fleet = this.fleet;
+    if (fleet) {
+      const orchestrator = this.localOrchestrator?.orchestrator;
+      this.health.register('orchestrator', () => orchestratorCheck(fleet.health(), orchestrator?.notRunning() ?? []));
+    }
     // Starts the feed (its window loaded) before arming any job, so the first tick has data.
     await this.jobs.start();
-    if (this.fleet) {
-      const fleet = this.fleet;
-      this.health.register('orchestrator', () => ({ ...fleet.health() }));
-      await fleet.start();
-    }
+    await fleet?.start();
     this.logger.log(`pipeline started (roles ${this.config.roles.join(', ')})`);
   }
 

@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { buildApp, freePort, ROOT } from '../support/app-process';
+import { buildApp, freePort, ROOT, startApp, waitFor200 } from '../support/app-process';
 
 /**
  * Issue 18 point 4: every bad setting stops the built app with exit code 1 and exactly one
@@ -170,4 +170,53 @@ describe('bad settings stop the built app at once with one line naming them', ()
     expect(outcome.code).toBe(1);
     expect(outcome.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/DATABASE_URL: .*does not exist/)]);
   }, 30_000);
+});
+
+/**
+ * Not start errors (the issue: the app runs), but never `ok`: a models entry with an unknown
+ * `language` and a LOCAL_ORCHESTRATOR_PYTHON that points nowhere make the orchestrator check
+ * `degraded`, naming each model and its reason, while the valid model runs.
+ */
+describe('configured models that are not running', () => {
+  const modelsWork = fs.mkdtempSync(path.join(os.tmpdir(), 'cn-models-not-running-'));
+  const models = path.join(ROOT, 'deployment/models');
+
+  beforeAll(() => buildApp(), 180_000);
+  afterAll(() => fs.rmSync(modelsWork, { recursive: true, force: true }));
+
+  it('make /healthz degraded, naming the model with an unknown language and the Python model without a Python', async () => {
+    const config = path.join(modelsWork, 'models.yaml');
+    fs.writeFileSync(
+      config,
+      stringify({
+        models: [
+          { id: 'ok-js', name: 'ewma', cruncher_id: 'c1', desired_state: 'RUNNING', code_path: path.join(models, 'gaussian-ewma'), language: 'javascript' },
+          { id: 'typo', name: 'student-t', cruncher_id: 'c1', desired_state: 'RUNNING', code_path: path.join(models, 'student-t'), language: 'cobol' },
+          { id: 'no-python', name: 'mixture', cruncher_id: 'c2', desired_state: 'RUNNING', code_path: path.join(models, 'normal-mixture'), language: 'python' },
+        ],
+      }),
+    );
+    const port = await freePort();
+    const app = startApp(
+      { DATA_DIR: path.join(modelsWork, 'data'), LOG_LEVEL: 'warn', LOCAL_ORCHESTRATOR_MODELS_CONFIG: config, LOCAL_ORCHESTRATOR_PYTHON: path.join(modelsWork, 'no-such-python3') },
+      port,
+    );
+    try {
+      await waitFor200(`http://127.0.0.1:${port}/healthz`, 60_000, app);
+      let health: { status: string; checks: { orchestrator?: { status: string; runningModels: number; notRunningModels?: Array<{ modelId: string; reason: string }> } } };
+      const deadline = Date.now() + 60_000;
+      do {
+        await new Promise((r) => setTimeout(r, 500));
+        health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
+      } while ((health.checks.orchestrator?.runningModels ?? 0) < 1 && Date.now() < deadline);
+      expect(health.checks.orchestrator).toMatchObject({ status: 'degraded', runningModels: 1 });
+      expect(health.status).not.toBe('ok');
+      expect(health.checks.orchestrator!.notRunningModels).toEqual([
+        expect.objectContaining({ modelId: 'typo', reason: expect.stringMatching(/language .*"cobol"/) }),
+        expect.objectContaining({ modelId: 'no-python', reason: expect.stringContaining('no-such-python3') }),
+      ]);
+    } finally {
+      await app.stop();
+    }
+  }, 180_000);
 });
