@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   // Loaded one after the other, so each check fails before the next, heavier load: the plug-in
   // classes pull in Nest (about 0.5 s), the whole app 1-3 s more.
   const { checkPluginNames } = await import('./bootstrap/plugin-names');
-  checkPluginNames(boot);
+  checkPluginNames(boot, process.env);
   await checkStartupResources(boot.config, process.env);
   const { startCoordinator } = await import('./bootstrap/start-coordinator');
   await startCoordinator(boot);

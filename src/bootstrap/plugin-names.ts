@@ -1,8 +1,11 @@
 import type { DynamicModule, Provider, Type } from '@nestjs/common';
 import { MODULE_METADATA } from '@nestjs/common/constants';
 import { ConfigError } from '../config/config-error';
+import { CompetitionDefinition } from '../config/competition/competition.types';
+import { Env, readOptionalString } from '../config/env';
 import { BUILT_IN_FEED_ADAPTERS } from '../data-source/adapters';
 import { FeedAdapterMarker } from '../data-source/feed-adapter.decorator';
+import { FeedOptionError } from '../data-source/feed.errors';
 import { createBuiltinScorers } from '../score/scorers/builtin';
 import { COMPETITION_SCORER } from '../score/scorers/competition-scorer.decorator';
 import type { Bootstrap } from './bootstrap-configuration';
@@ -31,10 +34,10 @@ export function pluginNames(extensions: readonly Type[]): { scorers: Set<string>
 
 /**
  * Checks the competition's scorer (name, options, payload kind for a built-in) and feed adapter
- * against the known names; throws ConfigError naming the key (`FEED_ADAPTER` when the environment
+ * (name, options for a built-in) against the known names; throws ConfigError naming the key (`FEED_ADAPTER` when the environment
  * chose the adapter). Only the stages that run them are checked: a report-only instance uses neither.
  */
-export function checkPluginNames({ config, competition, extensions }: Pick<Bootstrap, 'config' | 'competition' | 'extensions'>): void {
+export function checkPluginNames({ config, competition, extensions }: Pick<Bootstrap, 'config' | 'competition' | 'extensions'>, env: Env = {}): void {
   if (!config.roles.includes('predict') && !config.roles.includes('score')) return;
   const opts = { competitionFile: config.competitionFile, feedAdapterFromEnv: config.feedAdapter !== undefined };
   const known = pluginNames(extensions);
@@ -61,6 +64,26 @@ export function checkPluginNames({ config, competition, extensions }: Pick<Boots
   if (!known.feedAdapters.has(adapter)) {
     const message = `unknown feed adapter "${adapter}"; known adapters: ${[...known.feedAdapters].sort().join(', ')}`;
     throw opts.feedAdapterFromEnv ? new ConfigError('FEED_ADAPTER', message) : new ConfigError('feed.adapter', message, opts.competitionFile);
+  }
+  checkBuiltInFeedOptions(competition, readOptionalString(env, 'FEED_OPTIONS') !== undefined, opts.competitionFile);
+}
+
+/**
+ * A built-in adapter reads its options when it builds the feed, without I/O (connections and
+ * files are opened on the first fetch), so a wrong option fails here rather than after the
+ * database opened. Extension adapters may need injected services: they are checked at start.
+ */
+function checkBuiltInFeedOptions(competition: CompetitionDefinition, optionsFromEnv: boolean, competitionFile: string): void {
+  const { adapter, options, subjects, granularity } = competition.feed;
+  const builtIn = BUILT_IN_FEED_ADAPTERS.find((cls) => feedAdapterName(cls) === adapter);
+  if (builtIn === undefined) return;
+  try {
+    const feed = new builtIn().create(options, { source: adapter, subjects, granularitySeconds: granularity, nowMs: () => Date.now() });
+    void feed.close?.().catch(() => undefined);
+  } catch (err) {
+    if (!(err instanceof FeedOptionError)) throw err;
+    const key = `feed.options.${err.key}`;
+    throw optionsFromEnv ? new ConfigError('FEED_OPTIONS', `${key}: ${err.problem}`) : new ConfigError(key, err.problem, competitionFile);
   }
 }
 

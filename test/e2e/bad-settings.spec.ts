@@ -91,6 +91,7 @@ const CASES: Case[] = [
   { name: 'COMPETITION_FILE a folder', env: () => ({ COMPETITION_FILE: work }), names: 'COMPETITION_FILE' },
   { name: 'FEED_ADAPTER unknown', env: () => ({ FEED_ADAPTER: 'nope' }), names: 'FEED_ADAPTER' },
   { name: 'FEED_OPTIONS not an object', env: () => ({ FEED_OPTIONS: '[1]' }), names: 'FEED_OPTIONS' },
+  { name: 'FEED_OPTIONS with an option the adapter does not know', env: () => ({ FEED_OPTIONS: '{"nope":1}' }), names: 'FEED_OPTIONS' },
   { name: 'EXTENSION_MODULES missing file', env: () => ({ EXTENSION_MODULES: 'nope/missing.js' }), names: 'EXTENSION_MODULES' },
   { name: 'LOCAL_ORCHESTRATOR_PORT not a port', env: () => ({ LOCAL_ORCHESTRATOR_PORT: 'abc' }), names: 'LOCAL_ORCHESTRATOR_PORT' },
   { name: 'LOCAL_ORCHESTRATOR_RESCAN_MS negative', env: () => ({ LOCAL_ORCHESTRATOR_RESCAN_MS: '-5' }), names: 'LOCAL_ORCHESTRATOR_RESCAN_MS' },
@@ -124,6 +125,11 @@ const CASES: Case[] = [
     names: 'scoring.scorer',
   },
   { name: 'feed.adapter unknown', env: () => ({ COMPETITION_FILE: competitionWith('adapter', (d) => (d.feed.adapter = 'nope')) }), names: 'feed.adapter' },
+  {
+    name: 'feed.options.seed not a number',
+    env: () => ({ COMPETITION_FILE: competitionWith('feed-options', (d) => ((d.feed.options as Record<string, unknown>).seed = 'x')) }),
+    names: 'feed.options.seed',
+  },
   { name: 'competition file not YAML', env: () => ({ COMPETITION_FILE: file('broken.yaml', 'id: [unclosed\n') }), names: 'broken.yaml' },
   // Settings that need I/O to reject, checked before the app's modules load.
   { name: 'DATA_DIR under /proc', env: () => ({ DATA_DIR: '/proc/x' }), names: 'DATA_DIR' },
