@@ -47,8 +47,8 @@ export class PipelineLifecycle implements OnApplicationBootstrap, BeforeApplicat
     }
     const fleet = this.fleet;
     if (fleet) {
-      const orchestrator = this.localOrchestrator?.orchestrator;
-      this.health.register('orchestrator', () => orchestratorCheck(fleet.health(), orchestrator?.notRunning() ?? []));
+      const local = this.localOrchestrator;
+      this.health.register('orchestrator', () => orchestratorCheck(fleet.health(), local?.notRunning() ?? []));
     }
     // Starts the feed (its window loaded) before arming any job, so the first tick has data.
     await this.jobs.start();
