@@ -8,6 +8,8 @@ import { FeedAdapterMarker } from '../data-source/feed-adapter.decorator';
 import { FeedOptionError } from '../data-source/feed.errors';
 import { createBuiltinScorers } from '../score/scorers/builtin';
 import { COMPETITION_SCORER } from '../score/scorers/competition-scorer.decorator';
+import { ScorerOptionsError, ScorerPayloadError } from '../score/scorers/scorer.errors';
+import { ScorerRegistry } from '../score/scorers/scorer.registry';
 import type { Bootstrap } from './bootstrap-configuration';
 
 /**
@@ -33,9 +35,10 @@ export function pluginNames(extensions: readonly Type[]): { scorers: Set<string>
 }
 
 /**
- * Checks the competition's scorer (name, options, payload kind for a built-in) and feed adapter
- * (name, options for a built-in) against the known names; throws ConfigError naming the key (`FEED_ADAPTER` when the environment
- * chose the adapter). Only the stages that run them are checked: a report-only instance uses neither.
+ * Checks the competition's scorer (name; options and payload kind for a built-in) and feed
+ * adapter (name; options for a built-in) with what the registries will know; throws ConfigError
+ * naming the key (`FEED_ADAPTER` / `FEED_OPTIONS` when the environment chose them). Only the
+ * stages that run them are checked: a report-only instance uses neither.
  */
 export function checkPluginNames({ config, competition, extensions }: Pick<Bootstrap, 'config' | 'competition' | 'extensions'>, env: Env = {}): void {
   if (!config.roles.includes('predict') && !config.roles.includes('score')) return;
@@ -45,19 +48,16 @@ export function checkPluginNames({ config, competition, extensions }: Pick<Boots
   if (!known.scorers.has(scorer)) {
     throw new ConfigError('scoring.scorer', `unknown scorer "${scorer}"; known scorers: ${[...known.scorers].sort().join(', ')}`, opts.competitionFile);
   }
-  const builtin = createBuiltinScorers().find((s) => s.name === scorer);
-  if (builtin !== undefined) {
+  // The same checks ScoreCycleService runs at module init, here for the built-ins before any I/O.
+  const builtIns = new ScorerRegistry();
+  if (builtIns.has(scorer)) {
     try {
-      builtin.validateOptions?.(options);
+      builtIns.validateOptions(scorer, options);
+      builtIns.validatePayloads(scorer, competition.predictions.some((p) => p.steps !== undefined));
     } catch (err) {
-      throw new ConfigError('scoring.options', (err as Error).message, opts.competitionFile);
-    }
-    const multiResolution = competition.predictions.some((p) => p.steps !== undefined);
-    if (multiResolution && builtin.multiResolution !== true) {
-      throw new ConfigError('scoring.scorer', `"${scorer}" does not score multi-resolution predictions (configs with steps); use a multi-resolution scorer such as synth-crps`, opts.competitionFile);
-    }
-    if (!multiResolution && builtin.multiResolution === true) {
-      throw new ConfigError('scoring.scorer', `"${scorer}" scores multi-resolution predictions only, but no prediction config names steps`, opts.competitionFile);
+      if (err instanceof ScorerOptionsError) throw new ConfigError(`scoring.options.${err.optionKey}`, err.message, opts.competitionFile);
+      if (err instanceof ScorerPayloadError) throw new ConfigError('scoring.scorer', err.message, opts.competitionFile);
+      throw err;
     }
   }
   const adapter = competition.feed.adapter;
