@@ -50,9 +50,11 @@ export class PipelineLifecycle implements OnApplicationBootstrap, BeforeApplicat
       const local = this.localOrchestrator;
       this.health.register('orchestrator', () => orchestratorCheck(fleet.health(), local?.notRunning() ?? []));
     }
+    this.health.starting = true;
     // Starts the feed (its window loaded) before arming any job, so the first tick has data.
     await this.jobs.start();
     await fleet?.start();
+    this.health.starting = false;
     this.logger.log(`pipeline started (roles ${this.config.roles.join(', ')})`);
   }
 
