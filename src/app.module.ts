@@ -14,7 +14,7 @@ import { LeaderboardService } from './leaderboard/leaderboard.service';
 import { LowPerformanceMonitor } from './low-performance/low-performance.monitor';
 import { ModelOrchestrationModule, ModelOrchestrationPlan } from './model-orchestration/model-orchestration.module';
 import { ModelRunnerService } from './model-runner/model-runner.service';
-import { PipelineLifecycle } from './pipeline-lifecycle';
+import { PIPELINE_START, PipelineLifecycle, PipelineStart } from './pipeline-lifecycle';
 import { PredictModule } from './predict/predict.module';
 import { ReportModule } from './report/report.module';
 import { LEADERBOARD_EVENTS } from './report/report.tokens';
@@ -29,6 +29,8 @@ export interface AppModuleOptions {
   clock?: Clock;
   /** A team's own modules (custom scorers, feed adapters), from EXTENSION_MODULES. */
   extensions?: Type[];
+  /** `manual`: main starts the pipeline after the HTTP port is bound; default on bootstrap. */
+  pipelineStart?: PipelineStart;
 }
 
 /** Market data for the stages that need it: ticks (predict) and ground truth (score). */
@@ -57,7 +59,7 @@ export class AppModule {
       HealthModule,
       CompetitionModule,
     ];
-    const providers: Provider[] = [PipelineLifecycle];
+    const providers: Provider[] = [PipelineLifecycle, { provide: PIPELINE_START, useValue: opts.pipelineStart ?? 'bootstrap' }];
 
     if (predicts || scores) imports.push(MarketDataModule);
     if (predicts) {

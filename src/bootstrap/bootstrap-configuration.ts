@@ -28,8 +28,10 @@ export interface Bootstrap {
 /**
  * The composition root: everything the process needs before Nest starts, validated: the
  * environment, then the competition file, then environment overrides of the competition
- * (FEED_ADAPTER, FEED_OPTIONS), then where the models are, then the extension modules.
- * Throws ConfigError naming the variable or key.
+ * (FEED_ADAPTER, FEED_OPTIONS), then where the models are, then the extension modules. No I/O
+ * beyond reading the competition file and requiring the extension modules, and only light modules
+ * loaded (main checks the plug-in names next, with `checkPluginNames`). Throws ConfigError naming
+ * the variable or key.
  */
 export function bootstrapConfiguration(env: Env): Bootstrap {
   const config = loadAppConfig(env);
@@ -52,7 +54,9 @@ export function bootstrapConfiguration(env: Env): Bootstrap {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('FEED_OPTIONS', 'must be a JSON object');
     competition.feed = { ...competition.feed, options: { ...competition.feed.options, ...(parsed as Record<string, unknown>) } };
   }
-  return { config, competition, fleet: orchestrationPlan(env, competition), extensions: loadExtensionModules(readOptionalString(env, 'EXTENSION_MODULES')) };
+  const fleet = orchestrationPlan(env, competition);
+  const extensions = loadExtensionModules(readOptionalString(env, 'EXTENSION_MODULES'));
+  return { config, competition, fleet, extensions };
 }
 
 /**

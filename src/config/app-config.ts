@@ -4,6 +4,8 @@ import { Env, readBool, readEnum, readInt, readList, readOptionalString, readStr
 
 export const ROLES = ['predict', 'score', 'report'] as const;
 export type Role = (typeof ROLES)[number];
+/** An IPv4 or IPv6 literal, or a host name (labels of letters, digits and hyphens). */
+const HOST_PATTERN = /^(?:[0-9a-fA-F:.]*:[0-9a-fA-F:.]*|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$/;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 /** The validated process configuration (everything read from the environment). */
@@ -29,7 +31,7 @@ export interface AppConfig {
 export function loadAppConfig(env: Env = process.env): AppConfig {
   return {
     port: readInt(env, 'PORT', { default: 8000, min: 1, max: 65535 }),
-    host: readString(env, 'HOST', { default: '0.0.0.0' }),
+    host: readString(env, 'HOST', { default: '0.0.0.0', pattern: HOST_PATTERN, hint: 'an IP address or a host name such as localhost' }),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, { default: 'info' }),
     databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: path.resolve(readString(env, 'DATA_DIR', { default: './data' })),

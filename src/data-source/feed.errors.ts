@@ -18,7 +18,7 @@ export class FeedOptionError extends FeedError {
   constructor(
     source: string,
     readonly key: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(source, `feed.options.${key}: ${problem}`);
   }

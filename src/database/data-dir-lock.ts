@@ -20,7 +20,7 @@ export class DataDirLock {
 
   static acquire(dataDir: string): DataDirLock {
     // Beside the folder, not in it: PostgreSQL wants its data folder to itself.
-    fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+    createDirectories(path.dirname(path.resolve(dataDir)));
     const file = `${path.resolve(dataDir)}.lock`;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
@@ -41,6 +41,30 @@ export class DataDirLock {
   release(): void {
     fs.rmSync(this.file, { force: true });
   }
+}
+
+/**
+ * `mkdir -p` that fails instead of looping: Node's recursive mkdirSync spins forever at 100% CPU
+ * under a folder that refuses new entries with ENOENT (`DATA_DIR=/proc/x`), so each missing
+ * folder is made on its own and the first refusal throws.
+ */
+export function createDirectories(dir: string): void {
+  const missing: string[] = [];
+  let current = path.resolve(dir);
+  while (!fs.existsSync(current)) {
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const folder of missing) {
+    try {
+      fs.mkdirSync(folder);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' });
 }
 
 function isRunning(pid: number): boolean {

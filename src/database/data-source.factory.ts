@@ -1,4 +1,5 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { DatabaseConnectError, describeConnectFailure, serverOf } from './database-connect-error';
 import { MIGRATIONS } from './migrations';
 
 /** TypeORM options shared by the app, the tests and the TypeORM CLI (`ormconfig.ts`). */
@@ -18,10 +19,14 @@ export function dataSourceOptions(url: string, opts: { embedded: boolean; poolSi
   };
 }
 
-/** Connects and applies pending migrations (idempotent: applied ones are skipped). */
+/** Connects and applies pending migrations (idempotent: applied ones are skipped); throws DatabaseConnectError when the first connection fails. */
 export async function openDatabase(url: string, opts: { embedded: boolean; poolSize?: number }): Promise<DataSource> {
   const ds = new DataSource(dataSourceOptions(url, opts));
-  await ds.initialize();
+  try {
+    await ds.initialize();
+  } catch (err) {
+    throw new DatabaseConnectError(serverOf(url), describeConnectFailure(err));
+  }
   try {
     await ds.runMigrations({ transaction: 'each' });
   } catch (err) {

@@ -5,8 +5,8 @@ import { HealthRegistry, DependencyCheck } from './health.registry';
 import { APP_VERSION } from '../version';
 
 export class HealthResponse {
-  @ApiProperty({ enum: ['ok', 'degraded', 'down'], example: 'ok' })
-  status!: 'ok' | 'degraded' | 'down';
+  @ApiProperty({ enum: ['ok', 'degraded', 'down', 'starting'], example: 'ok' })
+  status!: 'ok' | 'degraded' | 'down' | 'starting';
 
   @ApiProperty({ example: '0.1.0' })
   version!: string;
@@ -23,7 +23,7 @@ export class HealthResponse {
 export class HealthController {
   constructor(private readonly registry: HealthRegistry) {}
 
-  /** `down` when the database is down (503); `degraded` when another dependency is not up. */
+  /** `starting` while the pipeline starts and `down` when the database is down (both 503); `degraded` when another dependency is not up. */
   @Get('healthz')
   @ApiOkResponse({ type: HealthResponse })
   @ApiServiceUnavailableResponse({ type: HealthResponse })
@@ -31,8 +31,8 @@ export class HealthController {
     const checks = await this.registry.run();
     const databaseDown = checks.database?.status === 'down';
     const anyNotUp = Object.values(checks).some((c) => c.status !== 'up');
-    const status = databaseDown ? 'down' : anyNotUp ? 'degraded' : 'ok';
-    if (status === 'down') res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    const status = this.registry.starting ? 'starting' : databaseDown ? 'down' : anyNotUp ? 'degraded' : 'ok';
+    if (status === 'down' || status === 'starting') res.status(HttpStatus.SERVICE_UNAVAILABLE);
     res.setHeader('Cache-Control', 'no-store');
     return { status, version: APP_VERSION, checks };
   }

@@ -16,6 +16,12 @@ export interface DependencyCheck {
 @Injectable()
 export class HealthRegistry {
   private readonly checks = new Map<string, () => Promise<DependencyCheck> | DependencyCheck>();
+  /**
+   * True from the moment the pipeline begins starting until it has started: the HTTP port is
+   * bound first (so a taken port fails before any job runs), and `/healthz` answers 503
+   * `starting` meanwhile rather than a half-started `ok`.
+   */
+  starting = false;
 
   register(name: string, check: () => Promise<DependencyCheck> | DependencyCheck): void {
     this.checks.set(name, check);

@@ -39,6 +39,15 @@ export interface LocalOrchestratorStartOptions {
   paths?: RunnerPaths;
 }
 
+/** A configured model that is not running, for health checks and reports. */
+export interface NotRunningModel {
+  /** null for a config entry without an id. */
+  modelId: string | null;
+  /** The models config entry (`models[2] (id 3)`) when the config skipped it. */
+  entry: string | null;
+  reason: string;
+}
+
 export class InvalidOrchestratorOptionsError extends Error {
   constructor(reason: string) {
     super(`local orchestrator: ${reason}`);
@@ -145,6 +154,19 @@ export class LocalOrchestrator {
 
   statuses(): ModelStatus[] {
     return this.deployments?.statuses() ?? [];
+  }
+
+  /**
+   * The configured models that are not running and why: entries the models config skipped (an
+   * unknown language, a missing code_path) and models halted at start or later (no Python, a
+   * crash loop, a failure report). Models the config asks to be STOPPED are not listed.
+   */
+  notRunning(): NotRunningModel[] {
+    const skipped = (this.watcher?.problems ?? []).map((problem) => ({ modelId: problem.modelId ?? null, entry: problem.key, reason: problem.reason }));
+    const halted = this.statuses()
+      .filter((status) => status.state === 'STOPPED' && status.haltedReason !== undefined)
+      .map((status) => ({ modelId: status.modelId, entry: null, reason: status.haltedReason! }));
+    return [...skipped, ...halted];
   }
 
   /** Closes every WebSocket client connection (to exercise client reconnects). */

@@ -1,5 +1,5 @@
 import { DynamicModule, Injectable, Logger, Module } from '@nestjs/common';
-import { LocalOrchestrator, LocalOrchestratorStartOptions } from '../local-orchestrator/local-orchestrator';
+import { LocalOrchestrator, LocalOrchestratorStartOptions, NotRunningModel } from '../local-orchestrator/local-orchestrator';
 import { ModelRunnerModule } from '../model-runner/model-runner.module';
 import { ModelRunnerOptions } from '../model-runner/model-runner.options';
 
@@ -13,6 +13,11 @@ export type ModelOrchestrationPlan =
 export class LocalOrchestratorHandle {
   private readonly logger = new Logger('LocalOrchestrator');
   constructor(readonly orchestrator: LocalOrchestrator | null) {}
+
+  /** The configured models that are not running, with their reasons (none with an external orchestrator). */
+  notRunning(): NotRunningModel[] {
+    return this.orchestrator?.notRunning() ?? [];
+  }
 
   async stop(): Promise<void> {
     if (!this.orchestrator) return;

@@ -86,6 +86,18 @@ describe('competition file', () => {
     ['a bad base class path', (d: any) => { d.model.baseClass = 'TrackerBase'; }, 'model.baseClass'],
     ['a string where a number belongs', (d: any) => { d.feed.granularity = '60'; }, 'feed.granularity'],
     ['a duplicated parameter set', (d: any) => { d.predictions[1] = { ...d.predictions[0] }; }, 'predictions[1]'],
+    // Durations with an upper bound (issue 18.4: `intervalSeconds: 1e20` was healthy and never scored).
+    ['a scoring interval of 1e20 s', (d: any) => { d.scoring.intervalSeconds = 1e20; }, 'scoring.intervalSeconds'],
+    ['a scoring interval longer than the shortest window', (d: any) => { d.scoring.intervalSeconds = 86401; }, 'scoring.intervalSeconds'],
+    ['a ground-truth wait longer than the longest window', (d: any) => { d.scoring.maxWaitSeconds = 604801; }, 'scoring.maxWaitSeconds'],
+    ['a window over 366 days', (d: any) => { d.scoring.windows.anchor = 367 * 86400; }, 'scoring.windows.anchor'],
+    ['a tick interval no timer holds', (d: any) => { d.tick = { interval: 25 * 86400 }; }, 'tick.interval'],
+    ['a prediction interval no timer holds', (d: any) => { d.predictions[0].interval = 25 * 86400; }, 'predictions[0].interval'],
+    ['a horizon over 366 days', (d: any) => { d.predictions[0].horizon = 367 * 86400; d.predictions[0].step = 86400; }, 'predictions[0].horizon'],
+    ['a poll period longer than the history held', (d: any) => { d.feed.pollSeconds = d.feed.historySeconds + 60; }, 'feed.pollSeconds'],
+    ['a staleness bound longer than the history held', (d: any) => { d.feed.stalenessSeconds = d.feed.historySeconds + 1; }, 'feed.stalenessSeconds'],
+    ['a granularity over a day', (d: any) => { d.feed.granularity = 86401; }, 'feed.granularity'],
+    ['a retention of 1e9 days', (d: any) => { d.retention = { predictionsDays: 1e9 }; }, 'retention.predictionsDays'],
   ])('rejects %s, naming the key', (_what, mutate, key) => {
     const doc = reference();
     mutate(doc);

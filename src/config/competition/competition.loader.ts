@@ -26,6 +26,11 @@ const WIRE_TYPES: readonly WireType[] = ['NONE', 'DOUBLE', 'INT', 'STRING', 'JSO
 const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 /** The seed-compatible report API exposes these three windows as score_recent/steady/anchor. */
 export const SEED_WINDOWS = ['recent', 'steady', 'anchor'] as const;
+const DAY = 86_400;
+/** Longest wait a Node timer holds (2^31-1 ms, about 24.8 days): a longer interval would never run as meant. */
+const LONGEST_TIMER_SECONDS = Math.floor(2_147_483_647 / 1000);
+/** Upper bound of the look-back durations (history, horizons, windows): a year and a day. */
+const LONGEST_LOOK_BACK_SECONDS = 366 * DAY;
 
 /** Reads, parses and validates a competition file (YAML or JSON). Errors name the offending key. */
 export function loadCompetitionFile(file: string): CompetitionDefinition {
@@ -70,22 +75,24 @@ export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): Com
 
 function readFeed(r: DefinitionReader): FeedDefinition {
   r.onlyKeys(['adapter', 'options', 'subjects', 'granularity', 'historySeconds', 'stalenessSeconds', 'pollSeconds']);
-  const granularity = r.key('granularity').number({ default: 60, integer: true, min: 1 });
+  const granularity = r.key('granularity').number({ default: 60, integer: true, min: 1, max: DAY });
+  const historySeconds = r.key('historySeconds').number({ default: 86400 * 8, integer: true, min: granularity, max: LONGEST_LOOK_BACK_SECONDS });
   return {
     adapter: r.key('adapter').string({ pattern: /^[a-z0-9][a-z0-9-]*$/, hint: 'a registered feed adapter name' }),
     options: r.key('options').options(),
     subjects: r.key('subjects').stringList({ min: 1 }),
     granularity,
-    historySeconds: r.key('historySeconds').number({ default: 86400 * 8, integer: true, min: granularity }),
-    stalenessSeconds: r.key('stalenessSeconds').number({ default: granularity * 2, min: 0 }),
-    pollSeconds: r.key('pollSeconds').number({ default: granularity, integer: true, min: 1 }),
+    historySeconds,
+    stalenessSeconds: r.key('stalenessSeconds').number({ default: granularity * 2, min: 0, max: historySeconds }),
+    // Polling less often than the window holds would leave it empty between polls.
+    pollSeconds: r.key('pollSeconds').number({ default: granularity, integer: true, min: 1, max: Math.min(historySeconds, LONGEST_TIMER_SECONDS) }),
   };
 }
 
 function readTick(r: DefinitionReader): TickDefinition {
   if (r.isPresent()) r.onlyKeys(['interval', 'payload', 'valueField']);
   return {
-    interval: r.key('interval').number({ default: 60, integer: true, min: 1 }),
+    interval: r.key('interval').number({ default: 60, integer: true, min: 1, max: LONGEST_TIMER_SECONDS }),
     payload: r.key('payload').oneOf(['prices'] as const, { default: 'prices' }),
     valueField: r.key('valueField').string({ default: 'price' }),
   };
@@ -134,7 +141,7 @@ function readModel(r: DefinitionReader): ModelInterfaceDefinition {
 function readPredictions(r: DefinitionReader): PredictionConfigDefinition[] {
   return r.items({ min: 1 }).map((p, i) => {
     p.onlyKeys(['asset', 'horizon', 'step', 'steps', 'interval', 'active', 'order', 'group']);
-    const horizon = p.key('horizon').number({ integer: true, min: 1 });
+    const horizon = p.key('horizon').number({ integer: true, min: 1, max: LONGEST_LOOK_BACK_SECONDS });
     const steps = readSteps(p.key('steps'), horizon);
     const answered = steps === undefined ? null : answeredSteps({ horizon, steps })!;
     const step = p.key('step').number({ integer: true, min: 1, default: answered === null ? undefined : Math.min(...answered) });
@@ -145,7 +152,7 @@ function readPredictions(r: DefinitionReader): PredictionConfigDefinition[] {
       horizon,
       step,
       ...(steps === undefined ? {} : { steps }),
-      interval: p.key('interval').number({ integer: true, min: 1 }),
+      interval: p.key('interval').number({ integer: true, min: 1, max: LONGEST_TIMER_SECONDS }),
       active: p.key('active').boolean({ default: true }),
       order: p.key('order').number({ default: i, integer: true }),
       group: p.key('group').string({ default: `${horizon}-${step}` }),
@@ -189,7 +196,7 @@ function readScoring(r: DefinitionReader): ScoringDefinition {
   r.onlyKeys(['scorer', 'options', 'target', 'penalty', 'assetWeights', 'intervalSeconds', 'maxWaitSeconds', 'windows']);
   const windowsReader = r.key('windows');
   const windows = windowsReader.isPresent()
-    ? Object.keys(windowsReader.object()).map((name) => ({ name, seconds: windowsReader.key(name).number({ integer: true, min: 1 }) }))
+    ? Object.keys(windowsReader.object()).map((name) => ({ name, seconds: windowsReader.key(name).number({ integer: true, min: 1, max: LONGEST_LOOK_BACK_SECONDS }) }))
     : [
         { name: 'recent', seconds: 86400 },
         { name: 'steady', seconds: 3 * 86400 },
@@ -198,14 +205,18 @@ function readScoring(r: DefinitionReader): ScoringDefinition {
   for (const name of SEED_WINDOWS) {
     if (!windows.some((w) => w.name === name)) windowsReader.problem(`must define the "${name}" window (the report API serves score_${name})`);
   }
+  const shortestWindow = Math.min(...windows.map((w) => w.seconds));
+  const longestWindow = Math.max(...windows.map((w) => w.seconds));
   return {
     scorer: r.key('scorer').string({ pattern: /^[a-z0-9][a-z0-9-]*$/ }),
     options: r.key('options').options(),
     target: r.key('target').oneOf(['log-return', 'difference'] as const, { default: 'log-return' }),
     penalty: readPenalty(r.key('penalty')),
     ...readAssetWeights(r.key('assetWeights')),
-    intervalSeconds: r.key('intervalSeconds').number({ default: 60, integer: true, min: 1 }),
-    maxWaitSeconds: r.key('maxWaitSeconds').number({ default: 3600, integer: true, min: 0 }),
+    // A scoring interval longer than the shortest window would leave that window's scores stale;
+    // waiting for ground truth longer than the longest window scores nothing the leaderboard shows.
+    intervalSeconds: r.key('intervalSeconds').number({ default: 60, integer: true, min: 1, max: Math.min(shortestWindow, LONGEST_TIMER_SECONDS) }),
+    maxWaitSeconds: r.key('maxWaitSeconds').number({ default: 3600, integer: true, min: 0, max: longestWindow }),
     windows,
   };
 }
@@ -243,13 +254,16 @@ function readLowPerformance(r: DefinitionReader, windows: string[]): LowPerforma
   };
 }
 
+/** Ten years: a longer retention is a typo. */
+const MAX_RETENTION_DAYS = 3660;
+
 function readRetention(r: DefinitionReader): RetentionDefinition {
   if (r.isPresent()) r.onlyKeys(['predictionsDays', 'snapshotsDays', 'leaderboardsDays', 'feedRecordsDays']);
   return {
-    predictionsDays: r.key('predictionsDays').number({ default: 30, exclusiveMin: 0 }),
-    snapshotsDays: r.key('snapshotsDays').number({ default: 10, exclusiveMin: 0 }),
-    leaderboardsDays: r.key('leaderboardsDays').number({ default: 10, exclusiveMin: 0 }),
-    feedRecordsDays: r.key('feedRecordsDays').number({ default: 30, exclusiveMin: 0 }),
+    predictionsDays: r.key('predictionsDays').number({ default: 30, exclusiveMin: 0, max: MAX_RETENTION_DAYS }),
+    snapshotsDays: r.key('snapshotsDays').number({ default: 10, exclusiveMin: 0, max: MAX_RETENTION_DAYS }),
+    leaderboardsDays: r.key('leaderboardsDays').number({ default: 10, exclusiveMin: 0, max: MAX_RETENTION_DAYS }),
+    feedRecordsDays: r.key('feedRecordsDays').number({ default: 30, exclusiveMin: 0, max: MAX_RETENTION_DAYS }),
   };
 }
 

@@ -29,7 +29,9 @@ export interface ModelEntry {
 export class InvalidModelEntryError extends Error {
   constructor(
     readonly key: string,
-    reason: string,
+    readonly reason: string,
+    /** The entry's `id` when it has one. */
+    readonly modelId?: string,
   ) {
     super(`models config entry ${key}: ${reason}`);
     this.name = 'InvalidModelEntryError';

@@ -60,7 +60,7 @@ export function readModelsConfig(path: string): ModelsConfig {
       entries.push(entry);
     } catch (error) {
       if (!(error instanceof InvalidModelEntryError)) throw error;
-      problems.push(error);
+      problems.push(rawId === undefined ? error : new InvalidModelEntryError(error.key, error.reason, String(rawId)));
     }
   });
   return { entries, problems };

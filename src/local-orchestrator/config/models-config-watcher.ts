@@ -2,7 +2,7 @@ import { FSWatcher, watch } from 'fs';
 import { basename, dirname, resolve } from 'path';
 import { OrchestratorLogger } from '../orchestrator-logger';
 import { codeFingerprint } from './code-fingerprint';
-import { ModelEntry } from './model-entry';
+import { InvalidModelEntryError, ModelEntry } from './model-entry';
 import { readModelsConfig } from './models-config-file';
 
 /** A config entry together with the identity of its code at scan time. */
@@ -36,6 +36,7 @@ export class ModelsConfigWatcher {
   private lastSignature?: string;
   private scanning: Promise<void> = Promise.resolve();
   private stopped = false;
+  private lastProblems: InvalidModelEntryError[] = [];
   readonly path: string;
 
   constructor(private readonly options: ModelsConfigWatcherOptions) {
@@ -65,6 +66,11 @@ export class ModelsConfigWatcher {
   rescan(): Promise<void> {
     this.scanning = this.scanning.then(() => (this.stopped ? undefined : this.scan(false)));
     return this.scanning;
+  }
+
+  /** The entries the last readable config skipped, with their reasons. */
+  get problems(): readonly InvalidModelEntryError[] {
+    return this.lastProblems;
   }
 
   stop(): void {
@@ -97,6 +103,7 @@ export class ModelsConfigWatcher {
       }
       return { entry, codeFingerprint: fingerprint };
     });
+    this.lastProblems = config.problems;
     const signature = JSON.stringify(desired);
     if (signature === this.lastSignature) return;
     for (const problem of config.problems) this.options.logger.warn(`${problem.message} (skipped)`);
