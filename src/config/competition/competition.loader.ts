@@ -13,6 +13,7 @@ import {
   PenaltyPolicy,
   PredictionConfigDefinition,
   RetentionDefinition,
+  RewardsDefinition,
   ScoringDefinition,
   TickDefinition,
   WireType,
@@ -45,7 +46,7 @@ export function loadCompetitionFile(file: string): CompetitionDefinition {
 
 export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): CompetitionDefinition {
   const root = new DefinitionReader(doc, '', file);
-  root.onlyKeys(['id', 'name', 'description', 'feed', 'tick', 'model', 'predictions', 'scoring', 'leaderboard', 'retention']);
+  root.onlyKeys(['id', 'name', 'description', 'feed', 'tick', 'model', 'predictions', 'scoring', 'leaderboard', 'retention', 'rewards']);
   const id = root.key('id').string({ pattern: ID_PATTERN, hint: 'letters, digits, _ . -; at most 64' });
   const feed = readFeed(root.key('feed'));
   const predictions = readPredictions(root.key('predictions'));
@@ -61,6 +62,7 @@ export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): Com
     scoring,
     leaderboard: readLeaderboard(root.key('leaderboard'), scoring),
     retention: readRetention(root.key('retention')),
+    ...readRewards(root.key('rewards')),
   };
   crossCheck(root, definition);
   return definition;
@@ -248,6 +250,25 @@ function readRetention(r: DefinitionReader): RetentionDefinition {
     snapshotsDays: r.key('snapshotsDays').number({ default: 10, exclusiveMin: 0 }),
     leaderboardsDays: r.key('leaderboardsDays').number({ default: 10, exclusiveMin: 0 }),
     feedRecordsDays: r.key('feedRecordsDays').number({ default: 30, exclusiveMin: 0 }),
+  };
+}
+
+/** Most base-unit decimals (as MAX_DECIMALS in src/rewards/base-units.ts). */
+const MAX_REWARD_DECIMALS = 30;
+
+function readRewards(r: DefinitionReader): { rewards?: RewardsDefinition } {
+  if (!r.isPresent()) return {};
+  r.onlyKeys(['every', 'delay', 'pool', 'function', 'options', 'decimals']);
+  const every = r.key('every').number({ integer: true, min: 60 });
+  return {
+    rewards: {
+      every,
+      delay: r.key('delay').number({ default: 0, integer: true, min: 0, max: every - 1 }),
+      pool: r.key('pool').isPresent() ? r.key('pool').number({ min: 0 }) : null,
+      function: r.key('function').string({ default: 'exponential-top-k', pattern: /^[a-z0-9][a-z0-9-]*$/, hint: 'a registered reward function name' }),
+      options: r.key('options').options(),
+      decimals: r.key('decimals').number({ default: 6, integer: true, min: 0, max: MAX_REWARD_DECIMALS }),
+    },
   };
 }
 
