@@ -17,6 +17,7 @@ const { spawnSync } = require('node:child_process');
 
 const COMMANDS = {
   rewards: { file: 'dist/src/rewards/cli/rewards.command.js', summary: 'preview payouts from a leaderboard JSON (live game shape)' },
+  checkpoint: { file: 'dist/src/rewards/cli/checkpoint.command.js', summary: 'list, show, set the pool of, and move reward checkpoints' },
 };
 
 const ROOT = path.resolve(__dirname, '..');

@@ -9,6 +9,7 @@ import { JobScheduler } from '../../src/clock/job-scheduler';
 import { COMPETITION } from '../../src/config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../../src/config/competition/competition.types';
 import { LeaderboardService } from '../../src/leaderboard/leaderboard.service';
+import { CheckpointStatusService } from '../../src/rewards/checkpoints/checkpoint-status.service';
 import { CheckpointService } from '../../src/rewards/checkpoints/checkpoint.service';
 import { CheckpointRepository } from '../../src/rewards/checkpoints/checkpoint.repository';
 import { CheckpointsModule } from '../../src/rewards/checkpoints/checkpoints.module';
@@ -23,6 +24,7 @@ import { ScheduledJobs } from '../../src/schedule/scheduled-jobs.service';
 export interface CheckpointApp {
   module: TestingModule;
   checkpoints: CheckpointService;
+  status: CheckpointStatusService;
   repository: CheckpointRepository;
   commitments: ScoreCommitmentRepository;
   proofs: MerkleProofService;
@@ -51,6 +53,7 @@ export async function startCheckpoints(dataSource: DataSource, competition: Comp
   return {
     module,
     checkpoints: module.get(CheckpointService),
+    status: module.get(CheckpointStatusService),
     repository: module.get(CheckpointRepository),
     commitments: module.get(ScoreCommitmentRepository),
     proofs: module.get(MerkleProofService),

@@ -155,13 +155,13 @@ describeEachEngine('reward checkpoints over a ten-day virtual-clock competition'
 
   it('moves a checkpoint PENDING -> SUBMITTED -> CLAIMABLE -> PAID, recording who and when, and refuses an illegal move naming the status', async () => {
     const c = checkpoints[0];
-    await expect(app.checkpoints.move(c.id, 'CLAIMABLE', 'ops')).rejects.toThrow(new IllegalCheckpointMoveError(c.id, 'PENDING', 'CLAIMABLE'));
-    await app.checkpoints.move(c.id, 'SUBMITTED', 'ops', 'sent to the payer');
-    await expect(app.checkpoints.setPool(c.id, 50, 'ops')).rejects.toThrow(/is SUBMITTED: cannot move to PENDING/);
-    await app.checkpoints.move(c.id, 'CLAIMABLE', 'payer');
-    const paid = await app.checkpoints.move(c.id, 'PAID', 'payer');
+    await expect(app.status.move(c.id, 'CLAIMABLE', 'ops')).rejects.toThrow(new IllegalCheckpointMoveError(c.id, 'PENDING', 'CLAIMABLE'));
+    await app.status.move(c.id, 'SUBMITTED', 'ops', 'sent to the payer');
+    await expect(app.status.setPool(c.id, 50, 'ops')).rejects.toThrow(/is SUBMITTED: cannot move to PENDING/);
+    await app.status.move(c.id, 'CLAIMABLE', 'payer');
+    const paid = await app.status.move(c.id, 'PAID', 'payer');
     expect(paid.status).toBe('PAID');
-    await expect(app.checkpoints.move(c.id, 'FAILED', 'ops')).rejects.toThrow(/is PAID: cannot move to FAILED/);
+    await expect(app.status.move(c.id, 'FAILED', 'ops')).rejects.toThrow(/is PAID: cannot move to FAILED/);
     const moves = await app.repository.moves(c.id);
     expect(moves.map((m) => [m.from, m.to, m.actor])).toEqual([
       [null, 'PENDING', 'scheduler'],
@@ -175,7 +175,7 @@ describeEachEngine('reward checkpoints over a ten-day virtual-clock competition'
 
   it('sets the pool of a PENDING checkpoint and recomputes its payouts and commitment', async () => {
     const c = checkpoints[1];
-    const updated = await app.checkpoints.setPool(c.id, 250, 'ops');
+    const updated = await app.status.setPool(c.id, 250, 'ops');
     expect(updated.pool).toBe(250);
     const payouts = await app.repository.payouts(c.id);
     expect(payouts.reduce((a, p) => a + p.units, 0n)).toBe(updated.distributedUnits);

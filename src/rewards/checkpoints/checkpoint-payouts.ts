@@ -6,7 +6,10 @@ import { encodePayoutLeaf } from '../commitments/commitment-leaves';
 import { hexOrNull } from '../commitments/cycle-commitment';
 import { chainRoot, MerkleTree } from '../commitments/merkle-tree';
 import type { RewardResult, RewardStanding } from '../reward-function';
-import type { CheckpointPayout, FrozenEntry } from './checkpoint';
+import type { RewardFunctionRegistry } from '../reward-function.registry';
+import { RewardComputationError } from '../reward.errors';
+import type { Checkpoint, CheckpointPayout, FrozenEntry } from './checkpoint';
+import type { CheckpointPayoutSet } from './checkpoint.repository';
 
 /**
  * Freezes the ranked entries of a leaderboard, in rank order, with each model's scores per
@@ -98,4 +101,27 @@ export function payoutTree(leaves: readonly PayoutLeaf[]): MerkleTree {
 export function payoutCommitment(leaves: readonly PayoutLeaf[], lastCycleChainedRoot: string | null): { payoutsRoot: string; previousRoot: string | null; chainedRoot: string } {
   const tree = payoutTree(leaves);
   return { payoutsRoot: tree.root.toString('hex'), previousRoot: lastCycleChainedRoot, chainedRoot: chainRoot(hexOrNull(lastCycleChainedRoot), tree.root).toString('hex') };
+}
+
+/**
+ * A frozen checkpoint's payouts for `pool` with the function, options and direction it froze, and
+ * their commitment; or why the function refused (e.g. a required benchmark is missing).
+ */
+export function computeCheckpointPayouts(
+  registry: RewardFunctionRegistry,
+  competitionId: string,
+  checkpoint: Pick<Checkpoint, 'id' | 'entries' | 'settings' | 'decimals' | 'cycles'>,
+  pool: number,
+): { set: CheckpointPayoutSet } | { error: string } {
+  const { settings } = checkpoint;
+  let result: RewardResult;
+  try {
+    result = registry.compute(settings.function, { standings: rewardStandings(checkpoint.entries), pool, direction: settings.direction, options: settings.options });
+  } catch (error) {
+    if (error instanceof RewardComputationError) return { error: error.message };
+    throw error;
+  }
+  const { payouts, distributedUnits } = checkpointPayouts(result, checkpoint.decimals);
+  const commitment = payoutCommitment(payoutLeaves(competitionId, checkpoint.id, checkpoint.decimals, payouts), checkpoint.cycles.last_chained_root);
+  return { set: { pool, payouts, distributedUnits, ...commitment, warnings: result.warnings } };
 }

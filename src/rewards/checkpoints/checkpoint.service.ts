@@ -12,10 +12,9 @@ import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
 import { RecurringJob } from '../../schedule/recurring-job.decorator';
 import { ScoreCommitmentRepository } from '../commitments/score-commitment.repository';
 import { RewardFunctionRegistry } from '../reward-function.registry';
-import { RewardComputationError } from '../reward.errors';
-import { canMove, Checkpoint, CheckpointNotFoundError, CheckpointSettings, CheckpointStatus, FrozenEntry, IllegalCheckpointMoveError } from './checkpoint';
-import { checkpointPayouts, freezeEntries, payoutCommitment, payoutLeaves, rewardStandings } from './checkpoint-payouts';
-import { CheckpointPayoutSet, CheckpointRepository, NewCheckpoint } from './checkpoint.repository';
+import { Checkpoint, CheckpointSettings, FrozenEntry } from './checkpoint';
+import { computeCheckpointPayouts, freezeEntries } from './checkpoint-payouts';
+import { CheckpointRepository, NewCheckpoint } from './checkpoint.repository';
 
 const CHECKPOINT_JOB = 'reward-checkpoint';
 /** Snapshots read per query when freezing a leaderboard's per-horizon scores. */
@@ -38,12 +37,10 @@ export class CheckpointScheduleError extends Error {
  * the leaderboard of that instant (its ranked entries, with per-horizon scores from the same
  * cycle's snapshots), the windows and the settings, computes the payouts with the configured
  * reward function when the pool is known, and commits to them, all in one transaction: a crash
- * leaves no checkpoint or a whole one. Status moves go through `move` (the CLI, later the admin API).
+ * leaves no checkpoint or a whole one. Status moves and pools: CheckpointStatusService.
  *
  * @example
  *   const { checkpoint } = await checkpoints.takeCheckpoint(Date.UTC(2026, 0, 8)); // period [Jan 1, Jan 8)
- *   await checkpoints.setPool(checkpoint.id, 392.78, 'ops@example');
- *   await checkpoints.move(checkpoint.id, 'SUBMITTED', 'ops@example');
  */
 @Injectable()
 export class CheckpointService implements OnModuleInit {
@@ -93,7 +90,7 @@ export class CheckpointService implements OnModuleInit {
     if (existing) return { checkpoint: existing, created: false };
 
     const frozen = await this.freeze(periodStart, new Date(periodEndMs));
-    const payouts = frozen.pool === null ? null : this.computePayouts(frozen, frozen.pool);
+    const payouts = frozen.pool === null ? null : computeCheckpointPayouts(this.rewardFunctions, this.competition.id, frozen, frozen.pool);
     const created = await this.dataSource.transaction(async (em) => {
       if (!(await this.repository.insertFrozen(em, frozen))) return false;
       if (payouts !== null && 'set' in payouts) await this.repository.writePayouts(em, frozen.id, payouts.set);
@@ -104,39 +101,6 @@ export class CheckpointService implements OnModuleInit {
     const checkpoint = await this.repository.forPeriod(this.competition.id, periodStart);
     if (checkpoint === null) throw new Error(`checkpoint of the period starting ${periodStart.toISOString()} vanished after its insert`);
     return { checkpoint, created };
-  }
-
-  /** Sets the pool of a PENDING checkpoint and recomputes its payouts and commitment from its frozen leaderboard. */
-  async setPool(id: string, pool: number, actor: string): Promise<Checkpoint> {
-    if (!Number.isFinite(pool) || pool < 0) throw new RangeError(`pool must be a finite number >= 0, got ${pool}`);
-    await this.dataSource.transaction(async (em) => {
-      const checkpoint = await this.repository.lock(em, this.competition.id, id);
-      if (checkpoint === null) throw new CheckpointNotFoundError(id);
-      if (checkpoint.status !== 'PENDING') throw new IllegalCheckpointMoveError(id, checkpoint.status, 'PENDING', 'the pool can only be set before the checkpoint is submitted');
-      const payouts = this.computePayouts(checkpoint, pool);
-      if ('error' in payouts) throw new RewardComputationError(checkpoint.settings.function, payouts.error);
-      await this.repository.writePayouts(em, id, payouts.set);
-      await this.repository.recordMove(em, id, { from: 'PENDING', to: 'PENDING', actor, at: new Date(this.clock.nowMs()), note: `pool set to ${pool}` });
-    });
-    return this.get(id);
-  }
-
-  /** Moves a checkpoint along PENDING -> SUBMITTED -> CLAIMABLE -> PAID (or to FAILED), recording who and when. */
-  async move(id: string, to: CheckpointStatus, actor: string, note: string | null = null): Promise<Checkpoint> {
-    await this.dataSource.transaction(async (em) => {
-      const checkpoint = await this.repository.lock(em, this.competition.id, id);
-      if (checkpoint === null) throw new CheckpointNotFoundError(id);
-      if (!canMove(checkpoint.status, to)) throw new IllegalCheckpointMoveError(id, checkpoint.status, to);
-      if (to === 'SUBMITTED' && checkpoint.payoutsRoot === null) throw new IllegalCheckpointMoveError(id, checkpoint.status, to, 'its pool is not set, so it has no payouts');
-      await this.repository.recordMove(em, id, { from: checkpoint.status, to, actor, at: new Date(this.clock.nowMs()), note });
-    });
-    return this.get(id);
-  }
-
-  async get(id: string): Promise<Checkpoint> {
-    const checkpoint = await this.repository.get(this.competition.id, id);
-    if (checkpoint === null) throw new CheckpointNotFoundError(id);
-    return checkpoint;
   }
 
   private rewards(): RewardsDefinition {
@@ -183,21 +147,6 @@ export class CheckpointService implements OnModuleInit {
         last_chained_root: cycles.last?.chainedRoot ?? null,
       },
     };
-  }
-
-  /** Payouts of a frozen checkpoint for `pool`, or why the function refused (e.g. a required benchmark is missing). */
-  private computePayouts(checkpoint: Pick<Checkpoint, 'id' | 'entries' | 'settings' | 'decimals' | 'cycles'>, pool: number): { set: CheckpointPayoutSet } | { error: string } {
-    const { settings } = checkpoint;
-    let result;
-    try {
-      result = this.rewardFunctions.compute(settings.function, { standings: rewardStandings(checkpoint.entries), pool, direction: settings.direction, options: settings.options });
-    } catch (error) {
-      if (error instanceof RewardComputationError) return { error: error.message };
-      throw error;
-    }
-    const { payouts, distributedUnits } = checkpointPayouts(result, checkpoint.decimals);
-    const commitment = payoutCommitment(payoutLeaves(this.competition.id, checkpoint.id, checkpoint.decimals, payouts), checkpoint.cycles.last_chained_root);
-    return { set: { pool, payouts, distributedUnits, ...commitment, warnings: result.warnings } };
   }
 
   /** Each model's parameter-set standings in the snapshot of the cycle at `at` (the leaderboard's cycle). */

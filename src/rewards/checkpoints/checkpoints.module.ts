@@ -4,6 +4,7 @@ import { ScoreModule } from '../../score/score.module';
 import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
 import { RewardsModule } from '../rewards.module';
 import { RewardsStoreModule } from '../rewards-store.module';
+import { CheckpointStatusService } from './checkpoint-status.service';
 import { CheckpointService } from './checkpoint.service';
 
 /**
@@ -13,7 +14,7 @@ import { CheckpointService } from './checkpoint.service';
  */
 @Module({
   imports: [RewardsModule, RewardsStoreModule, ScoreModule, LeaderboardModule],
-  providers: [ScoreSnapshotRepository, CheckpointService],
-  exports: [CheckpointService],
+  providers: [ScoreSnapshotRepository, CheckpointService, CheckpointStatusService],
+  exports: [CheckpointService, CheckpointStatusService],
 })
 export class CheckpointsModule {}
