@@ -2,7 +2,11 @@ import { Module } from '@nestjs/common';
 import { FeedRecordRepository } from '../data-source/feed-record.repository';
 import { LeaderboardRepository } from '../leaderboard/leaderboard.repository';
 import { PredictionStoreModule } from '../predict/prediction-store.module';
+import { RewardsStoreModule } from '../rewards/rewards-store.module';
 import { ScoreSnapshotRepository } from '../score/score-snapshot.repository';
+import { CheckpointsController } from './controllers/checkpoints.controller';
+import { EmissionsController } from './controllers/emissions.controller';
+import { MerkleController } from './controllers/merkle.controller';
 import { CompetitionController } from './controllers/competition.controller';
 import { FeedsController } from './controllers/feeds.controller';
 import { LeaderboardController } from './controllers/leaderboard.controller';
@@ -28,7 +32,7 @@ import { ScoreHistoryService } from './services/score-history.service';
  */
 @Module({
   // The repositories of the tables it reads, from the modules that own them (SQL only, no jobs).
-  imports: [PredictionStoreModule],
+  imports: [PredictionStoreModule, RewardsStoreModule],
   controllers: [
     LeaderboardController,
     ModelsController,
@@ -37,6 +41,9 @@ import { ScoreHistoryService } from './services/score-history.service';
     FeedsController,
     CompetitionController,
     WebController,
+    CheckpointsController,
+    EmissionsController,
+    MerkleController,
   ],
   providers: [LeaderboardRepository, ScoreSnapshotRepository, FeedRecordRepository, LeaderboardResponseCache, ScoreHistoryService, PredictionHistoryService, ModelReportService, FeedReportService],
   exports: [LeaderboardResponseCache],
