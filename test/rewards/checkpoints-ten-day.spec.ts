@@ -35,6 +35,7 @@ function competition(): CompetitionDefinition {
         { asset: 'ETH', horizon: 7200, step: 600 },
       ],
       penalty: { policy: 'batch-min', cap: null },
+      retention: { snapshotsDays: 3 }, // the hourly retention job prunes snapshots during the run
     }),
     rewards: { every: 86400, delay: 1800, pool: 100, function: 'exponential-top-k', options: { topK: 2 }, decimals: 6 },
   };
@@ -144,13 +145,15 @@ describeEachEngine('reward checkpoints over a ten-day virtual-clock competition'
     for (const b of broken) expect(verifyWithPython([b]).status).toBe(1);
   });
 
-  it('chains every cycle root to the previous one, written with its snapshots', async () => {
+  it('chains every cycle root to the previous one, and keeps every root when retention prunes the snapshots', async () => {
     const commitments = await app.commitments.list(def.id, {}, 1000, 0);
-    expect(commitments.length).toBe(241);
+    expect(commitments.length).toBe(241); // hourly cycles from T0 + 1 h to T0 + 10 d + 1 h
     const oldestFirst = [...commitments].reverse();
     oldestFirst.forEach((c, i) => expect(c.previousRoot).toBe(i === 0 ? null : oldestFirst[i - 1].chainedRoot));
-    const snapshotCycles: Array<{ n: number }> = await db().dataSource.query(`SELECT count(DISTINCT performed_at)::int AS n FROM score_snapshots`);
-    expect(snapshotCycles[0].n).toBe(commitments.length); // nothing pruned yet: the 10-day retention runs hourly
+    const snapshotCycles: Array<{ n: number; oldest: Date }> = await db().dataSource.query(`SELECT count(DISTINCT performed_at)::int AS n, min(performed_at) AS oldest FROM score_snapshots`);
+    expect(snapshotCycles[0].n).toBeLessThan(3 * 24 + 2); // 3-day snapshot retention
+    expect(snapshotCycles[0].oldest.getTime()).toBeGreaterThanOrEqual(clock.nowMs() - 3 * DAY - HOUR);
+    expect(oldestFirst[0].cycleAt.getTime()).toBe(T0 + HOUR);
   });
 
   it('moves a checkpoint PENDING -> SUBMITTED -> CLAIMABLE -> PAID, recording who and when, and refuses an illegal move naming the status', async () => {
@@ -224,9 +227,7 @@ describeEachEngine('reward checkpoints over a ten-day virtual-clock competition'
   });
 
   it('keeps the roots when retention prunes the snapshots, and says why a proof is no longer given', async () => {
-    const ds = db().dataSource;
-    const cycleAt = new Date(T0 + 2 * HOUR);
-    await ds.query(`DELETE FROM score_snapshots WHERE performed_at <= $1`, [cycleAt]); // as retention does past snapshotsDays
+    const cycleAt = new Date(T0 + 2 * HOUR); // its snapshots are past the 3-day retention
     expect(await app.commitments.at(def.id, cycleAt)).not.toBeNull();
     await expect(app.proofs.cycleProof(cycleAt, 'sharp')).rejects.toThrow(ProofUnavailableError);
     await expect(app.proofs.cycleProof(cycleAt, 'sharp')).rejects.toThrow(/pruned; its root stays published/);
