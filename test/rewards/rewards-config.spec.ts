@@ -3,6 +3,10 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { parseCompetitionDefinition } from '../../src/config/competition/competition.loader';
 import { ConfigError } from '../../src/config/config-error';
+import { VirtualClock } from '../../src/clock/clock';
+import type { DataSource } from 'typeorm';
+import { competitionFixture } from '../score/support/competition-fixture';
+import { startCheckpoints } from './checkpoint-app';
 
 const ROOT = path.resolve(__dirname, '../..');
 const withRewards = (rewards: unknown) => ({ ...parse(fs.readFileSync(path.join(ROOT, 'competitions/condorgame.yaml'), 'utf8')), rewards });
@@ -49,5 +53,23 @@ describe('the rewards section of a competition file', () => {
     const error = errorOf(rewards);
     expect(error.key).toBe(key);
     expect(error.message).toContain(detail);
+  });
+});
+
+describe('the checkpoint service at startup', () => {
+  const noTruth = { groundTruth: async () => ({ ok: false as const, reason: 'unused', retryable: true }) };
+  const boot = (rewards: unknown) =>
+    startCheckpoints({} as DataSource, { ...competitionFixture(), rewards } as never, new VirtualClock(0), noTruth);
+
+  it('refuses an unknown option of the configured reward function, naming it', async () => {
+    await expect(boot({ every: 86400, delay: 0, pool: 1, function: 'tiers', options: { bogus: 1 }, decimals: 6 })).rejects.toThrow(
+      'reward function "tiers": option "bogus" is not an option of this reward function',
+    );
+  });
+
+  it('refuses a reward function nobody registered, listing the known ones', async () => {
+    await expect(boot({ every: 86400, delay: 0, pool: 1, function: 'lottery', options: {}, decimals: 6 })).rejects.toThrow(
+      'unknown reward function "lottery"; known reward functions: exponential-top-k, tiers',
+    );
   });
 });
