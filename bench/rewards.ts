@@ -71,7 +71,7 @@ function main(): void {
   if (engine !== undefined) {
     if (engine !== 'pglite' && engine !== 'postgres') throw new Error(`--database must be pglite or postgres, got ${engine}`);
     databaseBench(n, engine).catch((error) => {
-      console.error(error);
+      console.error((error as Error).message.slice(0, 500));
       process.exitCode = 1;
     });
     return;
@@ -137,6 +137,7 @@ async function databaseBench(n: number, engine: 'pglite' | 'postgres'): Promise<
       const params = predictions.map((p) => ({ param: `${p.asset}-${p.horizon}-${p.step}`, asset: p.asset, horizon: p.horizon, step: p.step, windows: { recent: window(), steady: window(), anchor: window() } }));
       return { modelId: `model-${i}`, windows: { recent: { ...window(), params: 2 }, steady: { ...window(), params: 2 }, anchor: { ...window(), params: 2 } }, params };
     });
+    await ds.query(`INSERT INTO competitions (id, name, definition) VALUES ($1, $1, '{}')`, [def.id]);
     const snapshots = new ScoreSnapshotRepository(ds);
     const commitments = new ScoreCommitmentRepository(ds);
     const rows: Array<[string, number]> = [];

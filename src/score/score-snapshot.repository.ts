@@ -109,6 +109,15 @@ export class ScoreSnapshotRepository {
     return new Map(rows.map((r) => [r.model_id, readWindowScores(r.windows)]));
   }
 
+  /** Every model's overall windows in the snapshot of the cycle at `performedAt` (what its commitment's leaves hold). */
+  async windowsAt(performedAt: Date): Promise<Array<{ modelId: string; windows: Record<string, OverallWindowScore> }>> {
+    const rows: Array<{ model_id: string; windows: unknown }> = await this.dataSource.query(
+      `SELECT model_id, windows FROM score_snapshots WHERE performed_at = $1::timestamptz ORDER BY model_id, id`,
+      [performedAt.toISOString()],
+    );
+    return rows.map((r) => ({ modelId: r.model_id, windows: readWindowScores(r.windows) }));
+  }
+
   /** Up to `limit` seed scores of `modelIds` with `start <= performed_at <= end`, oldest first, past `offset` rows. */
   async seedScores(modelIds: readonly string[], start: Date, end: Date, limit: number, offset: number): Promise<SnapshotScores[]> {
     const rows: SnapshotRow[] = await this.dataSource.query(

@@ -2,16 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../../config/competition/competition.types';
 import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
-import type { ScoreSnapshot } from '../../score/score-snapshot.repository';
 import type { Checkpoint } from '../checkpoints/checkpoint';
 import { payoutLeaves, payoutTree } from '../checkpoints/checkpoint-payouts';
 import { CheckpointRepository } from '../checkpoints/checkpoint.repository';
 import { cycleLeaves, cycleTree, hexOrNull } from './cycle-commitment';
 import { payoutLeafDocument, proofDocument, ProofDocument, scoreLeafDocument } from './proof-document';
 import { ScoreCommitmentRepository } from './score-commitment.repository';
-
-/** Snapshots read per query while rebuilding a cycle's tree. */
-const SNAPSHOT_PAGE = 5_000;
 
 /** Why no proof can be given: the report answers 404 with this message. */
 export class ProofUnavailableError extends Error {
@@ -41,7 +37,7 @@ export class MerkleProofService {
   async cycleProof(cycleAt: Date, modelId: string): Promise<ProofDocument> {
     const commitment = await this.commitments.at(this.competition.id, cycleAt);
     if (commitment === null) throw new ProofUnavailableError(`no scoring cycle committed at ${cycleAt.toISOString()}`);
-    const snapshots = await this.snapshotsAt(cycleAt);
+    const snapshots = await this.snapshots.windowsAt(cycleAt);
     if (snapshots.length === 0) throw new ProofUnavailableError(`the snapshots of cycle ${cycleAt.toISOString()} were pruned; its root stays published`);
     const leaves = cycleLeaves(this.competition.id, cycleAt.getTime(), snapshots);
     const tree = cycleTree(leaves);
@@ -61,15 +57,5 @@ export class MerkleProofService {
     const indexes = leaves.flatMap((l, i) => (l.modelId === modelId ? [i] : []));
     if (indexes.length === 0) throw new ProofUnavailableError(`model "${modelId}" has no payout in checkpoint ${checkpoint.id}`);
     return indexes.map((i) => proofDocument(payoutLeafDocument(leaves[i]), tree, i, hexOrNull(checkpoint.previousRoot)));
-  }
-
-  private async snapshotsAt(at: Date): Promise<ScoreSnapshot[]> {
-    const all: ScoreSnapshot[] = [];
-    for (;;) {
-      const last = all[all.length - 1];
-      const page = await this.snapshots.list({ since: at, until: at, after: last ? { at: last.cursorAt, id: last.id } : undefined }, SNAPSHOT_PAGE);
-      all.push(...page);
-      if (page.length < SNAPSHOT_PAGE) return all;
-    }
   }
 }
