@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     const noTruth: GroundTruthSource = { groundTruth: async () => ({ ok: false, reason: 'unused', retryable: true }) };
     const cycles = new ScoreCycleService(
       def, clock, new ScorerRegistry(), noTruth, ds,
-      new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds), new ScoreCommitmentRepository(ds),
+      new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds), new ScoreCommitmentRepository(ds, new ScoreSnapshotRepository(ds)),
     );
     const leaderboard = new LeaderboardService(def, new LeaderboardRepository(ds), cycles, new ModelRegistryRepository(ds), new PredictionRoundRepository(ds));
     const snapshots = new ScoreSnapshotRepository(ds);

@@ -139,7 +139,7 @@ async function databaseBench(n: number, engine: 'pglite' | 'postgres'): Promise<
     });
     await ds.query(`INSERT INTO competitions (id, name, definition) VALUES ($1, $1, '{}')`, [def.id]);
     const snapshots = new ScoreSnapshotRepository(ds);
-    const commitments = new ScoreCommitmentRepository(ds);
+    const commitments = new ScoreCommitmentRepository(ds, new ScoreSnapshotRepository(ds));
     const rows: Array<[string, number]> = [];
     rows.push([
       `cycle: ${n} snapshots + their commitment, one transaction`,

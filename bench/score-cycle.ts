@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       return outcome;
     };
     const phases = new Map<string, number>();
-    const repositories = [new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds), new ScoreCommitmentRepository(ds)] as const;
+    const repositories = [new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds), new ScoreCommitmentRepository(ds, new ScoreSnapshotRepository(ds))] as const;
     for (const repo of repositories) timeMethods(repo, phases);
     const cycles = new ScoreCycleService(
       def, clock, registry, new SyntheticTruth(), ds, ...repositories,

@@ -110,8 +110,8 @@ export class ScoreSnapshotRepository {
   }
 
   /** Every model's overall windows in the snapshot of the cycle at `performedAt` (what its commitment's leaves hold). */
-  async windowsAt(performedAt: Date): Promise<Array<{ modelId: string; windows: Record<string, OverallWindowScore> }>> {
-    const rows: Array<{ model_id: string; windows: unknown }> = await this.dataSource.query(
+  async windowsAt(performedAt: Date, em?: EntityManager): Promise<Array<{ modelId: string; windows: Record<string, OverallWindowScore> }>> {
+    const rows: Array<{ model_id: string; windows: unknown }> = await (em ?? this.dataSource).query(
       `SELECT model_id, windows FROM score_snapshots WHERE performed_at = $1::timestamptz ORDER BY model_id, id`,
       [performedAt.toISOString()],
     );

@@ -35,7 +35,7 @@ describeEachEngine('report routes of rewards and commitments', (db) => {
     const ds = db().dataSource;
     competition = demoCompetition();
     const snapshots = new ScoreSnapshotRepository(ds);
-    const commitments = new ScoreCommitmentRepository(ds);
+    const commitments = new ScoreCommitmentRepository(ds, new ScoreSnapshotRepository(ds));
     // Three committed cycles, written as the score cycle writes them.
     for (let c = 0; c < 3; c++) {
       const standings = ['m-a', 'm-b', 'm-c'].map((m, i) => standing(m, (i + 1) / 10 + c / 100));
@@ -125,6 +125,25 @@ describeEachEngine('report routes of rewards and commitments', (db) => {
     expect(proof.leaf).toMatchObject({ kind: 'score', model_id: 'm-a', cycle_time_ms: T + HOUR });
     expect(verifyProofDocument(proof)).toEqual({ ok: true });
     if (hasPython) expect(verifyWithPython([proof]).status).toBe(0);
+  });
+
+  it('re-commits a cycle run twice at the same instant to every snapshot stored then, so its proofs still verify', async () => {
+    const ds = db().dataSource;
+    const snapshots = new ScoreSnapshotRepository(ds);
+    const commitments = new ScoreCommitmentRepository(ds, snapshots);
+    const at = new Date(T + 9 * HOUR);
+    for (const anchor of [0.1, 0.2]) {
+      await ds.transaction(async (em) => {
+        const standings = [standing('m-x', anchor)];
+        await snapshots.insert(standings, at.getTime(), em);
+        await commitments.commit(em, competition.id, at, standings);
+      });
+    }
+    const commitment = await commitments.at(competition.id, at);
+    expect(commitment!.leafCount).toBe(2);
+    const proof = (await (await get(`/reports/merkle/proof?cycle=${at.toISOString()}&model_id=m-x`)).json()) as ProofDocument;
+    expect(proof.root).toBe(commitment!.root);
+    expect(verifyProofDocument(proof)).toEqual({ ok: true });
   });
 
   it('serves the latest emissions per model', async () => {

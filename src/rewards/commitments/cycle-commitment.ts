@@ -23,7 +23,9 @@ export interface CommittedStanding {
 
 /**
  * The score leaves of one cycle, one per model, in the order of the tree: by model id (UTF-8
- * bytes), so the server and anyone re-deriving the tree from the snapshots agree.
+ * bytes), so the server and anyone re-deriving the tree from the snapshots agree. (Two cycles run
+ * at the same instant, as a test's virtual clock can, leave two snapshots of a model: those tie on
+ * the id and are ordered by their encoded bytes.)
  *
  * @example
  *   cycleLeaves('synth', Date.UTC(2026, 0, 1), [{ modelId: 'b', windows: { anchor: { value: 0.2 } } }, { modelId: 'a', windows: {} }])
@@ -37,7 +39,9 @@ export function cycleLeaves(competitionId: string, cycleTimeMs: number, standing
       modelId: s.modelId,
       windows: Object.fromEntries(Object.entries(s.windows).map(([name, w]) => [name, w.value])),
     }))
-    .sort((a, b) => Buffer.compare(Buffer.from(a.modelId, 'utf8'), Buffer.from(b.modelId, 'utf8')));
+    .map((leaf) => ({ leaf, id: Buffer.from(leaf.modelId, 'utf8'), bytes: encodeScoreLeaf(leaf) }))
+    .sort((a, b) => Buffer.compare(a.id, b.id) || Buffer.compare(a.bytes, b.bytes))
+    .map(({ leaf }) => leaf);
 }
 
 export function cycleTree(leaves: readonly ScoreLeaf[]): MerkleTree {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
 import { commitCycle, CommittedStanding, CycleCommitment } from './cycle-commitment';
 
 interface CommitmentRow {
@@ -23,16 +24,29 @@ const COLUMNS = `competition_id, cycle_at, leaf_count, root, previous_root, chai
  */
 @Injectable()
 export class ScoreCommitmentRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly snapshots: ScoreSnapshotRepository,
+  ) {}
 
-  /** Builds and stores the cycle's commitment inside `em`'s transaction (the caller holds the cycle lock). */
+  /**
+   * Builds and stores the cycle's commitment inside `em`'s transaction (the caller holds the cycle
+   * lock), after the cycle's snapshots were written in it. A second cycle at the same instant (a
+   * virtual clock that did not move) re-commits to every snapshot stored at that time.
+   */
   async commit(em: EntityManager, competitionId: string, cycleAt: Date, standings: readonly CommittedStanding[]): Promise<CycleCommitment> {
     const previous: Array<{ chained_root: string }> = await em.query(
       `SELECT chained_root FROM score_commitments WHERE competition_id = $1 AND cycle_at < $2 ORDER BY cycle_at DESC LIMIT 1`,
       [competitionId, cycleAt],
     );
-    const commitment = commitCycle(competitionId, cycleAt, standings, previous[0]?.chained_root ?? null);
-    await em.query(`INSERT INTO score_commitments (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    const existing: unknown[] = await em.query(`SELECT 1 FROM score_commitments WHERE competition_id = $1 AND cycle_at = $2`, [competitionId, cycleAt]);
+    const committed = existing.length === 0 ? standings : await this.snapshots.windowsAt(cycleAt, em);
+    const commitment = commitCycle(competitionId, cycleAt, committed, previous[0]?.chained_root ?? null);
+    await em.query(
+      `INSERT INTO score_commitments (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (competition_id, cycle_at) DO UPDATE SET leaf_count = EXCLUDED.leaf_count, root = EXCLUDED.root,
+         previous_root = EXCLUDED.previous_root, chained_root = EXCLUDED.chained_root`,
+      [
       competitionId,
       cycleAt,
       commitment.leafCount,
