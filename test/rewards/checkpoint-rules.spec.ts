@@ -64,6 +64,11 @@ describe('commitments of cycles and checkpoints', () => {
     expect(second.chainedRoot).toBe(chainRoot(Buffer.from(first.chainedRoot, 'hex'), Buffer.from(second.root, 'hex')).toString('hex'));
   });
 
+  it('commits a non-finite window value as null, as the snapshot stores it, instead of failing the cycle', () => {
+    const [leaf] = cycleLeaves('c', 5, [{ modelId: 'a', windows: { anchor: { value: Infinity }, recent: { value: NaN }, steady: { value: 0.5 } } }]);
+    expect(leaf.windows).toEqual({ anchor: null, recent: null, steady: 0.5 });
+  });
+
   it("chains a checkpoint's payout root after the last cycle root of its period", () => {
     const { payouts } = checkpointPayouts({ payouts: [{ modelId: 'a', modelName: 'a', playerId: 'p', playerName: 'p', horizon: 3600, rank: 1, score: 0.9, amount: 1 / 3 }], horizons: [], warnings: [] }, 2);
     expect(payouts[0].units).toBe(33n);

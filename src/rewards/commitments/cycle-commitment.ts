@@ -37,7 +37,8 @@ export function cycleLeaves(competitionId: string, cycleTimeMs: number, standing
       competitionId,
       cycleTimeMs,
       modelId: s.modelId,
-      windows: Object.fromEntries(Object.entries(s.windows).map(([name, w]) => [name, w.value])),
+      // A non-finite value is stored as JSON null in the snapshot, so it is committed as null too.
+      windows: Object.fromEntries(Object.entries(s.windows).map(([name, w]) => [name, typeof w.value === 'number' && Number.isFinite(w.value) ? w.value : null])),
     }))
     .map((leaf) => ({ leaf, id: Buffer.from(leaf.modelId, 'utf8'), bytes: encodeScoreLeaf(leaf) }))
     .sort((a, b) => Buffer.compare(a.id, b.id) || Buffer.compare(a.bytes, b.bytes))
