@@ -18,6 +18,7 @@ import type { GroundTruthSource } from '../src/score/ground-truth.source';
 import { ModelRegistryRepository } from '../src/predict/registry/model-registry.repository';
 import { PredictionRoundRepository } from '../src/predict/round/prediction-round.repository';
 import { ScoreCycleService } from '../src/score/score-cycle.service';
+import { ScoreCommitmentRepository } from '../src/rewards/commitments/score-commitment.repository';
 import { ScoreSnapshotRepository } from '../src/score/score-snapshot.repository';
 import { ScoreWindowRepository } from '../src/score/score-window.repository';
 import { ScorerRegistry } from '../src/score/scorers/scorer.registry';
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     const noTruth: GroundTruthSource = { groundTruth: async () => ({ ok: false, reason: 'unused', retryable: true }) };
     const cycles = new ScoreCycleService(
       def, clock, new ScorerRegistry(), noTruth, ds,
-      new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds),
+      new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds), new ScoreCommitmentRepository(ds, new ScoreSnapshotRepository(ds)),
     );
     const leaderboard = new LeaderboardService(def, new LeaderboardRepository(ds), cycles, new ModelRegistryRepository(ds), new PredictionRoundRepository(ds));
     const snapshots = new ScoreSnapshotRepository(ds);

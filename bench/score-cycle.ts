@@ -28,6 +28,7 @@ import type { GroundTruthAnswer, GroundTruthQuery, GroundTruthSource } from '../
 import { ModelRegistryRepository } from '../src/predict/registry/model-registry.repository';
 import { PredictionRoundRepository } from '../src/predict/round/prediction-round.repository';
 import { ScoreCycleService } from '../src/score/score-cycle.service';
+import { ScoreCommitmentRepository } from '../src/rewards/commitments/score-commitment.repository';
 import { ScoreSnapshotRepository } from '../src/score/score-snapshot.repository';
 import { ScoreWindowRepository } from '../src/score/score-window.repository';
 import { ScorerRegistry } from '../src/score/scorers/scorer.registry';
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
       return outcome;
     };
     const phases = new Map<string, number>();
-    const repositories = [new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds)] as const;
+    const repositories = [new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds), new ScoreCommitmentRepository(ds, new ScoreSnapshotRepository(ds))] as const;
     for (const repo of repositories) timeMethods(repo, phases);
     const cycles = new ScoreCycleService(
       def, clock, registry, new SyntheticTruth(), ds, ...repositories,

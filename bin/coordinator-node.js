@@ -18,6 +18,7 @@ const { spawnSync } = require('node:child_process');
 const COMMANDS = {
   init: { file: 'dist/src/cli/init/init.command.js', summary: 'design a competition: write a new project (competition.yaml, models.yaml, example models, Python and TypeScript packages) from a template pack' },
   rewards: { file: 'dist/src/rewards/cli/rewards.command.js', summary: 'preview payouts from a leaderboard JSON (live game shape)' },
+  checkpoint: { file: 'dist/src/rewards/cli/checkpoint.command.js', summary: 'list, show, set the pool of, and move reward checkpoints' },
 };
 
 const ROOT = path.resolve(__dirname, '..');

@@ -16,6 +16,7 @@ import { ModelOrchestrationModule, ModelOrchestrationPlan } from './model-orches
 import { ModelRunnerService } from './model-runner/model-runner.service';
 import { PIPELINE_START, PipelineLifecycle, PipelineStart } from './pipeline-lifecycle';
 import { PredictModule } from './predict/predict.module';
+import { CheckpointsModule } from './rewards/checkpoints/checkpoints.module';
 import { ReportModule } from './report/report.module';
 import { LEADERBOARD_EVENTS } from './report/report.tokens';
 import { GROUND_TRUTH } from './score/ground-truth.source';
@@ -71,6 +72,7 @@ export class AppModule {
     // the predict role reads the leaderboard to disable poor models. A report-only instance reads
     // the stored leaderboards and needs neither (its cache re-checks the newest leaderboard id).
     if (predicts || scores) imports.push(ScoringModule);
+    if (scores) imports.push(CheckpointsModule); // the reward-checkpoint job (when the competition has rewards)
     if (roles.has('report')) imports.push(ReportModule);
     imports.push(...(opts.extensions ?? []));
 

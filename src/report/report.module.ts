@@ -2,8 +2,12 @@ import { Module } from '@nestjs/common';
 import { FeedRecordRepository } from '../data-source/feed-record.repository';
 import { LeaderboardRepository } from '../leaderboard/leaderboard.repository';
 import { PredictionStoreModule } from '../predict/prediction-store.module';
+import { RewardsStoreModule } from '../rewards/rewards-store.module';
 import { ScoreSnapshotRepository } from '../score/score-snapshot.repository';
 import { ScorersModule } from '../score/scorers/scorers.module';
+import { CheckpointsController } from './controllers/checkpoints.controller';
+import { EmissionsController } from './controllers/emissions.controller';
+import { MerkleController } from './controllers/merkle.controller';
 import { CompetitionController } from './controllers/competition.controller';
 import { FeedsController } from './controllers/feeds.controller';
 import { LeaderboardColumnsController, MetricsWidgetsController } from './controllers/layout.controllers';
@@ -34,7 +38,7 @@ import { ScoreHistoryService } from './services/score-history.service';
 @Module({
   // The repositories of the tables it reads, from the modules that own them (SQL only, no jobs),
   // and the scorers (a column says which way its score is better).
-  imports: [PredictionStoreModule, ScorersModule],
+  imports: [PredictionStoreModule, RewardsStoreModule, ScorersModule],
   controllers: [
     LeaderboardController,
     ModelsController,
@@ -45,6 +49,9 @@ import { ScoreHistoryService } from './services/score-history.service';
     LeaderboardColumnsController,
     MetricsWidgetsController,
     WebController,
+    CheckpointsController,
+    EmissionsController,
+    MerkleController,
   ],
   providers: [
     LeaderboardRepository,

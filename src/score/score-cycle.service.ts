@@ -6,6 +6,7 @@ import { answeredSteps, paramKey } from '../config/competition/competition.types
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import type { DueRoundOrigin } from '../predict/round/prediction-round';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
+import { ScoreCommitmentRepository } from '../rewards/commitments/score-commitment.repository';
 import { RecurringJob } from '../clock/recurring-job.decorator';
 import { withAdvisoryLock } from './advisory-lock';
 import { bucketIncrements } from './bucket-increments';
@@ -55,7 +56,8 @@ export type ScoreCycleListener = (result: ScoreCycleResult) => Promise<void>;
 
 /**
  * Scoring cycles: every `scoring.intervalSeconds`, under a PostgreSQL advisory lock (one instance
- * at a time), scores every resolvable prediction, then writes one snapshot per model.
+ * at a time), scores every resolvable prediction, then writes one snapshot per model and, in the
+ * same transaction, the cycle's Merkle root over them (src/rewards/commitments).
  *
  * A round is the unit of scoring, because the penalty of its failures depends on its successes:
  * 1. find due rounds (read-only), fetch their ground truth outside any transaction (the data
@@ -93,6 +95,7 @@ export class ScoreCycleService implements OnModuleInit {
     private readonly rounds: PredictionRoundRepository,
     private readonly windows: ScoreWindowRepository,
     private readonly snapshots: ScoreSnapshotRepository,
+    private readonly commitments: ScoreCommitmentRepository,
     @Optional() @Inject(SCORE_CYCLE_OPTIONS) private readonly options: ScoreCycleOptions = {},
   ) {
     this.buckets = new WindowBuckets(competition.scoring.windows);
@@ -130,7 +133,11 @@ export class ScoreCycleService implements OnModuleInit {
     const nowMs = this.clock.nowMs();
     const { scored, waitingRounds } = await this.scoreDueRounds(nowMs);
     const standings = await this.standingsAt(nowMs);
-    await this.snapshots.insert(standings, nowMs);
+    // The snapshot and the Merkle root committing to it are written together or not at all.
+    await this.dataSource.transaction(async (em) => {
+      await this.snapshots.insert(standings, nowMs, em);
+      if (standings.length > 0) await this.commitments.commit(em, this.competition.id, new Date(nowMs), standings);
+    });
     const result: ScoreCycleResult = { at: new Date(nowMs), scored, waitingRounds, standings, direction: this.direction() };
     for (const listener of this.listeners) {
       try {

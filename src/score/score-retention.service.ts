@@ -25,7 +25,8 @@ export interface PruneResult {
  * Retention of scoring data, hourly and under an advisory lock: predictions scored more than
  * `retention.predictionsDays` ago, snapshots older than `retention.snapshotsDays`, and score
  * buckets older than the longest window (its first bucket is kept). Leaderboards are pruned by
- * the leaderboard itself.
+ * the leaderboard itself. The cycles' Merkle roots (score_commitments) are never pruned: a published
+ * root stays checkable after the snapshots it was built from are gone.
  *
  * @example
  *   await retention.prune(); // { predictions: 1200, snapshots: 3400, buckets: 96, rounds: 40 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { KeysetPosition, microsecondText } from '../database/keyset-position';
 import type { ModelStanding, OverallWindowScore, ParamStanding } from './model-standing';
 import { readParamStanding, readWindowScores } from './stored-standing';
@@ -57,10 +57,11 @@ interface SnapshotRow {
 export class ScoreSnapshotRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(standings: readonly ModelStanding[], performedAtMs: number): Promise<void> {
+  /** Inside `em`'s transaction when given (the cycle writes its commitment in the same one). */
+  async insert(standings: readonly ModelStanding[], performedAtMs: number, em?: EntityManager): Promise<void> {
     if (standings.length === 0) return;
     const value = (s: ModelStanding, name: string) => s.windows[name]?.value ?? null;
-    await this.dataSource.query(
+    await (em ?? this.dataSource).query(
       `INSERT INTO score_snapshots (id, model_id, performed_at, score_recent, score_steady, score_anchor, windows, params)
        SELECT id, model_id, $2, recent, steady, anchor, windows::jsonb, params::jsonb
          FROM unnest($1::uuid[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::text[], $8::text[])
@@ -106,6 +107,15 @@ export class ScoreSnapshotRepository {
       [[...modelIds], at.toISOString()],
     );
     return new Map(rows.map((r) => [r.model_id, readWindowScores(r.windows)]));
+  }
+
+  /** Every model's overall windows in the snapshot of the cycle at `performedAt` (what its commitment's leaves hold). */
+  async windowsAt(performedAt: Date, em?: EntityManager): Promise<Array<{ modelId: string; windows: Record<string, OverallWindowScore> }>> {
+    const rows: Array<{ model_id: string; windows: unknown }> = await (em ?? this.dataSource).query(
+      `SELECT model_id, windows FROM score_snapshots WHERE performed_at = $1::timestamptz ORDER BY model_id, id`,
+      [performedAt.toISOString()],
+    );
+    return rows.map((r) => ({ modelId: r.model_id, windows: readWindowScores(r.windows) }));
   }
 
   /** Up to `limit` seed scores of `modelIds` with `start <= performed_at <= end`, oldest first, past `offset` rows. */

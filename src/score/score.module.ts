@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PredictionStoreModule } from '../predict/prediction-store.module';
+import { RewardsStoreModule } from '../rewards/rewards-store.module';
 import { ScoreCycleService } from './score-cycle.service';
 import { ScoreRetentionService } from './score-retention.service';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
@@ -15,7 +16,7 @@ import { ScorersModule } from './scorers/scorers.module';
  * Optional: `SCORE_CYCLE_OPTIONS` ({ batchPredictions }).
  */
 @Module({
-  imports: [ScorersModule, PredictionStoreModule],
+  imports: [ScorersModule, PredictionStoreModule, RewardsStoreModule],
   providers: [ScoreWindowRepository, ScoreSnapshotRepository, ScoreCycleService, ScoreRetentionService],
   exports: [ScoreCycleService, ScorersModule],
 })

@@ -14,6 +14,7 @@ import {
   PenaltyPolicy,
   PredictionConfigDefinition,
   RetentionDefinition,
+  RewardsDefinition,
   ScoringDefinition,
   TickDefinition,
   WireType,
@@ -51,7 +52,7 @@ export function loadCompetitionFile(file: string): CompetitionDefinition {
 
 export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): CompetitionDefinition {
   const root = new DefinitionReader(doc, '', file);
-  root.onlyKeys(['id', 'name', 'description', 'feed', 'tick', 'model', 'predictions', 'scoring', 'leaderboard', 'retention', 'report']);
+  root.onlyKeys(['id', 'name', 'description', 'feed', 'tick', 'model', 'predictions', 'scoring', 'leaderboard', 'retention', 'report', 'rewards']);
   const id = root.key('id').string({ pattern: ID_PATTERN, hint: 'letters, digits, _ . -; at most 64' });
   const feed = readFeed(root.key('feed'));
   const predictions = readPredictions(root.key('predictions'));
@@ -68,6 +69,7 @@ export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): Com
     leaderboard: readLeaderboard(root.key('leaderboard'), scoring),
     retention: readRetention(root.key('retention')),
     report: readReportLayout(root.key('report')),
+    ...readRewards(root.key('rewards')),
   };
   crossCheck(root, definition);
   return definition;
@@ -264,6 +266,25 @@ function readRetention(r: DefinitionReader): RetentionDefinition {
     snapshotsDays: r.key('snapshotsDays').number({ default: 10, exclusiveMin: 0, max: MAX_RETENTION_DAYS }),
     leaderboardsDays: r.key('leaderboardsDays').number({ default: 10, exclusiveMin: 0, max: MAX_RETENTION_DAYS }),
     feedRecordsDays: r.key('feedRecordsDays').number({ default: 30, exclusiveMin: 0, max: MAX_RETENTION_DAYS }),
+  };
+}
+
+/** Most base-unit decimals (as MAX_DECIMALS in src/rewards/base-units.ts). */
+const MAX_REWARD_DECIMALS = 30;
+
+function readRewards(r: DefinitionReader): { rewards?: RewardsDefinition } {
+  if (!r.isPresent()) return {};
+  r.onlyKeys(['every', 'delay', 'pool', 'function', 'options', 'decimals']);
+  const every = r.key('every').number({ integer: true, min: 60 });
+  return {
+    rewards: {
+      every,
+      delay: r.key('delay').number({ default: 0, integer: true, min: 0, max: every - 1 }),
+      pool: r.key('pool').isPresent() ? r.key('pool').number({ min: 0 }) : null,
+      function: r.key('function').string({ default: 'exponential-top-k', pattern: /^[a-z0-9][a-z0-9-]*$/, hint: 'a registered reward function name' }),
+      options: r.key('options').options(),
+      decimals: r.key('decimals').number({ default: 6, integer: true, min: 0, max: MAX_REWARD_DECIMALS }),
+    },
   };
 }
 

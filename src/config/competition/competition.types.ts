@@ -16,6 +16,8 @@ export interface CompetitionDefinition {
   retention: RetentionDefinition;
   /** Leaderboard columns and chart widgets added to or overriding the derived ones (absent: none). */
   report?: ReportLayoutDefinition;
+  /** Reward checkpoints; absent: the competition pays nothing (no checkpoint job). */
+  rewards?: RewardsDefinition;
 }
 
 export interface FeedDefinition {
@@ -164,6 +166,23 @@ export interface RetentionDefinition {
   snapshotsDays: number;
   leaderboardsDays: number;
   feedRecordsDays: number;
+}
+
+/**
+ * `rewards: { every, delay, pool, function, options, decimals }`: a checkpoint closes each period
+ * of `every` seconds (epoch-aligned: weekly periods end on Thursdays 00:00 UTC) and is taken
+ * `delay` seconds after it closes (the Synth game: weekly, one day later), freezing the leaderboard
+ * of that instant. `pool` null: set per checkpoint before it is submitted.
+ */
+export interface RewardsDefinition {
+  every: number;
+  delay: number;
+  pool: number | null;
+  /** A registered reward function (`exponential-top-k`, `tiers`, or a team's `@RewardFunction`). */
+  function: string;
+  options: Record<string, unknown>;
+  /** Base-unit decimals of the integer amounts (6: 1.5 -> 1500000). */
+  decimals: number;
 }
 
 /** `"{asset}-{horizon}-{step}"`, the seed's parameter-set key, e.g. `BTC-3600-60`. */

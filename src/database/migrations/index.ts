@@ -1,7 +1,14 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { ScoreCoverage1764000002000 } from './1764000002000-ScoreCoverage';
 import { PredictionPayloadAsJson1764000003000 } from './1764000003000-PredictionPayloadAsJson';
+import { RewardCheckpoints1764000005000 } from './1764000005000-RewardCheckpoints';
 import { ReportLayouts1764000014000 } from './1764000014000-ReportLayouts';
 
 /** Every migration, in order. A new migration is a new file here plus one line in this list. */
-export const MIGRATIONS = [InitialSchema1764000000000, ScoreCoverage1764000002000, PredictionPayloadAsJson1764000003000, ReportLayouts1764000014000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  ScoreCoverage1764000002000,
+  PredictionPayloadAsJson1764000003000,
+  RewardCheckpoints1764000005000,
+  ReportLayouts1764000014000,
+];

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
+import { commitCycle, CommittedStanding, CycleCommitment } from './cycle-commitment';
+
+interface CommitmentRow {
+  competition_id: string;
+  cycle_at: Date;
+  leaf_count: number;
+  root: string;
+  previous_root: string | null;
+  chained_root: string;
+}
+
+const COLUMNS = `competition_id, cycle_at, leaf_count, root, previous_root, chained_root`;
+
+/**
+ * `score_commitments`: the only SQL on it. One row per scoring cycle, written in the cycle's
+ * snapshot transaction (`commit(em, ...)`), chained to the newest earlier row. Retention never
+ * prunes it: a root stays published after the snapshots it was built from are gone.
+ *
+ * @example
+ *   await dataSource.transaction(async (em) => { await snapshots.insert(standings, at, em); await commitments.commit(em, id, at, standings); });
+ */
+@Injectable()
+export class ScoreCommitmentRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly snapshots: ScoreSnapshotRepository,
+  ) {}
+
+  /**
+   * Builds and stores the cycle's commitment inside `em`'s transaction (the caller holds the cycle
+   * lock), after the cycle's snapshots were written in it. A second cycle at the same instant (a
+   * virtual clock that did not move) re-commits to every snapshot stored at that time.
+   */
+  async commit(em: EntityManager, competitionId: string, cycleAt: Date, standings: readonly CommittedStanding[]): Promise<CycleCommitment> {
+    const previous: Array<{ chained_root: string }> = await em.query(
+      `SELECT chained_root FROM score_commitments WHERE competition_id = $1 AND cycle_at < $2 ORDER BY cycle_at DESC LIMIT 1`,
+      [competitionId, cycleAt],
+    );
+    const existing: unknown[] = await em.query(`SELECT 1 FROM score_commitments WHERE competition_id = $1 AND cycle_at = $2`, [competitionId, cycleAt]);
+    const committed = existing.length === 0 ? standings : await this.snapshots.windowsAt(cycleAt, em);
+    const commitment = commitCycle(competitionId, cycleAt, committed, previous[0]?.chained_root ?? null);
+    await em.query(
+      `INSERT INTO score_commitments (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (competition_id, cycle_at) DO UPDATE SET leaf_count = EXCLUDED.leaf_count, root = EXCLUDED.root,
+         previous_root = EXCLUDED.previous_root, chained_root = EXCLUDED.chained_root`,
+      [
+      competitionId,
+      cycleAt,
+      commitment.leafCount,
+      commitment.root,
+      commitment.previousRoot,
+      commitment.chainedRoot,
+    ]);
+    return commitment;
+  }
+
+  async at(competitionId: string, cycleAt: Date): Promise<CycleCommitment | null> {
+    const rows: CommitmentRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM score_commitments WHERE competition_id = $1 AND cycle_at = $2`, [competitionId, cycleAt]);
+    return rows.length === 0 ? null : toCommitment(rows[0]);
+  }
+
+  /** Up to `limit` commitments with `since <= cycle_at <= until` (either bound optional), newest first, past `offset`. */
+  async list(competitionId: string, range: { since?: Date; until?: Date }, limit: number, offset: number): Promise<CycleCommitment[]> {
+    const rows: CommitmentRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM score_commitments
+        WHERE competition_id = $1 AND ($2::timestamptz IS NULL OR cycle_at >= $2) AND ($3::timestamptz IS NULL OR cycle_at <= $3)
+        ORDER BY cycle_at DESC LIMIT $4 OFFSET $5`,
+      [competitionId, range.since ?? null, range.until ?? null, limit, offset],
+    );
+    return rows.map(toCommitment);
+  }
+
+  /** How many cycles of `start < cycle_at <= end` committed, and the newest commitment at or before `end`. */
+  async periodSummary(em: EntityManager | DataSource, competitionId: string, start: Date, end: Date): Promise<{ count: number; first: Date | null; last: CycleCommitment | null }> {
+    const [counts, last]: [Array<{ n: number; first: Date | null }>, CommitmentRow[]] = await Promise.all([
+      em.query(`SELECT count(*)::int AS n, min(cycle_at) AS first FROM score_commitments WHERE competition_id = $1 AND cycle_at > $2 AND cycle_at <= $3`, [competitionId, start, end]),
+      em.query(`SELECT ${COLUMNS} FROM score_commitments WHERE competition_id = $1 AND cycle_at <= $2 ORDER BY cycle_at DESC LIMIT 1`, [competitionId, end]),
+    ]);
+    return { count: counts[0]?.n ?? 0, first: counts[0]?.first ?? null, last: last.length === 0 ? null : toCommitment(last[0]) };
+  }
+}
+
+function toCommitment(r: CommitmentRow): CycleCommitment {
+  return { competitionId: r.competition_id, cycleAt: r.cycle_at, leafCount: r.leaf_count, root: r.root, previousRoot: r.previous_root, chainedRoot: r.chained_root };
+}
