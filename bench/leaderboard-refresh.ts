@@ -18,7 +18,7 @@ import type { GroundTruthSource } from '../src/score/ground-truth.source';
 import { ModelRegistryRepository } from '../src/predict/registry/model-registry.repository';
 import { PredictionRoundRepository } from '../src/predict/round/prediction-round.repository';
 import { ScoreCycleService } from '../src/score/score-cycle.service';
-import { ScoreCommitmentRepository } from '../src/rewards/commitments/score-commitment.repository';
+import { ScoreCommitmentRepository } from '../src/score/score-commitment.repository';
 import { ScoreSnapshotRepository } from '../src/score/score-snapshot.repository';
 import { ScoreWindowRepository } from '../src/score/score-window.repository';
 import { ScorerRegistry } from '../src/score/scorers/scorer.registry';

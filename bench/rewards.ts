@@ -14,8 +14,8 @@
  * Each step runs 5 times; the median is printed (wall time: the machine may be shared).
  */
 import { toBaseUnits } from '../src/rewards/base-units';
-import { encodeScoreLeaf, ScoreLeaf } from '../src/rewards/commitments/commitment-leaves';
-import { chainRoot, MerkleTree, verifyProof } from '../src/rewards/commitments/merkle-tree';
+import { encodeScoreLeaf, ScoreLeaf } from '../src/commitments/commitment-leaves';
+import { chainRoot, MerkleTree, verifyProof } from '../src/commitments/merkle-tree';
 import { proofDocument, scoreLeafDocument } from '../src/rewards/commitments/proof-document';
 import type { RewardStanding } from '../src/rewards/reward-function';
 import { RewardFunctionRegistry } from '../src/rewards/reward-function.registry';
@@ -31,7 +31,7 @@ import type { Checkpoint } from '../src/rewards/checkpoints/checkpoint';
 import { CheckpointRepository } from '../src/rewards/checkpoints/checkpoint.repository';
 import { CheckpointService } from '../src/rewards/checkpoints/checkpoint.service';
 import { MerkleProofService } from '../src/rewards/commitments/merkle-proof.service';
-import { ScoreCommitmentRepository } from '../src/rewards/commitments/score-commitment.repository';
+import { ScoreCommitmentRepository } from '../src/score/score-commitment.repository';
 import type { GroundTruthSource } from '../src/score/ground-truth.source';
 import type { ModelStanding } from '../src/score/model-standing';
 import { ScoreCycleService } from '../src/score/score-cycle.service';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScoreSnapshotRepository } from '../score/score-snapshot.repository';
 import { CheckpointRepository } from './checkpoints/checkpoint.repository';
-import { ScoreCommitmentRepository } from './commitments/score-commitment.repository';
+import { ScoreCommitmentRepository } from '../score/score-commitment.repository';
 import { MerkleProofService } from './commitments/merkle-proof.service';
 
 /**

@@ -6,7 +6,7 @@ import { answeredSteps, paramKey } from '../config/competition/competition.types
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import type { DueRoundOrigin } from '../predict/round/prediction-round';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
-import { ScoreCommitmentRepository } from '../rewards/commitments/score-commitment.repository';
+import { ScoreCommitmentRepository } from './score-commitment.repository';
 import { RecurringJob } from '../clock/recurring-job.decorator';
 import { withAdvisoryLock } from './advisory-lock';
 import { bucketIncrements } from './bucket-increments';
@@ -57,7 +57,7 @@ export type ScoreCycleListener = (result: ScoreCycleResult) => Promise<void>;
 /**
  * Scoring cycles: every `scoring.intervalSeconds`, under a PostgreSQL advisory lock (one instance
  * at a time), scores every resolvable prediction, then writes one snapshot per model and, in the
- * same transaction, the cycle's Merkle root over them (src/rewards/commitments).
+ * same transaction, the cycle's Merkle root over them (score-commitment.repository.ts, src/commitments).
  *
  * A round is the unit of scoring, because the penalty of its failures depends on its successes:
  * 1. find due rounds (read-only), fetch their ground truth outside any transaction (the data

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PredictionStoreModule } from '../predict/prediction-store.module';
-import { RewardsStoreModule } from '../rewards/rewards-store.module';
+import { ScoreCommitmentRepository } from './score-commitment.repository';
 import { ScoreCycleService } from './score-cycle.service';
 import { ScoreRetentionService } from './score-retention.service';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
@@ -16,8 +16,8 @@ import { ScorersModule } from './scorers/scorers.module';
  * Optional: `SCORE_CYCLE_OPTIONS` ({ batchPredictions }).
  */
 @Module({
-  imports: [ScorersModule, PredictionStoreModule, RewardsStoreModule],
-  providers: [ScoreWindowRepository, ScoreSnapshotRepository, ScoreCycleService, ScoreRetentionService],
+  imports: [ScorersModule, PredictionStoreModule],
+  providers: [ScoreWindowRepository, ScoreSnapshotRepository, ScoreCommitmentRepository, ScoreCycleService, ScoreRetentionService],
   exports: [ScoreCycleService, ScorersModule],
 })
 export class ScoreModule {}

@@ -15,7 +15,7 @@ import { CheckpointRepository } from '../../src/rewards/checkpoints/checkpoint.r
 import { CheckpointsModule } from '../../src/rewards/checkpoints/checkpoints.module';
 import { MerkleProofService } from '../../src/rewards/commitments/merkle-proof.service';
 import type { ProofDocument } from '../../src/rewards/commitments/proof-document';
-import { ScoreCommitmentRepository } from '../../src/rewards/commitments/score-commitment.repository';
+import { ScoreCommitmentRepository } from '../../src/score/score-commitment.repository';
 import { GROUND_TRUTH, GroundTruthSource } from '../../src/score/ground-truth.source';
 import { ScoreCycleService } from '../../src/score/score-cycle.service';
 import { ScoreRetentionService } from '../../src/score/score-retention.service';

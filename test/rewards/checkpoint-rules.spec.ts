@@ -1,8 +1,8 @@
 import type { LeaderboardEntry } from '../../src/leaderboard/leaderboard-entry';
 import { canMove, CHECKPOINT_STATUSES, CheckpointStatus } from '../../src/rewards/checkpoints/checkpoint';
 import { checkpointPayouts, freezeEntries, payoutCommitment, payoutLeaves, rewardStandings } from '../../src/rewards/checkpoints/checkpoint-payouts';
-import { commitCycle, cycleLeaves } from '../../src/rewards/commitments/cycle-commitment';
-import { chainRoot } from '../../src/rewards/commitments/merkle-tree';
+import { commitCycle, cycleLeaves } from '../../src/commitments/cycle-commitment';
+import { chainRoot } from '../../src/commitments/merkle-tree';
 import type { ParamStanding } from '../../src/score/model-standing';
 
 function boardEntry(modelId: string, rank: number | null, cruncherId = `c-${modelId}`): LeaderboardEntry {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { encodePayoutLeaf, encodeScoreLeaf, LeafEncodingError } from '../../src/rewards/commitments/commitment-leaves';
-import { chainRoot, GENESIS_ROOT, hashLeaf, hashNode, MerkleTree, verifyProof } from '../../src/rewards/commitments/merkle-tree';
+import { encodePayoutLeaf, encodeScoreLeaf, LeafEncodingError } from '../../src/commitments/commitment-leaves';
+import { chainRoot, GENESIS_ROOT, hashLeaf, hashNode, MerkleTree, verifyProof } from '../../src/commitments/merkle-tree';
 import { encodeLeafDocument, proofDocument, ProofDocument, scoreLeafDocument, verifyProofDocument } from '../../src/rewards/commitments/proof-document';
 
 const leaves = (n: number) => Array.from({ length: n }, (_, i) => Buffer.from(`leaf-${i}`));

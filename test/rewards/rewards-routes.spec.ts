@@ -7,7 +7,7 @@ import { computeCheckpointPayouts } from '../../src/rewards/checkpoints/checkpoi
 import { CheckpointRepository } from '../../src/rewards/checkpoints/checkpoint.repository';
 import { verifyProofDocument } from '../../src/rewards/commitments/proof-document';
 import type { ProofDocument } from '../../src/rewards/commitments/proof-document';
-import { ScoreCommitmentRepository } from '../../src/rewards/commitments/score-commitment.repository';
+import { ScoreCommitmentRepository } from '../../src/score/score-commitment.repository';
 import { RewardFunctionRegistry } from '../../src/rewards/reward-function.registry';
 import { demoCompetition, ReportTestApp, startReportApp } from '../report/support/report-test-app';
 import { describeEachEngine } from '../support/test-database';

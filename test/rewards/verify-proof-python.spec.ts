@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { toBaseUnits } from '../../src/rewards/base-units';
-import { PayoutLeaf, ScoreLeaf } from '../../src/rewards/commitments/commitment-leaves';
-import { chainRoot, Hash, MerkleTree } from '../../src/rewards/commitments/merkle-tree';
+import { PayoutLeaf, ScoreLeaf } from '../../src/commitments/commitment-leaves';
+import { chainRoot, Hash, MerkleTree } from '../../src/commitments/merkle-tree';
 import { encodeLeafDocument, LeafDocument, payoutLeafDocument, proofDocument, ProofDocument, scoreLeafDocument } from '../../src/rewards/commitments/proof-document';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../../config/competition/competition.types';
 import { MerkleProofService, ProofUnavailableError } from '../../rewards/commitments/merkle-proof.service';
-import { ScoreCommitmentRepository } from '../../rewards/commitments/score-commitment.repository';
+import { ScoreCommitmentRepository } from '../../score/score-commitment.repository';
 import { BadRequestDto } from '../dto/error.dto';
 import { CycleCommitmentDto, CYCLES_DEFAULT_LIMIT, mapCycleCommitment, mapProofDocument, MerkleCyclesQuery, MerkleProofQuery, ProofDocumentDto } from '../dto/merkle.dto';
 import { PAGE_HEADERS_DOC, setPageHeaders } from '../query/page-headers';

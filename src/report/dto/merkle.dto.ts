@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { CycleCommitment } from '../../rewards/commitments/cycle-commitment';
+import type { CycleCommitment } from '../../commitments/cycle-commitment';
 import type { ProofDocument } from '../../rewards/commitments/proof-document';
 import { IsIsoTimestamp } from '../query/iso-timestamp';
 import { IsIdentifier, ToInteger, ToTrimmed } from '../query/query-values';

@@ -1,10 +1,10 @@
 import type { LeaderboardEntry } from '../../leaderboard/leaderboard-entry';
 import { overallValue, ParamStanding } from '../../score/model-standing';
 import { toBaseUnits } from '../base-units';
-import type { PayoutLeaf } from '../commitments/commitment-leaves';
-import { encodePayoutLeaf } from '../commitments/commitment-leaves';
-import { hexOrNull } from '../commitments/cycle-commitment';
-import { chainRoot, MerkleTree } from '../commitments/merkle-tree';
+import type { PayoutLeaf } from '../../commitments/commitment-leaves';
+import { encodePayoutLeaf } from '../../commitments/commitment-leaves';
+import { hexOrNull } from '../../commitments/cycle-commitment';
+import { chainRoot, MerkleTree } from '../../commitments/merkle-tree';
 import type { RewardResult, RewardStanding } from '../reward-function';
 import type { RewardFunctionRegistry } from '../reward-function.registry';
 import { RewardComputationError } from '../reward.errors';

@@ -10,7 +10,7 @@ import { withAdvisoryLock } from '../../score/advisory-lock';
 import { ScoreCycleService } from '../../score/score-cycle.service';
 import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
 import { RecurringJob } from '../../clock/recurring-job.decorator';
-import { ScoreCommitmentRepository } from '../commitments/score-commitment.repository';
+import { ScoreCommitmentRepository } from '../../score/score-commitment.repository';
 import { RewardFunctionRegistry } from '../reward-function.registry';
 import { Checkpoint, CheckpointSettings, FrozenEntry } from './checkpoint';
 import { computeCheckpointPayouts, freezeEntries } from './checkpoint-payouts';

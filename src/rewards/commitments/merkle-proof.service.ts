@@ -5,9 +5,9 @@ import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
 import type { Checkpoint } from '../checkpoints/checkpoint';
 import { payoutLeaves, payoutTree } from '../checkpoints/checkpoint-payouts';
 import { CheckpointRepository } from '../checkpoints/checkpoint.repository';
-import { cycleLeaves, cycleTree, hexOrNull } from './cycle-commitment';
+import { cycleLeaves, cycleTree, hexOrNull } from '../../commitments/cycle-commitment';
 import { payoutLeafDocument, proofDocument, ProofDocument, scoreLeafDocument } from './proof-document';
-import { ScoreCommitmentRepository } from './score-commitment.repository';
+import { ScoreCommitmentRepository } from '../../score/score-commitment.repository';
 
 /** Why no proof can be given: the report answers 404 with this message. */
 export class ProofUnavailableError extends Error {

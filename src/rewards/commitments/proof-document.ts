@@ -1,5 +1,5 @@
-import { encodePayoutLeaf, encodeScoreLeaf, PayoutLeaf, ScoreLeaf } from './commitment-leaves';
-import { chainRoot, Hash, MerkleTree, rootFromProof } from './merkle-tree';
+import { encodePayoutLeaf, encodeScoreLeaf, PayoutLeaf, ScoreLeaf } from '../../commitments/commitment-leaves';
+import { chainRoot, Hash, MerkleTree, rootFromProof } from '../../commitments/merkle-tree';
 
 /** A leaf as JSON (snake_case, as the report API writes it); `units` is a decimal string. */
 export type LeafDocument =

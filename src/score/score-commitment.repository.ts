@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
-import { commitCycle, CommittedStanding, CycleCommitment } from './cycle-commitment';
+import { ScoreSnapshotRepository } from './score-snapshot.repository';
+import { commitCycle, CommittedStanding, CycleCommitment } from '../commitments/cycle-commitment';
 
 interface CommitmentRow {
   competition_id: string;
