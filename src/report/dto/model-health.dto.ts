@@ -48,6 +48,13 @@ export class ModelHealthDto {
   @ApiProperty({ type: String, nullable: true, example: 'SUCCESS' }) last_status!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '2025-01-01T12:00:00.000Z' }) last_performed_at!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'deadline exceeded', description: 'Short reason of the newest non-SUCCESS prediction that has one (first line, at most 200 characters).' }) last_failure_reason!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'BUILD_FAILED: pip could not install numpyy',
+    description: 'Why the local orchestrator does not run this configured model (setup, build or start failure), when this process hosts the models; null otherwise. Entries the models config refused outright are listed by /healthz (orchestrator check).',
+  })
+  setup_failure!: string | null;
   @ApiProperty({ example: '2025-01-01T00:00:00.000Z' }) since!: string;
   @ApiProperty({ example: '2025-01-02T00:00:00.000Z' }) until!: string;
 }

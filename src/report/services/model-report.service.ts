@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
+import { LocalOrchestratorHandle } from '../../model-orchestration/model-orchestration.module';
 import { ModelRegistryRepository, RegisteredModel } from '../../predict/registry/model-registry.repository';
 import { PredictionRoundRepository } from '../../predict/round/prediction-round.repository';
 import { shortReason } from '../../score/failure-reason';
@@ -27,6 +28,8 @@ export class ModelReportService {
     private readonly predictions: PredictionRoundRepository,
     private readonly clock: Clock,
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
+    /** Present where this process hosts the models (local orchestrator): why a configured model is not running. */
+    @Optional() private readonly localOrchestrator?: LocalOrchestratorHandle,
   ) {}
 
   async models(page: { limit?: number; offset?: number }): Promise<Paged<ModelDto>> {
@@ -45,6 +48,7 @@ export class ModelReportService {
     const result = splitPage(await this.registry.models(this.competition.id, { limit: limit + 1, offset }), limit);
     const health = await this.predictions.health(result.rows.map((m) => m.id), since, until);
     const ms = (us: number | null) => (us === null ? null : Math.round(us) / 1000);
+    const notRunning = new Map((this.localOrchestrator?.notRunning() ?? []).flatMap((n) => (n.modelId === null ? [] : [[n.modelId, n.reason] as const])));
     const items = result.rows.map((m) => {
       const h = health.get(m.id);
       const counts = h?.counts ?? NO_PREDICTIONS;
@@ -62,6 +66,7 @@ export class ModelReportService {
         last_status: h?.lastStatus ?? null,
         last_performed_at: isoUtcOrNull(h?.lastPerformedAt ?? null),
         last_failure_reason: shortReason(h?.lastFailureReason ?? null),
+        setup_failure: shortReason(notRunning.get(m.id) ?? null),
         since: isoUtc(since),
         until: isoUtc(until),
       };
