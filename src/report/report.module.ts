@@ -6,6 +6,7 @@ import { ScoreSnapshotRepository } from '../score/score-snapshot.repository';
 import { CompetitionController } from './controllers/competition.controller';
 import { FeedsController } from './controllers/feeds.controller';
 import { LeaderboardController } from './controllers/leaderboard.controller';
+import { LeaderboardDetailedController } from './controllers/leaderboard-detailed.controller';
 import { ModelsController } from './controllers/models.controller';
 import { PredictionsController } from './controllers/predictions.controller';
 import { SnapshotsController } from './controllers/snapshots.controller';
@@ -31,6 +32,7 @@ import { ScoreHistoryService } from './services/score-history.service';
   imports: [PredictionStoreModule],
   controllers: [
     LeaderboardController,
+    LeaderboardDetailedController,
     ModelsController,
     PredictionsController,
     SnapshotsController,
