@@ -14,6 +14,11 @@ export interface CompetitionDefinition {
   scoring: ScoringDefinition;
   leaderboard: LeaderboardDefinition;
   retention: RetentionDefinition;
+  /**
+   * The models file the local orchestrator hosts for this competition when
+   * LOCAL_ORCHESTRATOR_MODELS_CONFIG is unset (absolute; written relative to the competition file).
+   */
+  models?: string;
 }
 
 export interface FeedDefinition {
