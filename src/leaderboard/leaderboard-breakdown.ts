@@ -34,7 +34,7 @@ interface Group {
  * the overall ranking. A horizon's score per window is the asset-weighted mean over its parameter
  * sets (`overallValue`, as the overall score); an `ASSET:HORIZON` score is the mean over that
  * pair's parameter sets (one per step list; usually exactly one). A model appears only under the
- * keys it has scores for.
+ * keys it has a score for in some window.
  *
  * @example
  *   rankBreakdowns({ standings, windowNames: ['anchor'], rules, leftIds: new Set(), assetWeights: { BTC: 1, ETH: 0.7 } })
@@ -78,6 +78,10 @@ function rankGroups(
       scoredCount: group.params.reduce((acc, p) => acc + (p.windows[inputs.rules.rankBy]?.count ?? 0), 0),
       left: inputs.leftIds.has(modelId),
     }));
-    for (const c of rankModels(candidates, inputs.rules)) put(c.modelId, key, { rank: c.rank, score: c.values });
+    for (const c of rankModels(candidates, inputs.rules)) {
+      // Nothing scored there in any window yet (e.g. only void failures): not listed under that key.
+      if (Object.values(c.values).every((v) => v === null)) continue;
+      put(c.modelId, key, { rank: c.rank, score: c.values });
+    }
   }
 }

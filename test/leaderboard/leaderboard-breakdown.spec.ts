@@ -55,6 +55,11 @@ describe('rankBreakdowns', () => {
     expect(ranks.get('thin')!.ranks_by_param['BTC:300'].rank).toBeNull();
   });
 
+  it('leaves out a key where the model has nothing scored in any window', () => {
+    const ranks = rankBreakdowns({ standings: [standing('a', [param('BTC', 300, 1), param('ETH', 300, null)])], windowNames: WINDOWS, rules, leftIds: new Set() });
+    expect(Object.keys(ranks.get('a')!.ranks_by_param)).toEqual(['BTC:300']);
+  });
+
   it('is stored with each leaderboard entry and read back unchanged; a malformed stored rank is dropped', () => {
     const entries = buildLeaderboardEntries({
       standings,

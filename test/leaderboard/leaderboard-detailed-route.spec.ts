@@ -61,6 +61,8 @@ describeEachEngine('GET /reports/leaderboard/detailed', (db) => {
     expect(status).toBe(200);
     expect(body.map((e: { model_id: string }) => e.model_id)).toEqual(['m-a', 'm-b']); // the unranked newcomer is left out, as on the seed route
     for (const entry of body) expect(Object.keys(entry)).toEqual(SYNTH_FIELDS);
+    // Window order as the competition defines it, although jsonb reorders the stored keys.
+    expect(Object.keys(body[0].ranks_by_param['BTC:120'].score)).toEqual(WINDOWS);
     const score = (v: number) => ({ recent: v, steady: v, anchor: v });
     expect(body[0]).toEqual({
       rank: 1,

@@ -53,8 +53,8 @@ export function mapDetailedLeaderboard(entries: readonly LeaderboardEntry[], win
     model_id: e.model_id,
     model_name: e.model_name,
     score: Object.fromEntries(windowNames.map((name) => [name, e.windows[name]?.value ?? seedScore(e, name)])),
-    ranks_by_horizon: copyRanks(e.ranks_by_horizon),
-    ranks_by_param: copyRanks(e.ranks_by_param),
+    ranks_by_horizon: copyRanks(e.ranks_by_horizon, windowNames),
+    ranks_by_param: copyRanks(e.ranks_by_param, windowNames),
     player_id: e.cruncher_id,
     player_name: e.cruncher_name,
   }));
@@ -67,8 +67,9 @@ function seedScore(e: LeaderboardEntry, name: string): number | null {
   return null;
 }
 
-function copyRanks(ranks: Record<string, BreakdownRank> | undefined): Record<string, BreakdownRankDto> {
+/** Scores in the competition's window order (jsonb does not keep the stored key order). */
+function copyRanks(ranks: Record<string, BreakdownRank> | undefined, windowNames: readonly string[]): Record<string, BreakdownRankDto> {
   const out: Record<string, BreakdownRankDto> = {};
-  for (const [key, r] of Object.entries(ranks ?? {})) out[key] = { rank: r.rank, score: { ...r.score } };
+  for (const [key, r] of Object.entries(ranks ?? {})) out[key] = { rank: r.rank, score: Object.fromEntries(windowNames.map((name) => [name, r.score[name] ?? null])) };
   return out;
 }
