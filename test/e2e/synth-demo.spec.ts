@@ -40,7 +40,7 @@ describe('COMPETITION_FILE=competitions/synth-demo.yaml npm start', () => {
       for (;;) {
         seed = await getJson<unknown[]>(`${base}/reports/leaderboard`, []);
         detailed = await getJson<DetailedEntry[]>(`${base}/reports/leaderboard/detailed`, []);
-        const perHorizon = detailed.filter((e) => e.ranks_by_horizon['120']?.rank && e.ranks_by_horizon['300']?.rank);
+        const perHorizon = detailed.filter((e) => e.ranks_by_horizon['120']?.rank && e.ranks_by_horizon['240']?.rank);
         if (seed.length === 3 && perHorizon.length === 3) break;
         if (Date.now() - started > 300_000) throw new Error(`not ranked per horizon within 5 minutes: ${JSON.stringify({ seed, detailed }).slice(0, 2000)}\n${app.output().slice(-3000)}`);
         await new Promise((r) => setTimeout(r, 2000));
