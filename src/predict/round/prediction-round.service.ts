@@ -6,7 +6,7 @@ import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition, definedPrediction } from '../../config/competition/competition.types';
 import { configParamKey, PredictionConfig } from '../../competition/prediction-config';
 import { predictArguments } from '../calls/predict-arguments';
-import { MODEL_CALLER, ModelCallResult, ModelCaller } from '../predict.ports';
+import { CallableModel, MODEL_CALLER, ModelCallResult, ModelCaller } from '../predict.ports';
 import { ModelRegistryRepository } from '../registry/model-registry.repository';
 import { checkPredictionOutput, checkPredictionText, predictionOutputRules, PredictionOutputRules } from './prediction-output';
 import { countStatuses, PredictionRecord, PredictionRoundRecord, RoundCounts } from './prediction-round';
@@ -15,6 +15,15 @@ import { PredictionRoundRepository } from './prediction-round.repository';
 /** Extra time past the per-call deadline before the round stops waiting for the model caller at all. */
 const CALLER_GRACE_MS = 5_000;
 const MAX_REASON_CHARS = 500;
+
+/** Reason stored for a running model not asked because its history tick has not succeeded yet. */
+export const NO_HISTORY_YET = 'no history yet';
+
+/** Which running models a round may ask. */
+export interface RoundModelSelection {
+  /** False for a model that has not received its history tick: it is ABSENT (`no history yet`), not called. Default: every model may be asked. */
+  hasHistory?: (model: CallableModel) => boolean;
+}
 
 export interface PredictionRoundReport {
   roundId: string;
@@ -33,8 +42,9 @@ export interface PredictionRoundReport {
  *
  * The round's models are fixed when it starts: the models the caller is running plus those the
  * registry holds as RUNNING but the caller cannot reach (e.g. still connecting), which are
- * ABSENT. A model that joins mid-round waits for the next round; one that leaves mid-round
- * keeps whatever answer the caller returns for it, or is ABSENT.
+ * ABSENT, and the running models without their history tick (`selection.hasHistory`), which are
+ * ABSENT with `no history yet`. A model that joins mid-round waits for the next round; one that
+ * leaves mid-round keeps whatever answer the caller returns for it, or is ABSENT.
  *
  * @example
  *   const report = await rounds.run(btcHourly, scheduledAt); // null when that slot already ran
@@ -51,7 +61,7 @@ export class PredictionRoundService {
     private readonly clock: Clock,
   ) {}
 
-  async run(config: PredictionConfig, scheduledAt: Date): Promise<PredictionRoundReport | null> {
+  async run(config: PredictionConfig, scheduledAt: Date, selection: RoundModelSelection = {}): Promise<PredictionRoundReport | null> {
     const started = performance.now();
     const model = this.competition.model;
     const steps = definedPrediction(this.competition.predictions, config)?.steps;
@@ -66,7 +76,10 @@ export class PredictionRoundService {
       resolvableAt: new Date(performedAt.getTime() + config.horizon * 1000),
     };
 
-    const running = this.modelCaller.runningModels().map((m) => m.modelId);
+    const { hasHistory = () => true } = selection;
+    const runningModels = this.modelCaller.runningModels();
+    const running = runningModels.filter(hasHistory).map((m) => m.modelId);
+    const withoutHistory = runningModels.filter((m) => !hasHistory(m)).map((m) => m.modelId);
     const known = await this.registry.runningModelIds(this.competition.id);
     if (!(await this.rounds.claim(round))) {
       this.logger.warn(`round ${configParamKey(config)} @ ${scheduledAt.toISOString()} already ran, skipped`);
@@ -75,7 +88,7 @@ export class PredictionRoundService {
 
     const results = running.length > 0 ? await this.callWithin(model.predict.method, args, running, model.callTimeoutMs) : [];
     const rules = predictionOutputRules(model, config, steps);
-    const predictions = this.predictionsOf(running, known, results, rules, model.callTimeoutMs);
+    const predictions = this.predictionsOf(running, withoutHistory, known, results, rules, model.callTimeoutMs);
     const outcome = await this.rounds.insertPredictions(round, config, predictions);
     for (const modelId of outcome.rejectedPayloads) {
       const p = predictions.find((x) => x.modelId === modelId);
@@ -119,6 +132,7 @@ export class PredictionRoundService {
 
   private predictionsOf(
     running: readonly string[],
+    withoutHistory: readonly string[],
     known: readonly string[],
     results: readonly ModelCallResult[],
     rules: PredictionOutputRules,
@@ -126,11 +140,13 @@ export class PredictionRoundService {
   ): PredictionRecord[] {
     const byModel = new Map(results.map((r) => [r.modelId, r]));
     const asked = new Set(running);
-    const roundModels = [...new Set([...running, ...known])];
+    const waiting = new Set(withoutHistory);
+    const roundModels = [...new Set([...running, ...withoutHistory, ...known])];
     return roundModels.map((modelId): PredictionRecord => {
       const base = { id: randomUUID(), modelId, execTimeUs: null, payloadJson: null, failureReason: null };
       const result = byModel.get(modelId);
       if (!result) {
+        if (waiting.has(modelId)) return { ...base, status: 'ABSENT', failureReason: NO_HISTORY_YET };
         const failureReason = asked.has(modelId)
           ? 'no answer: the model left the fleet during the round' // stored reason, kept as it was
           : 'not connected to the coordinator when the round started';
