@@ -57,16 +57,25 @@ export class PredictionRoundRepository {
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Creates the round row; false when a round of this config and slot already exists. */
+  /**
+   * Creates the round row; false when another round of this config and slot already exists.
+   * Claiming a round whose own row is already there answers true again, so a claim retried after
+   * a lost answer, or written late from the outage buffer, stays one round per slot.
+   * (The outer SELECT does not see the row the CTE inserts: one row either way.)
+   */
   async claim(round: PredictionRoundRecord): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO prediction_rounds (id, competition_id, config_id, scheduled_at, performed_at, resolvable_at)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT ON CONSTRAINT prediction_rounds_schedule_unique DO NOTHING
-       RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO prediction_rounds (id, competition_id, config_id, scheduled_at, performed_at, resolvable_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT ON CONSTRAINT prediction_rounds_schedule_unique DO NOTHING
+         RETURNING id)
+       SELECT id FROM inserted
+       UNION ALL
+       SELECT id FROM prediction_rounds WHERE id = $1 AND config_id = $3 AND scheduled_at = $4`,
       [round.id, round.competitionId, round.configId, round.scheduledAt, round.performedAt, round.resolvableAt],
     );
-    return rows.length === 1;
+    return rows.length > 0;
   }
 
   /** Records the outcome counts and duration of a finished round. */
