@@ -15,7 +15,7 @@ import { PredictionRoundRepository } from '../../src/predict/round/prediction-ro
 import { PredictionRoundService } from '../../src/predict/round/prediction-round.service';
 import { RoundOutageBuffer } from '../../src/predict/round/round-outage-buffer';
 import { describeEachEngine } from '../support/test-database';
-import { DatabaseProxy } from './support/database-proxy';
+import { DatabaseProxy } from '../../bench/drills-database-proxy';
 import { densityModel, FakeFleet, fleetModel } from './support/fake-fleet';
 
 const competition = loadCompetitionFile(path.join(__dirname, '../../competitions/demo.yaml'));

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { VirtualClock } from '../../src/clock/clock';
 import { dataSourceOptions } from '../../src/database/data-source.factory';
 import { describeEachEngine } from '../support/test-database';
-import { DatabaseProxy } from '../predict/support/database-proxy';
+import { DatabaseProxy } from '../../bench/drills-database-proxy';
 import { demoCompetition, ReportTestApp, startReportApp } from './support/report-test-app';
 import { ReportSeed } from './support/report-seed';
 

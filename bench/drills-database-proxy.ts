@@ -2,7 +2,7 @@ import * as net from 'node:net';
 
 /**
  * A TCP proxy between the app and its database (PostgreSQL or PGlite's socket) that a test can
- * cut and restore: `cut()` closes every open connection and refuses new ones (what a restarting
+ * cut and restore (the outage tests and bench/drills.ts): `cut()` closes every open connection and refuses new ones (what a restarting
  * server does), `restore()` accepts again on the same port. Loopback only.
  *
  * @example
