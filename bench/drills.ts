@@ -223,10 +223,16 @@ async function startApp(env: Record<string, string>): Promise<RunningApp> {
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const app = { child, url: `http://127.0.0.1:${port}`, output: () => out };
-  await until('the app answering /healthz', 60_000, async () => {
-    if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}):\n${out.slice(-3000)}`);
-    return (await fetch(`${app.url}/healthz`, { signal: AbortSignal.timeout(2_000) }).catch(() => null))?.status === 200;
-  });
+  try {
+    // Start-up (migrations, feed backfill, model processes) takes about 30 s on a busy 2-core machine.
+    await until('the app answering /healthz', 180_000, async () => {
+      if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}):\n${out.slice(-3000)}`);
+      return (await fetch(`${app.url}/healthz`, { signal: AbortSignal.timeout(2_000) }).catch(() => null))?.status === 200;
+    });
+  } catch (err) {
+    await stopApp(app);
+    throw err;
+  }
   return app;
 }
 

@@ -59,7 +59,7 @@ export interface PredictionRoundReport {
  * if the slot was taken meanwhile (another instance), it is dropped: a slot runs once.
  *
  * @example
- *   const report = await rounds.run(btcHourly, scheduledAt); // null when that slot already ran
+ *   const report = await rounds.run(btcHourly, scheduledAt); // null when that slot already ran (or an outage left no room to keep it)
  */
 @Injectable()
 export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
