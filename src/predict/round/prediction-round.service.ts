@@ -13,7 +13,7 @@ import { ModelRegistryRepository } from '../registry/model-registry.repository';
 import { checkPredictionOutput, checkPredictionText, predictionOutputRules, PredictionOutputRules } from './prediction-output';
 import { countStatuses, PredictionRecord, PredictionRoundRecord, RoundCounts } from './prediction-round';
 import { PredictionRoundRepository } from './prediction-round.repository';
-import { PendingRound, RoundOutageBuffer } from './round-outage-buffer';
+import { OutageBufferCounters, PendingRound, RoundOutageBuffer } from './round-outage-buffer';
 
 /** Extra time past the per-call deadline before the round stops waiting for the model caller at all. */
 const CALLER_GRACE_MS = 5_000;
@@ -96,7 +96,7 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The outage buffer's counts (what a metrics module reads). */
-  outageCounters(): ReturnType<RoundOutageBuffer['counters']> {
+  outageCounters(): OutageBufferCounters {
     return this.outageBuffer.counters();
   }
 
