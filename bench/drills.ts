@@ -4,12 +4,13 @@
  * - `outage`: PostgreSQL becomes unreachable for 60 s while the demo runs (a TCP proxy between
  *   the app and the server is cut, as a restart would), then returns. Counts the rounds due
  *   during the outage that are stored afterwards, and what the leaderboard answered meanwhile.
+ * - `blip`: three 2 s cuts, each 100 ms before a round is due; counts the rounds due then that are stored.
  * - `kill`: kill -9 the coordinator just after a scoring cycle is due, 3 times, on PostgreSQL and
  *   on PGlite; restart it each time, let it catch up, then count predictions lost (rounds whose
  *   counts name more predictions than are stored) or double-scored (score bucket sums against
  *   the scored prediction rows).
  *
- *   npm run build && node dist/bench/drills.js outage
+ *   npm run build && node dist/bench/drills.js outage     # or blip
  *   DRILL_ENGINES=postgres,pglite node dist/bench/drills.js kill
  *   DRILL_APP_DIR=/tmp/other-checkout node dist/bench/drills.js outage   # the same drill on another build
  *
@@ -45,6 +46,7 @@ interface RunningApp {
 async function main(): Promise<void> {
   const drill = process.argv[2];
   if (drill === 'outage') return void console.log(JSON.stringify(await outageDrill(), null, 2));
+  if (drill === 'blip') return void console.log(JSON.stringify(await blipDrill(), null, 2));
   if (drill === 'kill') {
     const engines = (process.env.DRILL_ENGINES ?? 'postgres,pglite').split(',') as Engine[];
     for (const engine of engines) {
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     }
     return;
   }
-  throw new Error('usage: node dist/bench/drills.js outage|kill');
+  throw new Error('usage: node dist/bench/drills.js outage|blip|kill');
 }
 
 // --- the outage drill -------------------------------------------------------------------------
@@ -66,7 +68,8 @@ async function outageDrill(): Promise<Record<string, unknown>> {
   const direct = await connect(db.url);
   try {
     await until('a first round stored', 120_000, async () => (await count(direct, 'SELECT count(*) FROM prediction_rounds')) > 0);
-    const leaderboard: Array<{ atS: number; status: number; age: string | null }> = [];
+    // A reader has the leaderboard before the outage (as the web page would): there is a copy to keep.
+    const leaderboard: Array<{ atS: number; status: number; age: string | null }> = [{ atS: 0, ...(await leaderboardAnswer(app.url)) }];
     const cutAt = Date.now();
     await proxy.cut();
     while (Date.now() - cutAt < OUTAGE_MS) {
@@ -76,24 +79,11 @@ async function outageDrill(): Promise<Record<string, unknown>> {
     await proxy.restore();
     const restoredAt = Date.now();
     await sleep(20_000); // rounds finishing their retries, the buffer written back
-    const due = dueSlots(await activeConfigs(direct), cutAt, restoredAt);
-    const stored: Array<{ config_id: string; scheduled_at: Date; predictions: number }> = (
-      await direct.query(
-        `SELECT r.config_id, r.scheduled_at, (SELECT count(*)::int FROM predictions p WHERE p.round_id = r.id) AS predictions
-           FROM prediction_rounds r WHERE r.scheduled_at >= $1 AND r.scheduled_at < $2`,
-        [new Date(cutAt), new Date(restoredAt)],
-      )
-    ).rows;
-    const storedKeys = new Set(stored.filter((r) => r.predictions > 0).map((r) => `${r.config_id}@${r.scheduled_at.getTime()}`));
-    const lost = due.filter((d) => !storedKeys.has(`${d.configId}@${d.atMs}`));
     return {
       drill: 'outage',
       app: APP_DIR,
       outageSeconds: Math.round((restoredAt - cutAt) / 1000),
-      roundsDue: due.length,
-      roundsStored: due.length - lost.length,
-      roundsLost: lost.length,
-      predictionsStored: stored.reduce((n, r) => n + r.predictions, 0),
+      ...(await roundsOutcome(direct, [[cutAt, restoredAt]])),
       leaderboardDuringOutage: leaderboard.map((a) => `${a.atS}s:${a.status}${a.age === null ? '' : ` age ${a.age}`}`).join(', '),
       health: await healthz(app.url),
       appWarnings: app.output().split('\n').filter((l) => /outage buffer|written after the outage|already ran/.test(l)).length,
@@ -105,6 +95,58 @@ async function outageDrill(): Promise<Record<string, unknown>> {
     await db.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Three 2 s cuts, each starting 100 ms before a round is due. */
+async function blipDrill(): Promise<Record<string, unknown>> {
+  const db = await throwAwayDatabase();
+  const proxy = await DatabaseProxy.start(db.url);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drill-blip-'));
+  const app = await startApp({ DATABASE_URL: proxy.url, DATA_DIR: dataDir });
+  const direct = await connect(db.url);
+  try {
+    await until('a first round stored', 120_000, async () => (await count(direct, 'SELECT count(*) FROM prediction_rounds')) > 0);
+    const configs = await activeConfigs(direct);
+    const windows: Array<[number, number]> = [];
+    for (let i = 0; i < 3; i++) {
+      const nextDue = Math.min(...dueSlots(configs, Date.now() + 1_000, Date.now() + 200_000).map((d) => d.atMs));
+      await sleep(nextDue - 100 - Date.now());
+      const cutAt = Date.now();
+      await proxy.blip(2_000);
+      windows.push([cutAt, Date.now()]);
+    }
+    await sleep(15_000);
+    return { drill: 'blip', app: APP_DIR, blips: windows.length, ...(await roundsOutcome(direct, windows)) };
+  } finally {
+    await direct.end();
+    await stopApp(app);
+    await proxy.close();
+    await db.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Rounds due in the windows [from, to) that are stored with their predictions, and those lost. */
+async function roundsOutcome(direct: Client, windows: ReadonlyArray<[number, number]>): Promise<Record<string, number>> {
+  const configs = await activeConfigs(direct);
+  let due = 0;
+  let lost = 0;
+  let predictions = 0;
+  for (const [from, to] of windows) {
+    const slots = dueSlots(configs, from, to);
+    const stored: Array<{ config_id: string; scheduled_at: Date; predictions: number }> = (
+      await direct.query(
+        `SELECT r.config_id, r.scheduled_at, (SELECT count(*)::int FROM predictions p WHERE p.round_id = r.id) AS predictions
+           FROM prediction_rounds r WHERE r.scheduled_at >= $1 AND r.scheduled_at < $2`,
+        [new Date(from), new Date(to)],
+      )
+    ).rows;
+    const storedKeys = new Set(stored.filter((r) => r.predictions > 0).map((r) => `${r.config_id}@${r.scheduled_at.getTime()}`));
+    due += slots.length;
+    lost += slots.filter((d) => !storedKeys.has(`${d.configId}@${d.atMs}`)).length;
+    predictions += stored.reduce((n, r) => n + r.predictions, 0);
+  }
+  return { roundsDue: due, roundsStored: due - lost, roundsLost: lost, predictionsStored: predictions };
 }
 
 async function leaderboardAnswer(url: string): Promise<{ status: number; age: string | null }> {
