@@ -233,7 +233,8 @@ async function integrityCounts(c: Client): Promise<Record<string, number>> {
         (SELECT count(*)::int FROM predictions) AS predictions,
         (SELECT count(*)::int FROM predictions WHERE scored_at IS NOT NULL) AS scored,
         (SELECT coalesce(sum(greatest(r.model_count - (SELECT count(*) FROM predictions p WHERE p.round_id = r.id), 0)), 0)::int FROM prediction_rounds r) AS lost,
-        (SELECT count(*)::int FROM prediction_rounds r WHERE NOT EXISTS (SELECT 1 FROM predictions p WHERE p.round_id = r.id)) AS empty_rounds,
+        (SELECT count(*)::int FROM prediction_rounds r WHERE duration_ms IS NULL) AS interrupted_rounds,
+        (SELECT count(*)::int FROM prediction_rounds r WHERE duration_ms IS NOT NULL AND model_count = 0) AS rounds_without_models,
         (SELECT count(*)::int FROM predictions WHERE scored_at IS NOT NULL AND score_value IS NOT NULL) AS scored_with_value,
         (SELECT count(*)::int FROM predictions WHERE scored_at IS NOT NULL AND NOT score_success) AS scored_failed,
         (SELECT coalesce(sum(score_count), 0)::int FROM score_buckets) AS bucket_scores,
@@ -244,7 +245,10 @@ async function integrityCounts(c: Client): Promise<Record<string, number>> {
     predictions: r.predictions,
     scored: r.scored,
     predictionsLost: r.lost,
-    roundsWithoutPredictions: r.empty_rounds,
+    // Claimed, never completed: the kill came between the claim and the writes (its answers are lost).
+    roundsInterrupted: r.interrupted_rounds,
+    // Completed with no model connected (a round due while the restarted app's models were joining).
+    roundsWithoutModels: r.rounds_without_models,
     // > 0: a score counted in the buckets more often than there are scored rows (double-scored).
     bucketScoresMinusScoredRows: r.bucket_scores - r.scored_with_value,
     bucketFailuresMinusFailedRows: r.bucket_failed - r.scored_failed,
