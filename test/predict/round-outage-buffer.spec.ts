@@ -1,4 +1,6 @@
 import { loadAppConfig } from '../../src/config/app-config';
+import type { DataSource } from 'typeorm';
+import { PredictionRoundRepository } from '../../src/predict/round/prediction-round.repository';
 import { PendingRound, RoundOutageBuffer } from '../../src/predict/round/round-outage-buffer';
 
 function pending(id: string, predictions: number): PendingRound {
@@ -47,5 +49,15 @@ describe('OUTAGE_BUFFER_PREDICTIONS', () => {
     expect(loadAppConfig({ OUTAGE_BUFFER_PREDICTIONS: '0' }).outageBufferPredictions).toBe(0);
     expect(() => loadAppConfig({ OUTAGE_BUFFER_PREDICTIONS: 'lots' })).toThrow('OUTAGE_BUFFER_PREDICTIONS');
     expect(() => loadAppConfig({ OUTAGE_BUFFER_PREDICTIONS: '-1' })).toThrow('OUTAGE_BUFFER_PREDICTIONS');
+  });
+});
+
+describe('PredictionRoundRepository.insertPredictions when the connection is lost', () => {
+  it('throws the connection error for the round to be retried, and never stores the rows as refused payloads', async () => {
+    const query = jest.fn().mockRejectedValue(new Error('Connection terminated unexpectedly'));
+    const rounds = new PredictionRoundRepository({ query } as unknown as DataSource);
+    const p = pending('a', 3);
+    await expect(rounds.insertPredictions(p.round, p.config, p.predictions)).rejects.toThrow('Connection terminated');
+    expect(query).toHaveBeenCalledTimes(1); // no row-by-row retry, no FAILED rows
   });
 });

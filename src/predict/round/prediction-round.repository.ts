@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PredictionConfig } from '../../competition/prediction-config';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { KeysetPosition, microsecondText } from '../../database/keyset-position';
 import {
   ClaimedPrediction,
@@ -104,6 +105,7 @@ export class PredictionRoundRepository {
    * Inserts the predictions of a round in chunks. A chunk PostgreSQL refuses (a payload it
    * cannot store) is retried row by row, and a refused row is stored as FAILED without its
    * payload, so one bad payload never loses the others. Re-inserting a (round, model) is a no-op.
+   * A lost connection is no refusal: it is thrown as it is, for the caller to retry the round.
    */
   async insertPredictions(
     round: PredictionRoundRecord,
@@ -119,6 +121,7 @@ export class PredictionRoundRepository {
       try {
         outcome.inserted += await this.insertChunk(shared, chunk);
       } catch (error) {
+        if (isDatabaseUnavailable(error)) throw error; // not a refused payload: the caller retries the whole round
         this.logger.warn(`round ${round.id}: a batch of ${chunk.length} predictions was refused (${(error as Error).message}); inserting row by row`);
         for (const prediction of chunk) await this.insertOneByOne(shared, prediction, outcome);
       }
@@ -130,6 +133,7 @@ export class PredictionRoundRepository {
     try {
       outcome.inserted += await this.insertChunk(shared, [prediction]);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
       const reason = `payload refused by the database: ${(error as Error).message}`.slice(0, 500);
       outcome.inserted += await this.insertChunk(shared, [{ ...prediction, status: 'FAILED', payloadJson: null, failureReason: reason }]);
       outcome.rejectedPayloads.push(prediction.modelId);
