@@ -61,12 +61,7 @@ async function main(): Promise<void> {
 // --- the outage drill -------------------------------------------------------------------------
 
 async function outageDrill(): Promise<Record<string, unknown>> {
-  const db = await throwAwayDatabase();
-  const proxy = await DatabaseProxy.start(db.url);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drill-outage-'));
-  const app = await startApp({ DATABASE_URL: proxy.url, DATA_DIR: dataDir });
-  const direct = await connect(db.url);
-  try {
+  return behindProxy(async ({ app, proxy, direct }) => {
     await until('a first round stored', 120_000, async () => (await count(direct, 'SELECT count(*) FROM prediction_rounds')) > 0);
     // A reader has the leaderboard before the outage (as the web page would): there is a copy to keep.
     const leaderboard: Array<{ atS: number; status: number; age: string | null }> = [{ atS: 0, ...(await leaderboardAnswer(app.url)) }];
@@ -88,23 +83,12 @@ async function outageDrill(): Promise<Record<string, unknown>> {
       health: await healthz(app.url),
       appWarnings: app.output().split('\n').filter((l) => /outage buffer|written after the outage|already ran/.test(l)).length,
     };
-  } finally {
-    await direct.end();
-    await stopApp(app);
-    await proxy.close();
-    await db.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Three 2 s cuts, each starting 100 ms before a round is due. */
 async function blipDrill(): Promise<Record<string, unknown>> {
-  const db = await throwAwayDatabase();
-  const proxy = await DatabaseProxy.start(db.url);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drill-blip-'));
-  const app = await startApp({ DATABASE_URL: proxy.url, DATA_DIR: dataDir });
-  const direct = await connect(db.url);
-  try {
+  return behindProxy(async ({ app, proxy, direct }) => {
     await until('a first round stored', 120_000, async () => (await count(direct, 'SELECT count(*) FROM prediction_rounds')) > 0);
     const configs = await activeConfigs(direct);
     const windows: Array<[number, number]> = [];
@@ -117,10 +101,25 @@ async function blipDrill(): Promise<Record<string, unknown>> {
     }
     await sleep(15_000);
     return { drill: 'blip', app: APP_DIR, blips: windows.length, ...(await roundsOutcome(direct, windows)) };
+  });
+}
+
+/** Runs `work` with the demo app reaching a throw-away PostgreSQL database through a proxy; cleans up whatever was started. */
+async function behindProxy<T>(work: (drill: { app: RunningApp; proxy: DatabaseProxy; direct: Client }) => Promise<T>): Promise<T> {
+  const db = await throwAwayDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drill-'));
+  let proxy: DatabaseProxy | undefined;
+  let app: RunningApp | undefined;
+  let direct: Client | undefined;
+  try {
+    proxy = await DatabaseProxy.start(db.url);
+    app = await startApp({ DATABASE_URL: proxy.url, DATA_DIR: dataDir });
+    direct = await connect(db.url);
+    return await work({ app, proxy, direct });
   } finally {
-    await direct.end();
-    await stopApp(app);
-    await proxy.close();
+    await direct?.end();
+    if (app) await stopApp(app);
+    await proxy?.close();
     await db.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
@@ -191,9 +190,10 @@ async function killDrill(engine: Engine): Promise<Record<string, unknown>> {
   const embeddedPort = await freePort();
   const env: Record<string, string> = db ? { DATABASE_URL: db.url, DATA_DIR: dataDir } : { DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(embeddedPort) };
   const dbUrl = db?.url ?? `postgres://postgres@127.0.0.1:${embeddedPort}/postgres`;
-  let app = await startApp(env);
+  let app: RunningApp | undefined;
   const kills: string[] = [];
   try {
+    app = await startApp(env);
     await withClient(dbUrl, (c) => until('a first scored prediction', 300_000, async () => (await count(c, 'SELECT count(*) FROM predictions WHERE scored_at IS NOT NULL')) > 0));
     let lastKillAt = 0;
     for (let i = 0; i < KILLS; i++) {
@@ -203,8 +203,9 @@ async function killDrill(engine: Engine): Promise<Record<string, unknown>> {
       const killAt = Math.ceil(Date.now() / SCORE_INTERVAL_MS) * SCORE_INTERVAL_MS + jitterMs;
       await sleep(killAt - Date.now());
       const scoredBefore = await withClient(dbUrl, (c) => count(c, 'SELECT count(*) FROM predictions WHERE scored_at IS NOT NULL')).catch(() => -1);
-      app.child.kill('SIGKILL');
-      await new Promise((resolve) => (app.child.exitCode !== null || app.child.signalCode !== null ? resolve(null) : app.child.once('exit', resolve)));
+      const { child } = app;
+      child.kill('SIGKILL');
+      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
       lastKillAt = Date.now();
       kills.push(`kill ${i + 1}: ${jitterMs} ms after a cycle was due, ${scoredBefore} predictions scored`);
       app = await startApp(env);
@@ -218,7 +219,7 @@ async function killDrill(engine: Engine): Promise<Record<string, unknown>> {
     const counts = await withClient(dbUrl, (c) => integrityCounts(c));
     return { drill: 'kill -9', engine, app: APP_DIR, kills, ...counts };
   } finally {
-    await stopApp(app);
+    if (app) await stopApp(app);
     await db?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
