@@ -61,7 +61,7 @@ export function bootstrapConfiguration(env: Env): Bootstrap {
 
 /**
  * ORCHESTRATOR_HOST set: connect to that orchestrator. Unset: host the models of
- * LOCAL_ORCHESTRATOR_MODELS_CONFIG in-process (on a free port unless LOCAL_ORCHESTRATOR_PORT is set).
+ * LOCAL_ORCHESTRATOR_MODELS_CONFIG (default: the competition file's `models`, else deployment/models.yaml) in-process (on a free port unless LOCAL_ORCHESTRATOR_PORT is set).
  */
 function orchestrationPlan(env: Env, competition: CompetitionDefinition): ModelOrchestrationPlan {
   const fromCompetition = {
@@ -72,7 +72,12 @@ function orchestrationPlan(env: Env, competition: CompetitionDefinition): ModelO
   const runner = modelRunnerOptionsFromEnv(env, fromCompetition);
   if (readOptionalString(env, 'ORCHESTRATOR_HOST')) return { kind: 'external', runner };
   const orchestrator = localOrchestratorOptionsFromEnv(
-    { ...env, LOCAL_ORCHESTRATOR_PORT: readOptionalString(env, 'LOCAL_ORCHESTRATOR_PORT') ?? '0' },
+    {
+      ...env,
+      LOCAL_ORCHESTRATOR_PORT: readOptionalString(env, 'LOCAL_ORCHESTRATOR_PORT') ?? '0',
+      // The competition may name its own models (e.g. the Synth demo's trackers); the variable still wins.
+      LOCAL_ORCHESTRATOR_MODELS_CONFIG: readOptionalString(env, 'LOCAL_ORCHESTRATOR_MODELS_CONFIG') ?? competition.models,
+    },
     { crunchId: competition.id, baseClassName: competition.model.baseClass },
   );
   return { kind: 'local', runner, orchestrator };

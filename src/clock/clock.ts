@@ -20,6 +20,25 @@ export abstract class Clock {
   /** Calls `fn` once at `atMs` of this clock's time; returns a cancel function. */
   abstract schedule(atMs: number, fn: () => void): () => void;
 
+  /**
+   * Waits for `promise` to settle, but no later than `untilMs` of this clock's time: true when it
+   * settled, false at the deadline. On a virtual clock the waiting work counts as waiting for
+   * time (like a sleep) until either happens, so time can move on to the timer that ends the wait.
+   *
+   * @example
+   *   const ticked = await clock.settledBy(tickOfThisInstant, scheduledAtMs + 10_000);
+   */
+  settledBy(promise: Promise<unknown>, untilMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const cancel = this.schedule(untilMs, () => resolve(false));
+      const done = () => {
+        cancel();
+        resolve(true);
+      };
+      promise.then(done, done);
+    });
+  }
+
   /** Runs work started by a timer; a virtual clock waits for it before moving time on. */
   track<T>(work: () => Promise<T>): Promise<T> {
     return work();
@@ -98,6 +117,16 @@ export class VirtualClock extends Clock {
         resolve();
       });
     });
+  }
+
+  override async settledBy(promise: Promise<unknown>, untilMs: number): Promise<boolean> {
+    const work = this.context.getStore();
+    if (work) work.parked++;
+    try {
+      return await super.settledBy(promise, untilMs);
+    } finally {
+      if (work) work.parked--;
+    }
   }
 
   schedule(atMs: number, fn: () => void): () => void {

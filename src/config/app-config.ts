@@ -26,6 +26,8 @@ export interface AppConfig {
   /** Feed override: replaces the competition file's feed adapter (e.g. `pyth`, `crunchdao`). */
   feedAdapter: string | undefined;
   shutdownTimeoutMs: number;
+  /** Predictions a predict instance keeps in memory while the database is unreachable (rounds past it are dropped with a warning). */
+  outageBufferPredictions: number;
 }
 
 export function loadAppConfig(env: Env = process.env): AppConfig {
@@ -42,6 +44,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     schedulesEnabled: readBool(env, 'SCHEDULES_ENABLED', { default: true }),
     feedAdapter: readOptionalString(env, 'FEED_ADAPTER'),
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', { default: 8000, min: 100, max: 60000 }),
+    outageBufferPredictions: readInt(env, 'OUTAGE_BUFFER_PREDICTIONS', { default: 50_000, min: 0, max: 10_000_000 }),
   };
 }
 

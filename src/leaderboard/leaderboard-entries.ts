@@ -2,6 +2,7 @@ import type { LeaderboardDefinition } from '../config/competition/competition.ty
 import type { ModelStanding, OverallWindowScore } from '../score/model-standing';
 import type { ScoreDirection } from '../score/scorers/scorer';
 import type { LeaderboardEntry } from './leaderboard-entry';
+import { rankBreakdowns } from './leaderboard-breakdown';
 import { rankModels } from './leaderboard-ranking';
 import type { RegisteredModel } from '../predict/registry/model-registry.repository';
 import type { PredictionStatus } from '../predict/round/prediction-round';
@@ -14,13 +15,16 @@ export interface LeaderboardInputs {
   scorerDirection: ScoreDirection;
   previousRanks: ReadonlyMap<string, number | null>;
   lastStatuses: ReadonlyMap<string, PredictionStatus>;
+  /** `scoring.assetWeights`: the per-horizon scores weigh assets as the overall score does. */
+  assetWeights?: Readonly<Record<string, number>>;
 }
 
 /**
  * Builds the entries of a leaderboard. Listed: every model with a score in some window, plus
  * every active (not left) known model even before its first score (unranked). A model that left
  * stays listed (left: true, rank null) while it still has scores in a window and disappears once
- * its windows are empty. The ranking itself is `rankModels`.
+ * its windows are empty. The ranking itself is `rankModels`; each entry also carries its ranks
+ * within each horizon and each `ASSET:HORIZON` (`rankBreakdowns`, same rules).
  */
 export function buildLeaderboardEntries(inputs: LeaderboardInputs): LeaderboardEntry[] {
   const { rules } = inputs;
@@ -40,7 +44,10 @@ export function buildLeaderboardEntries(inputs: LeaderboardInputs): LeaderboardE
     };
   });
   const direction = rules.direction === 'auto' ? inputs.scorerDirection : rules.direction;
-  return rankModels(candidates, { rankBy: rules.rankBy, tiebreakers: rules.tiebreakers, direction, minScoredPredictions: rules.minScoredPredictions }).map(
+  const ranking = { rankBy: rules.rankBy, tiebreakers: rules.tiebreakers, direction, minScoredPredictions: rules.minScoredPredictions } as const;
+  const leftIds = new Set(candidates.filter((c) => c.left).map((c) => c.modelId));
+  const breakdowns = rankBreakdowns({ standings: inputs.standings, windowNames: inputs.windowNames, rules: ranking, leftIds, assetWeights: inputs.assetWeights });
+  return rankModels(candidates, ranking).map(
     (c) => {
       const model = modelsById.get(c.modelId);
       return {
@@ -58,6 +65,8 @@ export function buildLeaderboardEntries(inputs: LeaderboardInputs): LeaderboardE
         previous_rank: inputs.previousRanks.get(c.modelId) ?? null,
         left: c.left,
         last_status: inputs.lastStatuses.get(c.modelId) ?? null,
+        ranks_by_horizon: breakdowns.get(c.modelId)?.ranks_by_horizon ?? {},
+        ranks_by_param: breakdowns.get(c.modelId)?.ranks_by_param ?? {},
       };
     },
   );

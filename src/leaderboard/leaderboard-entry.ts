@@ -2,6 +2,7 @@ import { asObject, finiteOrNull, integerOrNull, stringOr } from '../database/sto
 import { isPredictionStatus, PredictionStatus } from '../predict/round/prediction-round';
 import type { OverallWindowScore } from '../score/model-standing';
 import { readWindowScores } from '../score/stored-standing';
+import type { BreakdownRank } from './leaderboard-breakdown';
 
 /**
  * One row of a stored leaderboard (`leaderboards.entries`), in the report API's snake_case: the
@@ -30,6 +31,10 @@ export interface LeaderboardEntry {
   left: boolean;
   /** Status of the model's latest prediction, null if none. */
   last_status: PredictionStatus | null;
+  /** Rank and scores within each horizon (`"3600"`); absent on leaderboards stored before it existed. */
+  ranks_by_horizon?: Record<string, BreakdownRank>;
+  /** Rank and scores within each `ASSET:HORIZON` (`"BTC:3600"`); absent on leaderboards stored before it existed. */
+  ranks_by_param?: Record<string, BreakdownRank>;
 }
 
 export interface Leaderboard {
@@ -82,8 +87,29 @@ export function readLeaderboardEntries(stored: unknown, onInvalid: (index: numbe
       previous_rank: integerOrNull(e.previous_rank),
       left: e.left === true,
       last_status: isPredictionStatus(e.last_status) ? e.last_status : null,
+      ...breakdownsOf(e),
     });
   });
   const rankOrder = (e: LeaderboardEntry) => e.rank ?? Number.MAX_SAFE_INTEGER;
   return out.sort((a, b) => rankOrder(a) - rankOrder(b) || (a.model_id < b.model_id ? -1 : a.model_id > b.model_id ? 1 : 0));
+}
+
+/** The stored rank breakdowns, keeping only well-formed ranks (rank null or a positive integer, finite-or-null scores). */
+function breakdownsOf(e: Record<string, unknown>): Pick<LeaderboardEntry, 'ranks_by_horizon' | 'ranks_by_param'> {
+  const out: Pick<LeaderboardEntry, 'ranks_by_horizon' | 'ranks_by_param'> = {};
+  for (const field of ['ranks_by_horizon', 'ranks_by_param'] as const) {
+    const stored = asObject(e[field]);
+    if (!stored) continue;
+    const ranks: Record<string, BreakdownRank> = {};
+    for (const [key, raw] of Object.entries(stored)) {
+      const r = asObject(raw);
+      const rank = integerOrNull(r?.rank);
+      if (!r || !(r.rank === null || (rank !== null && rank >= 1))) continue;
+      const score: Record<string, number | null> = {};
+      for (const [name, value] of Object.entries(asObject(r.score) ?? {})) score[name] = finiteOrNull(value);
+      ranks[key] = { rank, score };
+    }
+    out[field] = ranks;
+  }
+  return out;
 }

@@ -60,6 +60,7 @@ export class LeaderboardService implements OnModuleInit {
       scorerDirection,
       previousRanks: new Map((previous?.entries ?? []).map((e) => [e.model_id, e.rank])),
       lastStatuses,
+      assetWeights: this.competition.scoring.assetWeights,
     });
     const leaderboard: Leaderboard = { id: randomUUID(), createdAt: at, entries };
     await this.repository.insert(competitionId, leaderboard);

@@ -3,7 +3,10 @@ import { CompetitionModule } from '../competition/competition.module';
 import { MARKET_DATA, MarketData, MODEL_CALLER, ModelCaller } from './predict.ports';
 import { PredictionStoreModule } from './prediction-store.module';
 import { ModelRegistryService } from './registry/model-registry.service';
+import { APP_CONFIG } from '../config/config.tokens';
+import type { AppConfig } from '../config/app-config';
 import { PredictionRoundService } from './round/prediction-round.service';
+import { RoundOutageBuffer } from './round/round-outage-buffer';
 import { PredictSchedulerService } from './schedule/predict-scheduler.service';
 import { TickLoopService } from './tick/tick-loop.service';
 
@@ -37,6 +40,7 @@ export class PredictModule {
         bind(MODEL_CALLER, options.modelCaller),
         bind(MARKET_DATA, options.marketData),
         ModelRegistryService,
+        { provide: RoundOutageBuffer, useFactory: (config: AppConfig) => new RoundOutageBuffer(config.outageBufferPredictions), inject: [APP_CONFIG] },
         PredictionRoundService,
         TickLoopService,
         PredictSchedulerService,

@@ -12,6 +12,7 @@ import { CompetitionController } from './controllers/competition.controller';
 import { FeedsController } from './controllers/feeds.controller';
 import { LeaderboardColumnsController, MetricsWidgetsController } from './controllers/layout.controllers';
 import { LeaderboardController } from './controllers/leaderboard.controller';
+import { LeaderboardDetailedController } from './controllers/leaderboard-detailed.controller';
 import { ModelsController } from './controllers/models.controller';
 import { PredictionsController } from './controllers/predictions.controller';
 import { SnapshotsController } from './controllers/snapshots.controller';
@@ -41,6 +42,7 @@ import { ScoreHistoryService } from './services/score-history.service';
   imports: [PredictionStoreModule, RewardsStoreModule, ScorersModule],
   controllers: [
     LeaderboardController,
+    LeaderboardDetailedController,
     ModelsController,
     PredictionsController,
     SnapshotsController,

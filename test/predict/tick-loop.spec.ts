@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { VirtualClock } from '../../src/clock/clock';
 import { loadCompetitionFile } from '../../src/config/competition/competition.loader';
 import { TickLoopService } from '../../src/predict/tick/tick-loop.service';
 import { FakeAnswer, FakeFleet, FakeMarket, fleetModel } from './support/fake-fleet';
@@ -22,7 +23,7 @@ describe('TickLoopService', () => {
   beforeEach(() => {
     fleet = new FakeFleet();
     market = new FakeMarket();
-    tickLoop = new TickLoopService(fleet, market, competition);
+    tickLoop = new TickLoopService(fleet, market, competition, new VirtualClock(T0));
     market.add('BTC', T0, 100);
     market.add('BTC', T0 + 60_000, 101);
   });
@@ -99,7 +100,7 @@ describe('TickLoopService', () => {
 
   it('skips the tick before any data exists', async () => {
     const empty = new FakeMarket();
-    const loop = new TickLoopService(fleet, empty, competition);
+    const loop = new TickLoopService(fleet, empty, competition, new VirtualClock(T0));
     fleet.join(fleetModel('m1'), () => ok);
     expect((await loop.tick()).throughMs).toBeNull();
     expect(fleet.calls).toHaveLength(0);
@@ -113,5 +114,75 @@ describe('TickLoopService', () => {
     fleet.join(fleetModel('m1'), () => ok);
     const report = await tickLoop.tick();
     expect(report.sentHistory).toBe(1);
+  });
+});
+
+describe('TickLoopService: ticks before predicts', () => {
+  // demo: tick every 10 s, call timeout 5 s, so a round waits at most 10 s past its instant.
+  let clock: VirtualClock;
+  let fleet: FakeFleet;
+  let tickLoop: TickLoopService;
+
+  beforeEach(() => {
+    clock = new VirtualClock(T0);
+    fleet = new FakeFleet();
+    const market = new FakeMarket();
+    market.add('BTC', T0, 100);
+    tickLoop = new TickLoopService(fleet, market, competition, clock);
+  });
+
+  function watch(promise: Promise<boolean>): { value?: boolean } {
+    const seen: { value?: boolean } = {};
+    void promise.then((v) => (seen.value = v));
+    return seen;
+  }
+
+  it('lets a round at an instant without a tick go at once', async () => {
+    expect(await tickLoop.tickOf(new Date(T0 + 5_000))).toBe(true);
+  });
+
+  it('makes a round wait for the tick of its own instant that has not started yet', async () => {
+    fleet.join(fleetModel('m1'), () => ok);
+    const wait = watch(tickLoop.tickOf(new Date(T0)));
+    await clock.advance(0);
+    expect(wait.value).toBeUndefined();
+    await tickLoop.tick(new Date(T0));
+    await clock.advance(0);
+    expect(wait.value).toBe(true);
+    expect(await tickLoop.tickOf(new Date(T0))).toBe(true); // finished: a later round of that instant goes at once
+  });
+
+  it('waits for a tick still running at a later instant between ticks', async () => {
+    let release!: () => void;
+    fleet.join(fleetModel('m1'), () => new Promise((resolve) => (release = () => resolve(ok))));
+    const ticking = tickLoop.tick(new Date(T0));
+    await clock.advance(0);
+    const wait = watch(tickLoop.tickOf(new Date(T0 + 3_000)));
+    await clock.advance(0);
+    expect(wait.value).toBeUndefined();
+    release();
+    await ticking;
+    await clock.advance(0);
+    expect(wait.value).toBe(true);
+  });
+
+  it('stops waiting at the tick deadline (instant + call timeout + 5 s) when the tick never comes', async () => {
+    const wait = watch(tickLoop.tickOf(new Date(T0)));
+    await clock.advance(9_999);
+    expect(wait.value).toBeUndefined();
+    await clock.advance(1);
+    expect(wait.value).toBe(false);
+  });
+
+  it('knows a model has history only after a successful history tick of its current deployment', async () => {
+    let answer: FakeAnswer = { status: 'FAILED', error: 'boom' };
+    fleet.join(fleetModel('m1'), () => answer);
+    expect(tickLoop.hasHistory(fleetModel('m1'))).toBe(false);
+    await tickLoop.tick(new Date(T0));
+    expect(tickLoop.hasHistory(fleetModel('m1'))).toBe(false);
+    answer = ok;
+    await tickLoop.tick(new Date(T0 + 10_000));
+    expect(tickLoop.hasHistory(fleetModel('m1'))).toBe(true);
+    expect(tickLoop.hasHistory(fleetModel('m1', 2))).toBe(false); // a redeployment needs its history again
   });
 });

@@ -52,7 +52,7 @@ export function loadCompetitionFile(file: string): CompetitionDefinition {
 
 export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): CompetitionDefinition {
   const root = new DefinitionReader(doc, '', file);
-  root.onlyKeys(['id', 'name', 'description', 'feed', 'tick', 'model', 'predictions', 'scoring', 'leaderboard', 'retention', 'report', 'rewards']);
+  root.onlyKeys(['id', 'name', 'description', 'feed', 'tick', 'model', 'predictions', 'scoring', 'leaderboard', 'retention', 'report', 'rewards', 'models']);
   const id = root.key('id').string({ pattern: ID_PATTERN, hint: 'letters, digits, _ . -; at most 64' });
   const feed = readFeed(root.key('feed'));
   const predictions = readPredictions(root.key('predictions'));
@@ -71,8 +71,19 @@ export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): Com
     report: readReportLayout(root.key('report')),
     ...readRewards(root.key('rewards')),
   };
+  const models = readModelsFile(root.key('models'), file);
+  if (models) definition.models = models;
   crossCheck(root, definition);
   return definition;
+}
+
+/** `models`: the local orchestrator's models file for this competition, relative to the competition file; resolved and checked to exist. */
+function readModelsFile(r: DefinitionReader, file: string): string | undefined {
+  if (!r.isPresent()) return undefined;
+  const written = r.string({ pattern: /\S/, hint: 'a path relative to the competition file' });
+  const resolved = path.resolve(file === '(inline)' ? process.cwd() : path.dirname(file), written);
+  if (!fs.existsSync(resolved)) throw new ConfigError(r.path, `no such models file: ${written} (resolved to ${resolved})`, file);
+  return resolved;
 }
 
 function readFeed(r: DefinitionReader): FeedDefinition {

@@ -18,6 +18,11 @@ export interface CompetitionDefinition {
   report?: ReportLayoutDefinition;
   /** Reward checkpoints; absent: the competition pays nothing (no checkpoint job). */
   rewards?: RewardsDefinition;
+  /**
+   * The models file the local orchestrator hosts for this competition when
+   * LOCAL_ORCHESTRATOR_MODELS_CONFIG is unset (absolute; written relative to the competition file).
+   */
+  models?: string;
 }
 
 export interface FeedDefinition {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PredictionConfig } from '../../competition/prediction-config';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { KeysetPosition, microsecondText } from '../../database/keyset-position';
 import {
   ClaimedPrediction,
@@ -57,16 +58,25 @@ export class PredictionRoundRepository {
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Creates the round row; false when a round of this config and slot already exists. */
+  /**
+   * Creates the round row; false when another round of this config and slot already exists.
+   * Claiming a round whose own row is already there answers true again, so a claim retried after
+   * a lost answer, or written late from the outage buffer, stays one round per slot.
+   * (The outer SELECT does not see the row the CTE inserts: one row either way.)
+   */
   async claim(round: PredictionRoundRecord): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO prediction_rounds (id, competition_id, config_id, scheduled_at, performed_at, resolvable_at)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT ON CONSTRAINT prediction_rounds_schedule_unique DO NOTHING
-       RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO prediction_rounds (id, competition_id, config_id, scheduled_at, performed_at, resolvable_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT ON CONSTRAINT prediction_rounds_schedule_unique DO NOTHING
+         RETURNING id)
+       SELECT id FROM inserted
+       UNION ALL
+       SELECT id FROM prediction_rounds WHERE id = $1 AND config_id = $3 AND scheduled_at = $4`,
       [round.id, round.competitionId, round.configId, round.scheduledAt, round.performedAt, round.resolvableAt],
     );
-    return rows.length === 1;
+    return rows.length > 0;
   }
 
   /** Records the outcome counts and duration of a finished round. */
@@ -95,6 +105,7 @@ export class PredictionRoundRepository {
    * Inserts the predictions of a round in chunks. A chunk PostgreSQL refuses (a payload it
    * cannot store) is retried row by row, and a refused row is stored as FAILED without its
    * payload, so one bad payload never loses the others. Re-inserting a (round, model) is a no-op.
+   * A lost connection is no refusal: it is thrown as it is, for the caller to retry the round.
    */
   async insertPredictions(
     round: PredictionRoundRecord,
@@ -110,6 +121,7 @@ export class PredictionRoundRepository {
       try {
         outcome.inserted += await this.insertChunk(shared, chunk);
       } catch (error) {
+        if (isDatabaseUnavailable(error)) throw error; // not a refused payload: the caller retries the whole round
         this.logger.warn(`round ${round.id}: a batch of ${chunk.length} predictions was refused (${(error as Error).message}); inserting row by row`);
         for (const prediction of chunk) await this.insertOneByOne(shared, prediction, outcome);
       }
@@ -121,6 +133,7 @@ export class PredictionRoundRepository {
     try {
       outcome.inserted += await this.insertChunk(shared, [prediction]);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
       const reason = `payload refused by the database: ${(error as Error).message}`.slice(0, 500);
       outcome.inserted += await this.insertChunk(shared, [{ ...prediction, status: 'FAILED', payloadJson: null, failureReason: reason }]);
       outcome.rejectedPayloads.push(prediction.modelId);

@@ -1,20 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition, definedPrediction } from '../../config/competition/competition.types';
 import { configParamKey, PredictionConfig } from '../../competition/prediction-config';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
+import { HealthRegistry } from '../../health/health.registry';
 import { predictArguments } from '../calls/predict-arguments';
-import { MODEL_CALLER, ModelCallResult, ModelCaller } from '../predict.ports';
+import { CallableModel, MODEL_CALLER, ModelCallResult, ModelCaller } from '../predict.ports';
 import { ModelRegistryRepository } from '../registry/model-registry.repository';
 import { checkPredictionOutput, checkPredictionText, predictionOutputRules, PredictionOutputRules } from './prediction-output';
 import { countStatuses, PredictionRecord, PredictionRoundRecord, RoundCounts } from './prediction-round';
 import { PredictionRoundRepository } from './prediction-round.repository';
+import { OutageBufferCounters, PendingRound, RoundOutageBuffer } from './round-outage-buffer';
 
 /** Extra time past the per-call deadline before the round stops waiting for the model caller at all. */
 const CALLER_GRACE_MS = 5_000;
 const MAX_REASON_CHARS = 500;
+/** Waits between attempts to write a round while the database is unreachable (doubling, capped). */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 1_000;
+/** How often buffered rounds are offered to the database again. */
+const BUFFER_RETRY_MS = 1_000;
+/** The outage buffer's bound when none is injected (OUTAGE_BUFFER_PREDICTIONS' default). */
+const DEFAULT_BUFFER_PREDICTIONS = 50_000;
+
+type StoreOutcome = 'stored' | 'taken' | 'unreachable';
+
+/** Reason stored for a running model not asked because its history tick has not succeeded yet. */
+export const NO_HISTORY_YET = 'no history yet';
+
+/** Which running models a round may ask. */
+export interface RoundModelSelection {
+  /** False for a model that has not received its history tick: it is ABSENT (`no history yet`), not called. Default: every model may be asked. */
+  hasHistory?: (model: CallableModel) => boolean;
+}
 
 export interface PredictionRoundReport {
   roundId: string;
@@ -25,6 +46,8 @@ export interface PredictionRoundReport {
   durationMs: number;
   /** Models whose payload PostgreSQL refused (stored as FAILED). */
   rejectedPayloads: string[];
+  /** True when the database could not be reached in time: the round waits in the outage buffer. */
+  buffered: boolean;
 }
 
 /**
@@ -33,15 +56,29 @@ export interface PredictionRoundReport {
  *
  * The round's models are fixed when it starts: the models the caller is running plus those the
  * registry holds as RUNNING but the caller cannot reach (e.g. still connecting), which are
- * ABSENT. A model that joins mid-round waits for the next round; one that leaves mid-round
- * keeps whatever answer the caller returns for it, or is ABSENT.
+ * ABSENT, and the running models without their history tick (`selection.hasHistory`), which are
+ * ABSENT with `no history yet`. A model that joins mid-round waits for the next round; one that
+ * leaves mid-round keeps whatever answer the caller returns for it, or is ABSENT.
+ *
+ * Database outages lose no round whose models were called. The round is claimed first; when the
+ * database cannot be reached then, the models are called anyway (their answers are as of the
+ * due time, which waiting would spoil), and claim + predictions + counts are written as one
+ * idempotent unit, retried with a short backoff until the round's deadline (its call deadline
+ * plus grace, never past the next slot). A round still unwritten then goes to the outage buffer
+ * (bounded, see RoundOutageBuffer) and is written with the same ids when the database returns;
+ * if the slot was taken meanwhile (another instance), it is dropped: a slot runs once.
  *
  * @example
- *   const report = await rounds.run(btcHourly, scheduledAt); // null when that slot already ran
+ *   const report = await rounds.run(btcHourly, scheduledAt); // null when that slot already ran (or an outage left no room to keep it)
  */
 @Injectable()
-export class PredictionRoundService {
+export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(PredictionRoundService.name);
+  private readonly outageBuffer: RoundOutageBuffer;
+  /** Models the registry held as RUNNING at its last answer (used while the database is unreachable). */
+  private lastKnownModels: string[] = [];
+  private cancelBufferRetry?: () => void;
+  private writingBuffer = false;
 
   constructor(
     @Inject(MODEL_CALLER) private readonly modelCaller: ModelCaller,
@@ -49,9 +86,31 @@ export class PredictionRoundService {
     private readonly rounds: PredictionRoundRepository,
     private readonly registry: ModelRegistryRepository,
     private readonly clock: Clock,
-  ) {}
+    @Optional() outageBuffer?: RoundOutageBuffer,
+    @Optional() private readonly health?: HealthRegistry,
+  ) {
+    this.outageBuffer = outageBuffer ?? new RoundOutageBuffer(DEFAULT_BUFFER_PREDICTIONS);
+  }
 
-  async run(config: PredictionConfig, scheduledAt: Date): Promise<PredictionRoundReport | null> {
+  onModuleInit(): void {
+    this.health?.register('predictionBuffer', () => {
+      const counters = this.outageBuffer.counters();
+      return { status: counters.bufferedRounds > 0 ? 'degraded' : 'up', ...counters };
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.cancelBufferRetry?.();
+    const { bufferedRounds, bufferedPredictions } = this.outageBuffer.counters();
+    if (bufferedRounds > 0) this.logger.warn(`stopping with ${bufferedRounds} round(s) (${bufferedPredictions} predictions) not yet written: the database never came back`);
+  }
+
+  /** The outage buffer's counts (what a metrics module reads). */
+  outageCounters(): OutageBufferCounters {
+    return this.outageBuffer.counters();
+  }
+
+  async run(config: PredictionConfig, scheduledAt: Date, selection: RoundModelSelection = {}): Promise<PredictionRoundReport | null> {
     const started = performance.now();
     const model = this.competition.model;
     const steps = definedPrediction(this.competition.predictions, config)?.steps;
@@ -66,29 +125,143 @@ export class PredictionRoundService {
       resolvableAt: new Date(performedAt.getTime() + config.horizon * 1000),
     };
 
-    const running = this.modelCaller.runningModels().map((m) => m.modelId);
-    const known = await this.registry.runningModelIds(this.competition.id);
-    if (!(await this.rounds.claim(round))) {
+    const { hasHistory = () => true } = selection;
+    const runningModels = this.modelCaller.runningModels();
+    const running = runningModels.filter(hasHistory).map((m) => m.modelId);
+    const withoutHistory = runningModels.filter((m) => !hasHistory(m)).map((m) => m.modelId);
+    const known = await this.knownModels();
+    const claim = await this.attempt(() => this.rounds.claim(round));
+    if (claim === false) {
       this.logger.warn(`round ${configParamKey(config)} @ ${scheduledAt.toISOString()} already ran, skipped`);
       return null;
     }
 
     const results = running.length > 0 ? await this.callWithin(model.predict.method, args, running, model.callTimeoutMs) : [];
     const rules = predictionOutputRules(model, config, steps);
-    const predictions = this.predictionsOf(running, known, results, rules, model.callTimeoutMs);
-    const outcome = await this.rounds.insertPredictions(round, config, predictions);
-    for (const modelId of outcome.rejectedPayloads) {
-      const p = predictions.find((x) => x.modelId === modelId);
-      if (p) Object.assign(p, { status: 'FAILED', payloadJson: null });
+    const predictions = this.predictionsOf(running, withoutHistory, known, results, rules, model.callTimeoutMs);
+    const pending: PendingRound = { round, config, predictions, durationMs: performance.now() - started };
+    const deadlineMs = Math.min(performedAt.getTime() + model.callTimeoutMs + CALLER_GRACE_MS, scheduledAt.getTime() + config.interval * 1000);
+    const { outcome, rejectedPayloads } = await this.storeBefore(pending, claim === true, deadlineMs);
+    if (outcome === 'taken') {
+      this.logger.warn(`round ${configParamKey(config)} @ ${scheduledAt.toISOString()} was run by another instance during the outage; its answers here are dropped`);
+      return null;
     }
     const counts = countStatuses(predictions);
     const durationMs = performance.now() - started;
-    await this.rounds.complete(round.id, counts, durationMs);
+    const buffered = outcome === 'unreachable' && this.buffer(pending);
+    if (outcome === 'unreachable' && !buffered) return null;
     this.logger.log(
       `round ${configParamKey(config)} @ ${scheduledAt.toISOString()}: ${counts.modelCount} model(s), ` +
-        `${counts.successCount} ok, ${counts.failedCount} failed, ${counts.timeoutCount} timeout, ${counts.absentCount} absent, ${Math.round(durationMs)} ms`,
+        `${counts.successCount} ok, ${counts.failedCount} failed, ${counts.timeoutCount} timeout, ${counts.absentCount} absent, ${Math.round(durationMs)} ms` +
+        (buffered ? '; database unreachable, kept in the outage buffer' : ''),
     );
-    return { roundId: round.id, configId: config.id, scheduledAt, performedAt, counts, durationMs, rejectedPayloads: outcome.rejectedPayloads };
+    return { roundId: round.id, configId: config.id, scheduledAt, performedAt, counts, durationMs, rejectedPayloads, buffered };
+  }
+
+  /** The registry's RUNNING models; while the database is unreachable, those of its last answer. */
+  private async knownModels(): Promise<string[]> {
+    try {
+      this.lastKnownModels = await this.registry.runningModelIds(this.competition.id);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      this.logger.warn(`model registry unreachable (${(error as Error).message}); using the ${this.lastKnownModels.length} model(s) it last listed`);
+    }
+    return this.lastKnownModels;
+  }
+
+  /** Runs one database write; 'unreachable' instead of throwing when the database cannot be reached. */
+  private async attempt<T>(write: () => Promise<T>): Promise<T | 'unreachable'> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      return 'unreachable';
+    }
+  }
+
+  /** Writes the round, retrying with a short backoff while the database is unreachable, until `deadlineMs`. */
+  private async storeBefore(pending: PendingRound, claimed: boolean, deadlineMs: number): Promise<{ outcome: StoreOutcome; rejectedPayloads: string[] }> {
+    let waitMs = RETRY_FIRST_MS;
+    for (;;) {
+      const result = await this.attempt(() => this.store(pending, claimed));
+      if (result !== 'unreachable') return result;
+      const now = this.clock.nowMs();
+      if (now + waitMs > deadlineMs) return { outcome: 'unreachable', rejectedPayloads: [] };
+      await this.clock.sleep(waitMs);
+      waitMs = Math.min(waitMs * 2, RETRY_MAX_MS);
+    }
+  }
+
+  /**
+   * Claim (unless already claimed), predictions, counts: each step idempotent for this round's
+   * ids, so the unit can be repeated after a failure at any point.
+   */
+  private async store(pending: PendingRound, claimed: boolean): Promise<{ outcome: 'stored' | 'taken'; rejectedPayloads: string[] }> {
+    const { round, config, predictions } = pending;
+    if (!claimed && !(await this.rounds.claim(round))) return { outcome: 'taken', rejectedPayloads: [] };
+    const inserted = await this.rounds.insertPredictions(round, config, predictions);
+    for (const modelId of inserted.rejectedPayloads) {
+      const p = predictions.find((x) => x.modelId === modelId);
+      if (p) Object.assign(p, { status: 'FAILED', payloadJson: null });
+    }
+    await this.rounds.complete(round.id, countStatuses(predictions), pending.durationMs);
+    return { outcome: 'stored', rejectedPayloads: inserted.rejectedPayloads };
+  }
+
+  private buffer(pending: PendingRound): boolean {
+    const label = `round ${configParamKey(pending.config)} @ ${pending.round.scheduledAt.toISOString()}`;
+    if (!this.outageBuffer.add(pending)) {
+      const { bufferedPredictions, maxPredictions } = this.outageBuffer.counters();
+      this.logger.warn(
+        `${label}: database unreachable and the outage buffer is full (${bufferedPredictions} of ${maxPredictions} predictions, OUTAGE_BUFFER_PREDICTIONS); ` +
+          `its ${pending.predictions.length} prediction(s) are dropped`,
+      );
+      return false;
+    }
+    this.scheduleBufferWrite();
+    return true;
+  }
+
+  private scheduleBufferWrite(): void {
+    if (this.cancelBufferRetry) return;
+    this.cancelBufferRetry = this.clock.schedule(this.clock.nowMs() + BUFFER_RETRY_MS, () => {
+      this.cancelBufferRetry = undefined;
+      void this.clock.track(() => this.writeBuffered());
+    });
+  }
+
+  /**
+   * Offers the buffered rounds to the database, oldest first; stops at the first that still
+   * cannot be written and tries again later. Returns how many rounds are still held.
+   */
+  async writeBuffered(): Promise<number> {
+    if (this.writingBuffer) return this.outageBuffer.size;
+    this.writingBuffer = true;
+    try {
+      for (const pending of this.outageBuffer.pending()) {
+        const label = `round ${configParamKey(pending.config)} @ ${pending.round.scheduledAt.toISOString()}`;
+        let result: Awaited<ReturnType<PredictionRoundService['store']>> | 'unreachable';
+        try {
+          result = await this.attempt(() => this.store(pending, false));
+        } catch (error) {
+          this.logger.error(`${label}: the database refused the buffered round (${(error as Error).message}); dropped`);
+          this.outageBuffer.dropped(pending);
+          continue;
+        }
+        if (result === 'unreachable') break;
+        if (result.outcome === 'taken') {
+          this.logger.warn(`${label}: another instance ran this slot during the outage; the buffered round is dropped`);
+          this.outageBuffer.dropped(pending);
+        } else {
+          this.outageBuffer.stored(pending);
+          this.logger.log(`${label}: written after the outage (${pending.predictions.length} prediction(s))`);
+        }
+      }
+    } finally {
+      this.writingBuffer = false;
+    }
+    if (this.outageBuffer.size > 0) this.scheduleBufferWrite();
+    return this.outageBuffer.size;
   }
 
   /**
@@ -119,6 +292,7 @@ export class PredictionRoundService {
 
   private predictionsOf(
     running: readonly string[],
+    withoutHistory: readonly string[],
     known: readonly string[],
     results: readonly ModelCallResult[],
     rules: PredictionOutputRules,
@@ -126,11 +300,13 @@ export class PredictionRoundService {
   ): PredictionRecord[] {
     const byModel = new Map(results.map((r) => [r.modelId, r]));
     const asked = new Set(running);
-    const roundModels = [...new Set([...running, ...known])];
+    const waiting = new Set(withoutHistory);
+    const roundModels = [...new Set([...running, ...withoutHistory, ...known])];
     return roundModels.map((modelId): PredictionRecord => {
       const base = { id: randomUUID(), modelId, execTimeUs: null, payloadJson: null, failureReason: null };
       const result = byModel.get(modelId);
       if (!result) {
+        if (waiting.has(modelId)) return { ...base, status: 'ABSENT', failureReason: NO_HISTORY_YET };
         const failureReason = asked.has(modelId)
           ? 'no answer: the model left the fleet during the round' // stored reason, kept as it was
           : 'not connected to the coordinator when the round started';

@@ -16,7 +16,8 @@ export const ROUND_JOB = 'predict:round';
 
 /**
  * The predict role's recurring jobs: the tick (every `tick.interval`) and one round job per
- * active prediction config on its round-robin slot. ScheduledJobs arms them when the process
+ * active prediction config on its round-robin slot. A round first waits for the tick of its own
+ * instant, then asks only the models whose history tick succeeded. ScheduledJobs arms them when the process
  * has the `predict` role and schedules are enabled. Rounds missed while the process was down
  * are logged, not replayed: a forecast made late would be scored against prices the model
  * could already have seen.
@@ -39,13 +40,15 @@ export class PredictSchedulerService {
   ) {}
 
   @RecurringJob({ name: TICK_JOB, roles: ['predict'], everyMs: (c) => c.tick.interval * 1000 })
-  async tick(): Promise<void> {
-    await this.tickLoop.tick();
+  async tick(scheduledAt: Date): Promise<void> {
+    await this.tickLoop.tick(scheduledAt);
   }
 
   @RecurringJob({ name: ROUND_JOB, roles: ['predict'], slots: (self: PredictSchedulerService) => self.roundJobSlots() })
   async runRound(scheduledAt: Date, slot: JobSlot<RoundSlot>): Promise<void> {
-    await this.roundService.run(slot.value.config, scheduledAt);
+    // Tick before predict: the data of this instant reaches a model before its predict does.
+    await this.tickLoop.tickOf(scheduledAt);
+    await this.roundService.run(slot.value.config, scheduledAt, { hasHistory: (model) => this.tickLoop.hasHistory(model) });
   }
 
   /** The round slots of the active configs, once the competition is synced. */

@@ -1,9 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
 import { methodArguments } from '../calls/method-arguments';
 import { CallableModel, MARKET_DATA, MarketData, MODEL_CALLER, ModelCallArguments, ModelCaller, TickPayload } from '../predict.ports';
+import { TickInstants } from './tick-instants';
 import { TickWatermarks } from './tick-watermarks';
+
+/** How long past its instant a round waits for the tick of that instant beyond the call deadline (feed refresh, caller overhead). */
+export const TICK_WAIT_GRACE_MS = 5_000;
 
 /** What one tick did, for logs and tests. */
 export interface TickReport {
@@ -23,21 +28,64 @@ export interface TickReport {
  * was redeployed or never ticked successfully first receives the bounded history window.
  * Models already up to date are not called. Model failures are counted, never fatal.
  *
+ * Ticks come before predicts: a round awaits the tick of its own instant (`tickOf`, bounded by
+ * that tick's deadline), and only models whose history tick succeeded for their current
+ * deployment are asked to predict (`hasHistory`); the others are ABSENT with `no history yet`.
+ *
  * @example
- *   scheduler.register({ name: 'tick', everyMs: 60_000, run: () => tickLoop.tick().then(() => undefined) });
+ *   await tickLoop.tick(scheduledAt);            // the tick job
+ *   await tickLoop.tickOf(roundScheduledAt);     // a round, before it calls the models
+ *   tickLoop.hasHistory(model);                  // true once its history tick succeeded
  */
 @Injectable()
 export class TickLoopService {
   private readonly logger = new Logger(TickLoopService.name);
   private readonly watermarks = new TickWatermarks();
+  private readonly instants: TickInstants;
 
   constructor(
     @Inject(MODEL_CALLER) private readonly modelCaller: ModelCaller,
     @Inject(MARKET_DATA) private readonly market: MarketData,
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
-  ) {}
+    private readonly clock: Clock,
+  ) {
+    this.instants = new TickInstants(competition.tick.interval * 1000);
+  }
 
-  async tick(): Promise<TickReport> {
+  /** The tick of instant `scheduledAt` (default: now); rounds of that instant wait for it. */
+  async tick(scheduledAt: Date = this.clock.now()): Promise<TickReport> {
+    const atMs = scheduledAt.getTime();
+    this.instants.started(atMs);
+    try {
+      return await this.tickOnce();
+    } finally {
+      this.instants.finished(atMs);
+    }
+  }
+
+  /**
+   * Waits until the tick a round at `at` depends on has finished: the tick of that same instant
+   * when ticks fall on it (whichever timer fired first), else one still running. Bounded by that
+   * tick's deadline (`at` + call timeout + TICK_WAIT_GRACE_MS). True when nothing was left to wait for.
+   */
+  async tickOf(at: Date): Promise<boolean> {
+    const atMs = at.getTime();
+    const awaited = this.instants.awaited(atMs);
+    if (!awaited) return true;
+    const settled = await this.clock.settledBy(awaited, atMs + this.competition.model.callTimeoutMs + TICK_WAIT_GRACE_MS);
+    if (!settled) {
+      this.instants.forget(atMs);
+      this.logger.warn(`the tick due at ${at.toISOString()} did not finish in time; predicting with the data already sent`);
+    }
+    return settled;
+  }
+
+  /** True once a tick with the history window succeeded for this deployment of the model. */
+  hasHistory(model: Pick<CallableModel, 'modelId' | 'deploymentId'>): boolean {
+    return this.watermarks.sinceFor(model.modelId, model.deploymentId) !== undefined;
+  }
+
+  private async tickOnce(): Promise<TickReport> {
     const report: TickReport = { throughMs: null, sentHistory: 0, sentUpdate: 0, upToDate: 0, success: 0, failed: 0, timeout: 0 };
     try {
       await this.market.refresh();

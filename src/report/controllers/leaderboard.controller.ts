@@ -3,7 +3,7 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@n
 import type { Request, Response } from 'express';
 import { LeaderboardEntryDto, LeaderboardViewDto } from '../dto/leaderboard.dto';
 import { ifNoneMatchHits } from '../leaderboard/if-none-match';
-import { CachedJsonResponse, LeaderboardResponseCache } from '../leaderboard/leaderboard-response-cache';
+import { CachedJsonResponse, LEADERBOARD_AGE_HEADER, LeaderboardResponseCache } from '../leaderboard/leaderboard-response-cache';
 
 @ApiTags('reports')
 @Controller('reports/leaderboard')
@@ -38,6 +38,7 @@ export class LeaderboardController {
 function send(req: Request, res: Response, cached: CachedJsonResponse): void {
   res.setHeader('ETag', cached.etag);
   res.setHeader('Cache-Control', 'no-cache');
+  if (cached.ageSeconds !== undefined) res.setHeader(LEADERBOARD_AGE_HEADER, cached.ageSeconds);
   if (ifNoneMatchHits(req.headers['if-none-match'], cached.etag)) {
     res.status(304).end();
     return;

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { INestApplication, Logger } from '@nestjs/common';
 import { hasRequestBody } from '../../http/request-body';
 import { ifNoneMatchHits } from './if-none-match';
-import { CachedJsonResponse, LeaderboardResponseCache } from './leaderboard-response-cache';
+import { CachedJsonResponse, LEADERBOARD_AGE_HEADER, LeaderboardResponseCache } from './leaderboard-response-cache';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -50,6 +50,7 @@ function pathOf(url: string | undefined): string {
 function send(req: IncomingMessage, res: ServerResponse, cached: CachedJsonResponse): void {
   res.setHeader('ETag', cached.etag);
   res.setHeader('Cache-Control', 'no-cache');
+  if (cached.ageSeconds !== undefined) res.setHeader(LEADERBOARD_AGE_HEADER, cached.ageSeconds);
   if (ifNoneMatchHits(req.headers['if-none-match'], cached.etag)) {
     res.statusCode = 304;
     res.end();

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } f
 import type { Subscription } from 'rxjs';
 import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
 import { LeaderboardRepository } from '../../leaderboard/leaderboard.repository';
 import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
@@ -13,18 +14,36 @@ import { entriesMissingCompleteness, leaderboardView, seedLeaderboard } from './
 /** `seed`: GET /reports/leaderboard; `view`: GET /reports/leaderboard/view (the web page's). */
 export type LeaderboardResponseName = 'seed' | 'view';
 
+/**
+ * Sent only while the database cannot be reached and the last good copy is served instead:
+ * whole seconds since that copy was last confirmed to be the newest leaderboard.
+ */
+export const LEADERBOARD_AGE_HEADER = 'X-Leaderboard-Age';
+
 /** A serialized response and its strong ETag, built once per leaderboard. */
 export interface CachedJsonResponse {
   body: Buffer;
   etag: string;
   /** Id of the leaderboard it was built from; null when none exists yet. */
   leaderboardId: string | null;
+  /** Set when this is the last good copy served during a database outage (LEADERBOARD_AGE_HEADER). */
+  ageSeconds?: number;
 }
 
 interface CacheEntry {
   response: Promise<CachedJsonResponse>;
+  /** When this copy was last confirmed to be the newest leaderboard. */
   checkedAtMs: number;
+  nextCheckAtMs: number;
   revalidating: boolean;
+  /** The last check could not reach the database: served with its age. */
+  stale: boolean;
+}
+
+/** The newest copy built per response, with when it was last confirmed (kept through an outage). */
+interface GoodCopy {
+  response: CachedJsonResponse;
+  checkedAtMs: number;
 }
 
 /**
@@ -32,6 +51,10 @@ interface CacheEntry {
  * new leaderboard was stored (or the leaderboard columns were edited here). Because another process may write leaderboards (report-only
  * replicas), an entry older than REVALIDATE_AFTER_MS is re-checked in the background with one
  * cheap query (newest leaderboard id) while the cached bytes keep being served.
+ *
+ * While the database cannot be reached (a failed re-check, or a rebuild after a new leaderboard
+ * was announced), the last good copy keeps being served, with LEADERBOARD_AGE_HEADER saying how
+ * old it is, and is re-checked every REVALIDATE_AFTER_MS; other failures are not cached.
  *
  * @example
  *   const { body, etag } = await cache.get('seed');
@@ -41,6 +64,7 @@ export class LeaderboardResponseCache implements OnModuleInit, OnModuleDestroy {
   static readonly REVALIDATE_AFTER_MS = 5_000;
   private readonly logger = new Logger('ReportLeaderboardCache');
   private readonly entries = new Map<LeaderboardResponseName, CacheEntry>();
+  private readonly lastGood = new Map<LeaderboardResponseName, GoodCopy>();
   private subscription?: Subscription;
 
   constructor(
@@ -71,28 +95,63 @@ export class LeaderboardResponseCache implements OnModuleInit, OnModuleDestroy {
   get(name: LeaderboardResponseName): Promise<CachedJsonResponse> {
     const now = this.clock.nowMs();
     const entry = this.entries.get(name);
-    if (!entry) return this.load(name, now);
-    if (!entry.revalidating && now - entry.checkedAtMs >= LeaderboardResponseCache.REVALIDATE_AFTER_MS) void this.revalidate(name, entry);
-    return entry.response;
+    if (!entry) return this.served(this.load(name, now), now);
+    if (!entry.revalidating && now >= entry.nextCheckAtMs) void this.revalidate(name, entry);
+    return this.served(entry, now);
   }
 
-  private load(name: LeaderboardResponseName, now: number): Promise<CachedJsonResponse> {
-    const entry: CacheEntry = { response: this.build(name), checkedAtMs: now, revalidating: false };
+  /** The entry's response; a stale one is a copy carrying its age (only during an outage: the usual path allocates nothing). */
+  private served(entry: CacheEntry, now: number): Promise<CachedJsonResponse> {
+    if (!entry.stale) return entry.response;
+    return entry.response.then((cached) => ({ ...cached, ageSeconds: ageSeconds(now, entry.checkedAtMs) }));
+  }
+
+  private load(name: LeaderboardResponseName, now: number): CacheEntry {
+    const response = this.build(name).then(
+      (built) => {
+        this.lastGood.set(name, { response: built, checkedAtMs: now });
+        return built;
+      },
+      (err: unknown) => this.lastGoodDuringOutage(name, entry, err),
+    );
+    const entry: CacheEntry = { response, checkedAtMs: now, nextCheckAtMs: now + LeaderboardResponseCache.REVALIDATE_AFTER_MS, revalidating: false, stale: false };
     this.entries.set(name, entry);
     // A failed read is not cached: the next request tries again.
     entry.response.catch(() => this.forget(name, entry));
-    return entry.response;
+    return entry;
+  }
+
+  /** The last good copy (with its age) when the database is unreachable; rethrows any other failure. */
+  private lastGoodDuringOutage(name: LeaderboardResponseName, entry: CacheEntry, err: unknown): CachedJsonResponse {
+    const good = this.lastGood.get(name);
+    if (!good || !isDatabaseUnavailable(err)) throw err;
+    this.logger.warn(`database unreachable, serving the leaderboard last confirmed at ${new Date(good.checkedAtMs).toISOString()}: ${(err as Error).message}`);
+    Object.assign(entry, { stale: true, checkedAtMs: good.checkedAtMs });
+    return { ...good.response, ageSeconds: ageSeconds(this.clock.nowMs(), good.checkedAtMs) };
   }
 
   private async revalidate(name: LeaderboardResponseName, entry: CacheEntry): Promise<void> {
     entry.revalidating = true;
     try {
       const [stamp, cached] = await Promise.all([this.leaderboards.latestStamp(this.competition.id), entry.response]);
-      if ((stamp?.id ?? null) === cached.leaderboardId) entry.checkedAtMs = this.clock.nowMs();
-      else this.forget(name, entry);
+      if ((stamp?.id ?? null) !== cached.leaderboardId) return this.forget(name, entry);
+      const now = this.clock.nowMs();
+      Object.assign(entry, { checkedAtMs: now, nextCheckAtMs: now + LeaderboardResponseCache.REVALIDATE_AFTER_MS });
+      if (entry.stale) {
+        // Back from an outage: the copy is current again and served without an age.
+        const { ageSeconds: _age, ...current } = cached;
+        entry.response = Promise.resolve(current);
+        entry.stale = false;
+        this.lastGood.set(name, { response: current, checkedAtMs: now });
+      } else {
+        this.lastGood.set(name, { response: cached, checkedAtMs: now });
+      }
     } catch (err) {
       this.logger.warn(`could not re-check the latest leaderboard: ${(err as Error).message}`);
-      this.forget(name, entry);
+      if (isDatabaseUnavailable(err) && this.lastGood.has(name)) {
+        // Keep serving this copy, marked with its age; check again later.
+        Object.assign(entry, { stale: true, nextCheckAtMs: this.clock.nowMs() + LeaderboardResponseCache.REVALIDATE_AFTER_MS });
+      } else this.forget(name, entry);
     } finally {
       entry.revalidating = false;
     }
@@ -121,4 +180,8 @@ export class LeaderboardResponseCache implements OnModuleInit, OnModuleDestroy {
     const digest = createHash('sha1').update(body).digest('base64url');
     return { body, etag: `"${name}-${digest}"`, leaderboardId: board?.id ?? null };
   }
+}
+
+function ageSeconds(nowMs: number, checkedAtMs: number): number {
+  return Math.max(0, Math.floor((nowMs - checkedAtMs) / 1000));
 }
