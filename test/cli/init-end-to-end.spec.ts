@@ -61,6 +61,8 @@ describe.each(PROJECTS)('a project generated from the %s pack %j, on the local o
   it('runs both example models: Setup, one tick and one predict per configuration, each answer stored as SUCCESS', async () => {
     const competition = loadCompetitionFile(path.join(projectDir, 'competition.yaml'));
     const modelsConfig = path.join(projectDir, 'models.yaml');
+    // The competition file names its models, so COMPETITION_FILE is the only setting npm start needs.
+    expect(competition.models).toBe(path.resolve(modelsConfig));
     const { entries, problems } = readModelsConfig(modelsConfig);
     expect(problems).toEqual([]);
     expect(entries.map((e) => e.language).sort()).toEqual(['python', 'typescript']);

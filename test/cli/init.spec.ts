@@ -255,6 +255,8 @@ describe('a pack is a folder', () => {
     fs.writeFileSync(path.join(templates, 'packs', pack, 'pack.yaml'), packYaml);
     fs.copyFileSync(path.join(real, 'packs', 'realtime', 'files', 'competition.yaml'), path.join(templates, 'packs', pack, 'files', 'competition.yaml'));
     fs.writeFileSync(path.join(templates, 'packs', pack, 'files', 'notes', '{{module}}.txt'), '{{name}} predicts {{assets_text}} with {{scorer}}\n');
+    // The realtime competition file names the models file its pack writes beside it.
+    fs.writeFileSync(path.join(templates, 'packs', pack, 'files', 'models.yaml'), 'models: []\n');
     return templates;
   }
   const realtimeDefaults = fs.readFileSync(path.join(locateTemplatesDir(), 'packs', 'realtime', 'pack.yaml'), 'utf8').match(/^defaults:\n(?:  .*\n)+/m)![0];
@@ -267,6 +269,18 @@ describe('a pack is a folder', () => {
     expect({ code, stdout }).toMatchObject({ code: 0 });
     expect(fs.readFileSync(path.join(cwd, 'mini-game', 'notes', 'mini_game.txt'), 'utf8')).toBe('mini-game predicts BTC, ETH with density-pdf\n');
     expect(loadCompetitionFile(path.join(cwd, 'mini-game', 'competition.yaml')).id).toBe('mini-game');
+  });
+
+  it('refuses a pack whose competition file names a models file the pack does not write, and leaves nothing behind', async () => {
+    const cwd = temporaryDir('init-no-models-');
+    let stderr = '';
+    const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), cwd, env: {} };
+    const templates = templatesWith('lonely', `summary: no models\n${realtimeDefaults}`);
+    fs.rmSync(path.join(templates, 'packs', 'lonely', 'files', 'models.yaml'));
+    const code = await runInit(['mini-game', '--pack', 'lonely', '--yes'], io, { prompter: null, templatesDir: templates });
+    expect(code).toBe(2);
+    expect(stderr).toContain('no such models file: models.yaml');
+    expect(fs.readdirSync(cwd)).toEqual([]);
   });
 
   it('removes a half-written project when writing fails (exit code 1)', async () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../config/config-error';
-import { parseCompetitionDefinition } from '../../config/competition/competition.loader';
+import { loadCompetitionFile, parseCompetitionDefinition } from '../../config/competition/competition.loader';
 import { CommandIo } from '../command-io';
 import { collectAnswers } from './answers-collector';
 import { readAnswersFile } from './answers-file';
@@ -90,8 +90,17 @@ async function initProject(parsed: InitArguments, io: CommandIo, options: InitOp
   const project = renderPack(pack, templateValues(answers, names));
   const competition = project.files.get('competition.yaml');
   if (competition === undefined) throw new TemplatePackError(`pack ${pack.name} has no competition.yaml`);
-  parseCompetitionDefinition(parseYaml(competition), `${names.project}/competition.yaml`);
+  // The models file the competition names is one the pack writes beside it: check it without that key
+  // before writing anything, then load the whole file once the project is on disk.
+  const { models: _models, ...definition } = parseYaml(competition) as Record<string, unknown>;
+  parseCompetitionDefinition(definition, `${names.project}/competition.yaml`);
   writeProject(dir, project);
+  try {
+    loadCompetitionFile(path.join(dir, 'competition.yaml'));
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return dir;
 }
 
@@ -118,7 +127,7 @@ function nextSteps(cwd: string, dir: string): string {
   return [
     `created ${rel}/ (competition.yaml, models.yaml, models/, python/, typescript/)`,
     'next:',
-    `  COMPETITION_FILE=${rel}/competition.yaml LOCAL_ORCHESTRATOR_MODELS_CONFIG=${rel}/models.yaml npm start`,
+    `  COMPETITION_FILE=${rel}/competition.yaml npm start`,
     `  (cd ${rel}/python && python3 -m unittest)      (cd ${rel}/typescript && node --test test/)`,
     `  see ${rel}/README.md`,
     '',
