@@ -30,6 +30,8 @@ class LocalOrchestratorHostModule {
   static forPlan(plan: ModelOrchestrationPlan): DynamicModule {
     return {
       module: LocalOrchestratorHostModule,
+      // Global: the health check and the report's model health read which configured models do not run.
+      global: true,
       providers: [
         {
           provide: LocalOrchestratorHandle,

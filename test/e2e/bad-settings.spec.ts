@@ -221,9 +221,10 @@ describe('configured models that are not running', () => {
         expect.objectContaining({ modelId: 'typo', reason: expect.stringMatching(/language .*"cobol"/) }),
         expect.objectContaining({ modelId: 'no-python', reason: expect.stringContaining('no-such-python3') }),
       ]);
-      // The halted model is known to the coordinator, and its health row says why it does not run.
+      // The models that never ran are listed beside the running one, each with why it does not run.
       const rows: Array<{ model_id: string; setup_failure: string | null }> = await (await fetch(`http://127.0.0.1:${port}/reports/models/health`)).json();
       expect(rows.find((r) => r.model_id === 'no-python')?.setup_failure).toContain('no-such-python3');
+      expect(rows.find((r) => r.model_id === 'typo')?.setup_failure).toMatch(/language .*"cobol"/);
       expect(rows.find((r) => r.model_id === 'ok-js')?.setup_failure).toBeNull();
     } finally {
       await app.stop();

@@ -39,7 +39,7 @@ export class ModelHealthDto {
   @ApiProperty({ example: 'model-7f3a' }) model_id!: string;
   @ApiProperty({ example: 'gaussian-mixer' }) model_name!: string;
   @ApiProperty({ example: 'alice' }) cruncher_name!: string;
-  @ApiProperty({ example: 'RUNNING', description: 'Membership state reported by the orchestrator.' }) state!: string;
+  @ApiProperty({ example: 'RUNNING', description: 'Membership state reported by the orchestrator; NOT_RUNNING for a configured model that never ran (see setup_failure).' }) state!: string;
   @ApiProperty({ type: String, nullable: true, example: null }) left_at!: string | null;
   @ApiProperty({ type: StatusCountsDto }) counts!: StatusCountsDto;
   @ApiProperty({ example: 123 }) total!: number;
@@ -52,7 +52,7 @@ export class ModelHealthDto {
     type: String,
     nullable: true,
     example: 'BUILD_FAILED: pip could not install numpyy',
-    description: 'Why the local orchestrator does not run this configured model (setup, build or start failure), when this process hosts the models; null otherwise. Entries the models config refused outright are listed by /healthz (orchestrator check).',
+    description: 'Why the local orchestrator does not run this configured model (setup, build or start failure), when this process hosts the models; null otherwise. A configured model that never ran is listed on the first page with state NOT_RUNNING and zero counts.',
   })
   setup_failure!: string | null;
   @ApiProperty({ example: '2025-01-01T00:00:00.000Z' }) since!: string;

@@ -49,7 +49,7 @@ export class ModelReportService {
     const health = await this.predictions.health(result.rows.map((m) => m.id), since, until);
     const ms = (us: number | null) => (us === null ? null : Math.round(us) / 1000);
     const notRunning = new Map((this.localOrchestrator?.notRunning() ?? []).flatMap((n) => (n.modelId === null ? [] : [[n.modelId, n.reason] as const])));
-    const items = result.rows.map((m) => {
+    const items: ModelHealthDto[] = result.rows.map((m) => {
       const h = health.get(m.id);
       const counts = h?.counts ?? NO_PREDICTIONS;
       const total = counts.SUCCESS + counts.FAILED + counts.TIMEOUT + counts.ABSENT;
@@ -71,7 +71,36 @@ export class ModelReportService {
         until: isoUtc(until),
       };
     });
+    if (offset === 0 && notRunning.size > 0) items.push(...(await this.unregisteredNotRunning(notRunning, since, until)));
     return { items, page: { hasMore: result.hasMore, nextOffset: offset + result.rows.length } };
+  }
+
+  /**
+   * Configured models the orchestrator never announced (they failed before running: a bad models
+   * entry, a missing interpreter, a failed build), listed on the first page with their reason so
+   * an organiser sees them beside the running ones.
+   */
+  private async unregisteredNotRunning(notRunning: ReadonlyMap<string, string>, since: Date, until: Date): Promise<ModelHealthDto[]> {
+    const registered = new Set((await this.registry.models(this.competition.id)).map((m) => m.id));
+    return [...notRunning]
+      .filter(([modelId]) => !registered.has(modelId))
+      .map(([modelId, reason]) => ({
+        model_id: modelId,
+        model_name: modelId,
+        cruncher_name: '',
+        state: 'NOT_RUNNING',
+        left_at: null,
+        counts: { ...NO_PREDICTIONS },
+        total: 0,
+        success_rate: null,
+        exec_time: { avg_ms: null, p50_ms: null, p95_ms: null, max_ms: null },
+        last_status: null,
+        last_performed_at: null,
+        last_failure_reason: null,
+        setup_failure: shortReason(reason),
+        since: isoUtc(since),
+        until: isoUtc(until),
+      }));
   }
 }
 
