@@ -1,4 +1,5 @@
 import type { ScoreDirection } from '../../score/scorers/scorer';
+import type { RewardPayout } from '../reward-function';
 
 export const CHECKPOINT_STATUSES = ['PENDING', 'SUBMITTED', 'CLAIMABLE', 'PAID', 'FAILED'] as const;
 export type CheckpointStatus = (typeof CHECKPOINT_STATUSES)[number];
@@ -90,17 +91,9 @@ export interface Checkpoint {
   warnings: string[];
 }
 
-/** One stored payout; `leafIndex` is its position in the payout tree. */
-export interface CheckpointPayout {
+/** One stored payout: the reward function's payout, its position in the payout tree and its integer base units. */
+export interface CheckpointPayout extends RewardPayout {
   leafIndex: number;
-  modelId: string;
-  modelName: string;
-  playerId: string;
-  playerName: string;
-  horizon: number;
-  rank: number;
-  score: number;
-  amount: number;
   units: bigint;
 }
 
