@@ -4,7 +4,7 @@ import { AppConfig } from './config/app-config';
 import { JobScheduler } from './clock/job-scheduler';
 import { DataSourceService } from './data-source/data-source.service';
 import { HealthRegistry } from './health/health.registry';
-import { orchestratorCheck } from './health/orchestrator-check';
+import { orchestratorCheck } from './model-orchestration/orchestrator-check';
 import { LocalOrchestratorHandle } from './model-orchestration/model-orchestration.module';
 import { ModelRunnerService } from './model-runner/model-runner.service';
 import { ScheduledJobs } from './clock/scheduled-jobs.service';

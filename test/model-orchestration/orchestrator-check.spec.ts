@@ -1,4 +1,4 @@
-import { orchestratorCheck } from '../../src/health/orchestrator-check';
+import { orchestratorCheck } from '../../src/model-orchestration/orchestrator-check';
 
 const runner = { status: 'up' as const, connected: true, runningModels: 2, pendingModels: 0, lastMessageAt: null };
 

@@ -1,6 +1,6 @@
 import type { NotRunningModel } from '../local-orchestrator/local-orchestrator';
 import type { ModelRunnerHealth } from '../model-runner/model-runner.service';
-import type { DependencyCheck } from './health.registry';
+import type { DependencyCheck } from '../health/health.registry';
 
 /**
  * The `/healthz` orchestrator check: the runner's connection, and `degraded` when a configured
