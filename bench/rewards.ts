@@ -40,20 +40,9 @@ import { ScoreWindowRepository } from '../src/score/score-window.repository';
 import { ScorerRegistry } from '../src/score/scorers/scorer.registry';
 import { benchCompetition } from './bench-competition';
 import { benchDatabase } from './bench-database';
+import { seededRandom } from './seeded-random';
 
 const RUNS = 5;
-
-/** Deterministic pseudo-random numbers (mulberry32) so runs are comparable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function median(run: () => void): number {
   const times: number[] = [];
@@ -77,7 +66,7 @@ function main(): void {
     return;
   }
   if (!Number.isInteger(n) || n < 1) throw new Error(`N must be a positive integer, got ${process.argv[2]}`);
-  const next = random(12);
+  const next = seededRandom(12);
   const standings: RewardStanding[] = Array.from({ length: n }, (_, i) => ({
     modelId: String(10_000 + i),
     modelName: `model-${i}`,
@@ -130,7 +119,7 @@ async function databaseBench(n: number, engine: 'pglite' | 'postgres'): Promise<
   try {
     const predictions = [3600, 86400].map((horizon, i) => ({ asset: 'BTC', horizon, step: 300, interval: 3600, active: true, order: i, group: String(horizon) }));
     const def: CompetitionDefinition = { ...benchCompetition(predictions), rewards: { every: 604800, delay: 86400, pool: 392.7865963902861, function: 'exponential-top-k', options: {}, decimals: 18 } };
-    const next = random(7);
+    const next = seededRandom(7);
     const at = new Date(Date.UTC(2026, 0, 8));
     const window = () => ({ value: next(), count: 100, failed: 0, complete: true });
     const standings: ModelStanding[] = Array.from({ length: n }, (_, i) => {

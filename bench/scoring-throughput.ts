@@ -17,6 +17,7 @@ import { CrpsScorer } from '../src/score/scorers/builtin/crps.scorer';
 import { DensityPdfScorer } from '../src/score/scorers/builtin/density-pdf.scorer';
 import { SynthCrpsScorer } from '../src/score/scorers/builtin/synth-crps.scorer';
 import { Scorer, ScoreInput } from '../src/score/scorers/scorer';
+import { seededRandom } from './seeded-random';
 
 const HORIZON = 3600;
 const STEP = 60;
@@ -24,18 +25,6 @@ const STEPS = HORIZON / STEP;
 /** The Synth game's 1h profile. */
 const SYNTH_STEPS = [60, 300, 900, 1800, 3600];
 const SYNTH_DISTRIBUTIONS = SYNTH_STEPS.reduce((n, step) => n + HORIZON / step, 0);
-
-/** Deterministic pseudo-random numbers (mulberry32) so runs are comparable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function buildPredictions(count: number, next: () => number): ScoreInput[] {
   const options = {};
@@ -102,9 +91,9 @@ function measure(
   mode: PayloadMode,
   build: (count: number, next: () => number) => ScoreInput[],
 ): { perSecond: number; perCpuSecond: number; checksum: number } {
-  const next = random(42);
+  const next = seededRandom(42);
   // Warm-up so the JIT has compiled the hot paths before timing.
-  for (const input of build(BATCH, random(7))) scorer.score(input);
+  for (const input of build(BATCH, seededRandom(7))) scorer.score(input);
   const fixed = mode === 'all-live' ? build(count, next) : mode === 'reuse' ? build(BATCH, next) : null;
   let checksum = 0;
   let nanoseconds = 0n;

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { describeEachEngine } from '../support/test-database';
 import { ReportSeed } from './support/report-seed';
 import { demoCompetition, ReportTestApp, startReportApp } from './support/report-test-app';
+import { seededRandom } from '../../bench/seeded-random';
 
 /**
  * Thousands of random and hostile query strings against every report route, then every method
@@ -45,18 +46,6 @@ const HOSTILE = [
   'ZW1wdHk', 'MjAyNS0wMS0wMVQwMDowMDowMC4wMDAwMDBafDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA',
   '𝕏', 'é', 'Ω≈ç√', '\u202e', '\ufeff', '日本語', 'm-alpha', 'm-alpha,m-beta',
 ];
-
-/** mulberry32: small, seeded, good enough to pick cases reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomValue(rand: () => number): string {
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
@@ -184,7 +173,7 @@ describeEachEngine('report API fuzz', (db) => {
   });
 
   it(`answers ${REQUESTS} random and hostile queries without a 5xx, each within ${TIME_BOUND_MS} ms (seed ${SEED})`, async () => {
-    const rand = prng(SEED);
+    const rand = seededRandom(SEED);
     const paths = Array.from({ length: REQUESTS }, () => randomPath(rand));
     const failures: string[] = [];
     const statuses = new Map<number, number>();
