@@ -1,6 +1,6 @@
 import type { ScoreDirection } from '../score/scorers/scorer';
 import { RewardComputationError } from './reward.errors';
-import type { RewardStanding } from './reward-function';
+import type { HorizonPool, RewardPayout, RewardStanding } from './reward-function';
 import { RewardOptionsReader } from './reward-options';
 
 /** Which models of a horizon may be paid, before a function weights them. */
@@ -61,6 +61,16 @@ export interface HorizonRanking {
   /** The total pool split equally between the horizons present. */
   pool: number;
   ranked: RankedModel[];
+}
+
+/** The payout of a ranked model on a horizon: its identity, rank and score, and the amount. */
+export function rankedPayout(horizon: number, { standing, score, rank }: RankedModel, amount: number): RewardPayout {
+  return { modelId: standing.modelId, modelName: standing.modelName, playerId: standing.playerId, playerName: standing.playerName, horizon, rank, score, amount };
+}
+
+/** What each horizon received and how many models were eligible there, for a RewardResult. */
+export function horizonPools(horizons: readonly HorizonRanking[]): HorizonPool[] {
+  return horizons.map((h) => ({ horizon: h.horizon, pool: h.pool, eligible: h.ranked.length }));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ELIGIBILITY_OPTION_KEYS, EligibilityRules, rankByHorizon, readEligibility } from '../eligible-ranking';
+import { ELIGIBILITY_OPTION_KEYS, EligibilityRules, horizonPools, rankByHorizon, rankedPayout, readEligibility } from '../eligible-ranking';
 import type { RewardFunction, RewardInput, RewardPayout, RewardResult } from '../reward-function';
 import { RewardOptionsReader } from '../reward-options';
 
@@ -42,20 +42,9 @@ export class ExponentialTopKReward implements RewardFunction {
       // Same operation order as the reference: sum the weights of positions 1..K, then weight / sum * pool.
       let totalWeight = 0;
       for (let r = 1; r <= positions; r++) totalWeight += Math.exp(alpha / r);
-      for (const { standing, score, rank } of paid) {
-        payouts.push({
-          modelId: standing.modelId,
-          modelName: standing.modelName,
-          playerId: standing.playerId,
-          playerName: standing.playerName,
-          horizon,
-          rank,
-          score,
-          amount: (Math.exp(alpha / rank) / totalWeight) * horizonPool,
-        });
-      }
+      for (const model of paid) payouts.push(rankedPayout(horizon, model, (Math.exp(alpha / model.rank) / totalWeight) * horizonPool));
     }
-    return { payouts, horizons: horizons.map((h) => ({ horizon: h.horizon, pool: h.pool, eligible: h.ranked.length })), warnings };
+    return { payouts, horizons: horizonPools(horizons), warnings };
   }
 
   private parse(options: Record<string, unknown>): ExponentialTopKOptions {

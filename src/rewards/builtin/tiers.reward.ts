@@ -1,4 +1,4 @@
-import { ELIGIBILITY_OPTION_KEYS, EligibilityRules, rankByHorizon, readEligibility } from '../eligible-ranking';
+import { ELIGIBILITY_OPTION_KEYS, EligibilityRules, horizonPools, rankByHorizon, rankedPayout, readEligibility } from '../eligible-ranking';
 import type { RewardFunction, RewardInput, RewardPayout, RewardResult } from '../reward-function';
 import { RewardOptionsReader } from '../reward-options';
 
@@ -51,20 +51,9 @@ export class TiersReward implements RewardFunction {
       const shared = ranked.map((m) => ({ ...m, share: shareOf(bands, m.rank) })).filter((m) => m.share > 0);
       const usedShare = shared.reduce((acc, m) => acc + m.share, 0);
       const scale = unusedShares === 'renormalise' && usedShare > 0 ? fullShare / usedShare : 1;
-      for (const { standing, score, rank, share } of shared) {
-        payouts.push({
-          modelId: standing.modelId,
-          modelName: standing.modelName,
-          playerId: standing.playerId,
-          playerName: standing.playerName,
-          horizon,
-          rank,
-          score,
-          amount: share * scale * horizonPool,
-        });
-      }
+      for (const model of shared) payouts.push(rankedPayout(horizon, model, model.share * scale * horizonPool));
     }
-    return { payouts, horizons: horizons.map((h) => ({ horizon: h.horizon, pool: h.pool, eligible: h.ranked.length })), warnings };
+    return { payouts, horizons: horizonPools(horizons), warnings };
   }
 
   private parse(options: Record<string, unknown>): TiersOptions {
