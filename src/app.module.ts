@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
 import { AppConfig } from './config/app-config';
 import { CompetitionDefinition } from './config/competition/competition.types';
 import { ConfigModule } from './config/config.module';
@@ -73,7 +74,7 @@ export class AppModule {
     // the stored leaderboards and needs neither (its cache re-checks the newest leaderboard id).
     if (predicts || scores) imports.push(ScoringModule);
     if (scores) imports.push(CheckpointsModule); // the reward-checkpoint job (when the competition has rewards)
-    if (roles.has('report')) imports.push(ReportModule);
+    if (roles.has('report')) imports.push(ReportModule, AdminModule);
     imports.push(...(opts.extensions ?? []));
 
     return { module: AppModule, imports, providers };

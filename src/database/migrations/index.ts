@@ -3,6 +3,7 @@ import { ScoreCoverage1764000002000 } from './1764000002000-ScoreCoverage';
 import { PredictionPayloadAsJson1764000003000 } from './1764000003000-PredictionPayloadAsJson';
 import { RewardCheckpoints1764000005000 } from './1764000005000-RewardCheckpoints';
 import { ReportLayouts1764000014000 } from './1764000014000-ReportLayouts';
+import { AdminActions1764000020000 } from './1764000020000-AdminActions';
 
 /** Every migration, in order. A new migration is a new file here plus one line in this list. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   PredictionPayloadAsJson1764000003000,
   RewardCheckpoints1764000005000,
   ReportLayouts1764000014000,
+  AdminActions1764000020000,
 ];

@@ -1,0 +1,47 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+
+/** What an API key may do: `read` the protected reports, or also act as `admin`. Public routes need no key. */
+export type AccessTier = 'read' | 'admin';
+
+/** The key a request was authenticated with (its id only: the secret never leaves the guard). */
+export interface ApiKeyIdentity {
+  id: string;
+  tier: AccessTier;
+}
+
+/** Request property the API-key guard sets once a key is accepted. */
+export const API_KEY_REQUEST_PROPERTY = 'apiKey';
+
+/** Route metadata read by the API-key guard. */
+export const ACCESS_TIER_METADATA = 'coordinator:access-tier';
+
+/** The OpenAPI security scheme names (registered in openapi.ts). */
+export const API_KEY_SCHEME = 'apiKey';
+export const BEARER_SCHEME = 'bearer';
+
+/**
+ * Marks a controller or route as needing a key of at least `tier` (admin keys pass read routes).
+ * A route without it is public.
+ *
+ * @example
+ *   @RequireTier('admin')
+ *   @Controller('admin/models')
+ *   export class AdminModelsController {}
+ */
+export function RequireTier(tier: AccessTier): ClassDecorator & MethodDecorator {
+  return applyDecorators(
+    SetMetadata(ACCESS_TIER_METADATA, tier),
+    ApiSecurity(API_KEY_SCHEME),
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiUnauthorizedResponse({ description: 'No API key, or an unknown one (`X-API-Key` or `Authorization: Bearer`).' }),
+    ApiForbiddenResponse({ description: `The key's tier is below ${tier}.` }),
+  );
+}
+
+/** The calling key's id, for the audit trail; `anonymous` when the route is public or keys are off. */
+export const CallerKey = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => {
+  const request = ctx.switchToHttp().getRequest<Record<string, unknown>>();
+  const identity = request[API_KEY_REQUEST_PROPERTY] as ApiKeyIdentity | undefined;
+  return identity?.id ?? 'anonymous';
+});
