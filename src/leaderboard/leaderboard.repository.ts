@@ -30,10 +30,25 @@ export class LeaderboardRepository {
       `SELECT id, created_at, entries FROM leaderboards WHERE competition_id = $1 ${LATEST}`,
       [competitionId],
     );
-    if (rows.length === 0) return null;
-    const { id, created_at, entries } = rows[0];
-    const read = readLeaderboardEntries(entries, (index) => this.logger.warn(`leaderboard ${id}: entry ${index} has no model_id or an invalid rank; not served`));
-    return { id, createdAt: created_at, entries: read };
+    return rows.length === 0 ? null : this.read(rows[0]);
+  }
+
+  /** The leaderboard that was the newest at `at` (created at or before it), or null. */
+  async asOf(competitionId: string, at: Date): Promise<Leaderboard | null> {
+    const rows: Array<{ id: string; created_at: Date; entries: unknown }> = await this.dataSource.query(
+      `SELECT id, created_at, entries FROM leaderboards WHERE competition_id = $1 AND created_at <= $2 ${LATEST}`,
+      [competitionId, at],
+    );
+    return rows.length === 0 ? null : this.read(rows[0]);
+  }
+
+  /** The first leaderboard created at or after `at`, or null. */
+  async firstAtOrAfter(competitionId: string, at: Date): Promise<Leaderboard | null> {
+    const rows: Array<{ id: string; created_at: Date; entries: unknown }> = await this.dataSource.query(
+      `SELECT id, created_at, entries FROM leaderboards WHERE competition_id = $1 AND created_at >= $2 ORDER BY created_at, id LIMIT 1`,
+      [competitionId, at],
+    );
+    return rows.length === 0 ? null : this.read(rows[0]);
   }
 
   /** Which leaderboard is newest, without its entries: how a cache checks it is still current. */
@@ -43,6 +58,11 @@ export class LeaderboardRepository {
       [competitionId],
     );
     return rows.length === 0 ? null : { id: rows[0].id, createdAt: rows[0].created_at };
+  }
+
+  private read({ id, created_at, entries }: { id: string; created_at: Date; entries: unknown }): Leaderboard {
+    const read = readLeaderboardEntries(entries, (index) => this.logger.warn(`leaderboard ${id}: entry ${index} has no model_id or an invalid rank; not served`));
+    return { id, createdAt: created_at, entries: read };
   }
 
   async insert(competitionId: string, leaderboard: Leaderboard): Promise<void> {

@@ -46,6 +46,16 @@ export class LeaderboardService implements OnModuleInit {
     return this.repository.latest(this.competition.id);
   }
 
+  /** The leaderboard that was the newest at `at`; null when none was stored by then (or it was pruned). */
+  asOf(at: Date): Promise<Leaderboard | null> {
+    return this.repository.asOf(this.competition.id, at);
+  }
+
+  /** The first leaderboard computed at or after `at`; null until one is. */
+  firstAtOrAfter(at: Date): Promise<Leaderboard | null> {
+    return this.repository.firstAtOrAfter(this.competition.id, at);
+  }
+
   /** Ranks `standings` at `at`, stores the leaderboard, prunes old ones, and announces it. */
   async refresh(standings: readonly ModelStanding[], at: Date, scorerDirection: ScoreDirection): Promise<Leaderboard> {
     const competitionId = this.competition.id;

@@ -31,7 +31,7 @@ describeEachEngine('leaderboard fast path', (db) => {
       const body = await (await fetch(`${app.url}/reports/leaderboard`)).json();
       expect(body).toEqual([
         { created_at: '2026-01-01T00:00:00.000Z', model_id: 'm-1', score_recent: 0, score_steady: 1.5, score_anchor: null, rank: 1, model_name: 'one', cruncher_name: 'ann',
-          username: 'ann', status: 'active' }, // the web app's column properties, after the seed's eight fields
+          username: 'ann', status: 'active', reward: null }, // the web app's column properties, after the seed's eight fields
       ]);
       // Other routes and methods still go through Nest.
       expect((await fetch(`${app.url}/reports/leaderboard`, { method: 'POST' })).status).toBe(404);

@@ -53,7 +53,7 @@ describe('readLeaderboardEntries', () => {
 describe('seedLeaderboard', () => {
   const at = new Date('2025-01-01T00:00:00Z');
 
-  it('gives every row every column property after the seed fields: username, status, each window, entry fields, null for the rest', () => {
+  it('gives every row every column property after the seed fields: username, status, reward, each window, entry fields, null for the rest', () => {
     const rows = seedLeaderboard(
       at,
       [
@@ -65,9 +65,18 @@ describe('seedLeaderboard', () => {
     );
     expect(Object.keys(rows[0])).toEqual([
       'created_at', 'model_id', 'score_recent', 'score_steady', 'score_anchor', 'rank', 'model_name', 'cruncher_name',
-      'username', 'status', 'score_weekly', 'previous_rank', 'reward_pct',
+      'username', 'status', 'reward', 'score_weekly', 'previous_rank', 'reward_pct',
     ]);
-    expect(rows[0]).toMatchObject({ username: 'ann', status: 'active', score_weekly: 0.7, previous_rank: 2, reward_pct: null });
+    expect(rows[0]).toMatchObject({ username: 'ann', status: 'active', reward: null, score_weekly: 0.7, previous_rank: 2, reward_pct: null });
     expect(rows[1]).toMatchObject({ status: 'inactive', score_weekly: null });
+  });
+
+  it("gives each row the model's cumulative reward: its total, 0 before its first payout, null when the competition pays none", () => {
+    const entries = [entry({ model_id: 'a' }), entry({ model_id: 'b', rank: 2 })];
+    const paid = seedLeaderboard(at, entries, [], [], new Map([['a', 12.5]]));
+    expect(paid.map((r) => [r.model_id, r.reward])).toEqual([['a', 12.5], ['b', 0]]);
+    expect(seedLeaderboard(at, entries).map((r) => r.reward)).toEqual([null, null]);
+    const view = leaderboardView(at, entries, [], new Map(), new Map([['b', 3]]));
+    expect(view.entries.map((r) => [r.model_id, r.reward])).toEqual([['a', 0], ['b', 3]]);
   });
 });

@@ -69,11 +69,11 @@ describeEachEngine('report API', (db) => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('application/json');
       expect(res.body.map((e: { model_id: string }) => e.model_id)).toEqual(['m-alpha', 'm-beta', 'm-gamma']);
-      // The seed's eight fields, in its order; then the web app's column properties (username, status).
-      for (const entry of res.body) expect(Object.keys(entry)).toEqual([...SEED_LEADERBOARD_FIELDS, 'username', 'status']);
+      // The seed's eight fields, in its order; then the web app's column properties (username, status) and the cumulative reward.
+      for (const entry of res.body) expect(Object.keys(entry)).toEqual([...SEED_LEADERBOARD_FIELDS, 'username', 'status', 'reward']);
       expect(res.body[0]).toEqual({
         created_at: at(60), model_id: 'm-alpha', score_recent: 0.3, score_steady: 0.25, score_anchor: 0, rank: 1, model_name: 'alpha', cruncher_name: 'alice',
-        username: 'alice', status: 'active',
+        username: 'alice', status: 'active', reward: null,
       });
       expect(res.body[2]).toMatchObject({ score_recent: null, score_steady: null, score_anchor: null, rank: 3 });
       expect(res.body[0].created_at).toMatch(ISO_Z);

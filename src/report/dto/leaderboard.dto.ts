@@ -5,6 +5,14 @@ import { ApiProperty } from '@nestjs/swagger';
  * fields come first; then what the web app's leaderboard columns read (`username`, `status`,
  * `score_<window>` for every window, and any other column property, null when unknown).
  */
+const REWARD_DOC = {
+  type: Number,
+  nullable: true,
+  example: 98.19,
+  description:
+    "The model's cumulative reward: its payouts summed over every checkpoint that did not fail (0 before its first payout; null when the competition pays no rewards). Updated with the next leaderboard after a checkpoint.",
+};
+
 export class LeaderboardEntryDto {
   @ApiProperty({ example: '2025-01-01T12:00:00.000Z', description: 'When this leaderboard was computed (UTC).' }) created_at!: string;
   @ApiProperty({ example: 'model-7f3a' }) model_id!: string;
@@ -16,6 +24,7 @@ export class LeaderboardEntryDto {
   @ApiProperty({ example: 'alice' }) cruncher_name!: string;
   @ApiProperty({ example: 'alice', description: "The cruncher, under the web app's USERNAME column property." }) username!: string;
   @ApiProperty({ example: 'active', enum: ['active', 'inactive'], description: "The PROJECT column's statusProperty: inactive once the model left." }) status!: string;
+  @ApiProperty(REWARD_DOC) reward!: number | null;
 }
 
 export class WindowScoreDto {
@@ -39,6 +48,7 @@ export class LeaderboardRowDto {
   @ApiProperty({ type: Number, nullable: true }) score_recent!: number | null;
   @ApiProperty({ type: Number, nullable: true }) score_steady!: number | null;
   @ApiProperty({ type: Number, nullable: true }) score_anchor!: number | null;
+  @ApiProperty(REWARD_DOC) reward!: number | null;
   @ApiProperty({ type: [WindowScoreDto], description: 'One per competition window, in definition order.' }) windows!: WindowScoreDto[];
 }
 

@@ -6,10 +6,11 @@ import { COMPETITION } from '../../config/competition/competition.tokens';
 import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
 import { LeaderboardRepository } from '../../leaderboard/leaderboard.repository';
+import { CheckpointRepository } from '../../rewards/checkpoints/checkpoint.repository';
 import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
 import { ReportLayoutService } from '../layout/report-layout.service';
 import { LEADERBOARD_EVENTS, LeaderboardEvents } from '../report.tokens';
-import { entriesMissingCompleteness, leaderboardView, seedLeaderboard } from './leaderboard-views';
+import { entriesMissingCompleteness, leaderboardView, RewardTotals, seedLeaderboard } from './leaderboard-views';
 
 /** `seed`: GET /reports/leaderboard; `view`: GET /reports/leaderboard/view (the web page's). */
 export type LeaderboardResponseName = 'seed' | 'view';
@@ -73,6 +74,7 @@ export class LeaderboardResponseCache implements OnModuleInit, OnModuleDestroy {
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly clock: Clock,
     private readonly layout: ReportLayoutService,
+    private readonly checkpoints: CheckpointRepository,
     @Optional() @Inject(LEADERBOARD_EVENTS) private readonly events?: LeaderboardEvents,
   ) {}
 
@@ -165,20 +167,27 @@ export class LeaderboardResponseCache implements OnModuleInit, OnModuleDestroy {
     const board = await this.leaderboards.latest(this.competition.id);
     const entries = board?.entries ?? [];
     const windows = this.competition.scoring.windows;
+    const rewards = board ? await this.rewardTotals() : null;
     let payload: unknown;
     if (name === 'seed') {
       // Rows carry every property the current columns name (the layout's edits invalidate this cache).
       const columns = board ? await this.layout.columns.list() : [];
-      payload = board ? seedLeaderboard(board.createdAt, entries, windows.map((w) => w.name), columns.map((c) => c.property)) : [];
+      payload = board ? seedLeaderboard(board.createdAt, entries, windows.map((w) => w.name), columns.map((c) => c.property), rewards) : [];
     } else {
       // Only entries that do not carry their windows' completeness need the snapshot query.
       const incomplete = board ? entriesMissingCompleteness(entries, windows) : [];
       const snapshotWindows = board && incomplete.length > 0 ? await this.snapshots.latestWindows(incomplete, board.createdAt) : new Map();
-      payload = leaderboardView(board?.createdAt ?? null, entries, windows, snapshotWindows);
+      payload = leaderboardView(board?.createdAt ?? null, entries, windows, snapshotWindows, rewards);
     }
     const body = Buffer.from(JSON.stringify(payload), 'utf8');
     const digest = createHash('sha1').update(body).digest('base64url');
     return { body, etag: `"${name}-${digest}"`, leaderboardId: board?.id ?? null };
+  }
+
+  /** Null (rows say `reward: null`) when the competition pays no rewards and never paid any. */
+  private async rewardTotals(): Promise<RewardTotals | null> {
+    const totals = await this.checkpoints.rewardTotals(this.competition.id);
+    return this.competition.rewards === undefined && totals.size === 0 ? null : totals;
   }
 }
 

@@ -11,7 +11,8 @@ const ENTRY_FIELDS = ['cruncher_id', 'previous_rank', 'last_status', 'scored_cou
  * The seed's `GET /reports/leaderboard` body: its eight fields first, in its order, sorted by
  * rank, then what the ecosystem web app's columns read from each row (`row[column.property]`):
  * `username` (the cruncher), `status` (`active`, or `inactive` once the model left), the score of
- * every window (`score_<name>`), and every other property `columnProperties` names (an entry
+ * every window (`score_<name>`), the model's cumulative `reward` (null when the competition pays
+ * none), and every other property `columnProperties` names (an entry
  * field such as `last_status`, or null when the node has no such value). Unranked entries are
  * left out: the seed's `rank` is always an integer from 1.
  *
@@ -24,6 +25,7 @@ export function seedLeaderboard(
   entries: readonly LeaderboardEntry[],
   windowNames: readonly string[] = [],
   columnProperties: readonly string[] = [],
+  rewards: RewardTotals | null = null,
 ): Array<LeaderboardEntryDto & Record<string, unknown>> {
   const created_at = isoUtc(createdAt);
   const ranked = entries.filter((e): e is LeaderboardEntry & { rank: number } => e.rank !== null);
@@ -39,6 +41,7 @@ export function seedLeaderboard(
       cruncher_name: e.cruncher_name,
       username: e.cruncher_name,
       status: e.left ? 'inactive' : 'active',
+      reward: cumulativeReward(rewards, e.model_id),
     };
     for (const name of windowNames) {
       const key = `score_${name}`;
@@ -50,6 +53,16 @@ export function seedLeaderboard(
     }
     return row;
   });
+}
+
+/**
+ * Each model's cumulative reward over the competition's checkpoints (CheckpointRepository.rewardTotals),
+ * or null when the competition pays no rewards: then every row's `reward` is null.
+ */
+export type RewardTotals = ReadonlyMap<string, number>;
+
+function cumulativeReward(rewards: RewardTotals | null, modelId: string): number | null {
+  return rewards === null ? null : (rewards.get(modelId) ?? 0);
 }
 
 /** Ids of the entries that do not say, for some window, how many predictions it holds and whether it is complete. */
@@ -67,6 +80,7 @@ export function leaderboardView(
   entries: readonly LeaderboardEntry[],
   windows: readonly ScoreWindowDefinition[],
   snapshotWindows: ReadonlyMap<string, Readonly<Record<string, WindowScore>>>,
+  rewards: RewardTotals | null = null,
 ): LeaderboardViewDto {
   const rows: LeaderboardRowDto[] = entries.map((e) => {
     const snapshot = snapshotWindows.get(e.model_id);
@@ -82,6 +96,7 @@ export function leaderboardView(
       score_recent: e.score_recent,
       score_steady: e.score_steady,
       score_anchor: e.score_anchor,
+      reward: cumulativeReward(rewards, e.model_id),
       windows: windows.map(({ name }) => {
         const own = ownWindow(e, name);
         const snap = snapshot && Object.prototype.hasOwnProperty.call(snapshot, name) ? snapshot[name] : undefined;

@@ -16,7 +16,7 @@ const SCORE_FORMAT = 'decimal-4';
 /**
  * The leaderboard columns the web app renders for this competition, in its shape: the cruncher,
  * the model (with its status), one VALUE column per score window (tooltip: length, direction,
- * ranked or not), then the competition file's `report.columns` applied over them by `property`.
+ * ranked or not), the cumulative `reward` when the competition pays rewards, then the competition file's `report.columns` applied over them by `property`.
  *
  * @example
  *   leaderboardColumns(demo, 'higher').map((c) => c.property) // ['username', 'model_id', 'score_recent', 'score_steady', 'score_anchor']
@@ -37,6 +37,19 @@ export function leaderboardColumns(competition: CompetitionDefinition, better: S
       order: (i + 1) * 10,
     })),
   ];
+  if (competition.rewards !== undefined) {
+    const rewardColumn: LeaderboardColumnDto = {
+      id: 3 + competition.scoring.windows.length,
+      type: 'VALUE',
+      property: 'reward',
+      format: 'number',
+      displayName: 'Rewards',
+      tooltip: 'Cumulative reward: every payout of the checkpoints that did not fail.',
+      nativeConfiguration: null,
+      order: (competition.scoring.windows.length + 1) * 10,
+    };
+    derived.push(rewardColumn);
+  }
   return applyColumns(derived, competition.report?.columns ?? []);
 }
 

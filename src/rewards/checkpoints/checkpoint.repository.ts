@@ -150,6 +150,15 @@ export class CheckpointRepository {
     return rows.length === 0 ? null : toCheckpoint(rows[0]);
   }
 
+  /** The end of the newest period that has a checkpoint, or null before the first one. */
+  async latestPeriodEnd(competitionId: string): Promise<Date | null> {
+    const rows: Array<{ period_end: Date }> = await this.dataSource.query(
+      `SELECT period_end FROM reward_checkpoints WHERE competition_id = $1 ORDER BY period_start DESC LIMIT 1`,
+      [competitionId],
+    );
+    return rows.length === 0 ? null : rows[0].period_end;
+  }
+
   /** Up to `limit` checkpoints, newest period first, past `offset`. */
   async list(competitionId: string, limit: number, offset: number): Promise<Checkpoint[]> {
     const rows: CheckpointRow[] = await this.dataSource.query(
@@ -166,6 +175,21 @@ export class CheckpointRepository {
       [competitionId],
     );
     return rows.length === 0 ? null : toCheckpoint(rows[0]);
+  }
+
+  /**
+   * Each model's cumulative reward: the sum of its payouts over every checkpoint that did not
+   * fail (computed payouts count from PENDING on; a FAILED checkpoint pays nobody).
+   */
+  async rewardTotals(competitionId: string): Promise<Map<string, number>> {
+    const rows: Array<{ model_id: string; total: number }> = await this.dataSource.query(
+      `SELECT p.model_id, sum(p.amount)::float8 AS total
+         FROM reward_payouts p JOIN reward_checkpoints c ON c.id = p.checkpoint_id
+        WHERE c.competition_id = $1 AND c.status <> 'FAILED'
+        GROUP BY p.model_id`,
+      [competitionId],
+    );
+    return new Map(rows.map((r) => [r.model_id, Number(r.total)]));
   }
 
   /** Every payout of a checkpoint, in leaf order (a checkpoint pays at most a few hundred models per horizon). */

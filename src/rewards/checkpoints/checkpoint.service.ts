@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import type { CompetitionDefinition, RewardsDefinition } from '../../config/competition/competition.types';
+import type { Leaderboard } from '../../leaderboard/leaderboard-entry';
 import { LeaderboardService } from '../../leaderboard/leaderboard.service';
 import type { ParamStanding } from '../../score/model-standing';
 import { withAdvisoryLock } from '../../score/advisory-lock';
@@ -17,6 +18,12 @@ import { computeCheckpointPayouts, freezeEntries } from './checkpoint-payouts';
 import { CheckpointRepository, NewCheckpoint } from './checkpoint.repository';
 
 const CHECKPOINT_JOB = 'reward-checkpoint';
+const CATCH_UP_JOB = 'reward-checkpoint-catch-up';
+/**
+ * At most this many missed periods are caught up (the newest ones); older ones are
+ * left to the operator (`npx coordinator-node checkpoint` or the admin API), with a warning.
+ */
+export const MAX_CATCH_UP_PERIODS = 52;
 /** Snapshots read per query when freezing a leaderboard's per-horizon scores. */
 const SNAPSHOT_PAGE = 5_000;
 
@@ -64,6 +71,63 @@ export class CheckpointService implements OnModuleInit {
     if (rewards) this.rewardFunctions.validateOptions(rewards.function, rewards.options);
   }
 
+  /**
+   * Late checkpoints (score role, every scoring interval, half an interval after the cycle): a
+   * period whose checkpoint instant passed with no checkpoint taken (the node was down, or the
+   * database unreachable at the instant) is taken as soon as the node has ranked again, from the
+   * first leaderboard computed at or after the instant: what the schedule would have frozen had it
+   * run as soon as it could. Cheap when nothing was missed (one query).
+   */
+  @RecurringJob({
+    name: CATCH_UP_JOB,
+    roles: ['score'],
+    when: (c) => c.rewards !== undefined,
+    everyMs: (c) => c.scoring.intervalSeconds * 1000,
+    offsetMs: (c) => (c.scoring.intervalSeconds * 1000) / 2,
+  })
+  async runCatchUp(): Promise<void> {
+    const caught = await this.catchUp();
+    if (caught.length > 0) this.logger.log(`caught up ${caught.length} missed checkpoint(s), periods ending ${caught.map((c) => c.periodEnd.toISOString()).join(', ')}`);
+  }
+
+  /**
+   * Takes, oldest first, every missed checkpoint that can be taken now (see runCatchUp). Missed
+   * periods are those after the newest checkpoint whose instant (end + delay) is more than a
+   * scoring interval old; with no
+   * checkpoint yet, only the newest closed period, and only if a leaderboard existed before its
+   * instant (a competition that started later owes nothing for it). At most
+   * MAX_CATCH_UP_PERIODS, the newest ones. Returns the checkpoints created.
+   */
+  async catchUp(): Promise<Checkpoint[]> {
+    const rewards = this.rewards();
+    const everyMs = rewards.every * 1000;
+    const delayMs = rewards.delay * 1000;
+    const nowMs = this.clock.nowMs();
+    // A period is missed once its instant is a scoring interval old: the on-time job had its chance.
+    const graceMs = this.competition.scoring.intervalSeconds * 1000;
+    const lastEndMs = Math.floor((nowMs - delayMs - graceMs) / everyMs) * everyMs;
+    const newest = await this.repository.latestPeriodEnd(this.competition.id);
+    let firstEndMs = newest === null ? lastEndMs : newest.getTime() + everyMs;
+    if (firstEndMs > lastEndMs) return [];
+    if (newest === null && (await this.leaderboards.asOf(new Date(lastEndMs + delayMs - 1))) === null) return [];
+    const missed = (lastEndMs - firstEndMs) / everyMs + 1;
+    if (missed > MAX_CATCH_UP_PERIODS) {
+      firstEndMs = lastEndMs - (MAX_CATCH_UP_PERIODS - 1) * everyMs;
+      this.logger.warn(`${missed} reward periods were missed; catching up the newest ${MAX_CATCH_UP_PERIODS} (from the period ending ${new Date(firstEndMs).toISOString()}); the older ones are left to the operator`);
+    }
+    const created: Checkpoint[] = [];
+    for (let endMs = firstEndMs; endMs <= lastEndMs; endMs += everyMs) {
+      const instant = new Date(endMs + delayMs);
+      const board = await this.leaderboards.firstAtOrAfter(instant);
+      if (board === null) break; // not ranked since the instant yet: the next run takes it
+      const late = { board, note: `late: no checkpoint was taken at ${instant.toISOString()}; frozen from the first leaderboard after it (${board.createdAt.toISOString()})` };
+      const run = await withAdvisoryLock(this.dataSource, `${CHECKPOINT_JOB}:${this.competition.id}`, () => this.takeCheckpoint(endMs, SCHEDULER_ACTOR, late));
+      if (!run.acquired) break;
+      if (run.result.created) created.push(run.result.checkpoint);
+    }
+    return created;
+  }
+
   /** The checkpoint of the period that closed `delay` before `scheduledAt` (the score role runs it). */
   @RecurringJob({
     name: CHECKPOINT_JOB,
@@ -78,8 +142,12 @@ export class CheckpointService implements OnModuleInit {
     if (run.acquired && run.result.created) this.logger.log(`checkpoint ${run.result.checkpoint.id} of the period ending ${new Date(periodEndMs).toISOString()}`);
   }
 
-  /** Takes the checkpoint of the period ending at `periodEndMs` (a multiple of `every`), or returns the one already taken. */
-  async takeCheckpoint(periodEndMs: number, actor = SCHEDULER_ACTOR): Promise<{ checkpoint: Checkpoint; created: boolean }> {
+  /**
+   * Takes the checkpoint of the period ending at `periodEndMs` (a multiple of `every`), or returns
+   * the one already taken. It freezes the leaderboard that was the newest at the checkpoint's
+   * instant (period end + delay), unless `late` names the leaderboard to freeze (catch-up).
+   */
+  async takeCheckpoint(periodEndMs: number, actor = SCHEDULER_ACTOR, late?: { board: Leaderboard; note: string }): Promise<{ checkpoint: Checkpoint; created: boolean }> {
     const rewards = this.rewards();
     const everyMs = rewards.every * 1000;
     if (!Number.isSafeInteger(periodEndMs) || periodEndMs % everyMs !== 0) {
@@ -89,13 +157,15 @@ export class CheckpointService implements OnModuleInit {
     const existing = await this.repository.forPeriod(this.competition.id, periodStart);
     if (existing) return { checkpoint: existing, created: false };
 
-    const frozen = await this.freeze(periodStart, new Date(periodEndMs));
+    const board = late ? late.board : await this.leaderboards.asOf(new Date(periodEndMs + rewards.delay * 1000));
+    const frozen = await this.freeze(periodStart, new Date(periodEndMs), board);
+    const note = late?.note ?? null;
     const payouts = frozen.pool === null ? null : computeCheckpointPayouts(this.rewardFunctions, this.competition.id, frozen, frozen.pool);
     const created = await this.dataSource.transaction(async (em) => {
       if (!(await this.repository.insertFrozen(em, frozen))) return false;
       if (payouts !== null && 'set' in payouts) await this.repository.writePayouts(em, frozen.id, payouts.set);
-      const note = payouts !== null && 'error' in payouts ? payouts.error : null;
-      await this.repository.recordMove(em, frozen.id, { from: null, to: 'PENDING', actor, at: new Date(this.clock.nowMs()), note });
+      const notes = [note, payouts !== null && 'error' in payouts ? payouts.error : null].filter((n): n is string => n !== null);
+      await this.repository.recordMove(em, frozen.id, { from: null, to: 'PENDING', actor, at: new Date(this.clock.nowMs()), note: notes.length > 0 ? notes.join('; ') : null });
       return true;
     });
     const checkpoint = await this.repository.forPeriod(this.competition.id, periodStart);
@@ -109,11 +179,10 @@ export class CheckpointService implements OnModuleInit {
     return rewards;
   }
 
-  /** The checkpoint row before any payout: the leaderboard of now, the windows, the settings, the period's cycles. */
-  private async freeze(periodStart: Date, periodEnd: Date): Promise<NewCheckpoint> {
+  /** The checkpoint row before any payout: `board`, the windows, the settings, the period's cycles. */
+  private async freeze(periodStart: Date, periodEnd: Date, board: Leaderboard | null): Promise<NewCheckpoint> {
     const rewards = this.rewards();
     const { scoring, leaderboard: rules } = this.competition;
-    const board = await this.leaderboards.latest();
     const entries: FrozenEntry[] = board === null ? [] : freezeEntries(board.entries, await this.paramsAt(board.createdAt), scoring.windows.map((w) => w.name), scoring.assetWeights);
     const cycles = await this.commitments.periodSummary(this.dataSource, this.competition.id, periodStart, periodEnd);
     const settings: CheckpointSettings = {
