@@ -1,5 +1,5 @@
 import { join } from 'path';
-import { Env, readDurationMs, readPort, readString } from '../config/env';
+import { Env, readDurationMs, readInt, readPort, readString } from '../config/env';
 import { LocalOrchestratorStartOptions } from './local-orchestrator';
 
 /**
@@ -8,7 +8,9 @@ import { LocalOrchestratorStartOptions } from './local-orchestrator';
  * LOCAL_ORCHESTRATOR_PORT (9091; 0 = ephemeral), LOCAL_ORCHESTRATOR_PYTHON (python3),
  * LOCAL_ORCHESTRATOR_RESCAN_MS (5000; 0 = no periodic rescan), LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR
  * (DATA_DIR/python-environments), LOCAL_ORCHESTRATOR_PIP_ARGS (extra pip install options, separated by
- * spaces). An invalid value throws a ConfigError naming the variable.
+ * spaces), LOCAL_ORCHESTRATOR_UPLOADS_DIR (DATA_DIR/uploaded-models: models uploaded through the API),
+ * LOCAL_ORCHESTRATOR_UPLOAD_MAX_BYTES (50 MB: largest archive accepted). An invalid value throws a
+ * ConfigError naming the variable.
  *
  * @example
  *   localOrchestratorOptionsFromEnv(process.env, { crunchId: 'condorgame' })
@@ -27,5 +29,7 @@ export function localOrchestratorOptionsFromEnv(
     rescanIntervalMs: readDurationMs(env, 'LOCAL_ORCHESTRATOR_RESCAN_MS', { default: 5000 }),
     pythonEnvironmentsDir: env.LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR || join(env.DATA_DIR || './data', 'python-environments'),
     pipArgs: (env.LOCAL_ORCHESTRATOR_PIP_ARGS ?? '').split(/\s+/).filter(Boolean),
+    uploadsDir: env.LOCAL_ORCHESTRATOR_UPLOADS_DIR || join(env.DATA_DIR || './data', 'uploaded-models'),
+    maxUploadBytes: readInt(env, 'LOCAL_ORCHESTRATOR_UPLOAD_MAX_BYTES', { default: 50 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024 }),
   };
 }

@@ -1,5 +1,10 @@
 import { resolve } from 'path';
-import { ModelsConfigWatcher } from './config/models-config-watcher';
+import { codeFingerprint } from './config/code-fingerprint';
+import type { ModelEntry, ModelLanguage } from './config/model-entry';
+import { DesiredModel, ModelsConfigWatcher } from './config/models-config-watcher';
+import { ModelOutputLine, ModelOutputLog } from './logs/model-output-log';
+import { ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, readModelArchive, stripCommonFolder } from './uploads/model-archive';
+import { detectLanguage, UploadedModelFields, UploadedModels } from './uploads/uploaded-models';
 import { ModelDeployments, ModelStatus } from './deployments/model-deployments';
 import { DeploymentIdIssuer } from './membership/deployment-id';
 import { MembershipServer } from './membership/membership-server';
@@ -37,6 +42,44 @@ export interface LocalOrchestratorStartOptions {
   deployConcurrency?: number;
   logger?: OrchestratorLogger;
   paths?: RunnerPaths;
+  /** Where models uploaded through the API are kept (code and uploads.json). Unset: uploads are refused. */
+  uploadsDir?: string;
+  /** Largest archive the API accepts (the HTTP layer enforces it). Default 50 MB. */
+  maxUploadBytes?: number;
+  archiveLimits?: ArchiveLimits;
+}
+
+/** One model as the orchestrator API lists it. */
+export interface OrchestratorModel {
+  model_id: string;
+  name: string;
+  cruncher_id: string;
+  cruncher_name: string;
+  language: ModelLanguage;
+  /** `config`: the models config file; `upload`: uploaded through the API. */
+  source: 'config' | 'upload';
+  desired_state: 'RUNNING' | 'STOPPED';
+  /** RUNNING, STOPPED (as desired), PENDING (being deployed), FAILED (halted: see status_message). */
+  status: 'RUNNING' | 'STOPPED' | 'PENDING' | 'FAILED';
+  status_message: string | null;
+  deployment_id: string | null;
+  uploaded_at: string | null;
+}
+
+/** No model with this id (answered as a 404). */
+export class OrchestratorModelNotFoundError extends Error {
+  constructor(readonly modelId: string) {
+    super(`no model ${modelId} in the local orchestrator`);
+    this.name = 'OrchestratorModelNotFoundError';
+  }
+}
+
+/** The request conflicts with where the model is defined or with the orchestrator's setup (a 409). */
+export class OrchestratorModelConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OrchestratorModelConflictError';
+  }
 }
 
 /** A configured model that is not running, for health checks and reports. */
@@ -75,6 +118,15 @@ export class LocalOrchestrator {
   private wsPort?: number;
   private host = '127.0.0.1';
   private crunchId = '';
+  private fileModels: DesiredModel[] = [];
+  private uploads?: UploadedModels;
+  private archiveLimits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS;
+  private applying: Promise<void> = Promise.resolve();
+  private modelsConfigPath = '';
+  /** Largest archive the API accepts. */
+  maxUploadBytes = 50 * 1024 * 1024;
+  /** Recent output of every model process (the API's log tail). */
+  readonly output = new ModelOutputLog();
 
   /** Starts everything; resolves with the WebSocket port once the initial models are deployed. */
   async start(options: LocalOrchestratorStartOptions): Promise<number> {
@@ -103,6 +155,7 @@ export class LocalOrchestrator {
           logger,
         }),
         logger,
+        output: this.output,
         bindHost: this.host,
         advertisedHost: this.host,
         hangGraceMs: options.hangGraceMs,
@@ -125,11 +178,18 @@ export class LocalOrchestrator {
     });
     this.deployments = deployments;
     this.membership = membership;
+    this.uploads = options.uploadsDir === undefined ? undefined : new UploadedModels(options.uploadsDir);
+    this.archiveLimits = options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS;
+    this.maxUploadBytes = options.maxUploadBytes ?? this.maxUploadBytes;
+    this.modelsConfigPath = resolve(options.modelsConfigPath);
     this.wsPort = await membership.start();
     this.watcher = new ModelsConfigWatcher({
-      path: resolve(options.modelsConfigPath),
+      path: this.modelsConfigPath,
       logger,
-      onChange: (desired) => deployments.apply(desired),
+      onChange: (desired) => {
+        this.fileModels = desired;
+        return this.applyAll();
+      },
       rescanIntervalMs: options.rescanIntervalMs,
     });
     try {
@@ -169,6 +229,84 @@ export class LocalOrchestrator {
     return [...skipped, ...halted];
   }
 
+  /** Every model of the models config file and every uploaded one, with where it stands. */
+  models(): OrchestratorModel[] {
+    const statuses = new Map(this.statuses().map((status) => [status.modelId, status]));
+    const listed = this.desiredModels().map(({ entry }) => this.describe(entry, statuses.get(entry.id)));
+    const skipped = (this.watcher?.problems ?? []).filter((p) => p.modelId !== undefined && !listed.some((m) => m.model_id === p.modelId));
+    return [
+      ...listed,
+      ...skipped.map((p): OrchestratorModel => ({
+        model_id: p.modelId!,
+        name: p.modelId!,
+        cruncher_id: '',
+        cruncher_name: '',
+        language: 'python',
+        source: 'config',
+        desired_state: 'RUNNING',
+        status: 'FAILED',
+        status_message: p.reason,
+        deployment_id: null,
+        uploaded_at: null,
+      })),
+    ].sort((a, b) => a.model_id.localeCompare(b.model_id, 'en', { numeric: true }));
+  }
+
+  model(id: string): OrchestratorModel {
+    const found = this.models().find((m) => m.model_id === id);
+    if (!found) throw new OrchestratorModelNotFoundError(id);
+    return found;
+  }
+
+  /**
+   * Unpacks an uploaded archive (zip, tar, tar.gz: checked entry by entry, nothing written outside
+   * the model's folder) as a new version of the model's code and deploys it; a model of the same id
+   * uploaded before is replaced (its old code deleted once the new one is deployed). Refused: an id
+   * of the models config file, an archive that is not one, unsafe or without an entry point.
+   */
+  async upload(fields: UploadedModelFields, archive: Buffer): Promise<OrchestratorModel> {
+    const uploads = this.requireUploads();
+    if (this.fileModels.some((m) => m.entry.id === fields.id)) {
+      throw new OrchestratorModelConflictError(`model ${fields.id} is defined in ${this.modelsConfigPath}: change it there, or upload under another id`);
+    }
+    const files = stripCommonFolder(await readModelArchive(archive, this.archiveLimits));
+    const language = detectLanguage(files, fields.language);
+    const previous = uploads.store(fields, files, language);
+    this.output.append(fields.id, 'orchestrator', `uploaded ${files.length} file(s) (${language}); deploying`);
+    await this.applyAll();
+    if (previous) uploads.deleteCode(previous);
+    return this.model(fields.id);
+  }
+
+  /** RUNNING or STOPPED; for a model of the config file, kept until changed again (it wins over the file). */
+  async setDesiredState(id: string, desired: 'RUNNING' | 'STOPPED'): Promise<OrchestratorModel> {
+    const fromFile = this.fileModels.some((m) => m.entry.id === id);
+    if (!fromFile && !this.uploads?.has(id)) throw new OrchestratorModelNotFoundError(id);
+    this.requireUploads().setDesiredState(id, desired, fromFile);
+    this.output.append(id, 'orchestrator', `desired state set to ${desired}`);
+    await this.applyAll();
+    return this.model(id);
+  }
+
+  /** Stops and deletes an uploaded model and its code; a model of the config file is refused. */
+  async remove(id: string): Promise<void> {
+    if (this.fileModels.some((m) => m.entry.id === id)) {
+      throw new OrchestratorModelConflictError(`model ${id} is defined in ${this.modelsConfigPath}: remove it there (or set its desired_state to STOPPED)`);
+    }
+    const uploads = this.uploads;
+    if (!uploads?.has(id)) throw new OrchestratorModelNotFoundError(id);
+    uploads.remove(id);
+    await this.applyAll();
+    uploads.deleteCode(uploads.modelDir(id));
+    this.output.forget(id);
+  }
+
+  /** The newest `lines` lines of a model's output (its process's stdout and stderr, and the orchestrator's notes). */
+  logs(id: string, lines: number): ModelOutputLine[] {
+    this.model(id);
+    return this.output.tail(id, lines);
+  }
+
   /** Closes every WebSocket client connection (to exercise client reconnects). */
   dropClientConnections(): number {
     return this.membership?.dropClientConnections() ?? 0;
@@ -178,6 +316,47 @@ export class LocalOrchestrator {
   async rescan(): Promise<void> {
     await this.watcher?.rescan();
     await this.deployments?.settled();
+  }
+
+  /** The models config file's models (with the API's desired-state overrides) and the uploaded ones. */
+  private desiredModels(): DesiredModel[] {
+    const fromFile = this.fileModels.map((m) => {
+      const override = this.uploads?.desiredStateOverride(m.entry.id);
+      return override === undefined ? m : { ...m, entry: { ...m.entry, desiredState: override } };
+    });
+    const fileIds = new Set(fromFile.map((m) => m.entry.id));
+    const uploaded = (this.uploads?.entries() ?? []).filter((e) => !fileIds.has(e.id)).map((entry) => ({ entry, codeFingerprint: codeFingerprint(entry.codePath) }));
+    return [...fromFile, ...uploaded];
+  }
+
+  /** Applies the desired models, one apply at a time (the file watcher and the API both change them). */
+  private applyAll(): Promise<void> {
+    const run = this.applying.then(() => this.deployments?.apply(this.desiredModels()));
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  private describe(entry: ModelEntry, status: ModelStatus | undefined): OrchestratorModel {
+    const running = status?.state === 'RUNNING';
+    const failed = !running && status?.haltedReason !== undefined;
+    return {
+      model_id: entry.id,
+      name: entry.name,
+      cruncher_id: entry.cruncherId,
+      cruncher_name: entry.cruncherName,
+      language: entry.language,
+      source: this.fileModels.some((m) => m.entry.id === entry.id) ? 'config' : 'upload',
+      desired_state: entry.desiredState,
+      status: running ? 'RUNNING' : failed ? 'FAILED' : entry.desiredState === 'STOPPED' ? 'STOPPED' : 'PENDING',
+      status_message: failed ? status!.haltedReason! : null,
+      deployment_id: status?.deploymentId ?? null,
+      uploaded_at: this.uploads?.uploadedAt(entry.id) ?? null,
+    };
+  }
+
+  private requireUploads(): UploadedModels {
+    if (!this.uploads) throw new OrchestratorModelConflictError('this local orchestrator was started without an uploads folder: uploads and desired-state changes are off');
+    return this.uploads;
   }
 
   async stop(): Promise<void> {

@@ -1,29 +1,17 @@
-import { DynamicModule, Injectable, Logger, Module } from '@nestjs/common';
-import { LocalOrchestrator, LocalOrchestratorStartOptions, NotRunningModel } from '../local-orchestrator/local-orchestrator';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { LocalOrchestrator, LocalOrchestratorStartOptions } from '../local-orchestrator/local-orchestrator';
 import { ModelRunnerModule } from '../model-runner/model-runner.module';
 import { ModelRunnerOptions } from '../model-runner/model-runner.options';
+import { OrchestratorModelsController } from './api/orchestrator-models.controller';
+import { LocalOrchestratorHandle } from './local-orchestrator-handle';
+
+export { LocalOrchestratorHandle } from './local-orchestrator-handle';
 
 /** Where the models are: an external orchestrator, or one this process starts itself. */
 export type ModelOrchestrationPlan =
   | { kind: 'external'; runner: ModelRunnerOptions }
   | { kind: 'local'; runner: ModelRunnerOptions; orchestrator: LocalOrchestratorStartOptions };
-
-/** The in-process orchestrator of the `local` plan, started before the runner connects to it. */
-@Injectable()
-export class LocalOrchestratorHandle {
-  private readonly logger = new Logger('LocalOrchestrator');
-  constructor(readonly orchestrator: LocalOrchestrator | null) {}
-
-  /** The configured models that are not running, with their reasons (none with an external orchestrator). */
-  notRunning(): NotRunningModel[] {
-    return this.orchestrator?.notRunning() ?? [];
-  }
-
-  async stop(): Promise<void> {
-    if (!this.orchestrator) return;
-    await this.orchestrator.stop().catch((err) => this.logger.error(`stop failed: ${(err as Error).message}`));
-  }
-}
 
 @Module({})
 class LocalOrchestratorHostModule {
@@ -63,8 +51,17 @@ export class ModelOrchestrationModule {
     const host = LocalOrchestratorHostModule.forPlan(plan);
     return {
       module: ModelOrchestrationModule,
+      // The local orchestrator's own API (/orchestrator/models): uploads held in memory up to its limit.
+      controllers: [OrchestratorModelsController],
       imports: [
         host,
+        MulterModule.registerAsync({
+          imports: [host],
+          inject: [LocalOrchestratorHandle],
+          useFactory: (handle: LocalOrchestratorHandle) => ({
+            limits: { fileSize: handle.orchestrator?.maxUploadBytes ?? 0, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 22 },
+          }),
+        }),
         ModelRunnerModule.forRootAsync({
           imports: [host],
           inject: [LocalOrchestratorHandle],

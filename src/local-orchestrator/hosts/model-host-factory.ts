@@ -1,4 +1,5 @@
 import { ModelEntry } from '../config/model-entry';
+import { ModelOutputLog } from '../logs/model-output-log';
 import { OrchestratorLogger } from '../orchestrator-logger';
 import { RunnerPaths } from '../runner-paths';
 import { ChildProcessModelHost } from './child-process-model-host';
@@ -12,6 +13,8 @@ export interface ModelHostSettings {
   pythonExecutable: string;
   logger: OrchestratorLogger;
   startTimeoutMs?: number;
+  /** Keeps each model process's output for the orchestrator API's log tail. */
+  output?: ModelOutputLog;
 }
 
 /**
@@ -35,6 +38,7 @@ export function createModelHost(entry: ModelEntry, settings: ModelHostSettings):
           codeDir: entry.codePath,
           packagesDir: paths.pythonPackagesDir,
           logger,
+          onOutput: settings.output ? (stream, line) => settings.output!.append(entry.id, stream, line) : undefined,
         }),
     });
   }
@@ -59,6 +63,7 @@ export function createModelHost(entry: ModelEntry, settings: ModelHostSettings):
         packagesDir: paths.jsPackagesDir,
         language,
         logger,
+        onOutput: settings.output ? (stream, line) => settings.output!.append(entry.id, stream, line) : undefined,
       }),
   });
 }

@@ -23,10 +23,14 @@ export type ModelProcessLauncher = () => ModelProcessChannel;
 
 const MAX_LOGGED_LINE = 1000;
 
-function forwardOutput(stream: Readable | null, logger: OrchestratorLogger, prefix: string): void {
+/** Receives each line a model process writes outside the protocol (the orchestrator API's log tail). */
+export type ModelOutputListener = (stream: 'stdout' | 'stderr', line: string) => void;
+
+function forwardOutput(stream: Readable | null, logger: OrchestratorLogger, prefix: string, name: 'stdout' | 'stderr', listener?: ModelOutputListener): void {
   if (!stream) return;
   createInterface({ input: stream }).on('line', (line) => {
     logger.log(`${prefix} ${line.length > MAX_LOGGED_LINE ? line.slice(0, MAX_LOGGED_LINE) + '...' : line}`);
+    listener?.(name, line);
   });
 }
 
@@ -86,7 +90,7 @@ class IpcChannel extends ChildChannel {
 }
 
 class JsonLinesChannel extends ChildChannel {
-  constructor(child: ChildProcess, command: string, logger: OrchestratorLogger, prefix: string) {
+  constructor(child: ChildProcess, command: string, logger: OrchestratorLogger, prefix: string, listener?: ModelOutputListener) {
     super(child, command);
     child.stdin?.on('error', () => {
       // EPIPE after the process died: the exit handler reports it.
@@ -98,6 +102,7 @@ class JsonLinesChannel extends ChildChannel {
           message = JSON.parse(line);
         } catch {
           logger.warn(`${prefix} wrote a non-protocol line on stdout: ${line.slice(0, 200)}`);
+          listener?.('stdout', line);
           return;
         }
         this.deliver(message);
@@ -119,6 +124,7 @@ export interface JsWorkerLaunch {
   packagesDir: string;
   language: 'javascript' | 'typescript';
   logger: OrchestratorLogger;
+  onOutput?: ModelOutputListener;
 }
 
 /** Forks deployment/runners/js/worker.js for one JavaScript/TypeScript model. */
@@ -130,8 +136,8 @@ export function launchJsWorker(launch: JsWorkerLaunch): ModelProcessChannel {
     env: { ...process.env, NODE_PATH: launch.packagesDir },
   });
   const prefix = `[model ${launch.modelId}]`;
-  forwardOutput(child.stdout, launch.logger, prefix);
-  forwardOutput(child.stderr, launch.logger, prefix);
+  forwardOutput(child.stdout, launch.logger, prefix, 'stdout', launch.onOutput);
+  forwardOutput(child.stderr, launch.logger, prefix, 'stderr', launch.onOutput);
   return new IpcChannel(child, `node ${launch.workerPath}`);
 }
 
@@ -142,6 +148,7 @@ export interface PythonBridgeLaunch {
   codeDir: string;
   packagesDir: string;
   logger: OrchestratorLogger;
+  onOutput?: ModelOutputListener;
 }
 
 /** Starts deployment/runners/python/bridge.py with the configured interpreter for one Python model. */
@@ -151,6 +158,6 @@ export function launchPythonBridge(launch: PythonBridgeLaunch): ModelProcessChan
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' },
   });
   const prefix = `[model ${launch.modelId}]`;
-  forwardOutput(child.stderr, launch.logger, prefix);
-  return new JsonLinesChannel(child, launch.pythonExecutable, launch.logger, prefix);
+  forwardOutput(child.stderr, launch.logger, prefix, 'stderr', launch.onOutput);
+  return new JsonLinesChannel(child, launch.pythonExecutable, launch.logger, prefix, launch.onOutput);
 }
