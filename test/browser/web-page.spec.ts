@@ -140,7 +140,13 @@ describeWithBrowser('web page (Chromium)', () => {
       await page.goto(`${t.url}/${hash}`, { waitUntil: 'load' });
       await page.waitForSelector(ready);
       await page.waitForFunction(() => /updated/.test(document.getElementById('refresh-state')?.textContent ?? ''));
+      await expectOnlyView(page, hash.startsWith('#/models/') ? 'model' : hash === '#/rounds' ? 'rounds' : 'leaderboard');
       return { page, problems };
+    }
+
+    /** One view on screen at a time. */
+    async function expectOnlyView(page: Page, view: string): Promise<void> {
+      for (const name of ['leaderboard', 'model', 'rounds']) expect([name, await page.isVisible(`#view-${name}`)]).toEqual([name, name === view]);
     }
 
     async function downloadCsv(page: Page, table: string): Promise<string[][]> {
@@ -197,9 +203,11 @@ describeWithBrowser('web page (Chromium)', () => {
       await page.waitForFunction(() => ((window as unknown as { Chart: { getChart(el: Element): { data: { datasets: unknown[] } } | undefined } }).Chart.getChart(document.getElementById('comparison-chart')!)?.data.datasets.length ?? 0) > 0);
       let drawn = await chart();
       expect(drawn.datasets.map((d) => d.label)).toEqual(['gaussian-mixer', 'student-t <script>x</script>', 'benchmarktracker (benchmark)', 'laplace-wide (disabled)', 'naive-normal (excluded)']);
-      expect(drawn.datasets.every((d) => d.tension === 0 && d.points === 25)).toBe(true);
+      // One point per snapshot of the last hour (every 5 minutes).
+      expect(drawn.datasets.every((d) => d.tension === 0 && d.points >= 12 && d.points <= 13)).toBe(true);
       expect(drawn.datasets.find((d) => d.label.includes('benchmark'))!.dashed).toBe(true);
-      // 24 hours: hours and minutes.
+      // The ranking window (1 hour): hours and minutes.
+      expect(await page.$eval('#period-picker', (s) => (s as HTMLSelectElement).value)).toBe('3600');
       expect(drawn.ticks.every((label) => /^\d{2}:\d{2}$/.test(label))).toBe(true);
 
       const ticksMatch = (pattern: RegExp) => page.waitForFunction((source) => {
@@ -239,6 +247,7 @@ describeWithBrowser('web page (Chromium)', () => {
       await page.click('#leaderboard-body tr[data-model-id="m-01"] a.model-link');
       await page.waitForFunction(() => location.hash === '#/models/m-01' && !document.getElementById('view-model')!.hidden);
       await page.waitForSelector('#model-rewards-body tr');
+      await expectOnlyView(page, 'model');
       await page.waitForFunction(() => /updated/.test(document.getElementById('refresh-state')?.textContent ?? ''));
       expect(await page.textContent('#model-title')).toBe('gaussian-mixer');
       expect(await page.textContent('#model-meta')).toBe('id m-01 · cruncher alice · rank 1');

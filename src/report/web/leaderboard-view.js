@@ -83,6 +83,12 @@
     $('direction-legend').textContent = dir ? dir.arrow + ' ' + dir.text + ' · ' : '';
     var ranked = info.scoring.windows.filter(function (w) { return w.name === info.leaderboard.rank_by; })[0];
     $('comparison-window').textContent = ranked ? '(' + ranked.name + ', ' + CN.formatWindow(ranked.seconds) + (dir ? ', ' + dir.text : '') + ')' : '';
+    // The period starts at the ranking window's length (the shortest option covering it).
+    if (ranked && !state.periodChosen) {
+      var options = Array.prototype.map.call($('period-picker').options, function (o) { return Number(o.value); });
+      var fit = options.filter(function (v) { return v >= ranked.seconds; })[0];
+      if (fit) $('period-picker').value = String(fit);
+    }
     CN.renderHead('health', HEALTH_COLUMNS);
     CN.renderHead('feeds', FEED_COLUMNS);
   }
@@ -195,7 +201,7 @@
     },
     start: function (onError) {
       $('top-picker').addEventListener('change', function () { loadComparison().catch(onError); });
-      $('period-picker').addEventListener('change', function () { loadComparison().catch(onError); });
+      $('period-picker').addEventListener('change', function () { state.periodChosen = true; loadComparison().catch(onError); });
     },
     entries: function () { return state.entries; },
     rowStatus: rowStatus,
