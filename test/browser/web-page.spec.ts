@@ -284,13 +284,13 @@ describeWithBrowser('web page (Chromium)', () => {
       const rows = await page.$$eval('#rounds-body tr', (trs) => trs.map((tr) => ({ state: (tr as HTMLElement).dataset.state, cells: Array.from(tr.querySelectorAll('td')).map((td) => td.textContent) })));
       expect(rows.map((r) => r.state)).toEqual(['awaiting_horizon', 'waiting_for_truth', 'scored', 'void', 'scored', 'scored']);
       // SUCCESS, FAILED, TIMEOUT, ABSENT of the newest round: three successes, one timeout, one failure.
-      expect(rows[0].cells.slice(2, 6)).toEqual(['3', '1', '1', '0']);
-      expect(rows[3].cells[7]).toBe('void');
+      expect(rows[0].cells.slice(3, 7)).toEqual(['3', '1', '1', '0']);
+      expect(rows[3].cells[1]).toBe('void');
       expect(await page.getAttribute('#rounds-body tr[data-state="void"] .state', 'title')).toMatch(/feed glitch$/);
       expect(await page.textContent('#rounds-summary')).toBe('1 awaiting horizon · 1 waiting for truth · 3 scored · 1 void');
       const csv = await downloadCsv(page, 'rounds');
-      expect(csv[0]).toEqual(['performed_at', 'param', 'SUCCESS', 'FAILED', 'TIMEOUT', 'ABSENT', 'scored', 'scoring_state', 'round_id', 'void_reason']);
-      expect(csv.slice(1).map((r) => r[7])).toEqual(['awaiting_horizon', 'waiting_for_truth', 'scored', 'void', 'scored', 'scored']);
+      expect(csv[0]).toEqual(['performed_at', 'scoring_state', 'param', 'SUCCESS', 'FAILED', 'TIMEOUT', 'ABSENT', 'scored', 'round_id', 'void_reason']);
+      expect(csv.slice(1).map((r) => r[1])).toEqual(['awaiting_horizon', 'waiting_for_truth', 'scored', 'void', 'scored', 'scored']);
       await shot(page, 'rounds-desktop');
       expect(problems).toEqual([]);
       await page.close();
@@ -303,6 +303,10 @@ describeWithBrowser('web page (Chromium)', () => {
     ])('fits the %s view on a 375 px phone screen', async (name, hash, ready) => {
       const { page, problems } = await open(hash, { width: 375, height: 812 }, ready);
       await expectNoHorizontalScroll(page);
+      if (name === 'rounds') {
+        const state = await page.$eval('#rounds-body tr .state', (node) => node.getBoundingClientRect().right);
+        expect(state).toBeLessThanOrEqual(375);
+      }
       await shot(page, `${name}-phone`);
       expect(problems).toEqual([]);
       await page.close();

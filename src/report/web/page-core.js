@@ -79,6 +79,14 @@
     return { month: 'short', day: 'numeric' };
   };
 
+  var TICK_STEPS = [1, 5, 15, 30, 60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800].map(function (s) { return s * 1000; });
+
+  /** The shortest round time step (1 s ... 7 d) that puts at most `ticks` labels on a range of `rangeMs`. */
+  CN.timeTickStep = function (rangeMs, ticks) {
+    for (var i = 0; i < TICK_STEPS.length; i++) if (rangeMs / TICK_STEPS[i] <= ticks) return TICK_STEPS[i];
+    return TICK_STEPS[TICK_STEPS.length - 1];
+  };
+
   var PALETTE = ['#2f5bd3', '#d35f2f', '#1a7f37', '#8e44ad', '#b8860b', '#0e7c86', '#c2185b', '#5d4037', '#607d8b', '#7cb342'];
   CN.color = function (i) { return PALETTE[i % PALETTE.length]; };
 
@@ -96,9 +104,16 @@
   /** Draws (or redraws) a time-series line chart on `canvas` over [startMs, endMs]. */
   CN.drawTimeChart = function (holder, canvas, datasets, startMs, endMs, yOptions) {
     var format = CN.timeLabelFormat(endMs - startMs);
+    var step = CN.timeTickStep(endMs - startMs, 6);
     var x = {
       type: 'linear', min: startMs, max: endMs,
-      ticks: { maxTicksLimit: 7, callback: function (v) { return new Date(v).toLocaleString(undefined, format); } },
+      // Labels on round times (every 5 minutes, every hour...), not wherever the range happens to start.
+      afterBuildTicks: function (axis) {
+        var ticks = [];
+        for (var t = Math.ceil(startMs / step) * step; t <= endMs; t += step) ticks.push({ value: t });
+        axis.ticks = ticks;
+      },
+      ticks: { callback: function (v) { return new Date(v).toLocaleString(undefined, format); } },
     };
     var y = { ticks: { callback: function (v) { return CN.formatScore(v); } } };
     for (var key in yOptions || {}) y[key] = yOptions[key];

@@ -31,10 +31,11 @@
 
   var COLUMNS = [
     { label: 'Performed', csvLabel: 'performed_at', cell: function (r) { return CN.formatTime(r.performed_at); }, csv: function (r) { return r.performed_at; } },
+    // The state second: on a phone it stays on screen.
+    { label: 'State', csvLabel: 'scoring_state', cell: stateCell, csv: function (r) { return r.scoring_state; } },
     { label: 'Parameter set', csvLabel: 'param', cell: function (r) { return r.param; }, csv: function (r) { return r.param; } },
     count('SUCCESS'), count('FAILED'), count('TIMEOUT'), count('ABSENT'),
     { label: 'Scored', csvLabel: 'scored', className: 'num hide-narrow', cell: function (r) { return r.scored + '/' + r.predictions; }, csv: function (r) { return r.scored; } },
-    { label: 'State', csvLabel: 'scoring_state', cell: stateCell, csv: function (r) { return r.scoring_state; } },
     { label: 'Round id', csvLabel: 'round_id', className: 'hide-always', cell: function (r) { return r.round_id; }, csv: function (r) { return r.round_id; } },
     { label: 'Void reason', csvLabel: 'void_reason', className: 'hide-always', cell: function (r) { return r.void_reason; }, csv: function (r) { return r.void_reason; } },
   ];
