@@ -144,8 +144,11 @@ describeEachEngine('report routes in CSV', (db) => {
     expect(view.rows.map((r) => r[header.indexOf('status')])).toEqual(['status', 'active', 'excluded']);
   });
 
-  it('answers 406 for a route that is not a list, 400 naming format for an unknown one, and JSON errors stay JSON', async () => {
-    expect((await csv('/info?format=csv')).status).toBe(406);
+  it('answers 406 for a report route that is not a list, 400 naming format for an unknown one, and JSON errors stay JSON', async () => {
+    expect((await csv('/reports/schema?format=csv')).status).toBe(406);
+    // Outside /reports, format is the route's own business (left alone).
+    const info = await csv('/info?format=xml');
+    expect([info.status, info.type]).toEqual([200, 'application/json; charset=utf-8']);
     const bad = await csv('/reports/rounds?format=xml');
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.text).parameters).toEqual(['format']);
