@@ -109,6 +109,17 @@ describeEachEngine('GET /reports/rounds and /reports/predictions/latest', (db) =
     expect(res.body.parameters).toEqual([parameter]);
   });
 
+  it.each([
+    "' OR 1=1 --", '%00', '%zz', '<script>', 'MjAyNS0wMS0wMVQwMDowMDowMC4wMDAwMDBafDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA', 'x'.repeat(300), '[]',
+  ])('never answers 500 to a hostile value (%s) of before, model_id or format', async (value) => {
+    for (const route of ['/reports/rounds', '/reports/predictions/latest?model_id=m-a']) {
+      for (const parameter of ['before', 'model_id', 'format', 'limit']) {
+        const res = await fetch(`${t.url}${route}${route.includes('?') ? '&' : '?'}${parameter}=${value}`);
+        expect([route, parameter, res.status < 500]).toEqual([route, parameter, true]);
+      }
+    }
+  });
+
   it("lists a model's newest predictions of every status with exec time and failure reason", async () => {
     const res = await get(t, '/reports/predictions/latest?model_id=m-b');
     expect(res.status).toBe(200);
