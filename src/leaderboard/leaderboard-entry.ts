@@ -4,6 +4,10 @@ import type { OverallWindowScore } from '../score/model-standing';
 import { readWindowScores } from '../score/stored-standing';
 import type { BreakdownRank } from './leaderboard-breakdown';
 
+/** A row's standing: `active`, `inactive` once the model left, `disabled` or `excluded` by an operator. */
+export const LEADERBOARD_ROW_STATUSES = ['active', 'inactive', 'disabled', 'excluded'] as const;
+export type LeaderboardRowStatus = (typeof LEADERBOARD_ROW_STATUSES)[number];
+
 /**
  * One row of a stored leaderboard (`leaderboards.entries`), in the report API's snake_case: the
  * one shape the leaderboard writes and the report reads.
@@ -31,6 +35,8 @@ export interface LeaderboardEntry {
   left: boolean;
   /** Status of the model's latest prediction, null if none. */
   last_status: PredictionStatus | null;
+  /** Stored when an operator's action sets it; otherwise read as `left ? 'inactive' : 'active'`. */
+  status?: LeaderboardRowStatus;
   /** Rank and scores within each horizon (`"3600"`); absent on leaderboards stored before it existed. */
   ranks_by_horizon?: Record<string, BreakdownRank>;
   /** Rank and scores within each `ASSET:HORIZON` (`"BTC:3600"`); absent on leaderboards stored before it existed. */
@@ -87,6 +93,7 @@ export function readLeaderboardEntries(stored: unknown, onInvalid: (index: numbe
       previous_rank: integerOrNull(e.previous_rank),
       left: e.left === true,
       last_status: isPredictionStatus(e.last_status) ? e.last_status : null,
+      ...((LEADERBOARD_ROW_STATUSES as readonly unknown[]).includes(e.status) ? { status: e.status as LeaderboardRowStatus } : {}),
       ...breakdownsOf(e),
     });
   });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { FeedRecordRepository } from '../data-source/feed-record.repository';
 import { LeaderboardRepository } from '../leaderboard/leaderboard.repository';
 import { PredictionStoreModule } from '../predict/prediction-store.module';
@@ -17,12 +18,14 @@ import { ModelsController } from './controllers/models.controller';
 import { PredictionsController } from './controllers/predictions.controller';
 import { SnapshotsController } from './controllers/snapshots.controller';
 import { WebController } from './controllers/web.controller';
+import { CsvInterceptor } from './csv/csv.interceptor';
 import { ReportLayoutRepository } from './layout/report-layout.repository';
 import { ReportLayoutService } from './layout/report-layout.service';
 import { LeaderboardResponseCache } from './leaderboard/leaderboard-response-cache';
 import { FeedReportService } from './services/feed-report.service';
 import { ModelReportService } from './services/model-report.service';
 import { PredictionHistoryService } from './services/prediction-history.service';
+import { RoundsController } from './rounds/rounds.controller';
 import { ScoreHistoryService } from './services/score-history.service';
 
 /**
@@ -54,8 +57,11 @@ import { ScoreHistoryService } from './services/score-history.service';
     CheckpointsController,
     EmissionsController,
     MerkleController,
+    RoundsController,
   ],
   providers: [
+    // Every list route answers CSV on request (?format=csv or Accept: text/csv).
+    { provide: APP_INTERCEPTOR, useClass: CsvInterceptor },
     LeaderboardRepository,
     ScoreSnapshotRepository,
     FeedRecordRepository,

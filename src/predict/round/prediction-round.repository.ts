@@ -14,6 +14,7 @@ import {
   RoundCounts,
   ScoredPrediction,
 } from './prediction-round';
+import type { ModelPrediction, RoundSummary } from './round-summary';
 
 /** PostgreSQL's limit of bind parameters per statement. */
 const MAX_PARAMS = 65535;
@@ -497,6 +498,145 @@ export class PredictionRoundRepository {
       ]),
     );
   }
+
+  // --- reads for the rounds view and the model page ---
+
+  /**
+   * The newest rounds of a competition (performed_at DESC, id DESC), after the keyset position
+   * `before`, at most `limit`, each with its predictions counted by status and by scoring progress.
+   * With `modelId`, only the rounds that model took part in, counting its own prediction only
+   * (its page starts from its predictions' index). The void marker is read through `to_jsonb` of
+   * the row, so this read stands before and after the migration that adds `voided_at`/`void_reason`.
+   */
+  async recentRounds(competitionId: string, opts: { limit: number; before?: KeysetPosition; modelId?: string }): Promise<RoundSummary[]> {
+    const params: unknown[] = [competitionId, opts.limit];
+    const keyset = (column: string, id: string) => {
+      if (!opts.before) return '';
+      params.push(opts.before.at, opts.before.id);
+      return `AND (${column}, ${id}) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    };
+    let page: string;
+    let ownPrediction = '';
+    if (opts.modelId === undefined) {
+      page = `SELECT r.id FROM prediction_rounds r
+                WHERE r.competition_id = $1 ${keyset('r.performed_at', 'r.id')}
+                ORDER BY r.performed_at DESC, r.id DESC LIMIT $2`;
+    } else {
+      params.push(opts.modelId);
+      const model = `$${params.length}`;
+      ownPrediction = `AND p.model_id = ${model}`;
+      page = `SELECT p.round_id AS id FROM predictions p
+                WHERE p.model_id = ${model} ${keyset('p.performed_at', 'p.round_id')}
+                ORDER BY p.performed_at DESC, p.round_id DESC LIMIT $2`;
+    }
+    const rows: RoundSummaryRow[] = await this.dataSource.query(
+      `WITH page AS (${page})
+       SELECT r.id, c.asset, c.horizon, c.step, r.scheduled_at, r.performed_at, r.resolvable_at,
+              ${microsecondText('r.performed_at')} AS cursor_at,
+              to_jsonb(r) ->> 'voided_at' AS voided_at, to_jsonb(r) ->> 'void_reason' AS void_reason,
+              s.success, s.failed, s.timeout, s.absent, s.scored, s.unscored
+         FROM page
+         JOIN prediction_rounds r ON r.id = page.id AND r.competition_id = $1
+         JOIN prediction_configs c ON c.id = r.config_id
+         CROSS JOIN LATERAL (
+           SELECT count(*) FILTER (WHERE p.status = 'SUCCESS')::int AS success,
+                  count(*) FILTER (WHERE p.status = 'FAILED')::int AS failed,
+                  count(*) FILTER (WHERE p.status = 'TIMEOUT')::int AS timeout,
+                  count(*) FILTER (WHERE p.status = 'ABSENT')::int AS absent,
+                  count(*) FILTER (WHERE p.scored_at IS NOT NULL)::int AS scored,
+                  count(*) FILTER (WHERE p.scored_at IS NULL)::int AS unscored
+             FROM predictions p WHERE p.round_id = r.id ${ownPrediction}) s
+        ORDER BY r.performed_at DESC, r.id DESC`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      asset: r.asset,
+      horizon: r.horizon,
+      step: r.step,
+      scheduledAt: r.scheduled_at,
+      performedAt: r.performed_at,
+      resolvableAt: r.resolvable_at,
+      counts: { SUCCESS: r.success, FAILED: r.failed, TIMEOUT: r.timeout, ABSENT: r.absent },
+      scoredCount: r.scored,
+      unscoredCount: r.unscored,
+      voidedAt: r.voided_at === null ? null : new Date(r.voided_at),
+      voidReason: r.void_reason,
+      cursorAt: r.cursor_at,
+    }));
+  }
+
+  /** A model's newest predictions of any status (performed_at DESC, id DESC), after `before`, at most `limit`; payloads left out. */
+  async latestPredictions(modelId: string, opts: { limit: number; before?: KeysetPosition }): Promise<ModelPrediction[]> {
+    const params: unknown[] = [modelId, opts.limit];
+    let keyset = '';
+    if (opts.before) {
+      params.push(opts.before.at, opts.before.id);
+      keyset = `AND (performed_at, id) < ($3::timestamptz, $4::uuid)`;
+    }
+    const rows: ModelPredictionRow[] = await this.dataSource.query(
+      `SELECT id, round_id, asset, horizon, step, status, exec_time_us::float8 AS exec_time_us, failure_reason, performed_at, resolvable_at,
+              score_value, score_success, score_failed_reason, scored_at, ${microsecondText('performed_at')} AS cursor_at
+         FROM predictions
+        WHERE model_id = $1 ${keyset}
+        ORDER BY performed_at DESC, id DESC LIMIT $2`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      roundId: r.round_id,
+      asset: r.asset,
+      horizon: r.horizon,
+      step: r.step,
+      status: r.status,
+      execTimeUs: r.exec_time_us,
+      failureReason: r.failure_reason,
+      performedAt: r.performed_at,
+      resolvableAt: r.resolvable_at,
+      scoreValue: r.score_value,
+      scoreSuccess: r.score_success,
+      scoreFailedReason: r.score_failed_reason,
+      scoredAt: r.scored_at,
+      cursorAt: r.cursor_at,
+    }));
+  }
+}
+
+interface RoundSummaryRow {
+  id: string;
+  asset: string;
+  horizon: number;
+  step: number;
+  scheduled_at: Date;
+  performed_at: Date;
+  resolvable_at: Date;
+  cursor_at: string;
+  voided_at: string | null;
+  void_reason: string | null;
+  success: number;
+  failed: number;
+  timeout: number;
+  absent: number;
+  scored: number;
+  unscored: number;
+}
+
+interface ModelPredictionRow {
+  id: string;
+  round_id: string;
+  asset: string;
+  horizon: number;
+  step: number;
+  status: PredictionStatus;
+  exec_time_us: number | null;
+  failure_reason: string | null;
+  performed_at: Date;
+  resolvable_at: Date;
+  score_value: number | null;
+  score_success: boolean | null;
+  score_failed_reason: string | null;
+  scored_at: Date | null;
+  cursor_at: string;
 }
 
 const SCORED_COLUMNS = `id, model_id, asset, horizon, step, score_value, score_success, score_failed_reason,

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
@@ -7,6 +7,7 @@ import { ReportSchemaDto } from '../dto/schema.dto';
 import { ParamWindowDto } from '../dto/snapshot.dto';
 import { competitionInfo } from '../services/competition-info';
 import { ReportLayoutService } from '../layout/report-layout.service';
+import { ScorerRegistry } from '../../score/scorers/scorer.registry';
 
 /** What the competition is, and what a UI should render for it. */
 @ApiTags('competition')
@@ -18,8 +19,10 @@ export class CompetitionController {
   constructor(
     @Inject(COMPETITION) competition: CompetitionDefinition,
     private readonly layout: ReportLayoutService,
+    @Optional() scorers?: ScorerRegistry,
   ) {
-    this.info = competitionInfo(competition);
+    const scorer = competition.scoring.scorer;
+    this.info = competitionInfo(competition, scorers?.has(scorer) ? scorers.get(scorer).direction : undefined);
   }
 
   @Get('info')

@@ -1,7 +1,10 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { LeaderboardEntryDto, LeaderboardViewDto } from '../dto/leaderboard.dto';
+import { declaredColumns } from '../csv/csv-columns';
+import { CSV_CONTENT_TYPE, csvFileName, wantsCsv } from '../csv/csv-request';
+import { toCsv } from '../csv/csv-table';
+import { LeaderboardEntryDto, LeaderboardRowDto, LeaderboardViewDto } from '../dto/leaderboard.dto';
 import { ifNoneMatchHits } from '../leaderboard/if-none-match';
 import { CachedJsonResponse, LEADERBOARD_AGE_HEADER, LeaderboardResponseCache } from '../leaderboard/leaderboard-response-cache';
 
@@ -19,7 +22,9 @@ export class LeaderboardController {
   @ApiOkResponse({ type: LeaderboardEntryDto, isArray: true })
   @ApiResponse({ status: 304, description: 'Not modified since the ETag sent in If-None-Match' })
   async leaderboard(@Req() req: Request, @Res() res: Response): Promise<void> {
-    send(req, res, await this.cache.get('seed'));
+    const cached = await this.cache.get('seed');
+    if (wantsCsv(req)) return sendCsv(req, res, JSON.parse(cached.body.toString('utf8')) as unknown[], LeaderboardEntryDto);
+    send(req, res, cached);
   }
 
   @Get('view')
@@ -30,8 +35,18 @@ export class LeaderboardController {
   @ApiOkResponse({ type: LeaderboardViewDto })
   @ApiResponse({ status: 304, description: 'Not modified' })
   async view(@Req() req: Request, @Res() res: Response): Promise<void> {
-    send(req, res, await this.cache.get('view'));
+    const cached = await this.cache.get('view');
+    // In CSV, the view is its table: one line per entry (windows JSON-encoded).
+    if (wantsCsv(req)) return sendCsv(req, res, (JSON.parse(cached.body.toString('utf8')) as LeaderboardViewDto).entries, LeaderboardRowDto);
+    send(req, res, cached);
   }
+}
+
+function sendCsv(req: Request, res: Response, rows: unknown[], dto: unknown): void {
+  res.setHeader('Content-Type', CSV_CONTENT_TYPE);
+  res.setHeader('Content-Disposition', csvFileName(req.originalUrl));
+  res.setHeader('Cache-Control', 'no-cache');
+  res.status(200).send(toCsv(rows, declaredColumns(dto)));
 }
 
 // Written straight to the socket: the bytes are prepared once per leaderboard.

@@ -24,6 +24,7 @@ export class ScoringInfoDto {
 export class RankingInfoDto {
   @ApiProperty({ example: 'anchor' }) rank_by!: string;
   @ApiProperty({ example: 'auto', enum: ['higher', 'lower', 'auto'] }) direction!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'higher', enum: ['higher', 'lower'], description: 'Which way scores are better (direction, or the scorer\'s own when auto); null when the scorer is unknown here.' }) better!: string | null;
   @ApiProperty({ type: [String], example: ['steady', 'recent'] }) tiebreakers!: string[];
   @ApiProperty({ example: 1 }) min_scored_predictions!: number;
 }
@@ -38,6 +39,11 @@ export class PredictionConfigInfoDto {
   @ApiProperty({ example: true }) active!: boolean;
 }
 
+export class BenchmarkInfoDto {
+  @ApiProperty({ example: 'crunch' }) player_name!: string;
+  @ApiProperty({ example: 'benchmarktracker' }) model_name!: string;
+}
+
 /** `GET /info`: the competition this node runs (feed options are never exposed: they may hold keys). */
 export class CompetitionInfoDto {
   @ApiProperty({ example: 'condorgame-demo' }) id!: string;
@@ -47,6 +53,7 @@ export class CompetitionInfoDto {
   @ApiProperty({ type: ScoringInfoDto }) scoring!: ScoringInfoDto;
   @ApiProperty({ type: RankingInfoDto }) leaderboard!: RankingInfoDto;
   @ApiProperty({ type: [PredictionConfigInfoDto] }) predictions!: PredictionConfigInfoDto[];
+  @ApiProperty({ type: BenchmarkInfoDto, nullable: true, description: 'The benchmark model the reward options name (never paid); null when none.' }) benchmark!: BenchmarkInfoDto | null;
   @ApiProperty({ example: 'distributions' }) prediction_output!: string;
   @ApiProperty({ example: 5000 }) call_timeout_ms!: number;
 }

@@ -23,7 +23,7 @@ export class LeaderboardEntryDto {
   @ApiProperty({ example: 'gaussian-mixer' }) model_name!: string;
   @ApiProperty({ example: 'alice' }) cruncher_name!: string;
   @ApiProperty({ example: 'alice', description: "The cruncher, under the web app's USERNAME column property." }) username!: string;
-  @ApiProperty({ example: 'active', enum: ['active', 'inactive'], description: "The PROJECT column's statusProperty: inactive once the model left." }) status!: string;
+  @ApiProperty({ example: 'active', enum: ['active', 'inactive', 'disabled', 'excluded'], description: "The PROJECT column's statusProperty: inactive once the model left; disabled or excluded by an operator." }) status!: string;
   @ApiProperty(REWARD_DOC) reward!: number | null;
 }
 
@@ -45,6 +45,7 @@ export class LeaderboardRowDto {
   @ApiProperty({ example: 'alice' }) cruncher_name!: string;
   @ApiProperty({ example: false, description: 'The model left the competition (kept for its history).' }) left!: boolean;
   @ApiProperty({ type: String, nullable: true, example: 'SUCCESS', enum: ['SUCCESS', 'FAILED', 'TIMEOUT', 'ABSENT'] }) last_status!: string | null;
+  @ApiProperty({ example: 'active', enum: ['active', 'inactive', 'disabled', 'excluded'], description: 'inactive once the model left; disabled (gets no calls) or excluded (never ranked nor paid) by an operator.' }) status!: string;
   @ApiProperty({ type: Number, nullable: true }) score_recent!: number | null;
   @ApiProperty({ type: Number, nullable: true }) score_steady!: number | null;
   @ApiProperty({ type: Number, nullable: true }) score_anchor!: number | null;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { INestApplication, Logger } from '@nestjs/common';
 import { hasRequestBody } from '../../http/request-body';
+import { wantsCsv } from '../csv/csv-request';
 import { ifNoneMatchHits } from './if-none-match';
 import { CachedJsonResponse, LEADERBOARD_AGE_HEADER, LeaderboardResponseCache } from './leaderboard-response-cache';
 
@@ -30,7 +31,8 @@ export function installLeaderboardFastPath(app: INestApplication, opts: { cors: 
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const name = req.method === 'GET' && !(opts.cors && req.headers.origin) && !hasRequestBody(req) ? ROUTES[pathOf(req.url)] : undefined;
-    if (!name) return framework(req, res);
+    // CSV (and a bad ?format=, answered 400) is the controller's: these bytes are JSON.
+    if (!name || wantsCsvSafely(req)) return framework(req, res);
     cache.get(name).then(
       (cached) => send(req, res, cached),
       (err) => {
@@ -39,6 +41,14 @@ export function installLeaderboardFastPath(app: INestApplication, opts: { cors: 
       },
     );
   });
+}
+
+function wantsCsvSafely(req: IncomingMessage): boolean {
+  try {
+    return wantsCsv(req);
+  } catch {
+    return true;
+  }
 }
 
 function pathOf(url: string | undefined): string {

@@ -1,5 +1,5 @@
 import { ScoreWindowDefinition } from '../../config/competition/competition.types';
-import type { LeaderboardEntry, SeedWindow } from '../../leaderboard/leaderboard-entry';
+import type { LeaderboardEntry, LeaderboardRowStatus, SeedWindow } from '../../leaderboard/leaderboard-entry';
 import type { WindowScore } from '../../score/model-standing';
 import { LeaderboardEntryDto, LeaderboardRowDto, LeaderboardViewDto } from '../dto/leaderboard.dto';
 import { isoUtc } from '../read-model/iso-utc';
@@ -40,7 +40,7 @@ export function seedLeaderboard(
       model_name: e.model_name,
       cruncher_name: e.cruncher_name,
       username: e.cruncher_name,
-      status: e.left ? 'inactive' : 'active',
+      status: rowStatus(e),
       reward: cumulativeReward(rewards, e.model_id),
     };
     for (const name of windowNames) {
@@ -93,6 +93,7 @@ export function leaderboardView(
       cruncher_name: e.cruncher_name,
       left: e.left,
       last_status: e.last_status,
+      status: rowStatus(e),
       score_recent: e.score_recent,
       score_steady: e.score_steady,
       score_anchor: e.score_anchor,
@@ -110,6 +111,11 @@ export function leaderboardView(
     };
   });
   return { created_at: createdAt ? isoUtc(createdAt) : null, entries: rows };
+}
+
+/** The row's standing: what an operator set (disabled, excluded), else inactive once the model left, else active. */
+function rowStatus(e: LeaderboardEntry): LeaderboardRowStatus {
+  return e.status ?? (e.left ? 'inactive' : 'active');
 }
 
 function ownWindow(e: LeaderboardEntry, name: string): WindowScore | undefined {

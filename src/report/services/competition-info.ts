@@ -1,5 +1,6 @@
 import { CompetitionDefinition, paramKey, PenaltyPolicy } from '../../config/competition/competition.types';
 import { CompetitionInfoDto } from '../dto/info.dto';
+import type { ScoreBetter } from './report-schema';
 
 /** Feed adapters whose records are generated rather than observed: the UI labels them. */
 const SYNTHETIC_FEED_ADAPTERS = new Set(['synthetic']);
@@ -10,8 +11,9 @@ const SYNTHETIC_FEED_ADAPTERS = new Set(['synthetic']);
  *
  * @example
  *   competitionInfo(demo).feed.synthetic // true
+ *   competitionInfo(demo, 'higher').leaderboard.better // 'higher' (direction auto: the scorer's)
  */
-export function competitionInfo(c: CompetitionDefinition): CompetitionInfoDto {
+export function competitionInfo(c: CompetitionDefinition, scorerBetter?: ScoreBetter): CompetitionInfoDto {
   return {
     id: c.id,
     name: c.name,
@@ -33,15 +35,25 @@ export function competitionInfo(c: CompetitionDefinition): CompetitionInfoDto {
     leaderboard: {
       rank_by: c.leaderboard.rankBy,
       direction: c.leaderboard.direction,
+      better: (c.leaderboard.direction === 'auto' ? scorerBetter : c.leaderboard.direction) ?? null,
       tiebreakers: [...c.leaderboard.tiebreakers],
       min_scored_predictions: c.leaderboard.minScoredPredictions,
     },
     predictions: [...c.predictions]
       .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.order - b.order))
       .map((p) => ({ param: paramKey(p), asset: p.asset, horizon: p.horizon, step: p.step, interval: p.interval, group: p.group, active: p.active })),
+    benchmark: benchmarkOf(c),
     prediction_output: c.model.output.kind,
     call_timeout_ms: c.model.callTimeoutMs,
   };
+}
+
+/** The benchmark model the reward options name (`benchmarkPlayerName` + `benchmarkModelName`), which the page highlights. */
+function benchmarkOf(c: CompetitionDefinition): { player_name: string; model_name: string } | null {
+  const options = c.rewards?.options ?? {};
+  const player = options.benchmarkPlayerName;
+  const model = options.benchmarkModelName;
+  return typeof player === 'string' && typeof model === 'string' ? { player_name: player, model_name: model } : null;
 }
 
 function penaltyInfo(p: PenaltyPolicy): Record<string, unknown> {

@@ -15,6 +15,9 @@ export class WebAssetMissingError extends Error {
   }
 }
 
+/** The page and its scripts (page-core.js first: the views build on it; app.js routes between them). */
+const PAGE_FILES = ['index.html', 'style.css', 'page-core.js', 'leaderboard-view.js', 'model-view.js', 'rounds-view.js', 'app.js'];
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -22,7 +25,7 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * The web page's files, read once at startup: index.html, app.js and style.css from this
+ * The web page's files, read once at startup: index.html, its scripts and style.css from this
  * folder (or from `src/report/web` of the package when running the compiled build, which
  * does not copy them), and Chart.js's UMD bundle from node_modules (no CDN).
  *
@@ -33,7 +36,7 @@ const TYPES: Record<string, string> = {
 export function loadWebAssets(): Map<string, WebAsset> {
   const dirs = [__dirname, ...sourceWebDir(__dirname)];
   const assets = new Map<string, WebAsset>();
-  for (const file of ['index.html', 'app.js', 'style.css']) {
+  for (const file of PAGE_FILES) {
     const found = dirs.map((d) => path.join(d, file)).find((p) => fs.existsSync(p));
     if (!found) throw new WebAssetMissingError(file, dirs);
     assets.set(file, asset(fs.readFileSync(found), TYPES[path.extname(file)]));
