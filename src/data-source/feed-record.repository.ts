@@ -98,6 +98,38 @@ export class FeedRecordRepository {
     return rows.map((r) => ({ subject, ts: Math.round(r.ts_ms), values: r.values }));
   }
 
+  /**
+   * One keyset page of a subject's records with `fromMs <= ts <= toMs` and `ts > afterMs` (all of
+   * the range when `afterMs` is null), oldest first, at most `limit`. The prices download reads a
+   * range page by page with it, so it never holds more than one page. Stored ts come from epoch
+   * ms (FeedRecord.ts), so a millisecond position skips and repeats nothing.
+   *
+   * @example
+   *   const first = await repo.page(series, 'BTC', fromMs, toMs, null, 5000);
+   *   const next = await repo.page(series, 'BTC', fromMs, toMs, first[first.length - 1].ts, 5000);
+   */
+  async page(series: FeedSeries, subject: string, fromMs: number, toMs: number, afterMs: number | null, limit: number): Promise<FeedRecord[]> {
+    // After the first page the lower bound is the last ts returned (exclusive), never below fromMs.
+    const resume = afterMs !== null && afterMs >= fromMs;
+    const rows: Array<{ ts_ms: number; values: unknown }> = await this.dataSource.query(
+      `SELECT ${epochMs('ts')} AS ts_ms, "values" FROM feed_records
+        WHERE source = $1 AND kind = $2 AND granularity = $3 AND subject = $4 AND ts ${resume ? '>' : '>='} $5::timestamptz AND ts <= $6::timestamptz
+        ORDER BY ts LIMIT $7`,
+      [series.source, series.kind, series.granularity, subject, new Date(resume ? afterMs : fromMs).toISOString(), new Date(toMs).toISOString(), limit],
+    );
+    return rows.map((r) => ({ subject, ts: Math.round(r.ts_ms), values: (asObject(r.values) ?? {}) as Record<string, number> }));
+  }
+
+  /** How many records of these subjects have `fromMs <= ts <= toMs` (the download's row limit is checked before streaming). */
+  async countRange(series: FeedSeries, subjects: readonly string[], fromMs: number, toMs: number): Promise<number> {
+    const [row]: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::float8 AS n FROM feed_records
+        WHERE source = $1 AND kind = $2 AND granularity = $3 AND subject = ANY($4::text[]) AND ts >= $5::timestamptz AND ts <= $6::timestamptz`,
+      [series.source, series.kind, series.granularity, [...subjects], new Date(fromMs).toISOString(), new Date(toMs).toISOString()],
+    );
+    return row?.n ?? 0;
+  }
+
   /** Deletes records older than `olderThanMs` (of one source, or all). Returns how many went. */
   async deleteOlderThan(olderThanMs: number, source?: string): Promise<number> {
     const params: unknown[] = [new Date(olderThanMs).toISOString()];

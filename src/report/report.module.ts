@@ -17,6 +17,8 @@ import { ModelsController } from './controllers/models.controller';
 import { PredictionsController } from './controllers/predictions.controller';
 import { SnapshotsController } from './controllers/snapshots.controller';
 import { WebController } from './controllers/web.controller';
+import { PricesController } from './prices/prices.controller';
+import { PriceDownloadService } from './prices/price-download.service';
 import { ReportLayoutRepository } from './layout/report-layout.repository';
 import { ReportLayoutService } from './layout/report-layout.service';
 import { LeaderboardResponseCache } from './leaderboard/leaderboard-response-cache';
@@ -54,6 +56,7 @@ import { ScoreHistoryService } from './services/score-history.service';
     CheckpointsController,
     EmissionsController,
     MerkleController,
+    PricesController,
   ],
   providers: [
     LeaderboardRepository,
@@ -66,6 +69,7 @@ import { ScoreHistoryService } from './services/score-history.service';
     PredictionHistoryService,
     ModelReportService,
     FeedReportService,
+    PriceDownloadService,
   ],
   exports: [LeaderboardResponseCache],
 })
