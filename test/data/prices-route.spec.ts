@@ -74,7 +74,7 @@ describeEachEngine('GET /data/prices', (db) => {
   });
 
   it('streams a range of several pages, reading it one keyset page at a time and never the whole range', async () => {
-    const page = jest.spyOn(repository, 'page');
+    const page = jest.spyOn(repository, 'valuePage');
     const range = jest.spyOn(repository, 'range');
     const res = await fetch(`${t.url}/data/prices?subject=BTC&from=${iso(T0)}&to=${iso(T0 + BTC_ROWS * STEP_MS)}`);
     const { rows } = parseCsv(await res.text());
@@ -83,11 +83,11 @@ describeEachEngine('GET /data/prices', (db) => {
     expect(rows.every((r, i) => r.ts === (T0 + i * STEP_MS) / 1000 && r.price === btcPrice(i))).toBe(true);
     expect(range).not.toHaveBeenCalled();
     // Pages of at most PRICE_DOWNLOAD_PAGE_ROWS, each resuming after the last ts of the one before.
-    const calls = page.mock.calls.map(([, subject, , , after, limit]) => ({ subject, after, limit }));
+    const calls = page.mock.calls.map(([, subject, field, , , after, limit]) => ({ subject, field, after, limit }));
     expect(calls).toEqual([
-      { subject: 'BTC', after: null, limit: PRICE_DOWNLOAD_PAGE_ROWS },
-      { subject: 'BTC', after: T0 + (PRICE_DOWNLOAD_PAGE_ROWS - 1) * STEP_MS, limit: PRICE_DOWNLOAD_PAGE_ROWS },
-      { subject: 'BTC', after: T0 + (2 * PRICE_DOWNLOAD_PAGE_ROWS - 1) * STEP_MS, limit: PRICE_DOWNLOAD_PAGE_ROWS },
+      { subject: 'BTC', field: 'price', after: null, limit: PRICE_DOWNLOAD_PAGE_ROWS },
+      { subject: 'BTC', field: 'price', after: T0 + (PRICE_DOWNLOAD_PAGE_ROWS - 1) * STEP_MS, limit: PRICE_DOWNLOAD_PAGE_ROWS },
+      { subject: 'BTC', field: 'price', after: T0 + (2 * PRICE_DOWNLOAD_PAGE_ROWS - 1) * STEP_MS, limit: PRICE_DOWNLOAD_PAGE_ROWS },
     ]);
     const pageSizes = await Promise.all(page.mock.results.map((r) => r.value as Promise<unknown[]>));
     expect(pageSizes.map((p) => p.length)).toEqual([PRICE_DOWNLOAD_PAGE_ROWS, PRICE_DOWNLOAD_PAGE_ROWS, 2345]);

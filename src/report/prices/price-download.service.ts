@@ -74,17 +74,14 @@ export class PriceDownloadService {
     for (const subject of download.subjects) {
       let after: number | null = null;
       for (;;) {
-        const records = await this.records.page(this.series, subject, download.fromMs, download.toMs, after, pageRows);
-        if (records.length === 0) break;
+        const values = await this.records.valuePage(this.series, subject, field, download.fromMs, download.toMs, after, pageRows);
+        if (values.length === 0) break;
         const rows: PriceRow[] = [];
-        for (const record of records) {
-          const price = record.values[field];
-          // The data source stores validated records; a record without the field has no price to give.
-          if (typeof price === 'number' && Number.isFinite(price)) rows.push({ subject, ts: record.ts, price });
-        }
+        // The data source stores validated records; one without the field has no price to give.
+        for (const { ts, value } of values) if (value !== null && Number.isFinite(value)) rows.push({ subject, ts, price: value });
         if (rows.length > 0) yield rows;
-        if (records.length < pageRows) break;
-        after = records[records.length - 1].ts;
+        if (values.length < pageRows) break;
+        after = values[values.length - 1].ts;
       }
     }
   }
