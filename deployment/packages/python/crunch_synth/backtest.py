@@ -202,6 +202,13 @@ def _standard_log_pdfs():
 
 
 FAMILIES = _standard_log_pdfs()
+# The common families over a whole grid at once (numpy only); the others go point by point.
+_NUMPY_LOG_PDFS = {} if _np is None else {
+    "norm": lambda z: -0.5 * z * z - 0.5 * math.log(2 * math.pi),
+    "t": lambda z, df: math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * (math.log(df) + math.log(math.pi)) - 0.5 * (df + 1) * _np.log1p(z * z / df),
+    "laplace": lambda z: -math.log(2) - _np.abs(z),
+    "cauchy": lambda z: -math.log(math.pi) - _np.log1p(z * z),
+}
 MAX_MIXTURE_DEPTH = 3
 MAX_MIXTURES = 5
 
@@ -276,13 +283,12 @@ class Density:
 
     def pdf_on(self, points):
         """The pdf at every grid point (a list, or a numpy array when numpy is installed)."""
-        if _np is not None and all(leaf[1] == "norm" for leaf in self.leaves):
+        if _np is not None and all(leaf[1] in _NUMPY_LOG_PDFS for leaf in self.leaves):
             out = _np.zeros(len(points))
-            for weight, _name, _shapes, loc, scale in self.leaves:
+            for weight, name, shapes, loc, scale in self.leaves:
                 if weight > 0:
-                    z = (points - loc) / scale
-                    out += (weight / scale) * _np.exp(-0.5 * z * z)
-            return out / math.sqrt(2 * math.pi)
+                    out += (weight / scale) * _np.exp(_NUMPY_LOG_PDFS[name]((points - loc) / scale, *shapes))
+            return out
         values = [self._pdf(float(x)) for x in points]
         return _np.array(values) if _np is not None else values
 
