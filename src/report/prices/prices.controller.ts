@@ -33,7 +33,7 @@ export class PricesController {
   @ApiProduces('text/csv', 'application/vnd.apache.parquet')
   @ApiOkResponse({
     description: 'The price file, with Content-Disposition: attachment; filename="prices_<subjects>_<from>_<to>.<csv|parquet>"',
-    headers: { 'X-Row-Count': { description: 'rows in the file', schema: { type: 'string' } } },
+    headers: { 'X-Row-Count': { description: 'stored records in the range: the rows of the file (less any record without a number in the tick value field)', schema: { type: 'string' } } },
   })
   @ApiBadRequestResponse({ type: BadRequestDto })
   @ApiNotFoundResponse({ description: "A subject the competition's feed does not provide." })
