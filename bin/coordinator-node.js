@@ -19,6 +19,7 @@ const COMMANDS = {
   init: { file: 'dist/src/cli/init/init.command.js', summary: 'design a competition: write a new project (competition.yaml, models.yaml, example models, Python and TypeScript packages) from a template pack' },
   rewards: { file: 'dist/src/rewards/cli/rewards.command.js', summary: 'preview payouts from a leaderboard JSON (live game shape)' },
   checkpoint: { file: 'dist/src/rewards/cli/checkpoint.command.js', summary: 'list, show, set the pool of, and move reward checkpoints' },
+  prices: { file: 'dist/src/cli/prices/prices.command.js', summary: 'download stored prices of a range from a running node (CSV or Parquet) to train and backtest on' },
 };
 
 const ROOT = path.resolve(__dirname, '..');

@@ -19,6 +19,8 @@ import { PredictionsController } from './controllers/predictions.controller';
 import { SnapshotsController } from './controllers/snapshots.controller';
 import { WebController } from './controllers/web.controller';
 import { CsvInterceptor } from './csv/csv.interceptor';
+import { PricesController } from './prices/prices.controller';
+import { PriceDownloadService } from './prices/price-download.service';
 import { ReportLayoutRepository } from './layout/report-layout.repository';
 import { ReportLayoutService } from './layout/report-layout.service';
 import { LeaderboardResponseCache } from './leaderboard/leaderboard-response-cache';
@@ -58,6 +60,7 @@ import { ScoreHistoryService } from './services/score-history.service';
     EmissionsController,
     MerkleController,
     RoundsController,
+    PricesController,
   ],
   providers: [
     // Every list route answers CSV on request (?format=csv or Accept: text/csv).
@@ -72,6 +75,7 @@ import { ScoreHistoryService } from './services/score-history.service';
     PredictionHistoryService,
     ModelReportService,
     FeedReportService,
+    PriceDownloadService,
   ],
   exports: [LeaderboardResponseCache],
 })

@@ -50,3 +50,58 @@ declare module 'crunch_synth/tracker' {
     predict_all(asset: string, horizon: number, steps: number[]): Record<number, Density[]>;
   }
 }
+
+declare module 'crunch_synth/backtest' {
+  import { PriceData } from 'crunch_synth/prices';
+  import { TrackerBase } from 'crunch_synth/tracker';
+
+  /** One prediction config as the coordinator's competition file has it (seconds). */
+  export class PredictionConfig {
+    constructor(asset: string, horizon: number, steps: number[], interval: number, group?: string, order?: number);
+    readonly asset: string;
+    readonly horizon: number;
+    readonly steps: number[];
+    readonly interval: number;
+    /** The parameter-set step: the finest step up to the horizon. */
+    readonly step: number;
+    readonly group: string;
+    readonly order: number;
+    readonly answeredSteps: number[];
+  }
+
+  export interface ScoredPrediction {
+    /** Epoch seconds. */
+    performedAt: number;
+    asset: string;
+    horizon: number;
+    step: number;
+    /** The Synth CRPS (lower is better), or null when the prediction could not be scored. */
+    score: number | null;
+    reason: string | null;
+  }
+
+  export interface BacktestResult {
+    readonly predictions: ScoredPrediction[];
+    readonly scored: ScoredPrediction[];
+    readonly meanScore: number | null;
+    meansByParam(): Record<string, number>;
+  }
+
+  export interface BacktestOptions {
+    /** Seconds between ticks (the competition's tick.interval; default 60). */
+    tickInterval?: number;
+    /** Largest distance in seconds between a wanted time and the price used for it (feed.stalenessSeconds; default 120). */
+    staleness?: number;
+    /** History sent with the first tick (default 30 days). */
+    historySeconds?: number;
+    start?: number;
+    end?: number;
+  }
+
+  /** `subject,ts,price` (GET /data/prices) -> `{subject: [[tsSeconds, price], ...]}`. */
+  export function readPriceFile(file: string): PriceData;
+  /** The configs of a profile ('1h', '24h') for these assets, in one round-robin group. */
+  export function profileConfigs(profile: string, assets: string[]): PredictionConfig[];
+  /** Ticks and asks `tracker` on the coordinator's schedule over `prices`, and scores each answer with the Synth CRPS. */
+  export function backtest(tracker: TrackerBase, prices: PriceData, configs: PredictionConfig[], options?: BacktestOptions): BacktestResult;
+}
