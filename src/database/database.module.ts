@@ -3,15 +3,23 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.tokens';
 import { AppConfig } from '../config/app-config';
+import { ConfigError } from '../config/config-error';
+import { DatabaseConnectError } from './database-connect-error';
 import { EmbeddedPostgres } from './embedded-postgres';
-import { openDatabase } from './data-source.factory';
+import { connectDatabase, openDatabase } from './data-source.factory';
+import { REPORT_DATA_SOURCE } from './report-data-source';
 
-/** Owns the database connection: opens it (embedded or server), migrates, and closes it last. */
+/**
+ * Owns the database connections: opens the main one (embedded or server) and migrates it, opens
+ * the report's read-only one when REPORT_DATABASE_URL is set, and closes them last.
+ */
 @Injectable()
 export class DatabaseLifecycle implements OnApplicationShutdown {
   private readonly logger = new Logger('Database');
   private embedded?: EmbeddedPostgres;
   dataSource?: DataSource;
+  /** The report's own pool (REPORT_DATABASE_URL), when it is not the main one. */
+  reportDataSource?: DataSource;
   mode: 'embedded' | 'postgres' = 'embedded';
 
   async open(config: AppConfig): Promise<DataSource> {
@@ -28,6 +36,20 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
     return this.dataSource;
   }
 
+  /** The connection the report reads through: REPORT_DATABASE_URL's pool on an instance with the report role, else `main`. */
+  async openReportConnection(config: AppConfig, main: DataSource): Promise<DataSource> {
+    if (config.reportDatabaseUrl === undefined || !config.roles.includes('report')) return main;
+    try {
+      this.reportDataSource = await connectDatabase(config.reportDatabaseUrl, { embedded: false, readOnly: true });
+    } catch (err) {
+      // Named after its own variable: the start-failure line must not blame DATABASE_URL.
+      if (err instanceof DatabaseConnectError) throw new ConfigError('REPORT_DATABASE_URL', err.message);
+      throw err;
+    }
+    this.logger.log('report routes read through REPORT_DATABASE_URL (read-only)');
+    return this.reportDataSource;
+  }
+
   async ping(): Promise<{ status: 'up' | 'down'; mode: string; latencyMs?: number; error?: string }> {
     const started = Date.now();
     try {
@@ -39,6 +61,7 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.reportDataSource?.isInitialized) await this.reportDataSource.destroy();
     if (this.dataSource?.isInitialized) await this.dataSource.destroy();
     await this.embedded?.stop();
   }
@@ -53,8 +76,13 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
       inject: [DatabaseLifecycle, APP_CONFIG],
       useFactory: (lifecycle: DatabaseLifecycle, config: AppConfig) => lifecycle.open(config),
     },
+    {
+      provide: REPORT_DATA_SOURCE,
+      inject: [DatabaseLifecycle, APP_CONFIG, DataSource],
+      useFactory: (lifecycle: DatabaseLifecycle, config: AppConfig, main: DataSource) => lifecycle.openReportConnection(config, main),
+    },
   ],
-  exports: [DataSource, DatabaseLifecycle],
+  exports: [DataSource, REPORT_DATA_SOURCE, DatabaseLifecycle],
 })
 export class DatabaseModule {
   constructor(@Inject(DataSource) readonly dataSource: DataSource) {}
