@@ -19,6 +19,8 @@ const COMMANDS = {
   init: { file: 'dist/src/cli/init/init.command.js', summary: 'design a competition: write a new project (competition.yaml, models.yaml, example models, Python and TypeScript packages) from a template pack' },
   rewards: { file: 'dist/src/rewards/cli/rewards.command.js', summary: 'preview payouts from a leaderboard JSON (live game shape)' },
   checkpoint: { file: 'dist/src/rewards/cli/checkpoint.command.js', summary: 'list, show, set the pool of, and move reward checkpoints' },
+  backup: { file: 'dist/src/cli/backup/backup.command.js', summary: 'back up the database (embedded: PGlite dump; server: pg_dump) to --out FILE' },
+  restore: { file: 'dist/src/cli/backup/restore.command.js', summary: 'restore a backup from --in FILE into an empty database' },
 };
 
 const ROOT = path.resolve(__dirname, '..');

@@ -1,11 +1,10 @@
-import * as path from 'node:path';
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.tokens';
 import { AppConfig } from '../config/app-config';
 import { ConfigError } from '../config/config-error';
 import { DatabaseConnectError } from './database-connect-error';
-import { EmbeddedPostgres } from './embedded-postgres';
+import { EmbeddedPostgres, embeddedDatabaseDir } from './embedded-postgres';
 import { connectDatabase, openDatabase } from './data-source.factory';
 import { REPORT_DATA_SOURCE } from './report-data-source';
 
@@ -28,7 +27,7 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
       this.dataSource = await openDatabase(config.databaseUrl, { embedded: false });
       this.logger.log('connected to PostgreSQL (DATABASE_URL)');
     } else {
-      const dataDir = path.join(config.dataDir, 'pglite');
+      const dataDir = embeddedDatabaseDir(config.dataDir);
       this.embedded = await EmbeddedPostgres.start({ dataDir, port: config.embeddedDbPort });
       this.dataSource = await openDatabase(this.embedded.url, { embedded: true });
       this.logger.log(`embedded PostgreSQL (PGlite) at ${dataDir}`);
