@@ -20,7 +20,9 @@ import { ModelRegistryRepository } from '../../src/predict/registry/model-regist
 import { configureReportApp } from '../../src/report/configure-report-app';
 import { ReportLayoutRepository } from '../../src/report/layout/report-layout.repository';
 import { ReportModule } from '../../src/report/report.module';
+import { checkDatabaseReachable, checkStartupResources } from '../../src/bootstrap/startup-checks';
 import { ADMIN_HEADERS, TEST_API_KEYS } from '../support/api-keys';
+import { freePort } from '../support/app-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { demoCompetition } from '../report/support/report-test-app';
 import { ReportSeed } from '../report/support/report-seed';
@@ -36,6 +38,13 @@ describe('REPORT_DATABASE_URL', () => {
 
   it('must be a PostgreSQL URL, like DATABASE_URL', () => {
     expect(() => loadAppConfig({ DATABASE_URL: 'postgres://a@h/db', REPORT_DATABASE_URL: 'mysql://report@h/db' })).toThrow(/^REPORT_DATABASE_URL: must use postgres: or postgresql:/);
+  });
+
+  it('is checked at start like DATABASE_URL: a server that does not answer is named after REPORT_DATABASE_URL', async () => {
+    const port = await freePort(); // nothing listens there
+    await expect(checkDatabaseReachable(`postgres://report:secret@127.0.0.1:${port}/coordinator`, 'REPORT_DATABASE_URL')).rejects.toThrow(
+      new RegExp(`^REPORT_DATABASE_URL: cannot connect to 127\\.0\\.0\\.1:${port}/coordinator: `),
+    );
   });
 
   it('is optional: unset, the report reads through DATABASE_URL', () => {
@@ -135,6 +144,17 @@ onPostgres('the report API through the role of deployment/postgres/readonly-role
     // Repositories of other modules (leaderboard, predict): in this app only the report's read scope provides them.
     expect(readsThrough(app.get(LeaderboardRepository), reports)).toBe(true);
     expect(readsThrough(app.get(ModelRegistryRepository), reports)).toBe(true);
+  });
+
+  it('stops the start in one line naming REPORT_DATABASE_URL when its server refuses the role', async () => {
+    const wrong = new URL(reportUrl);
+    wrong.username = `${role}_missing`; // the test server trusts local connections: an unknown role is what it refuses
+    wrong.password = 'not-the-password';
+    const config = loadAppConfig({ DATABASE_URL: db.url, REPORT_DATABASE_URL: wrong.toString(), DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1' });
+    const failure = checkStartupResources(config, {});
+    await expect(failure).rejects.toBeInstanceOf(ConfigError);
+    await expect(failure).rejects.toThrow(/^REPORT_DATABASE_URL: cannot connect to 127\.0\.0\.1:5432\/cn_test_\w+: /);
+    await expect(failure).rejects.not.toThrow(/not-the-password/);
   });
 
   it('refuses a write through that connection', async () => {
