@@ -13,7 +13,7 @@ import { ClockModule } from '../../src/clock/clock.module';
 import { loadAppConfig } from '../../src/config/app-config';
 import { ConfigError } from '../../src/config/config-error';
 import { ConfigModule } from '../../src/config/config.module';
-import { DatabaseModule } from '../../src/database/database.module';
+import { DatabaseLifecycle, DatabaseModule } from '../../src/database/database.module';
 import { REPORT_DATA_SOURCE } from '../../src/database/report-data-source';
 import { LeaderboardRepository } from '../../src/leaderboard/leaderboard.repository';
 import { ModelRegistryRepository } from '../../src/predict/registry/model-registry.repository';
@@ -144,6 +144,8 @@ onPostgres('the report API through the role of deployment/postgres/readonly-role
     // Repositories of other modules (leaderboard, predict): in this app only the report's read scope provides them.
     expect(readsThrough(app.get(LeaderboardRepository), reports)).toBe(true);
     expect(readsThrough(app.get(ModelRegistryRepository), reports)).toBe(true);
+    // /healthz's database check covers both pools.
+    expect(await app.get(DatabaseLifecycle).ping()).toMatchObject({ status: 'up', mode: 'postgres', report: { status: 'up' } });
   });
 
   it('stops the start in one line naming REPORT_DATABASE_URL when its server refuses the role', async () => {
