@@ -17,11 +17,13 @@ const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
  *   variablesRead('src').get('PORT') // ['config/app-config.ts']
  */
 export function variablesRead(srcDir: string): Map<string, string[]> {
+  const sources = typeScriptFiles(srcDir).map((file) => ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true));
+  // Wrappers are collected over every file first: a module may export its own reader (`readKeyFile(env, 'API_KEYS_FILE')`).
   const readers = envReaderNames(path.join(srcDir, 'config/env.ts'));
+  collectWrappers(sources, readers);
   const found = new Map<string, string[]>();
-  for (const file of typeScriptFiles(srcDir)) {
-    const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
-    const relative = path.relative(srcDir, file);
+  for (const source of sources) {
+    const relative = path.relative(srcDir, source.fileName);
     for (const name of variablesReadIn(source, readers)) found.set(name, [...(found.get(name) ?? []), relative]);
   }
   return found;
@@ -30,7 +32,7 @@ export function variablesRead(srcDir: string): Map<string, string[]> {
 /** The names `source` reads, given the readers (function name -> index of its name argument). */
 export function variablesReadIn(source: ts.SourceFile, envReaders: ReadonlyMap<string, number>): Set<string> {
   const readers = new Map(envReaders);
-  collectWrappers(source, readers);
+  collectWrappers([source], readers);
   const names = new Set<string>();
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
@@ -67,19 +69,10 @@ function envReaderNames(envFile: string): Map<string, number> {
   return readers;
 }
 
-/** Adds the local functions that pass one of their parameters on as a reader's name (to a fixed point: wrappers of wrappers). */
-function collectWrappers(source: ts.SourceFile, readers: Map<string, number>): void {
+/** Adds the functions that pass one of their parameters on as a reader's name (to a fixed point: wrappers of wrappers). */
+function collectWrappers(sources: ts.SourceFile[], readers: Map<string, number>): void {
   const functions: { name: string; parameters: string[]; body: ts.Node }[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))) {
-      functions.push({ name: node.name.text, parameters: node.initializer.parameters.map((p) => p.name.getText(source)), body: node.initializer.body });
-    }
-    if (ts.isFunctionDeclaration(node) && node.name && node.body) {
-      functions.push({ name: node.name.text, parameters: node.parameters.map((p) => p.name.getText(source)), body: node.body });
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
+  for (const source of sources) collectFunctions(source, functions);
   for (let grew = true; grew; ) {
     grew = false;
     for (const fn of functions) {
@@ -91,6 +84,19 @@ function collectWrappers(source: ts.SourceFile, readers: Map<string, number>): v
       }
     }
   }
+}
+
+function collectFunctions(source: ts.SourceFile, functions: { name: string; parameters: string[]; body: ts.Node }[]): void {
+  const visit = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))) {
+      functions.push({ name: node.name.text, parameters: node.initializer.parameters.map((p) => p.name.getText(source)), body: node.initializer.body });
+    }
+    if (ts.isFunctionDeclaration(node) && node.name && node.body) {
+      functions.push({ name: node.name.text, parameters: node.parameters.map((p) => p.name.getText(source)), body: node.body });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
 }
 
 function parameterPassedAsName(body: ts.Node, parameters: string[], readers: ReadonlyMap<string, number>): number | undefined {
