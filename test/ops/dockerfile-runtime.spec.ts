@@ -94,6 +94,10 @@ withNpm('the Dockerfile runtime stage, rebuilt without Docker', () => {
 
   it('holds production dependencies only, installed in the folder itself', () => {
     expect(fs.lstatSync(path.join(imageDir, 'node_modules')).isSymbolicLink()).toBe(false);
+    // Node looks for packages in every parent folder too: none may offer one the image would lack.
+    const ancestors = [];
+    for (let dir = path.dirname(imageDir); dir !== path.dirname(dir); dir = path.dirname(dir)) ancestors.push(dir);
+    expect(ancestors.filter((dir) => fs.existsSync(path.join(dir, 'node_modules')))).toEqual([]);
     // The development tools are not there (some @types packages are, as dependencies of dependencies).
     const tools = ['typescript', 'jest', '@nestjs/testing', 'autocannon', 'playwright-core'];
     expect(tools.filter((name) => fs.existsSync(path.join(imageDir, 'node_modules', name)))).toEqual([]);
