@@ -20,6 +20,8 @@ const COMMANDS = {
   rewards: { file: 'dist/src/rewards/cli/rewards.command.js', summary: 'preview payouts from a leaderboard JSON (live game shape)' },
   checkpoint: { file: 'dist/src/rewards/cli/checkpoint.command.js', summary: 'list, show, set the pool of, and move reward checkpoints' },
   prices: { file: 'dist/src/cli/prices/prices.command.js', summary: 'download stored prices of a range from a running node (CSV or Parquet) to train and backtest on' },
+  backup: { file: 'dist/src/cli/backup/backup.command.js', summary: 'back up the database (embedded: PGlite dump; server: pg_dump) to --out FILE' },
+  restore: { file: 'dist/src/cli/backup/restore.command.js', summary: 'restore a backup from --in FILE into an empty database' },
 };
 
 const ROOT = path.resolve(__dirname, '..');

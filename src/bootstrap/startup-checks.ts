@@ -23,10 +23,11 @@ export async function checkStartupResources(config: AppConfig, env: Record<strin
   if (config.databaseUrl === undefined || env.DATA_DIR?.trim()) checkWritableDirectory(config.dataDir, 'DATA_DIR');
   await checkListenAddress(config.port, config.host);
   if (config.databaseUrl !== undefined) await checkDatabaseReachable(config.databaseUrl);
+  if (config.reportDatabaseUrl !== undefined && config.roles.includes('report')) await checkDatabaseReachable(config.reportDatabaseUrl, 'REPORT_DATABASE_URL');
 }
 
-/** One connection and `SELECT 1`, bounded; throws ConfigError('DATABASE_URL') naming the server, never the password. */
-export async function checkDatabaseReachable(url: string): Promise<void> {
+/** One connection and `SELECT 1`, bounded; throws ConfigError(variable) naming the server, never the password. */
+export async function checkDatabaseReachable(url: string, variable = 'DATABASE_URL'): Promise<void> {
   // Loaded here: the driver is needed only when DATABASE_URL is set.
   const { Client } = await import('pg');
   const client = new Client({ connectionString: url, connectionTimeoutMillis: DATABASE_PROBE_TIMEOUT_MS });
@@ -38,7 +39,7 @@ export async function checkDatabaseReachable(url: string): Promise<void> {
     await client.query('SELECT 1');
   } catch (err) {
     const reason = Date.now() - started >= DATABASE_PROBE_TIMEOUT_MS ? `no answer within ${DATABASE_PROBE_TIMEOUT_MS} ms` : describeConnectFailure(err);
-    throw new ConfigError('DATABASE_URL', new DatabaseConnectError(serverOf(url), reason).message);
+    throw new ConfigError(variable, new DatabaseConnectError(serverOf(url), reason).message);
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -15,6 +15,8 @@ export interface AppConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** PostgreSQL URL; undefined = embedded PGlite under `dataDir`. */
   databaseUrl: string | undefined;
+  /** PostgreSQL URL of a read-only role the report routes read through; undefined = they use `databaseUrl`. */
+  reportDatabaseUrl: string | undefined;
   dataDir: string;
   /** Loopback port of the embedded database's socket (0 = any free port). */
   embeddedDbPort: number;
@@ -36,6 +38,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     host: readString(env, 'HOST', { default: '0.0.0.0', pattern: HOST_PATTERN, hint: 'an IP address or a host name such as localhost' }),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, { default: 'info' }),
     databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    reportDatabaseUrl: readReportDatabaseUrl(env),
     dataDir: path.resolve(readString(env, 'DATA_DIR', { default: './data' })),
     embeddedDbPort: readInt(env, 'EMBEDDED_DB_PORT', { default: 0, min: 0, max: 65535 }),
     competitionFile: path.resolve(readString(env, 'COMPETITION_FILE', { default: 'competitions/demo.yaml' })),
@@ -46,6 +49,15 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', { default: 8000, min: 100, max: 60000 }),
     outageBufferPredictions: readInt(env, 'OUTAGE_BUFFER_PREDICTIONS', { default: 50_000, min: 0, max: 10_000_000 }),
   };
+}
+
+/** REPORT_DATABASE_URL: a second connection to the server of DATABASE_URL; the embedded database has no roles to make one read-only. */
+function readReportDatabaseUrl(env: Env): string | undefined {
+  const url = readUrl(env, 'REPORT_DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (url !== undefined && readOptionalString(env, 'DATABASE_URL') === undefined) {
+    throw new ConfigError('REPORT_DATABASE_URL', 'is set but DATABASE_URL is not: the read-only report connection needs a PostgreSQL server (set DATABASE_URL too, or unset REPORT_DATABASE_URL)');
+  }
+  return url;
 }
 
 /**

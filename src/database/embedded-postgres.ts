@@ -1,7 +1,13 @@
+import * as path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { PGliteSessionQueue } from './pglite-session-queue';
 import { DataDirLock } from './data-dir-lock';
+
+/** Where the embedded database of a DATA_DIR lives (the app, backups and restores agree on it). */
+export function embeddedDatabaseDir(dataDir: string): string {
+  return path.join(dataDir, 'pglite');
+}
 
 /**
  * PostgreSQL embedded in the process (PGlite, WASM) and served on a loopback socket, so the app

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ReportReadScope } from '../database/report-read-scope';
 import { FeedRecordRepository } from '../data-source/feed-record.repository';
 import { LeaderboardRepository } from '../leaderboard/leaderboard.repository';
 import { PredictionStoreModule } from '../predict/prediction-store.module';
@@ -36,15 +37,20 @@ import { ScoreHistoryService } from './services/score-history.service';
  * optionally `LEADERBOARD_EVENTS` (an Observable that emits when a leaderboard is stored).
  * Its only table is `report_layouts` (the organiser's edited columns and widgets, through
  * ReportLayoutRepository); every other read goes through the repository of the module that owns
- * the table (leaderboards, score_snapshots, predictions, models, feed_records).
+ * the table (leaderboards, score_snapshots, predictions, models, feed_records). Those readers are
+ * built in a ReportReadScope, so they query through REPORT_DATA_SOURCE (the read-only
+ * REPORT_DATABASE_URL when set); the layout repository, which writes, keeps the main DataSource.
  *
  * @example
  *   @Module({ imports: [ConfigModule.forRoot(config, competition), ClockModule.forRoot(), DatabaseModule, ReportModule] })
  */
 @Module({
   // The repositories of the tables it reads, from the modules that own them (SQL only, no jobs),
-  // and the scorers (a column says which way its score is better).
-  imports: [PredictionStoreModule, RewardsStoreModule, ScorersModule],
+  // on the report connection; and the scorers (a column says which way its score is better).
+  imports: [
+    ReportReadScope.of({ stores: [PredictionStoreModule, RewardsStoreModule], repositories: [LeaderboardRepository, ScoreSnapshotRepository, FeedRecordRepository] }),
+    ScorersModule,
+  ],
   controllers: [
     LeaderboardController,
     LeaderboardDetailedController,
@@ -65,9 +71,6 @@ import { ScoreHistoryService } from './services/score-history.service';
   providers: [
     // Every list route answers CSV on request (?format=csv or Accept: text/csv).
     { provide: APP_INTERCEPTOR, useClass: CsvInterceptor },
-    LeaderboardRepository,
-    ScoreSnapshotRepository,
-    FeedRecordRepository,
     ReportLayoutRepository,
     ReportLayoutService,
     LeaderboardResponseCache,
