@@ -1,5 +1,5 @@
 import { ScoreWindowDefinition } from '../../config/competition/competition.types';
-import type { LeaderboardEntry, SeedWindow } from '../../leaderboard/leaderboard-entry';
+import { entryStatus, type LeaderboardEntry, type SeedWindow } from '../../leaderboard/leaderboard-entry';
 import type { WindowScore } from '../../score/model-standing';
 import { LeaderboardEntryDto, LeaderboardRowDto, LeaderboardViewDto } from '../dto/leaderboard.dto';
 import { isoUtc } from '../read-model/iso-utc';
@@ -10,7 +10,7 @@ const ENTRY_FIELDS = ['cruncher_id', 'previous_rank', 'last_status', 'scored_cou
 /**
  * The seed's `GET /reports/leaderboard` body: its eight fields first, in its order, sorted by
  * rank, then what the ecosystem web app's columns read from each row (`row[column.property]`):
- * `username` (the cruncher), `status` (`active`, or `inactive` once the model left), the score of
+ * `username` (the cruncher), `status` (`active`, `inactive` once the model left, `disabled` or `excluded` by an operator), the score of
  * every window (`score_<name>`), and every other property `columnProperties` names (an entry
  * field such as `last_status`, or null when the node has no such value). Unranked entries are
  * left out: the seed's `rank` is always an integer from 1.
@@ -38,7 +38,7 @@ export function seedLeaderboard(
       model_name: e.model_name,
       cruncher_name: e.cruncher_name,
       username: e.cruncher_name,
-      status: e.left ? 'inactive' : 'active',
+      status: entryStatus(e),
     };
     for (const name of windowNames) {
       const key = `score_${name}`;
@@ -78,6 +78,7 @@ export function leaderboardView(
       cruncher_id: e.cruncher_id,
       cruncher_name: e.cruncher_name,
       left: e.left,
+      status: entryStatus(e),
       last_status: e.last_status,
       score_recent: e.score_recent,
       score_steady: e.score_steady,
