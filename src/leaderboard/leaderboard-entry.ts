@@ -109,8 +109,8 @@ export function readLeaderboardEntries(stored: unknown, onInvalid: (index: numbe
       previous_rank: integerOrNull(e.previous_rank),
       left: e.left === true,
       last_status: isPredictionStatus(e.last_status) ? e.last_status : null,
-      // Leaderboards stored before the operator flags existed carry no status: derive it from `left`.
-      status: (MODEL_LEADERBOARD_STATUSES as readonly unknown[]).includes(e.status) ? (e.status as ModelLeaderboardStatus) : entryStatus({ left: e.left === true }),
+      // Leaderboards stored before the operator flags existed carry no status: readers derive it (entryStatus).
+      ...((MODEL_LEADERBOARD_STATUSES as readonly unknown[]).includes(e.status) ? { status: e.status as ModelLeaderboardStatus } : {}),
       ...breakdownsOf(e),
     });
   });

@@ -168,9 +168,12 @@ export class ModelRegistryRepository {
     const at = `${name}_at`;
     const reason = `${name}_reason`;
     const rows: ModelRow[] = await this.dataSource.query(
-      `UPDATE models SET ${at} = CASE WHEN $3::timestamptz IS NULL THEN NULL ELSE COALESCE(${at}, $3::timestamptz) END, ${reason} = $4
-        WHERE competition_id = $1 AND id = $2
-        RETURNING ${MODEL_COLUMNS}`,
+      // Through a CTE: the driver answers a bare UPDATE ... RETURNING as [rows, count].
+      `WITH flagged AS (
+         UPDATE models SET ${at} = CASE WHEN $3::timestamptz IS NULL THEN NULL ELSE COALESCE(${at}, $3::timestamptz) END, ${reason} = $4
+          WHERE competition_id = $1 AND id = $2
+          RETURNING ${MODEL_COLUMNS})
+       SELECT * FROM flagged`,
       [competitionId, modelId, flag?.at ?? null, flag?.reason ?? null],
     );
     return rows.length === 0 ? null : mapModel(rows[0]);
