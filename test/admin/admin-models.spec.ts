@@ -53,7 +53,7 @@ describeEachEngine('admin model actions', (db) => {
     nextPointMs += 5_000;
   };
   const round = async () => {
-    clock.advance(40_000);
+    await clock.advance(40_000);
     const report = await t.app.get(PredictionRoundService).run(btc, clock.now());
     const rows: Array<{ model_id: string; status: string }> = await ds.query(`SELECT model_id, status FROM predictions WHERE round_id = $1 ORDER BY model_id`, [report!.roundId]);
     return rows.map((r) => [r.model_id, r.status]);
@@ -66,7 +66,7 @@ describeEachEngine('admin model actions', (db) => {
   const lastPredictCall = () => fleet.calls.filter((c) => c.method === 'predict').at(-1)!.modelIds;
   const seedBoard = async () => {
     await t.app.get(ModelRegistryService).idle();
-    clock.advance(1_000);
+    await clock.advance(1_000);
     await leaderboards.refresh([standing('m1', 0.9), standing('m2', 0.5), standing('m3', 0.1)], clock.now(), 'higher');
     t.app.get(LeaderboardResponseCache).invalidate(); // what LEADERBOARD_EVENTS does in the app
   };

@@ -36,11 +36,13 @@ export class CheckpointStatusService {
 
   async setPool(id: string, pool: number, actor: string): Promise<Checkpoint> {
     if (!Number.isFinite(pool) || pool < 0) throw new RangeError(`pool must be a finite number >= 0, got ${pool}`);
+    // Read before the transaction: embedded PostgreSQL serves one transaction at a time, so a read on another connection inside it would wait forever.
+    const excluded = await this.excludedModelIds();
     await this.dataSource.transaction(async (em) => {
       const checkpoint = await this.repository.lock(em, this.competition.id, id);
       if (checkpoint === null) throw new CheckpointNotFoundError(id);
       if (checkpoint.status !== 'PENDING') throw new IllegalCheckpointMoveError(id, checkpoint.status, 'PENDING', 'the pool can only be set before the checkpoint is submitted');
-      const payouts = computeCheckpointPayouts(this.rewardFunctions, this.competition.id, checkpoint, pool, await this.excludedModelIds());
+      const payouts = computeCheckpointPayouts(this.rewardFunctions, this.competition.id, checkpoint, pool, excluded);
       if ('error' in payouts) throw new RewardComputationError(checkpoint.settings.function, payouts.error);
       await this.repository.writePayouts(em, id, payouts.set);
       await this.repository.recordMove(em, id, { from: 'PENDING', to: 'PENDING', actor, at: new Date(this.clock.nowMs()), note: `pool set to ${pool}` });
