@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { CompetitionDefinition } from '../../src/config/competition/competition.types';
 import { VirtualClock } from '../../src/clock/clock';
 import { CompetitionModule } from '../../src/competition/competition.module';
 import { FeedRecordRepository } from '../../src/data-source/feed-record.repository';
@@ -7,7 +8,9 @@ import { AdminTestApp, demoCompetition, startAdminApp } from './support/admin-te
 
 const NOW = Date.UTC(2026, 0, 10, 12);
 const HOUR = 3_600_000;
-const competition = demoCompetition(); // the synthetic feed: 5 s records of BTC, ETH, SOL, XAU, any range up to now
+const demo = demoCompetition();
+// The synthetic feed: 5 s records of BTC, ETH, SOL, XAU, any range up to now (its walk starts near NOW, not two years before).
+const competition: CompetitionDefinition = { ...demo, feed: { ...demo.feed, options: { ...demo.feed.options, origin: '2026-01-09T00:00:00Z' } } };
 const series = { source: competition.feed.adapter, kind: 'price', granularity: `${competition.feed.granularity}s` };
 
 describeEachEngine('admin feed backfill', (db) => {
@@ -68,7 +71,9 @@ describeEachEngine('admin feed backfill', (db) => {
 
   it('records each backfill, refused ones too, in the audit trail', async () => {
     const actions = (await t.get('/admin/actions?limit=100&action=feed.backfill')).body as any[];
-    expect(actions.map((a) => a.outcome)).toEqual(['succeeded', 'succeeded', 'succeeded', 'failed', 'failed']); // validation 400s of the DTO never reach the action
+    // Newest first: the three backfills, then the four refused by the action's own checks (subject, future, too long, reversed);
+    // the DTO's 400s (bad time, unknown field) never reach the action.
+    expect(actions.map((a) => a.outcome)).toEqual(['succeeded', 'succeeded', 'succeeded', 'failed', 'failed', 'failed', 'failed']);
     expect(actions[2]).toMatchObject({ target: 'BTC', parameters: { subject: 'BTC' }, result: { stored: 121 } });
     expect(actions[3]).toMatchObject({ target: 'DOGE', outcome: 'failed', result: { error: { status: 400 } } });
   });
