@@ -7,7 +7,7 @@ import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/co
  *
  * @example
  *   POST /admin/models/m1/disable {"reson": "x"}
- *   -> 400 {"statusCode":400,"error":"Bad Request","message":"Invalid field reason: reason must be ...; Invalid field reson: property reson should not exist","fields":["reason","reson"]}
+ *   -> 400 {"statusCode":400,"error":"Bad Request","message":"Invalid field reason: reason must be a string; Invalid field reson: property reson should not exist","fields":["reason","reson"]}
  */
 export function adminValidationPipe(): ValidationPipe {
   return new ValidationPipe({
@@ -15,6 +15,7 @@ export function adminValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
+    stopAtFirstError: true,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => invalidFields(errors),
   });
