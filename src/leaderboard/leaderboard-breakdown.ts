@@ -19,7 +19,7 @@ export interface BreakdownInputs {
   windowNames: readonly string[];
   /** The overall ranking's rules (window, tiebreakers, resolved direction, minimum scored predictions). */
   rules: RankingRules;
-  /** Models never ranked (they left the competition). */
+  /** Models never ranked (they left the competition, or an operator excluded them). */
   leftIds: ReadonlySet<string>;
   assetWeights?: Readonly<Record<string, number>>;
 }

@@ -1,7 +1,7 @@
 import type { LeaderboardDefinition } from '../config/competition/competition.types';
 import type { ModelStanding, OverallWindowScore } from '../score/model-standing';
 import type { ScoreDirection } from '../score/scorers/scorer';
-import type { LeaderboardEntry } from './leaderboard-entry';
+import { LeaderboardEntry, modelLeaderboardStatus } from './leaderboard-entry';
 import { rankBreakdowns } from './leaderboard-breakdown';
 import { rankModels } from './leaderboard-ranking';
 import type { RegisteredModel } from '../predict/registry/model-registry.repository';
@@ -9,7 +9,7 @@ import type { PredictionStatus } from '../predict/round/prediction-round';
 
 export interface LeaderboardInputs {
   standings: readonly ModelStanding[];
-  models: readonly Pick<RegisteredModel, 'id' | 'name' | 'cruncherId' | 'cruncherName' | 'leftAt'>[];
+  models: readonly (Pick<RegisteredModel, 'id' | 'name' | 'cruncherId' | 'cruncherName' | 'leftAt'> & Partial<Pick<RegisteredModel, 'disabled' | 'excluded'>>)[];
   windowNames: readonly string[];
   rules: LeaderboardDefinition;
   scorerDirection: ScoreDirection;
@@ -23,8 +23,11 @@ export interface LeaderboardInputs {
  * Builds the entries of a leaderboard. Listed: every model with a score in some window, plus
  * every active (not left) known model even before its first score (unranked). A model that left
  * stays listed (left: true, rank null) while it still has scores in a window and disappears once
- * its windows are empty. The ranking itself is `rankModels`; each entry also carries its ranks
- * within each horizon and each `ASSET:HORIZON` (`rankBreakdowns`, same rules).
+ * its windows are empty. A model an operator excluded is listed with status `excluded` and rank
+ * null (here and in every breakdown) while it has scores or is active: its history stays, its
+ * rank goes. A disabled model keeps its rank on the scores it has (status `disabled`) until it
+ * leaves. The ranking itself is `rankModels`; each entry also carries its ranks within each
+ * horizon and each `ASSET:HORIZON` (`rankBreakdowns`, same rules).
  */
 export function buildLeaderboardEntries(inputs: LeaderboardInputs): LeaderboardEntry[] {
   const { rules } = inputs;
@@ -41,11 +44,13 @@ export function buildLeaderboardEntries(inputs: LeaderboardInputs): LeaderboardE
       values: Object.fromEntries(inputs.windowNames.map((n) => [n, windows[n].value])),
       scoredCount: windows[rules.rankBy]?.count ?? 0,
       left: (modelsById.get(modelId)?.leftAt ?? null) !== null,
+      excluded: Boolean(modelsById.get(modelId)?.excluded),
+      disabled: Boolean(modelsById.get(modelId)?.disabled),
     };
   });
   const direction = rules.direction === 'auto' ? inputs.scorerDirection : rules.direction;
   const ranking = { rankBy: rules.rankBy, tiebreakers: rules.tiebreakers, direction, minScoredPredictions: rules.minScoredPredictions } as const;
-  const leftIds = new Set(candidates.filter((c) => c.left).map((c) => c.modelId));
+  const leftIds = new Set(candidates.filter((c) => c.left || c.excluded).map((c) => c.modelId));
   const breakdowns = rankBreakdowns({ standings: inputs.standings, windowNames: inputs.windowNames, rules: ranking, leftIds, assetWeights: inputs.assetWeights });
   return rankModels(candidates, ranking).map(
     (c) => {
@@ -65,6 +70,7 @@ export function buildLeaderboardEntries(inputs: LeaderboardInputs): LeaderboardE
         previous_rank: inputs.previousRanks.get(c.modelId) ?? null,
         left: c.left,
         last_status: inputs.lastStatuses.get(c.modelId) ?? null,
+        status: modelLeaderboardStatus(c),
         ranks_by_horizon: breakdowns.get(c.modelId)?.ranks_by_horizon ?? {},
         ranks_by_param: breakdowns.get(c.modelId)?.ranks_by_param ?? {},
       };

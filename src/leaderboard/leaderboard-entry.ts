@@ -4,15 +4,11 @@ import type { OverallWindowScore } from '../score/model-standing';
 import { readWindowScores } from '../score/stored-standing';
 import type { BreakdownRank } from './leaderboard-breakdown';
 
-/** A row's standing: `active`, `inactive` once the model left, `disabled` or `excluded` by an operator. */
-export const LEADERBOARD_ROW_STATUSES = ['active', 'inactive', 'disabled', 'excluded'] as const;
-export type LeaderboardRowStatus = (typeof LEADERBOARD_ROW_STATUSES)[number];
-
 /**
  * One row of a stored leaderboard (`leaderboards.entries`), in the report API's snake_case: the
  * one shape the leaderboard writes and the report reads.
- * `rank` is null for a model that is listed but not ranked: it left the competition, or has
- * fewer than `minScoredPredictions` scored predictions in the ranking window.
+ * `rank` is null for a model that is listed but not ranked: it left the competition, an operator
+ * excluded it, or it has fewer than `minScoredPredictions` scored predictions in the ranking window.
  */
 export interface LeaderboardEntry {
   rank: number | null;
@@ -35,12 +31,32 @@ export interface LeaderboardEntry {
   left: boolean;
   /** Status of the model's latest prediction, null if none. */
   last_status: PredictionStatus | null;
-  /** Stored when an operator's action sets it; otherwise read as `left ? 'inactive' : 'active'`. */
-  status?: LeaderboardRowStatus;
+  /** The model's standing in the competition (see ModelLeaderboardStatus); read it with `entryStatus` (absent on entries built before it existed). */
+  status?: ModelLeaderboardStatus;
   /** Rank and scores within each horizon (`"3600"`); absent on leaderboards stored before it existed. */
   ranks_by_horizon?: Record<string, BreakdownRank>;
   /** Rank and scores within each `ASSET:HORIZON` (`"BTC:3600"`); absent on leaderboards stored before it existed. */
   ranks_by_param?: Record<string, BreakdownRank>;
+}
+
+/**
+ * What the leaderboard says of a model, the strongest first: `excluded` by an operator (history
+ * kept, never ranked, never paid), `disabled` by an operator (no calls; ranked on the scores it
+ * has until it leaves), `inactive` (it left), else `active`.
+ */
+export const MODEL_LEADERBOARD_STATUSES = ['active', 'inactive', 'disabled', 'excluded'] as const;
+export type ModelLeaderboardStatus = (typeof MODEL_LEADERBOARD_STATUSES)[number];
+
+/** A model's status from what the registry says of it. */
+export function modelLeaderboardStatus(model: { left: boolean; disabled: boolean; excluded: boolean }): ModelLeaderboardStatus {
+  if (model.excluded) return 'excluded';
+  if (model.disabled) return 'disabled';
+  return model.left ? 'inactive' : 'active';
+}
+
+/** An entry's status; an entry without one (built before the operator flags) is `inactive` once left, else `active`. */
+export function entryStatus(entry: Pick<LeaderboardEntry, 'status' | 'left'>): ModelLeaderboardStatus {
+  return entry.status ?? (entry.left ? 'inactive' : 'active');
 }
 
 export interface Leaderboard {
@@ -93,7 +109,8 @@ export function readLeaderboardEntries(stored: unknown, onInvalid: (index: numbe
       previous_rank: integerOrNull(e.previous_rank),
       left: e.left === true,
       last_status: isPredictionStatus(e.last_status) ? e.last_status : null,
-      ...((LEADERBOARD_ROW_STATUSES as readonly unknown[]).includes(e.status) ? { status: e.status as LeaderboardRowStatus } : {}),
+      // Leaderboards stored before the operator flags existed carry no status: readers derive it (entryStatus).
+      ...((MODEL_LEADERBOARD_STATUSES as readonly unknown[]).includes(e.status) ? { status: e.status as ModelLeaderboardStatus } : {}),
       ...breakdownsOf(e),
     });
   });

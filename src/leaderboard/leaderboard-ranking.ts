@@ -6,6 +6,8 @@ export interface RankCandidate {
   /** Scored predictions in the ranking window. */
   scoredCount: number;
   left: boolean;
+  /** Excluded by an operator: listed, never ranked. */
+  excluded?: boolean;
 }
 
 export interface RankingRules {
@@ -19,9 +21,9 @@ export interface RankingRules {
 /**
  * Orders models and assigns ranks 1..n: by the `rankBy` window, then each tiebreaker window, better
  * first per `direction`; a null value sorts after every number (0.0 is a number, not missing);
- * the final tiebreak is the model id, so equal scores still get a stable order. Models that left or
- * have fewer than `minScoredPredictions` scored predictions are listed after the ranked ones with
- * rank null (still-active ones first).
+ * the final tiebreak is the model id, so equal scores still get a stable order. Models that left,
+ * were excluded by an operator, or have fewer than `minScoredPredictions` scored predictions are
+ * listed after the ranked ones with rank null (still-active ones first).
  *
  * @example
  *   rankModels([{ modelId: 'a', values: { anchor: 0 }, scoredCount: 5, left: false },
@@ -43,8 +45,9 @@ export function rankModels<T extends RankCandidate>(candidates: readonly T[], ru
     }
     return a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0;
   };
-  const eligible = (c: T) => !c.left && c.scoredCount >= rules.minScoredPredictions;
+  const eligible = (c: T) => !c.left && !c.excluded && c.scoredCount >= rules.minScoredPredictions;
   const ranked = candidates.filter(eligible).sort(compare);
-  const unranked = candidates.filter((c) => !eligible(c)).sort((a, b) => Number(a.left) - Number(b.left) || compare(a, b));
+  const gone = (c: T) => Number(c.left || c.excluded === true);
+  const unranked = candidates.filter((c) => !eligible(c)).sort((a, b) => gone(a) - gone(b) || compare(a, b));
   return [...ranked.map((c, i) => ({ ...c, rank: i + 1 })), ...unranked.map((c) => ({ ...c, rank: null }))];
 }

@@ -3,6 +3,7 @@ import { CompetitionModule } from '../competition/competition.module';
 import { MARKET_DATA, MarketData, MODEL_CALLER, ModelCaller } from './predict.ports';
 import { PredictionStoreModule } from './prediction-store.module';
 import { ModelRegistryService } from './registry/model-registry.service';
+import { ModelRoster } from './registry/model-roster';
 import { APP_CONFIG } from '../config/config.tokens';
 import type { AppConfig } from '../config/app-config';
 import { PredictionRoundService } from './round/prediction-round.service';
@@ -40,6 +41,7 @@ export class PredictModule {
         bind(MODEL_CALLER, options.modelCaller),
         bind(MARKET_DATA, options.marketData),
         ModelRegistryService,
+        ModelRoster,
         { provide: RoundOutageBuffer, useFactory: (config: AppConfig) => new RoundOutageBuffer(config.outageBufferPredictions), inject: [APP_CONFIG] },
         PredictionRoundService,
         TickLoopService,

@@ -38,6 +38,11 @@ export interface ModelCaller {
     args: ModelCallArguments | ModelCallArgumentsFor,
     opts?: { modelIds?: string[]; timeoutMs?: number },
   ): Promise<ModelCallResult[]>;
+  /**
+   * Tells the orchestrator the coordinator stopped a model itself (`LOW_PERFORMANCE`) and drops
+   * its runner. Optional: a caller without an orchestrator (tests) simply stops calling it.
+   */
+  reportLowPerformance?(modelId: string, reason: string): void;
 }
 
 /** `{ BTC: [[ts_seconds, price], ...], ... }`: the reference tick payload. */

@@ -10,6 +10,7 @@ import { HealthRegistry } from '../../health/health.registry';
 import { predictArguments } from '../calls/predict-arguments';
 import { CallableModel, MODEL_CALLER, ModelCallResult, ModelCaller } from '../predict.ports';
 import { ModelRegistryRepository } from '../registry/model-registry.repository';
+import { ModelRoster } from '../registry/model-roster';
 import { checkPredictionOutput, checkPredictionText, predictionOutputRules, PredictionOutputRules } from './prediction-output';
 import { countStatuses, PredictionRecord, PredictionRoundRecord, RoundCounts } from './prediction-round';
 import { PredictionRoundRepository } from './prediction-round.repository';
@@ -58,7 +59,9 @@ export interface PredictionRoundReport {
  * registry holds as RUNNING but the caller cannot reach (e.g. still connecting), which are
  * ABSENT, and the running models without their history tick (`selection.hasHistory`), which are
  * ABSENT with `no history yet`. A model that joins mid-round waits for the next round; one that
- * leaves mid-round keeps whatever answer the caller returns for it, or is ABSENT.
+ * leaves mid-round keeps whatever answer the caller returns for it, or is ABSENT. A model an
+ * operator disabled (ModelRoster, read once per round) is not in the round at all: no call, no
+ * prediction row.
  *
  * Database outages lose no round whose models were called. The round is claimed first; when the
  * database cannot be reached then, the models are called anyway (their answers are as of the
@@ -75,8 +78,7 @@ export interface PredictionRoundReport {
 export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(PredictionRoundService.name);
   private readonly outageBuffer: RoundOutageBuffer;
-  /** Models the registry held as RUNNING at its last answer (used while the database is unreachable). */
-  private lastKnownModels: string[] = [];
+  private readonly roster: ModelRoster;
   private cancelBufferRetry?: () => void;
   private writingBuffer = false;
 
@@ -88,8 +90,10 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
     private readonly clock: Clock,
     @Optional() outageBuffer?: RoundOutageBuffer,
     @Optional() private readonly health?: HealthRegistry,
+    @Optional() roster?: ModelRoster,
   ) {
     this.outageBuffer = outageBuffer ?? new RoundOutageBuffer(DEFAULT_BUFFER_PREDICTIONS);
+    this.roster = roster ?? new ModelRoster(modelCaller, competition, registry);
   }
 
   onModuleInit(): void {
@@ -126,10 +130,10 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
     };
 
     const { hasHistory = () => true } = selection;
-    const runningModels = this.modelCaller.runningModels();
+    const known = (await this.roster.refresh()).runningModelIds;
+    const runningModels = this.roster.callable(this.modelCaller.runningModels());
     const running = runningModels.filter(hasHistory).map((m) => m.modelId);
     const withoutHistory = runningModels.filter((m) => !hasHistory(m)).map((m) => m.modelId);
-    const known = await this.knownModels();
     const claim = await this.attempt(() => this.rounds.claim(round));
     if (claim === false) {
       this.logger.warn(`round ${configParamKey(config)} @ ${scheduledAt.toISOString()} already ran, skipped`);
@@ -156,17 +160,6 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
         (buffered ? '; database unreachable, kept in the outage buffer' : ''),
     );
     return { roundId: round.id, configId: config.id, scheduledAt, performedAt, counts, durationMs, rejectedPayloads, buffered };
-  }
-
-  /** The registry's RUNNING models; while the database is unreachable, those of its last answer. */
-  private async knownModels(): Promise<string[]> {
-    try {
-      this.lastKnownModels = await this.registry.runningModelIds(this.competition.id);
-    } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw error;
-      this.logger.warn(`model registry unreachable (${(error as Error).message}); using the ${this.lastKnownModels.length} model(s) it last listed`);
-    }
-    return this.lastKnownModels;
   }
 
   /** Runs one database write; 'unreachable' instead of throwing when the database cannot be reached. */

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import { CompetitionDefinition } from '../../config/competition/competition.types';
 import { methodArguments } from '../calls/method-arguments';
 import { CallableModel, MARKET_DATA, MarketData, MODEL_CALLER, ModelCallArguments, ModelCaller, TickPayload } from '../predict.ports';
+import { ModelRoster } from '../registry/model-roster';
 import { TickInstants } from './tick-instants';
 import { TickWatermarks } from './tick-watermarks';
 
@@ -26,7 +27,8 @@ export interface TickReport {
  * The tick: refresh the market data, then send each running model only the points it has not
  * yet received (per-model watermark advanced on a successful tick). A model that newly joined,
  * was redeployed or never ticked successfully first receives the bounded history window.
- * Models already up to date are not called. Model failures are counted, never fatal.
+ * Models already up to date are not called, nor are models an operator disabled (ModelRoster,
+ * read once per tick). Model failures are counted, never fatal.
  *
  * Ticks come before predicts: a round awaits the tick of its own instant (`tickOf`, bounded by
  * that tick's deadline), and only models whose history tick succeeded for their current
@@ -48,6 +50,7 @@ export class TickLoopService {
     @Inject(MARKET_DATA) private readonly market: MarketData,
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly clock: Clock,
+    @Optional() private readonly roster?: ModelRoster,
   ) {
     this.instants = new TickInstants(competition.tick.interval * 1000);
   }
@@ -94,7 +97,8 @@ export class TickLoopService {
       this.logger.warn(`market data refresh failed, ticking with what is held: ${(error as Error)?.message ?? String(error)}`);
     }
     const throughMs = this.market.latestTimestamp();
-    const running = this.modelCaller.runningModels();
+    await this.roster?.refresh();
+    const running = this.roster ? this.roster.callable(this.modelCaller.runningModels()) : this.modelCaller.runningModels();
     this.watermarks.keepOnly(new Set(running.map((m) => m.modelId)));
     if (throughMs === null) {
       this.logger.debug('no market data yet; tick skipped');

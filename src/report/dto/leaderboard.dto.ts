@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { MODEL_LEADERBOARD_STATUSES, type ModelLeaderboardStatus } from '../../leaderboard/leaderboard-entry';
 
 /**
  * Seed route `GET /reports/leaderboard`: one entry of the latest leaderboard. The seed's eight
@@ -23,7 +24,7 @@ export class LeaderboardEntryDto {
   @ApiProperty({ example: 'gaussian-mixer' }) model_name!: string;
   @ApiProperty({ example: 'alice' }) cruncher_name!: string;
   @ApiProperty({ example: 'alice', description: "The cruncher, under the web app's USERNAME column property." }) username!: string;
-  @ApiProperty({ example: 'active', enum: ['active', 'inactive', 'disabled', 'excluded'], description: "The PROJECT column's statusProperty: inactive once the model left; disabled or excluded by an operator." }) status!: string;
+  @ApiProperty({ example: 'active', enum: MODEL_LEADERBOARD_STATUSES, description: "The PROJECT column's statusProperty: inactive once the model left; disabled or excluded by an operator (an excluded model has no rank, so it is not listed here)." }) status!: string;
   @ApiProperty(REWARD_DOC) reward!: number | null;
 }
 
@@ -44,8 +45,8 @@ export class LeaderboardRowDto {
   @ApiProperty({ example: 'cruncher-42' }) cruncher_id!: string;
   @ApiProperty({ example: 'alice' }) cruncher_name!: string;
   @ApiProperty({ example: false, description: 'The model left the competition (kept for its history).' }) left!: boolean;
+  @ApiProperty({ example: 'active', enum: MODEL_LEADERBOARD_STATUSES, description: 'inactive once the model left; disabled (no calls) or excluded (listed, never ranked or paid) by an operator.' }) status!: ModelLeaderboardStatus;
   @ApiProperty({ type: String, nullable: true, example: 'SUCCESS', enum: ['SUCCESS', 'FAILED', 'TIMEOUT', 'ABSENT'] }) last_status!: string | null;
-  @ApiProperty({ example: 'active', enum: ['active', 'inactive', 'disabled', 'excluded'], description: 'inactive once the model left; disabled (gets no calls) or excluded (never ranked nor paid) by an operator.' }) status!: string;
   @ApiProperty({ type: Number, nullable: true }) score_recent!: number | null;
   @ApiProperty({ type: Number, nullable: true }) score_steady!: number | null;
   @ApiProperty({ type: Number, nullable: true }) score_anchor!: number | null;

@@ -1,5 +1,5 @@
 import { ScoreWindowDefinition } from '../../config/competition/competition.types';
-import type { LeaderboardEntry, LeaderboardRowStatus, SeedWindow } from '../../leaderboard/leaderboard-entry';
+import { entryStatus, type LeaderboardEntry, type SeedWindow } from '../../leaderboard/leaderboard-entry';
 import type { WindowScore } from '../../score/model-standing';
 import { LeaderboardEntryDto, LeaderboardRowDto, LeaderboardViewDto } from '../dto/leaderboard.dto';
 import { isoUtc } from '../read-model/iso-utc';
@@ -10,7 +10,7 @@ const ENTRY_FIELDS = ['cruncher_id', 'previous_rank', 'last_status', 'scored_cou
 /**
  * The seed's `GET /reports/leaderboard` body: its eight fields first, in its order, sorted by
  * rank, then what the ecosystem web app's columns read from each row (`row[column.property]`):
- * `username` (the cruncher), `status` (`active`, or `inactive` once the model left), the score of
+ * `username` (the cruncher), `status` (`active`, `inactive` once the model left, `disabled` or `excluded` by an operator), the score of
  * every window (`score_<name>`), the model's cumulative `reward` (null when the competition pays
  * none), and every other property `columnProperties` names (an entry
  * field such as `last_status`, or null when the node has no such value). Unranked entries are
@@ -40,7 +40,7 @@ export function seedLeaderboard(
       model_name: e.model_name,
       cruncher_name: e.cruncher_name,
       username: e.cruncher_name,
-      status: rowStatus(e),
+      status: entryStatus(e),
       reward: cumulativeReward(rewards, e.model_id),
     };
     for (const name of windowNames) {
@@ -92,8 +92,8 @@ export function leaderboardView(
       cruncher_id: e.cruncher_id,
       cruncher_name: e.cruncher_name,
       left: e.left,
+      status: entryStatus(e),
       last_status: e.last_status,
-      status: rowStatus(e),
       score_recent: e.score_recent,
       score_steady: e.score_steady,
       score_anchor: e.score_anchor,
@@ -111,11 +111,6 @@ export function leaderboardView(
     };
   });
   return { created_at: createdAt ? isoUtc(createdAt) : null, entries: rows };
-}
-
-/** The row's standing: what an operator set (disabled, excluded), else inactive once the model left, else active. */
-function rowStatus(e: LeaderboardEntry): LeaderboardRowStatus {
-  return e.status ?? (e.left ? 'inactive' : 'active');
 }
 
 function ownWindow(e: LeaderboardEntry, name: string): WindowScore | undefined {

@@ -105,23 +105,29 @@ export function payoutCommitment(leaves: readonly PayoutLeaf[], lastCycleChained
 
 /**
  * A frozen checkpoint's payouts for `pool` with the function, options and direction it froze, and
- * their commitment; or why the function refused (e.g. a required benchmark is missing).
+ * their commitment; or why the function refused (e.g. a required benchmark is missing). Models
+ * an operator excluded (`excludedModelIds`, read when the payouts are computed) are taken out
+ * before the function sees the standings, whatever the function: they are never paid, and the
+ * others rank as if they had never been there. Each one taken out is named in the warnings.
  */
 export function computeCheckpointPayouts(
   registry: RewardFunctionRegistry,
   competitionId: string,
   checkpoint: Pick<Checkpoint, 'id' | 'entries' | 'settings' | 'decimals' | 'cycles'>,
   pool: number,
+  excludedModelIds: ReadonlySet<string> = new Set(),
 ): { set: CheckpointPayoutSet } | { error: string } {
   const { settings } = checkpoint;
+  const eligible = checkpoint.entries.filter((e) => !excludedModelIds.has(e.model_id));
+  const exclusions = checkpoint.entries.filter((e) => excludedModelIds.has(e.model_id)).map((e) => `model ${e.model_id} is excluded by an operator: no payout`);
   let result: RewardResult;
   try {
-    result = registry.compute(settings.function, { standings: rewardStandings(checkpoint.entries), pool, direction: settings.direction, options: settings.options });
+    result = registry.compute(settings.function, { standings: rewardStandings(eligible), pool, direction: settings.direction, options: settings.options });
   } catch (error) {
     if (error instanceof RewardComputationError) return { error: error.message };
     throw error;
   }
   const { payouts, distributedUnits } = checkpointPayouts(result, checkpoint.decimals);
   const commitment = payoutCommitment(payoutLeaves(competitionId, checkpoint.id, checkpoint.decimals, payouts), checkpoint.cycles.last_chained_root);
-  return { set: { pool, payouts, distributedUnits, ...commitment, warnings: result.warnings } };
+  return { set: { pool, payouts, distributedUnits, ...commitment, warnings: [...exclusions, ...result.warnings] } };
 }

@@ -192,6 +192,18 @@ export class CheckpointRepository {
     return new Map(rows.map((r) => [r.model_id, Number(r.total)]));
   }
 
+  /** Ids of the PENDING checkpoints that pay at least one of `modelIds`, oldest period first. */
+  async pendingPaying(competitionId: string, modelIds: readonly string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT c.id FROM reward_checkpoints c
+        WHERE c.competition_id = $1 AND c.status = 'PENDING'
+          AND EXISTS (SELECT 1 FROM reward_payouts p WHERE p.checkpoint_id = c.id AND p.model_id = ANY($2::text[]))
+        ORDER BY c.period_start`,
+      [competitionId, [...modelIds]],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Every payout of a checkpoint, in leaf order (a checkpoint pays at most a few hundred models per horizon). */
   async payouts(checkpointId: string): Promise<CheckpointPayout[]> {
     const rows: PayoutRow[] = await this.dataSource.query(

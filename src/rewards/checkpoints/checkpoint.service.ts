@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import type { CompetitionDefinition, RewardsDefinition } from '../../config/competition/competition.types';
 import type { Leaderboard } from '../../leaderboard/leaderboard-entry';
 import { LeaderboardService } from '../../leaderboard/leaderboard.service';
+import { ModelRegistryRepository } from '../../predict/registry/model-registry.repository';
 import type { ParamStanding } from '../../score/model-standing';
 import { withAdvisoryLock } from '../../score/advisory-lock';
 import { ScoreCycleService } from '../../score/score-cycle.service';
@@ -42,7 +43,8 @@ export class CheckpointScheduleError extends Error {
  * Reward checkpoints. Every `rewards.every` seconds (epoch-aligned), `rewards.delay` seconds after
  * a period closes, one instance (advisory lock; the unique key on the period backs it up) freezes
  * the leaderboard of that instant (its ranked entries, with per-horizon scores from the same
- * cycle's snapshots), the windows and the settings, computes the payouts with the configured
+ * cycle's snapshots), the windows and the settings, computes the payouts (never for a model an
+ * operator excluded, even one excluded after that leaderboard was built) with the configured
  * reward function when the pool is known, and commits to them, all in one transaction: a crash
  * leaves no checkpoint or a whole one. Status moves and pools: CheckpointStatusService.
  *
@@ -64,6 +66,7 @@ export class CheckpointService implements OnModuleInit {
     private readonly commitments: ScoreCommitmentRepository,
     private readonly rewardFunctions: RewardFunctionRegistry,
     private readonly repository: CheckpointRepository,
+    @Optional() private readonly models?: ModelRegistryRepository,
   ) {}
 
   onModuleInit(): void {
@@ -160,7 +163,8 @@ export class CheckpointService implements OnModuleInit {
     const board = late ? late.board : await this.leaderboards.asOf(new Date(periodEndMs + rewards.delay * 1000));
     const frozen = await this.freeze(periodStart, new Date(periodEndMs), board);
     const note = late?.note ?? null;
-    const payouts = frozen.pool === null ? null : computeCheckpointPayouts(this.rewardFunctions, this.competition.id, frozen, frozen.pool);
+    const excluded = new Set(await this.models?.excludedModelIds(this.competition.id));
+    const payouts = frozen.pool === null ? null : computeCheckpointPayouts(this.rewardFunctions, this.competition.id, frozen, frozen.pool, excluded);
     const created = await this.dataSource.transaction(async (em) => {
       if (!(await this.repository.insertFrozen(em, frozen))) return false;
       if (payouts !== null && 'set' in payouts) await this.repository.writePayouts(em, frozen.id, payouts.set);

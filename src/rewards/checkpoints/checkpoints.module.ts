@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LeaderboardModule } from '../../leaderboard/leaderboard.module';
+import { PredictionStoreModule } from '../../predict/prediction-store.module';
 import { ScoreModule } from '../../score/score.module';
 import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
 import { RewardsModule } from '../rewards.module';
@@ -13,7 +14,7 @@ import { CheckpointService } from './checkpoint.service';
  * DataSource, GROUND_TRUTH).
  */
 @Module({
-  imports: [RewardsModule, RewardsStoreModule, ScoreModule, LeaderboardModule],
+  imports: [RewardsModule, RewardsStoreModule, ScoreModule, LeaderboardModule, PredictionStoreModule],
   providers: [ScoreSnapshotRepository, CheckpointService, CheckpointStatusService],
   exports: [CheckpointService, CheckpointStatusService],
 })

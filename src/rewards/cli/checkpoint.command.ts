@@ -8,6 +8,7 @@ import { DatabaseLifecycle } from '../../database/database.module';
 import { formatUnits } from '../base-units';
 import { Checkpoint, CheckpointNotFoundError, CHECKPOINT_STATUSES, CheckpointStatus, IllegalCheckpointMoveError, isCheckpointStatus } from '../checkpoints/checkpoint';
 import { CheckpointRepository } from '../checkpoints/checkpoint.repository';
+import { ModelRegistryRepository } from '../../predict/registry/model-registry.repository';
 import { CheckpointStatusService } from '../checkpoints/checkpoint-status.service';
 import { RewardFunctionRegistry } from '../reward-function.registry';
 import { RewardComputationError } from '../reward.errors';
@@ -41,7 +42,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     lifecycle = new DatabaseLifecycle();
     const dataSource = await lifecycle.open(config);
     const repository = new CheckpointRepository(dataSource);
-    const status = new CheckpointStatusService(competition, new SystemClock(), dataSource, new RewardFunctionRegistry(), repository);
+    const status = new CheckpointStatusService(competition, new SystemClock(), dataSource, new RewardFunctionRegistry(), repository, new ModelRegistryRepository(dataSource));
     const print = (checkpoint: Checkpoint) => io.stdout(command.json ? `${JSON.stringify(checkpointJson(checkpoint), null, 2)}\n` : `${summaryLine(checkpoint)}\n`);
     switch (command.action) {
       case 'list': {
