@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { INestApplication, Logger } from '@nestjs/common';
 import { hasRequestBody } from '../../http/request-body';
+import { httpRequestMetricsOf } from '../../metrics/http-request.metrics';
 import { ifNoneMatchHits } from './if-none-match';
 import { CachedJsonResponse, LEADERBOARD_AGE_HEADER, LeaderboardResponseCache } from './leaderboard-response-cache';
 
@@ -26,13 +27,19 @@ export function installLeaderboardFastPath(app: INestApplication, opts: { cors: 
   const framework = listeners[0];
   const cache = app.get(LeaderboardResponseCache);
   const logger = new Logger('LeaderboardFastPath');
+  // Counted under the controller's route templates, each with its counter resolved here, once.
+  const metrics = httpRequestMetricsOf(app);
+  const served = { seed: metrics?.servedOutsideNest('GET', '/reports/leaderboard'), view: metrics?.servedOutsideNest('GET', '/reports/leaderboard/view') };
 
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const name = req.method === 'GET' && !(opts.cors && req.headers.origin) && !hasRequestBody(req) ? ROUTES[pathOf(req.url)] : undefined;
     if (!name) return framework(req, res);
     cache.get(name).then(
-      (cached) => send(req, res, cached),
+      (cached) => {
+        send(req, res, cached);
+        served[name]?.(res.statusCode);
+      },
       (err) => {
         logger.debug?.(`falling back to the controller: ${(err as Error).message}`);
         framework(req, res);
