@@ -158,6 +158,33 @@ describeEachEngine('GET /metrics of a running pipeline', (db) => {
     for (const name of families) expect({ name, panelled: panelled.has(name) }).toEqual({ name, panelled: true });
   });
 
+  it('exports only the stages a report-only instance runs, from a registry of its own', async () => {
+    const report = await startPipelineApp({ databaseUrl: db().url, clock: new VirtualClock(pipeline.clock.nowMs()), roles: 'report' });
+    try {
+      expect((await report.get('/reports/leaderboard')).status).toBe(200);
+      const own = parseExposition(await report.scrape());
+      for (const absent of [
+        'coordinator_models',
+        'coordinator_model_calls_total',
+        'coordinator_model_call_duration_seconds',
+        'coordinator_prediction_rounds_total',
+        'coordinator_tick_lag_seconds',
+        'coordinator_feed_newest_record_age_seconds',
+        'coordinator_score_cycle_duration_seconds',
+        'coordinator_predictions_due_unscored',
+        'coordinator_rounds_waiting_for_truth',
+      ]) {
+        expect({ absent, exported: own.types.has(absent) }).toEqual({ absent, exported: false });
+      }
+      expect(valueOf(own, 'coordinator_leaderboard_age_seconds')).toBeLessThan(pipeline.competition.scoring.intervalSeconds);
+      expect(valueOf(own, 'coordinator_http_requests_total', { route: '/reports/leaderboard', status: '200' })).toBe(1); // not the other app's 3
+      expect(own.types.has('process_cpu_user_seconds_total')).toBe(true);
+      expect(Object.keys((await (await report.get('/healthz', {})).json()).checks).sort()).toEqual(['database', 'leaderboard']);
+    } finally {
+      await report.close();
+    }
+  }, 60_000);
+
   it('reports the pipeline checks of /healthz as up while it keeps pace', async () => {
     const res = await pipeline.get('/healthz', {});
     const body = await res.json();
