@@ -27,7 +27,7 @@ export function installLeaderboardFastPath(app: INestApplication, opts: { cors: 
   const framework = listeners[0];
   const cache = app.get(LeaderboardResponseCache);
   const logger = new Logger('LeaderboardFastPath');
-  // Counted under the controller's route templates, each with its counter resolved here, once.
+  // Counted under the controller's route templates; a tally per route, so an answer costs nanoseconds.
   const metrics = httpRequestMetricsOf(app);
   const served = { seed: metrics?.servedOutsideNest('GET', '/reports/leaderboard'), view: metrics?.servedOutsideNest('GET', '/reports/leaderboard/view') };
 
