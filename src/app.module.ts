@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { LeaderboardModule } from './leaderboard/leaderboard.module';
 import { LeaderboardService } from './leaderboard/leaderboard.service';
 import { LowPerformanceMonitor } from './low-performance/low-performance.monitor';
+import { MetricsModule } from './metrics/metrics.module';
 import { ModelOrchestrationModule, ModelOrchestrationPlan } from './model-orchestration/model-orchestration.module';
 import { ModelRunnerService } from './model-runner/model-runner.service';
 import { PIPELINE_START, PipelineLifecycle, PipelineStart } from './pipeline-lifecycle';
@@ -59,6 +60,7 @@ export class AppModule {
       ClockModule.forRoot(opts.clock ?? new SystemClock()),
       DatabaseModule,
       HealthModule,
+      MetricsModule,
       CompetitionModule,
     ];
     const providers: Provider[] = [PipelineLifecycle, { provide: PIPELINE_START, useValue: opts.pipelineStart ?? 'bootstrap' }];

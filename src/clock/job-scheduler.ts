@@ -12,6 +12,14 @@ export interface RecurringJob {
   run: (scheduledAt: Date) => Promise<void>;
 }
 
+/** What the scheduler saw of a job's runs, for /healthz and /metrics. */
+export interface JobRunRecord {
+  /** Slot (epoch ms) of the last run that finished, null before the first. */
+  lastFinishedSlotMs: number | null;
+  /** Slots skipped in a row because the previous run was still going; back to 0 when a run starts. */
+  skippedInARow: number;
+}
+
 /** setTimeout caps at ~24.8 days; longer delays are re-armed. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -39,6 +47,7 @@ export class JobScheduler implements OnApplicationShutdown {
   private readonly logger = new Logger(JobScheduler.name);
   private readonly cancels = new Map<string, () => void>();
   private readonly running = new Map<string, Promise<void>>();
+  private readonly records = new Map<string, JobRunRecord>();
   private stopped = false;
 
   constructor(
@@ -62,18 +71,27 @@ export class JobScheduler implements OnApplicationShutdown {
     return [...this.cancels.keys()];
   }
 
+  /** The job's last finished slot and its skips in a row; undefined before it was first due. */
+  runRecord(name: string): Readonly<JobRunRecord> | undefined {
+    return this.records.get(name);
+  }
+
   /** Runs a job now (outside its schedule), unless a run of it is already going. */
   async runNow(job: RecurringJob, scheduledAt = this.clock.now()): Promise<void> {
+    const record = this.recordOf(job.name);
     if (this.running.has(job.name)) {
+      record.skippedInARow++;
       this.logger.warn(`job ${job.name} still running at ${scheduledAt.toISOString()}, skipping this run`);
       return;
     }
+    record.skippedInARow = 0;
     const work = this.clock.track(async () => {
       try {
         await job.run(scheduledAt);
       } catch (err) {
         this.logger.error(`job ${job.name} failed: ${(err as Error)?.stack ?? String(err)}`);
       }
+      record.lastFinishedSlotMs = scheduledAt.getTime();
     });
     this.running.set(job.name, work);
     try {
@@ -85,6 +103,15 @@ export class JobScheduler implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.stop();
+  }
+
+  private recordOf(name: string): JobRunRecord {
+    let record = this.records.get(name);
+    if (!record) {
+      record = { lastFinishedSlotMs: null, skippedInARow: 0 };
+      this.records.set(name, record);
+    }
+    return record;
   }
 
   /** Stops scheduling and waits (bounded) for running jobs to finish. */

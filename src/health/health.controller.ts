@@ -16,6 +16,13 @@ export class HealthResponse {
     example: { database: { status: 'up', mode: 'embedded', latencyMs: 1 }, feed: { status: 'up' } },
   })
   checks!: Record<string, DependencyCheck>;
+
+  @ApiProperty({
+    required: false,
+    description: 'Why the status is not ok: one line per check that is not up (its reason or error).',
+    example: ['scoring: scoring is behind: 12 prediction(s) resolvable since 2026-01-01T12:00:00.000Z are still unscored (due by 2026-01-01T12:02:15.000Z)'],
+  })
+  reasons?: string[];
 }
 
 @ApiTags('health')
@@ -23,7 +30,11 @@ export class HealthResponse {
 export class HealthController {
   constructor(private readonly registry: HealthRegistry) {}
 
-  /** `starting` while the pipeline starts and `down` when the database is down (both 503); `degraded` when another dependency is not up. */
+  /**
+   * `starting` while the pipeline starts and `down` when the database is down (both 503);
+   * `degraded` (200) when another check is not up: a dependency, or a pipeline rule (scoring
+   * behind, predict jobs skipping, leaderboard too old; PipelineHealthChecks), each listed in `reasons`.
+   */
   @Get('healthz')
   @ApiOkResponse({ type: HealthResponse })
   @ApiServiceUnavailableResponse({ type: HealthResponse })
@@ -34,6 +45,9 @@ export class HealthController {
     const status = this.registry.starting ? 'starting' : databaseDown ? 'down' : anyNotUp ? 'degraded' : 'ok';
     if (status === 'down' || status === 'starting') res.status(HttpStatus.SERVICE_UNAVAILABLE);
     res.setHeader('Cache-Control', 'no-store');
-    return { status, version: APP_VERSION, checks };
+    const reasons = Object.entries(checks)
+      .filter(([, check]) => check.status !== 'up')
+      .map(([name, check]) => `${name}: ${String(check.reason ?? check.error ?? check.status)}`);
+    return reasons.length > 0 ? { status, version: APP_VERSION, checks, reasons } : { status, version: APP_VERSION, checks };
   }
 }

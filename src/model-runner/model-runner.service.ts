@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { map, Observable, share } from 'rxjs';
+import { ModelCallMetrics } from '../metrics/model-call.metrics';
 import { OrchestratorMembershipClient } from './membership/orchestrator-membership.client';
 import type { ModelState } from './protocol/model-state';
 import { MODEL_RUNNER_OPTIONS, ModelRunnerOptions, resolveModelRunnerOptions, ResolvedModelRunnerOptions } from './model-runner.options';
@@ -72,7 +73,10 @@ export class ModelRunnerService implements OnApplicationShutdown {
   /** 'joined' when a runner is promoted to running (Setup done), 'updated' on new infos, 'left' when removed. */
   readonly membership$: Observable<MembershipEvent>;
 
-  constructor(@Inject(MODEL_RUNNER_OPTIONS) options: ModelRunnerOptions) {
+  constructor(
+    @Inject(MODEL_RUNNER_OPTIONS) options: ModelRunnerOptions,
+    @Optional() private readonly callMetrics?: ModelCallMetrics,
+  ) {
     this.options = resolveModelRunnerOptions(options);
     this.security = createSecurity(this.options);
     this.membership = new OrchestratorMembershipClient({
@@ -150,12 +154,14 @@ export class ModelRunnerService implements OnApplicationShutdown {
       return request;
     };
     const shared = typeof args === 'function' ? null : encoded(args);
+    const record = this.callMetrics?.recorderFor(method);
     return new Promise((resolve) => {
       const results = new Array<ModelCallResult>(runners.length);
       let pending = runners.length;
       runners.forEach((runner, index) => {
         const model = runner.model;
         const done = (outcome: CallOutcome) => {
+          record?.(outcome.status, outcome.execTimeUs);
           results[index] = modelCallResult(model, outcome);
           if (--pending === 0) resolve(results);
         };

@@ -6,6 +6,7 @@ import { answeredSteps, paramKey } from '../config/competition/competition.types
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import type { DueRoundOrigin } from '../predict/round/prediction-round';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
+import { ScoreCycleMetrics } from '../metrics/score-cycle.metrics';
 import { ScoreCommitmentRepository } from './score-commitment.repository';
 import { RecurringJob } from '../clock/recurring-job.decorator';
 import { withAdvisoryLock } from './advisory-lock';
@@ -97,6 +98,7 @@ export class ScoreCycleService implements OnModuleInit {
     private readonly snapshots: ScoreSnapshotRepository,
     private readonly commitments: ScoreCommitmentRepository,
     @Optional() @Inject(SCORE_CYCLE_OPTIONS) private readonly options: ScoreCycleOptions = {},
+    @Optional() private readonly cycleMetrics?: ScoreCycleMetrics,
   ) {
     this.buckets = new WindowBuckets(competition.scoring.windows);
     this.resolutionSteps = new Map(
@@ -130,6 +132,7 @@ export class ScoreCycleService implements OnModuleInit {
   }
 
   private async cycle(): Promise<ScoreCycleResult> {
+    const cycleDone = this.cycleMetrics?.cycleStarted();
     const nowMs = this.clock.nowMs();
     const { scored, waitingRounds } = await this.scoreDueRounds(nowMs);
     const standings = await this.standingsAt(nowMs);
@@ -147,6 +150,7 @@ export class ScoreCycleService implements OnModuleInit {
       }
     }
     if (scored > 0 || waitingRounds > 0) this.logger.log(`scored ${scored} predictions, ${waitingRounds} rounds waiting for ground truth`);
+    cycleDone?.();
     return result;
   }
 

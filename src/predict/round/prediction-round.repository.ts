@@ -35,6 +35,12 @@ const DEFAULT_LIMITS: PredictionInsertLimits = {
 };
 
 /** What `insertPredictions` did: rows written, and those stored as FAILED because PostgreSQL refused their payload. */
+/** Unscored predictions already due: how many, and the oldest one's `resolvable_at`. */
+export interface UnscoredDue {
+  count: number;
+  oldestResolvableAt: Date | null;
+}
+
 export interface PredictionInsertOutcome {
   inserted: number;
   rejectedPayloads: string[];
@@ -193,6 +199,18 @@ export class PredictionRoundRepository {
       unscored: r.unscored,
       needsTruth: r.needs_truth === true,
     }));
+  }
+
+  /**
+   * Predictions resolvable at or before `dueBy` and still unscored: how many, and the oldest
+   * `resolvable_at` (how far scoring is behind). Read through the partial index of unscored predictions.
+   */
+  async unscoredDue(dueBy: Date): Promise<UnscoredDue> {
+    const rows: Array<{ count: number; oldest: Date | null }> = await this.dataSource.query(
+      `SELECT count(*)::int AS count, min(resolvable_at) AS oldest FROM predictions WHERE scored_at IS NULL AND resolvable_at <= $1`,
+      [dueBy],
+    );
+    return { count: rows[0]?.count ?? 0, oldestResolvableAt: rows[0]?.oldest ?? null };
   }
 
   /** Locks the rounds nobody else is scoring; returns the locked ids. */

@@ -7,6 +7,7 @@ import { CompetitionDefinition, definedPrediction } from '../../config/competiti
 import { configParamKey, PredictionConfig } from '../../competition/prediction-config';
 import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { HealthRegistry } from '../../health/health.registry';
+import { PredictionRoundMetrics } from '../../metrics/prediction-round.metrics';
 import { predictArguments } from '../calls/predict-arguments';
 import { CallableModel, MODEL_CALLER, ModelCallResult, ModelCaller } from '../predict.ports';
 import { ModelRegistryRepository } from '../registry/model-registry.repository';
@@ -91,6 +92,7 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
     @Optional() outageBuffer?: RoundOutageBuffer,
     @Optional() private readonly health?: HealthRegistry,
     @Optional() roster?: ModelRoster,
+    @Optional() private readonly roundMetrics?: PredictionRoundMetrics,
   ) {
     this.outageBuffer = outageBuffer ?? new RoundOutageBuffer(DEFAULT_BUFFER_PREDICTIONS);
     this.roster = roster ?? new ModelRoster(modelCaller, competition, registry);
@@ -137,6 +139,7 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
     const claim = await this.attempt(() => this.rounds.claim(round));
     if (claim === false) {
       this.logger.warn(`round ${configParamKey(config)} @ ${scheduledAt.toISOString()} already ran, skipped`);
+      this.roundMetrics?.roundEnded(configParamKey(config), 'skipped');
       return null;
     }
 
@@ -148,11 +151,13 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
     const { outcome, rejectedPayloads } = await this.storeBefore(pending, claim === true, deadlineMs);
     if (outcome === 'taken') {
       this.logger.warn(`round ${configParamKey(config)} @ ${scheduledAt.toISOString()} was run by another instance during the outage; its answers here are dropped`);
+      this.roundMetrics?.roundEnded(configParamKey(config), 'skipped');
       return null;
     }
     const counts = countStatuses(predictions);
     const durationMs = performance.now() - started;
     const buffered = outcome === 'unreachable' && this.buffer(pending);
+    this.roundMetrics?.roundEnded(configParamKey(config), outcome !== 'unreachable' ? 'stored' : buffered ? 'buffered' : 'lost');
     if (outcome === 'unreachable' && !buffered) return null;
     this.logger.log(
       `round ${configParamKey(config)} @ ${scheduledAt.toISOString()}: ${counts.modelCount} model(s), ` +

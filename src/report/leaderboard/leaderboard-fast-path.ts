@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { INestApplication, Logger } from '@nestjs/common';
 import { hasRequestBody } from '../../http/request-body';
 import { wantsCsv } from '../csv/csv-request';
+import { httpRequestMetricsOf } from '../../metrics/http-request.metrics';
 import { ifNoneMatchHits } from './if-none-match';
 import { CachedJsonResponse, LEADERBOARD_AGE_HEADER, LeaderboardResponseCache } from './leaderboard-response-cache';
 
@@ -27,6 +28,9 @@ export function installLeaderboardFastPath(app: INestApplication, opts: { cors: 
   const framework = listeners[0];
   const cache = app.get(LeaderboardResponseCache);
   const logger = new Logger('LeaderboardFastPath');
+  // Counted under the controller's route templates; a tally per route, so an answer costs nanoseconds.
+  const metrics = httpRequestMetricsOf(app);
+  const served = { seed: metrics?.servedOutsideNest('GET', '/reports/leaderboard'), view: metrics?.servedOutsideNest('GET', '/reports/leaderboard/view') };
 
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -34,7 +38,10 @@ export function installLeaderboardFastPath(app: INestApplication, opts: { cors: 
     // CSV (and a bad ?format=, answered 400) is the controller's: these bytes are JSON.
     if (!name || wantsCsvSafely(req)) return framework(req, res);
     cache.get(name).then(
-      (cached) => send(req, res, cached),
+      (cached) => {
+        send(req, res, cached);
+        served[name]?.(res.statusCode);
+      },
       (err) => {
         logger.debug?.(`falling back to the controller: ${(err as Error).message}`);
         framework(req, res);
