@@ -1,5 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { INestApplication, Logger } from '@nestjs/common';
+import { presentsKey } from '../../auth/caller';
+import { RateLimitRefusal, RateLimits } from '../../http/rate-limits/rate-limits';
 import { hasRequestBody } from '../../http/request-body';
 import { ifNoneMatchHits } from './if-none-match';
 import { CachedJsonResponse, LEADERBOARD_AGE_HEADER, LeaderboardResponseCache } from './leaderboard-response-cache';
@@ -18,6 +20,10 @@ const ROUTES: Record<string, 'seed' | 'view'> = {
  * a bare node:http server with the same bytes). Same status, headers and body as the controller
  * (which still serves HEAD, cross-origin requests when CORS is on, a GET with a body, which it
  * refuses, and any request this skips).
+ *
+ * It counts the requests it answers against the rate limits of every route (RateLimits, the
+ * throttler's own storage), one Map lookup each; a request with an API key header is left to
+ * Nest, where the key is checked and counted against its own limit.
  */
 export function installLeaderboardFastPath(app: INestApplication, opts: { cors: boolean }): void {
   const server = app.getHttpServer() as Server;
@@ -26,11 +32,14 @@ export function installLeaderboardFastPath(app: INestApplication, opts: { cors: 
   const framework = listeners[0];
   const cache = app.get(LeaderboardResponseCache);
   const logger = new Logger('LeaderboardFastPath');
+  const limits = rateLimitsOf(app);
 
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const name = req.method === 'GET' && !(opts.cors && req.headers.origin) && !hasRequestBody(req) ? ROUTES[pathOf(req.url)] : undefined;
-    if (!name) return framework(req, res);
+    if (!name || (limits && presentsKey(req.headers))) return framework(req, res);
+    const refusal = limits?.admit(req);
+    if (refusal) return refuse(res, refusal);
     cache.get(name).then(
       (cached) => send(req, res, cached),
       (err) => {
@@ -39,6 +48,24 @@ export function installLeaderboardFastPath(app: INestApplication, opts: { cors: 
       },
     );
   });
+}
+
+/** The app's rate limits; an app built without AccessModule has no limit on any route, nor here. */
+function rateLimitsOf(app: INestApplication): RateLimits | undefined {
+  try {
+    return app.get(RateLimits, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
+function refuse(res: ServerResponse, refusal: RateLimitRefusal): void {
+  const body = JSON.stringify(refusal.body);
+  res.statusCode = 429;
+  res.setHeader('Retry-After', refusal.retryAfterSeconds);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 function pathOf(url: string | undefined): string {
