@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { INestApplication, Module } from '@nestjs/common';
+import { INestApplication, LoggerService, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 import { Observable } from 'rxjs';
@@ -46,7 +46,7 @@ const TEST_ENV: Env = { API_KEYS: TEST_API_KEYS, RATE_LIMIT_IP_PER_MINUTE: '0', 
  */
 export async function startReportApp(
   dataSource: DataSource,
-  opts: { competition?: CompetitionDefinition; clock?: Clock; events?: Observable<unknown>; corsOrigins?: string[]; env?: Env } = {},
+  opts: { competition?: CompetitionDefinition; clock?: Clock; events?: Observable<unknown>; corsOrigins?: string[]; env?: Env; logger?: LoggerService } = {},
 ): Promise<ReportTestApp> {
   const competition = opts.competition ?? demoCompetition();
   const config = { ...loadAppConfig({ ...TEST_ENV, ...opts.env }), corsOrigins: opts.corsOrigins ?? [] };
@@ -63,7 +63,7 @@ export async function startReportApp(
   const moduleRef = await Test.createTestingModule({
     imports: [ConfigModule.forRoot(config, competition), ClockModule.forRoot(opts.clock ?? new SystemClock()), globalize(TestDatabaseModule), AccessModule.forRoot(config), ReportModule],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication({ logger: opts.logger ?? ['error'] });
   configureReportApp(app, config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
