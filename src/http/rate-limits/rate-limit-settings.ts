@@ -14,9 +14,9 @@ export interface RateLimitSettings {
 }
 
 /**
- * Defaults an organiser can live with: the web page polls a handful of routes every few seconds
- * (about 100 requests a minute per open page), so 1,200 a minute lets a room of viewers behind
- * one address watch; scripts with a key get 6,000.
+ * Defaults an organiser can live with: the built-in page makes about 25 requests a minute (six
+ * every 15 s), a dashboard polling six routes every 2 s 180, so 1,200 a minute lets a room of
+ * viewers behind one address watch; scripts with a key get 6,000.
  */
 export function readRateLimitSettings(env: Env): RateLimitSettings {
   return {
