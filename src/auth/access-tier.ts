@@ -1,5 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AccessErrorDto } from './access-error.dto';
 
 /** What an API key may do: `read` the protected reports, or also act as `admin`. Public routes need no key. */
 export type AccessTier = 'read' | 'admin';
@@ -37,9 +38,13 @@ export function RequireTier(tier: AccessTier): ClassDecorator & MethodDecorator 
     SetMetadata(ACCESS_TIER_METADATA, tier),
     ApiSecurity(API_KEY_SCHEME),
     ApiBearerAuth(BEARER_SCHEME),
-    ApiUnauthorizedResponse({ description: 'No API key, or an unknown one (`X-API-Key` or `Authorization: Bearer`).' }),
-    ApiForbiddenResponse({ description: `The key's tier is below ${tier}.` }),
-    ApiTooManyRequestsResponse({ description: 'Over the rate limit of the key (or of the IP without a key); Retry-After gives the seconds to wait.' }),
+    ApiUnauthorizedResponse({ type: AccessErrorDto, description: 'No API key, or an unknown one (`X-API-Key` or `Authorization: Bearer`).' }),
+    ApiForbiddenResponse({ type: AccessErrorDto, description: `The key's tier is below ${tier}.` }),
+    ApiTooManyRequestsResponse({
+      type: AccessErrorDto,
+      description: 'Over the rate limit of the key (or of the IP without a key); Retry-After gives the seconds to wait.',
+      headers: { 'Retry-After': { description: 'Seconds until the limit admits requests again.', schema: { type: 'integer' } } },
+    }),
     ApiExtension(ACCESS_TIER_EXTENSION, tier),
   );
 }

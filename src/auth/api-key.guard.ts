@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger, OnModuleInit, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ACCESS_TIER_METADATA, API_KEY_REQUEST_PROPERTY, AccessTier } from './access-tier';
@@ -18,11 +18,18 @@ const WWW_AUTHENTICATE = 'Bearer realm="coordinator-node"';
  *   { provide: APP_GUARD, useClass: ApiKeyGuard } // done by AccessModule
  */
 @Injectable()
-export class ApiKeyGuard implements CanActivate {
+export class ApiKeyGuard implements CanActivate, OnModuleInit {
   constructor(
     private readonly reflector: Reflector,
     private readonly ring: ApiKeyRing,
   ) {}
+
+  /** One line at start, so an operator sees at once whether the admin routes can be used. */
+  onModuleInit(): void {
+    const logger = new Logger('Access');
+    if (this.ring.size === 0) logger.warn('no API keys configured (API_KEYS_FILE, API_KEYS): every protected route answers 401');
+    else logger.log(`${this.ring.size} API key${this.ring.size === 1 ? '' : 's'} configured`);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;

@@ -24,6 +24,7 @@ interface Operation {
   path: string;
   tier: string | undefined;
   security: Array<Record<string, string[]>> | undefined;
+  responses: Record<string, unknown>;
 }
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cn-protected-routes-'));
@@ -53,7 +54,7 @@ beforeAll(async () => {
   const document = (await (await fetch(`${base}/docs-json`)).json()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
   for (const [route, methods] of Object.entries(document.paths)) {
     for (const [method, op] of Object.entries(methods)) {
-      operations.push({ method: method.toUpperCase(), path: route, tier: op[ACCESS_TIER_EXTENSION] as string | undefined, security: op.security as Operation['security'] });
+      operations.push({ method: method.toUpperCase(), path: route, tier: op[ACCESS_TIER_EXTENSION] as string | undefined, security: op.security as Operation['security'], responses: (op.responses ?? {}) as Record<string, unknown> });
     }
   }
 }, 240_000);
@@ -94,8 +95,9 @@ describe('every protected operation of the OpenAPI document', () => {
     expect(operations.filter((op) => op.path === '/leaderboard/columns' && op.method === 'GET').map((op) => op.security ?? [])).toEqual([[]]);
   });
 
-  it('names both security schemes and its tier', () => {
+  it('names both security schemes and its tier, and documents its 401, 403 and 429 answers', () => {
     for (const op of protectedOps()) {
+      expect([op.method, op.path, Object.keys(op.responses)]).toEqual([op.method, op.path, expect.arrayContaining(['401', '403', '429'])]);
       expect([op.method, op.path, op.security]).toEqual([op.method, op.path, expect.arrayContaining([{ [API_KEY_SCHEME]: [] }, { [BEARER_SCHEME]: [] }])]);
       expect([op.method, op.path, op.tier]).toEqual([op.method, op.path, expect.stringMatching(/^(read|admin)$/)]);
     }
