@@ -23,7 +23,8 @@ const ROUTES: Record<string, 'seed' | 'view'> = {
  *
  * It counts the requests it answers against the rate limits of every route (RateLimits, the
  * throttler's own storage), one Map lookup each; a request with an API key header is left to
- * Nest, where the key is checked and counted against its own limit.
+ * Nest, where the key is checked and counted against its own limit (so is a request handed to
+ * the controller after a cache error, which then counts twice: rare, and on the safe side).
  */
 export function installLeaderboardFastPath(app: INestApplication, opts: { cors: boolean }): void {
   const server = app.getHttpServer() as Server;
