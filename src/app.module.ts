@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
+import { AccessModule } from './auth/access.module';
 import { AppConfig } from './config/app-config';
 import { CompetitionDefinition } from './config/competition/competition.types';
 import { ConfigModule } from './config/config.module';
@@ -62,6 +63,7 @@ export class AppModule {
       HealthModule,
       MetricsModule,
       CompetitionModule,
+      AccessModule.forRoot(opts.config),
     ];
     const providers: Provider[] = [PipelineLifecycle, { provide: PIPELINE_START, useValue: opts.pipelineStart ?? 'bootstrap' }];
 

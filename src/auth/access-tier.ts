@@ -1,5 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AccessErrorDto } from './access-error.dto';
 
 /** What an API key may do: `read` the protected reports, or also act as `admin`. Public routes need no key. */
 export type AccessTier = 'read' | 'admin';
@@ -20,6 +21,9 @@ export const ACCESS_TIER_METADATA = 'coordinator:access-tier';
 export const API_KEY_SCHEME = 'apiKey';
 export const BEARER_SCHEME = 'bearer';
 
+/** OpenAPI extension naming an operation's tier, so clients (and the access test) read it from the document. */
+export const ACCESS_TIER_EXTENSION = 'x-access-tier';
+
 /**
  * Marks a controller or route as needing a key of at least `tier` (admin keys pass read routes).
  * A route without it is public.
@@ -34,8 +38,14 @@ export function RequireTier(tier: AccessTier): ClassDecorator & MethodDecorator 
     SetMetadata(ACCESS_TIER_METADATA, tier),
     ApiSecurity(API_KEY_SCHEME),
     ApiBearerAuth(BEARER_SCHEME),
-    ApiUnauthorizedResponse({ description: 'No API key, or an unknown one (`X-API-Key` or `Authorization: Bearer`).' }),
-    ApiForbiddenResponse({ description: `The key's tier is below ${tier}.` }),
+    ApiUnauthorizedResponse({ type: AccessErrorDto, description: 'No API key, or an unknown one (`X-API-Key` or `Authorization: Bearer`).' }),
+    ApiForbiddenResponse({ type: AccessErrorDto, description: `The key's tier is below ${tier}.` }),
+    ApiTooManyRequestsResponse({
+      type: AccessErrorDto,
+      description: 'Over the rate limit of the key (or of the IP without a key); Retry-After gives the seconds to wait.',
+      headers: { 'Retry-After': { description: 'Seconds until the limit admits requests again.', schema: { type: 'integer' } } },
+    }),
+    ApiExtension(ACCESS_TIER_EXTENSION, tier),
   );
 }
 

@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { ApiKeyEntry, readApiKeys } from '../auth/api-keys';
+import { RateLimitSettings, readRateLimitSettings } from '../http/rate-limits/rate-limit-settings';
 import { ConfigError } from './config-error';
 import { Env, readBool, readEnum, readInt, readList, readOptionalString, readString, readUrl } from './env';
 
@@ -30,6 +32,10 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Predictions a predict instance keeps in memory while the database is unreachable (rounds past it are dropped with a warning). */
   outageBufferPredictions: number;
+  /** API keys from API_KEYS_FILE and API_KEYS (none: every protected route answers 401). */
+  apiKeys: ApiKeyEntry[];
+  /** RATE_LIMIT_IP_PER_MINUTE, RATE_LIMIT_KEY_PER_MINUTE, TRUST_PROXY_HOPS. */
+  rateLimits: RateLimitSettings;
 }
 
 export function loadAppConfig(env: Env = process.env): AppConfig {
@@ -48,6 +54,8 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     feedAdapter: readOptionalString(env, 'FEED_ADAPTER'),
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', { default: 8000, min: 100, max: 60000 }),
     outageBufferPredictions: readInt(env, 'OUTAGE_BUFFER_PREDICTIONS', { default: 50_000, min: 0, max: 10_000_000 }),
+    apiKeys: readApiKeys(env),
+    rateLimits: readRateLimitSettings(env),
   };
 }
 

@@ -11,7 +11,12 @@ const NEST_TO_PINO: Record<LogLevel, pino.Level> = {
 };
 
 /** Keys whose values never reach the logs (credentials in structured fields). */
-export const REDACTED_KEYS = ['password', 'secret', 'token', 'apiKey', 'authorization', 'databaseUrl', 'DATABASE_URL', '*.password', '*.token', '*.secret'];
+export const REDACTED_KEYS = [
+  'password', 'secret', 'token', 'apiKey', 'authorization', 'databaseUrl', 'DATABASE_URL', '*.password', '*.token', '*.secret',
+  // API keys arrive in these request headers: a logged request or header object never shows them.
+  '["x-api-key"]', '*["x-api-key"]', '*.authorization', 'headers.authorization', 'headers["x-api-key"]', '*.headers.authorization', '*.headers["x-api-key"]',
+  'details[*].headers.authorization', 'details[*].headers["x-api-key"]',
+];
 
 /**
  * Nest's logger backed by pino: one JSON object per line with level, time, context and message.

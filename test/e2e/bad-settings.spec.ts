@@ -95,6 +95,10 @@ const CASES: Case[] = [
   { name: 'EXTENSION_MODULES missing file', env: () => ({ EXTENSION_MODULES: 'nope/missing.js' }), names: 'EXTENSION_MODULES' },
   { name: 'LOCAL_ORCHESTRATOR_PORT not a port', env: () => ({ LOCAL_ORCHESTRATOR_PORT: 'abc' }), names: 'LOCAL_ORCHESTRATOR_PORT' },
   { name: 'LOCAL_ORCHESTRATOR_RESCAN_MS negative', env: () => ({ LOCAL_ORCHESTRATOR_RESCAN_MS: '-5' }), names: 'LOCAL_ORCHESTRATOR_RESCAN_MS' },
+  { name: 'API_KEYS_FILE with a bad tier', env: () => ({ API_KEYS_FILE: file('keys.txt', `# keys\nops:root:${'ab'.repeat(32)}\n`) }), names: 'keys.txt line 2' },
+  { name: 'API_KEYS_FILE missing', env: () => ({ API_KEYS_FILE: path.join(work, 'no-keys.txt') }), names: 'API_KEYS_FILE' },
+  { name: 'API_KEYS with a short hash', env: () => ({ API_KEYS: 'ops:admin:abc' }), names: 'API_KEYS: entry 1' },
+  { name: 'RATE_LIMIT_IP_PER_MINUTE negative', env: () => ({ RATE_LIMIT_IP_PER_MINUTE: '-1' }), names: 'RATE_LIMIT_IP_PER_MINUTE' },
   // Competition file: durations without a sensible upper bound, unknown plug-ins, syntax.
   { name: 'scoring.intervalSeconds 1e20', env: () => ({ COMPETITION_FILE: competitionWith('interval-1e20', (d) => (d.scoring.intervalSeconds = 1e20)) }), names: 'scoring.intervalSeconds' },
   {

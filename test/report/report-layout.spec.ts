@@ -1,12 +1,14 @@
 import { Subject } from 'rxjs';
+import { ADMIN_HEADERS, READ_HEADERS } from '../support/api-keys';
 import { describeEachEngine } from '../support/test-database';
 import { ReportSeed } from './support/report-seed';
 import { demoCompetition, ReportTestApp, startReportApp } from './support/report-test-app';
 
-async function call(t: ReportTestApp, method: string, path: string, body?: unknown) {
+/** Edits are sent with the admin key (they need one); reads without a key, as the web app does. */
+async function call(t: ReportTestApp, method: string, path: string, body?: unknown, keyHeaders: Record<string, string> = method === 'GET' ? {} : ADMIN_HEADERS) {
   const res = await fetch(`${t.url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers: { ...keyHeaders, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -140,6 +142,27 @@ describeEachEngine('report layout editing routes', (db) => {
     const res = await call(t, 'POST', '/metrics/widgets', body);
     expect(res.status).toBe(400);
     expect(res.body.fields).toEqual([field]);
+  });
+
+  it.each([
+    ['POST', '/leaderboard/columns', REWARD_COLUMN],
+    ['PUT', '/leaderboard/columns', []],
+    ['POST', '/leaderboard/columns/reset', undefined],
+    ['PUT', '/leaderboard/columns/1', REWARD_COLUMN],
+    ['DELETE', '/leaderboard/columns/1', undefined],
+    ['POST', '/metrics/widgets', IFRAME_WIDGET],
+    ['PUT', '/metrics/widgets', []],
+    ['POST', '/metrics/widgets/reset', undefined],
+    ['PUT', '/metrics/widgets/1', IFRAME_WIDGET],
+    ['DELETE', '/metrics/widgets/1', undefined],
+  ])('refuses %s %s without an admin key (401 without one, 403 with a read key) and leaves the layout as it was', async (method, path, body) => {
+    const before = [(await call(t, 'GET', '/leaderboard/columns')).body, (await call(t, 'GET', '/metrics/widgets')).body];
+    const anonymous = await call(t, method, path, body, {});
+    expect([anonymous.status, anonymous.body.error]).toEqual([401, 'Unauthorized']);
+    const reader = await call(t, method, path, body, READ_HEADERS);
+    expect([reader.status, reader.body.error]).toEqual([403, 'Forbidden']);
+    expect(reader.body.message).toContain('admin');
+    expect([(await call(t, 'GET', '/leaderboard/columns')).body, (await call(t, 'GET', '/metrics/widgets')).body]).toEqual(before);
   });
 
   it('drops a stored item that no longer validates instead of serving it', async () => {

@@ -3,6 +3,7 @@ import { JsonSchema, schemaErrors } from './support/json-schema';
 import { ReportSeed } from './support/report-seed';
 import { demoCompetition, ReportTestApp, startReportApp } from './support/report-test-app';
 import { CHART_ROWS, FEED_TAIL, FEEDS, LEADERBOARD_COLUMN, MODELS, REPORT_SCHEMA, WIDGET } from './support/webapp-schemas';
+import { ADMIN_HEADERS } from '../support/api-keys';
 
 /**
  * The ecosystem's coordinator web app against a live report API: every response it reads is
@@ -156,7 +157,7 @@ if (!LIVE_URL) describeEachEngine('web app contract', (db) => {
 
   it('serves the editing routes in the same shapes, and an added column reaches the schema and every row', async () => {
     const column = { type: 'VALUE', property: 'reward_pct', format: 'percentage', displayName: 'Reward', tooltip: null, nativeConfiguration: null, order: 60 };
-    const created = await fetch(`${t.url}/leaderboard/columns`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(column) });
+    const created = await fetch(`${t.url}/leaderboard/columns`, { method: 'POST', headers: { ...ADMIN_HEADERS, 'Content-Type': 'application/json' }, body: JSON.stringify(column) });
     expect(schemaErrors(await created.json(), LEADERBOARD_COLUMN)).toEqual([]);
     try {
       const schema = await read('/reports/schema', REPORT_SCHEMA);
@@ -164,7 +165,7 @@ if (!LIVE_URL) describeEachEngine('web app contract', (db) => {
       const rows = await read('/reports/leaderboard', { type: 'array', items: { type: 'object', required: ['reward_pct'] } });
       expect(rows).toHaveLength(3);
     } finally {
-      await fetch(`${t.url}/leaderboard/columns/reset`, { method: 'POST' });
+      await fetch(`${t.url}/leaderboard/columns/reset`, { method: 'POST', headers: ADMIN_HEADERS });
     }
   });
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireTier } from '../../auth/access-tier';
 import { BodyBadRequestDto } from '../dto/error.dto';
 import { LayoutSavedDto, LeaderboardColumnDto, LeaderboardColumnInput, MetricsWidgetDto, MetricsWidgetInput } from '../dto/schema.dto';
 import { invalidField, readBody, readListBody } from '../layout/layout-body';
@@ -10,8 +11,8 @@ const SAVED: LayoutSavedDto = { success: true };
 
 /*
  * The editing routes the web app's starter keeps locally, served here so an organiser's layout
- * lives with the competition. They change what every visitor sees: once the operator issue
- * lands, each controller below gets the admin-tier guard (@UseGuards(AdminGuard) on the class).
+ * lives with the competition. They change what every visitor sees, so each needs an admin key;
+ * the GETs stay public because the web app reads them.
  */
 
 @ApiTags('layout')
@@ -30,6 +31,7 @@ export class LeaderboardColumnsController {
     return this.layout.columns.list();
   }
 
+  @RequireTier('admin')
   @Post()
   @ApiOperation({ summary: 'Adds a column (its id is assigned)' })
   @ApiBody({ type: LeaderboardColumnInput })
@@ -38,6 +40,7 @@ export class LeaderboardColumnsController {
     return this.edited(await this.layout.columns.add(withNulls(readBody(LeaderboardColumnInput, body))));
   }
 
+  @RequireTier('admin')
   @Put()
   @HttpCode(200)
   @ApiOperation({ summary: 'Replaces every column (the web app saves its whole list this way)' })
@@ -48,6 +51,7 @@ export class LeaderboardColumnsController {
     return this.edited(SAVED);
   }
 
+  @RequireTier('admin')
   @Post('reset')
   @HttpCode(200)
   @ApiOperation({ summary: 'Forgets the edits: the columns derived from the competition are served again' })
@@ -57,6 +61,7 @@ export class LeaderboardColumnsController {
     return this.edited(SAVED);
   }
 
+  @RequireTier('admin')
   @Put(':id')
   @ApiOperation({ summary: 'Replaces one column' })
   @ApiBody({ type: LeaderboardColumnInput })
@@ -66,6 +71,7 @@ export class LeaderboardColumnsController {
     return this.edited(await this.layout.columns.update(layoutId(id), withNulls(readBody(LeaderboardColumnInput, body))));
   }
 
+  @RequireTier('admin')
   @Delete(':id')
   @ApiOperation({ summary: 'Removes one column' })
   @ApiOkResponse({ type: LayoutSavedDto })
@@ -95,6 +101,7 @@ export class MetricsWidgetsController {
     return this.layout.widgets.list();
   }
 
+  @RequireTier('admin')
   @Post()
   @ApiOperation({ summary: 'Adds a widget (its id is assigned)' })
   @ApiBody({ type: MetricsWidgetInput })
@@ -103,6 +110,7 @@ export class MetricsWidgetsController {
     return this.layout.widgets.add(readBody(MetricsWidgetInput, body));
   }
 
+  @RequireTier('admin')
   @Put()
   @HttpCode(200)
   @ApiOperation({ summary: 'Replaces every widget' })
@@ -113,6 +121,7 @@ export class MetricsWidgetsController {
     return SAVED;
   }
 
+  @RequireTier('admin')
   @Post('reset')
   @HttpCode(200)
   @ApiOperation({ summary: 'Forgets the edits: the widgets derived from the competition are served again' })
@@ -122,6 +131,7 @@ export class MetricsWidgetsController {
     return SAVED;
   }
 
+  @RequireTier('admin')
   @Put(':id')
   @ApiOperation({ summary: 'Replaces one widget' })
   @ApiBody({ type: MetricsWidgetInput })
@@ -131,6 +141,7 @@ export class MetricsWidgetsController {
     return this.layout.widgets.update(layoutId(id), readBody(MetricsWidgetInput, body));
   }
 
+  @RequireTier('admin')
   @Delete(':id')
   @ApiOperation({ summary: 'Removes one widget' })
   @ApiOkResponse({ type: LayoutSavedDto })

@@ -1,18 +1,21 @@
 import * as path from 'node:path';
-import { INestApplication, Module } from '@nestjs/common';
+import { INestApplication, LoggerService, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 import { Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { Clock, SystemClock } from '../../../src/clock/clock';
 import { ClockModule } from '../../../src/clock/clock.module';
+import { AccessModule } from '../../../src/auth/access.module';
 import { loadAppConfig } from '../../../src/config/app-config';
 import { ConfigModule } from '../../../src/config/config.module';
+import type { Env } from '../../../src/config/env';
 import { loadCompetitionFile } from '../../../src/config/competition/competition.loader';
 import { CompetitionDefinition } from '../../../src/config/competition/competition.types';
 import { configureReportApp } from '../../../src/report/configure-report-app';
 import { ReportModule } from '../../../src/report/report.module';
 import { LEADERBOARD_EVENTS } from '../../../src/report/report.tokens';
+import { TEST_API_KEYS } from '../../support/api-keys';
 
 export interface ReportTestApp {
   app: INestApplication;
@@ -27,7 +30,15 @@ export function demoCompetition(): CompetitionDefinition {
 }
 
 /**
- * The report module alone, over HTTP on a loopback port, reading `dataSource`.
+ * Suites that send thousands of requests (the fuzzer) are not about limits: they are off here
+ * unless `env` sets them (test/auth checks them).
+ */
+const TEST_ENV: Env = { API_KEYS: TEST_API_KEYS, RATE_LIMIT_IP_PER_MINUTE: '0', RATE_LIMIT_KEY_PER_MINUTE: '0' };
+
+/**
+ * The report module alone, over HTTP on a loopback port, reading `dataSource`, behind the access
+ * guards (the TEST_API_KEYS keys; send ADMIN_HEADERS to the editing routes). `env` is read as
+ * the process environment would be, over TEST_ENV.
  *
  * @example
  *   const t = await startReportApp(db().dataSource);
@@ -35,10 +46,10 @@ export function demoCompetition(): CompetitionDefinition {
  */
 export async function startReportApp(
   dataSource: DataSource,
-  opts: { competition?: CompetitionDefinition; clock?: Clock; events?: Observable<unknown>; corsOrigins?: string[] } = {},
+  opts: { competition?: CompetitionDefinition; clock?: Clock; events?: Observable<unknown>; corsOrigins?: string[]; env?: Env; logger?: LoggerService } = {},
 ): Promise<ReportTestApp> {
   const competition = opts.competition ?? demoCompetition();
-  const config = { ...loadAppConfig({}), corsOrigins: opts.corsOrigins ?? [] };
+  const config = { ...loadAppConfig({ ...TEST_ENV, ...opts.env }), corsOrigins: opts.corsOrigins ?? [] };
 
   @Module({
     providers: [
@@ -50,9 +61,9 @@ export async function startReportApp(
   class TestDatabaseModule {}
 
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config, competition), ClockModule.forRoot(opts.clock ?? new SystemClock()), globalize(TestDatabaseModule), ReportModule],
+    imports: [ConfigModule.forRoot(config, competition), ClockModule.forRoot(opts.clock ?? new SystemClock()), globalize(TestDatabaseModule), AccessModule.forRoot(config), ReportModule],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication({ logger: opts.logger ?? ['error'] });
   configureReportApp(app, config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
