@@ -18,6 +18,6 @@ import { ScorersModule } from './scorers/scorers.module';
 @Module({
   imports: [ScorersModule, PredictionStoreModule],
   providers: [ScoreWindowRepository, ScoreSnapshotRepository, ScoreCommitmentRepository, ScoreCycleService, ScoreRetentionService],
-  exports: [ScoreCycleService, ScorersModule],
+  exports: [ScoreCycleService, ScorersModule, ScoreWindowRepository, ScoreSnapshotRepository, ScoreCommitmentRepository],
 })
 export class ScoreModule {}

@@ -4,6 +4,7 @@ import { PredictionPayloadAsJson1764000003000 } from './1764000003000-Prediction
 import { RewardCheckpoints1764000005000 } from './1764000005000-RewardCheckpoints';
 import { ReportLayouts1764000014000 } from './1764000014000-ReportLayouts';
 import { AdminActions1764000020000 } from './1764000020000-AdminActions';
+import { RoundVoidAndAdminJobs1764000022000 } from './1764000022000-RoundVoidAndAdminJobs';
 
 /** Every migration, in order. A new migration is a new file here plus one line in this list. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RewardCheckpoints1764000005000,
   ReportLayouts1764000014000,
   AdminActions1764000020000,
+  RoundVoidAndAdminJobs1764000022000,
 ];
