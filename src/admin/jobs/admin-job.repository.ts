@@ -91,7 +91,8 @@ export class AdminJobRepository {
   /** Queues a failed job again (it resumes from its stored progress); null when it is not failed. */
   async requeue(competitionId: string, id: string): Promise<AdminJob | null> {
     try {
-      const rows: AdminJobRow[] = await this.dataSource.query(
+      // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
+      const [rows]: [AdminJobRow[], number] = await this.dataSource.query(
         `UPDATE admin_jobs SET status = 'queued', finished_at = NULL WHERE competition_id = $1 AND id = $2 AND status = 'failed' RETURNING ${COLUMNS}`,
         [competitionId, id],
       );

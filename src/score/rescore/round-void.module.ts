@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdminJobRepository } from '../../admin/jobs/admin-job.repository';
 import { PredictionStoreModule } from '../../predict/prediction-store.module';
-import { ScoreWindowRepository } from '../score-window.repository';
+import { ScoreWindowStoreModule } from '../score-window-store.module';
 import { RoundVoidService } from './round-void.service';
 
 /**
@@ -10,8 +10,8 @@ import { RoundVoidService } from './round-void.service';
  * runs the jobs. Needs COMPETITION, Clock and the DataSource from the app.
  */
 @Module({
-  imports: [PredictionStoreModule],
-  providers: [ScoreWindowRepository, AdminJobRepository, RoundVoidService],
+  imports: [PredictionStoreModule, ScoreWindowStoreModule],
+  providers: [AdminJobRepository, RoundVoidService],
   exports: [RoundVoidService, AdminJobRepository],
 })
 export class RoundVoidModule {}
