@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { AdminActionRepository } from './audit/admin-action.repository';
 import { AdminActionsController } from './audit/admin-actions.controller';
 import { AdminAuditService } from './audit/admin-audit.service';
+// Voiding rounds and rescoring (the rescore agent's lines)
+import { RoundVoidModule } from '../score/rescore/round-void.module';
+import { AdminJobsController } from './jobs/admin-jobs.controller';
+import { AdminRoundsController } from './rounds/admin-rounds.controller';
 
 /**
  * The admin API (`/admin/*`, admin-tier keys): operator actions on a running competition, each
@@ -10,7 +14,8 @@ import { AdminAuditService } from './audit/admin-audit.service';
  * the modules that own the tables, so it works on any instance that serves HTTP.
  */
 @Module({
-  controllers: [AdminActionsController],
+  imports: [RoundVoidModule],
+  controllers: [AdminActionsController, AdminRoundsController, AdminJobsController],
   providers: [AdminActionRepository, AdminAuditService],
   exports: [AdminAuditService],
 })
