@@ -54,23 +54,43 @@ export class AdminJobRunner {
     }
   }
 
+  /**
+   * Runs one job now in this process (the CLI), under the runner lock so that no coordinator
+   * takes it for a dead one. `ran: false` when another runner holds the lock (it runs queued jobs itself).
+   */
+  async runOne(job: AdminJob, onProgress?: (progress: AdminJobProgress) => void): Promise<{ ran: false } | { ran: true; status: 'succeeded' | 'failed'; error?: string }> {
+    if (this.runningHere) return { ran: false };
+    this.runningHere = true;
+    try {
+      const run = await withAdvisoryLock(this.dataSource, advisoryLockKey(AdvisoryLockName.AdminJobs, this.competition.id), () => this.runJob(job, onProgress));
+      return run.acquired ? { ran: true, ...run.result } : { ran: false };
+    } finally {
+      this.runningHere = false;
+    }
+  }
+
   private async drain(onProgress?: (job: AdminJob, progress: AdminJobProgress) => void): Promise<AdminJobPass['jobs']> {
     const done: AdminJobPass['jobs'] = [];
     for (;;) {
       const job = await this.jobs.nextRunnable(this.competition.id);
       if (job === null) return done;
       if (job.status === 'running') this.logger.warn(`admin job ${job.id} (${job.kind}) was left running by a stopped process; resuming it`);
-      await this.jobs.markStarted(job.id, this.clock.nowMs());
-      try {
-        const progress = await this.engine.run(job, (p) => onProgress?.(job, p));
-        await this.jobs.finish(job.id, this.clock.nowMs(), progress);
-        done.push({ id: job.id, status: 'succeeded' });
-      } catch (error) {
-        const message = (error as Error)?.message ?? String(error);
-        this.logger.error(`admin job ${job.id} (${job.kind}) failed: ${(error as Error)?.stack ?? message}`);
-        await this.jobs.fail(job.id, this.clock.nowMs(), message);
-        done.push({ id: job.id, status: 'failed', error: message });
-      }
+      done.push({ id: job.id, ...(await this.runJob(job, (p) => onProgress?.(job, p))) });
+    }
+  }
+
+  /** Runs a job to its end and records how it ended (the caller holds the runner lock). */
+  private async runJob(job: AdminJob, onProgress?: (progress: AdminJobProgress) => void): Promise<{ status: 'succeeded' | 'failed'; error?: string }> {
+    await this.jobs.markStarted(job.id, this.clock.nowMs());
+    try {
+      const progress = await this.engine.run(job, onProgress);
+      await this.jobs.finish(job.id, this.clock.nowMs(), progress);
+      return { status: 'succeeded' };
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      this.logger.error(`admin job ${job.id} (${job.kind}) failed: ${(error as Error)?.stack ?? message}`);
+      await this.jobs.fail(job.id, this.clock.nowMs(), message);
+      return { status: 'failed', error: message };
     }
   }
 }
