@@ -62,4 +62,23 @@ describeEachEngine('voiding a round', (db) => {
     expect((await windowState(db().dataSource)).buckets).toEqual(before.buckets);
     await expect(a.app.voids.voidRound('00000000-0000-4000-8000-000000000000', 'x', 'ops')).rejects.toBeInstanceOf(RoundNotFoundError);
   }, 60_000);
+
+  it('never scores a prediction that reaches a void round late (the outage buffer writing after the void)', async () => {
+    const a = await runCompetition(db().dataSource, rescoreCompetition(), { cycleHours: [1, 2, 3] });
+    runs.push(a);
+    const roundId = a.roundIds.get('BTC-3600-300@1')!;
+    await a.app.voids.voidRound(roundId, 'glitch', 'ops');
+    const before = await windowState(db().dataSource);
+    await db().dataSource.query(
+      `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, payload, performed_at, resolvable_at)
+       SELECT gen_random_uuid(), round_id, 'late', config_id, asset, horizon, step, 'SUCCESS', payload, performed_at, resolvable_at FROM predictions WHERE round_id = $1 AND model_id = 'a'`,
+      [roundId],
+    );
+    await a.clock.advanceTo(T0 + 4 * HOUR);
+    await a.app.cycles.runCycle();
+    const [late] = await db().dataSource.query(`SELECT score_value, score_success, score_failed_reason, scored_at IS NOT NULL AS closed FROM predictions WHERE model_id = 'late'`);
+    expect(late).toEqual({ score_value: null, score_success: null, score_failed_reason: 'round voided: glitch', closed: true });
+    expect((await windowState(db().dataSource)).buckets.filter((b) => b.model_id === 'late')).toEqual([]);
+    expect((await windowState(db().dataSource)).buckets.filter((b) => b.bucket_start < new Date(T0 + 4 * HOUR).toISOString())).toEqual(before.buckets);
+  }, 60_000);
 });

@@ -194,11 +194,11 @@ export class PredictionRoundRepository {
     }));
   }
 
-  /** Locks the rounds nobody else is scoring; returns the locked ids. */
+  /** Locks the rounds nobody else is scoring (void rounds are never scored); returns the locked ids. */
   async lockRounds(em: EntityManager, roundIds: readonly string[]): Promise<string[]> {
     if (roundIds.length === 0) return [];
     const rows: Array<{ id: string }> = await em.query(
-      `SELECT id FROM prediction_rounds WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED`,
+      `SELECT id FROM prediction_rounds WHERE id = ANY($1::uuid[]) AND voided_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED`,
       [roundIds],
     );
     return rows.map((r) => r.id);
