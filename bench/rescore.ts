@@ -77,11 +77,14 @@ async function seed(ds: DataSource, models: number, days: number): Promise<numbe
     );
     await ds.query(
       `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, payload, performed_at, resolvable_at)
-       SELECT gen_random_uuid(), r.id, 'm' || m, $2, $3, 3600, 300, 'SUCCESS',
-              (SELECT jsonb_agg(jsonb_build_object('type', 'builtin', 'name', 'norm', 'params', jsonb_build_object('loc', 0, 'scale', 0.002 + m * 0.00005))) FROM generate_series(1, 12)),
-              r.performed_at, r.resolvable_at
-         FROM prediction_rounds r CROSS JOIN generate_series(1, $4::int) AS m WHERE r.config_id = $2`,
-      [roundIds, configId, asset, models],
+       SELECT gen_random_uuid(), r.id, 'm' || m, $1, $2, 3600, 300, 'SUCCESS',
+              d.payload, r.performed_at, r.resolvable_at
+         FROM prediction_rounds r CROSS JOIN generate_series(1, $3::int) AS m
+        CROSS JOIN LATERAL (
+          SELECT jsonb_agg(jsonb_build_object('type', 'builtin', 'name', 'norm', 'params', jsonb_build_object('loc', 0, 'scale', 0.002 + m * 0.00005 + 0 * k))) AS payload
+            FROM generate_series(1, 12) AS k) d
+        WHERE r.config_id = $1`,
+      [configId, asset, models],
     );
     predictions += hours.length * models;
   }
