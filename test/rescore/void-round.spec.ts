@@ -1,5 +1,6 @@
 import { describeEachEngine, createTestDatabase, TestDatabase } from '../support/test-database';
 import { RoundNotFoundError } from '../../src/score/rescore/round-void.service';
+import { ScoreHistoryService } from '../../src/score/rescore/score-history.service';
 import { CompetitionRun, expectSameWindows, HOUR, rescoreCompetition, runCompetition, T0, windowState } from './support/competition-run';
 
 describeEachEngine('voiding a round', (db) => {
@@ -49,6 +50,33 @@ describeEachEngine('voiding a round', (db) => {
     expect(rows).toHaveLength(7);
     for (const r of rows) expect(r).toMatchObject({ score_value: null, score_success: null, scored: true });
     expect(rows.map((r) => r.score_failed_reason).sort()).toEqual([...Array(4).fill('round voided: BTC feed glitch'), ...Array(3).fill('round voided: ETH feed froze')]);
+  }, 120_000);
+
+  it('keeps scoring live while the history is recomputed, and ends as a run without the round', async () => {
+    const competition = rescoreCompetition();
+    const a = await runCompetition(db().dataSource, competition);
+    runs.push(a);
+    const outcome = await a.app.voids.voidRound(a.roundIds.get('BTC-3600-300@2')!, 'glitch', 'ops');
+    const job = (await a.app.jobs.get(competition.id, outcome.historyJobId!))!;
+    let live: unknown = 'not run';
+    // A scoring cycle runs between two rewritten cycles (the recompute holds the cycle one at a time).
+    const history = a.app.module.get(ScoreHistoryService);
+    const recompute = history.recompute.bind(history);
+    jest.spyOn(history, 'recompute').mockImplementation((span, onCycle) =>
+      recompute(span, async (done, total) => {
+        if (done === 3) {
+          await a.clock.advanceTo(T0 + 11 * HOUR);
+          live = await a.app.cycles.runCycle();
+        }
+        await onCycle?.(done, total);
+      }),
+    );
+    expect((await a.app.runner.runPending()).jobs).toEqual([{ id: job.id, status: 'succeeded' }]);
+    // It ran (null: it found the cycle held); every round was scored already, so it only wrote its snapshot and leaderboard.
+    expect(live).toMatchObject({ scored: 0, at: new Date(T0 + 11 * HOUR) });
+    const b = await runCompetition(other.dataSource, competition, { skip: (param, h) => param === 'BTC-3600-300' && h === 2, cycleHours: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] });
+    runs.push(b);
+    expectSameWindows(await windowState(db().dataSource), await windowState(other.dataSource));
   }, 120_000);
 
   it('answers a second void as a no-op, and an unknown round as not found', async () => {
