@@ -22,6 +22,7 @@ const COMMANDS = {
   prices: { file: 'dist/src/cli/prices/prices.command.js', summary: 'download stored prices of a range from a running node (CSV or Parquet) to train and backtest on' },
   backup: { file: 'dist/src/cli/backup/backup.command.js', summary: 'back up the database (embedded: PGlite dump; server: pg_dump) to --out FILE' },
   restore: { file: 'dist/src/cli/backup/restore.command.js', summary: 'restore a backup from --in FILE into an empty database' },
+  rescore: { file: 'dist/src/score/rescore/cli/rescore.command.js', summary: 'rescore a time range with the current scorer (scores, windows, snapshots, leaderboards), resumably' },
 };
 
 const ROOT = path.resolve(__dirname, '..');

@@ -24,6 +24,7 @@ import { ReportModule } from './report/report.module';
 import { LEADERBOARD_EVENTS } from './report/report.tokens';
 import { GROUND_TRUTH } from './score/ground-truth.source';
 import { ScoreModule } from './score/score.module';
+import { RescoreModule } from './score/rescore/rescore.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -78,6 +79,7 @@ export class AppModule {
     // the stored leaderboards and needs neither (its cache re-checks the newest leaderboard id).
     if (predicts || scores) imports.push(ScoringModule);
     if (scores) imports.push(CheckpointsModule); // the reward-checkpoint job (when the competition has rewards)
+    if (scores) imports.push(RescoreModule); // runs the admin jobs: rescores, history recomputes after a void
     if (roles.has('report')) imports.push(ReportModule, AdminModule);
     imports.push(...(opts.extensions ?? []));
 

@@ -15,6 +15,9 @@ import { AdminFeedController } from './feed/admin-feed.controller';
 import { FeedBackfillService } from './feed/feed-backfill.service';
 import { AdminModelsController } from './models/admin-models.controller';
 import { ModelFlagsService } from './models/model-flags.service';
+import { RoundVoidModule } from '../score/rescore/round-void.module';
+import { AdminJobsController } from './jobs/admin-jobs.controller';
+import { AdminRoundsController } from './rounds/admin-rounds.controller';
 
 /**
  * The admin API (`/admin/*`, admin-tier keys): operator actions on a running competition, each
@@ -26,8 +29,8 @@ import { ModelFlagsService } from './models/model-flags.service';
  * adapters, not the running DataSourceService, which only the predict and score roles start).
  */
 @Module({
-  imports: [DiscoveryModule, PredictionStoreModule, RewardsModule, RewardsStoreModule],
-  controllers: [AdminActionsController, AdminModelsController, AdminFeedController, AdminCheckpointsController],
+  imports: [DiscoveryModule, PredictionStoreModule, RewardsModule, RewardsStoreModule, RoundVoidModule],
+  controllers: [AdminActionsController, AdminModelsController, AdminFeedController, AdminCheckpointsController, AdminRoundsController, AdminJobsController],
   providers: [
     AdminActionRepository,
     AdminAuditService,

@@ -74,6 +74,33 @@ export class LeaderboardRepository {
     ]);
   }
 
+  /** Leaderboards created at or after `fromMs`, oldest first, and the one just before (a history recompute rebuilds them in order). */
+  async since(competitionId: string, fromMs: number): Promise<{ before: Leaderboard | null; since: Leaderboard[] }> {
+    const rows: Array<{ id: string; created_at: Date; entries: unknown }> = await this.dataSource.query(
+      `(SELECT id, created_at, entries FROM leaderboards WHERE competition_id = $1 AND created_at < $2 ORDER BY created_at DESC, id DESC LIMIT 1)
+       UNION ALL
+       (SELECT id, created_at, entries FROM leaderboards WHERE competition_id = $1 AND created_at >= $2)
+       ORDER BY created_at, id`,
+      [competitionId, new Date(fromMs)],
+    );
+    const boards = rows.map((r) => ({ id: r.id, createdAt: r.created_at, entries: readLeaderboardEntries(r.entries) }));
+    const before = boards.length > 0 && boards[0].createdAt.getTime() < fromMs ? boards[0] : null;
+    return { before, since: before ? boards.slice(1) : boards };
+  }
+
+  /** Replaces a stored leaderboard by a rebuilt one of the same time (a new id, so caches keyed on it refresh). */
+  async replace(competitionId: string, replacedId: string, leaderboard: Leaderboard): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      await em.query(`DELETE FROM leaderboards WHERE competition_id = $1 AND id = $2`, [competitionId, replacedId]);
+      await em.query(`INSERT INTO leaderboards (id, competition_id, created_at, entries) VALUES ($1, $2, $3, $4::jsonb)`, [
+        leaderboard.id,
+        competitionId,
+        leaderboard.createdAt,
+        JSON.stringify(leaderboard.entries),
+      ]);
+    });
+  }
+
   /** Deletes leaderboards created before `cutoff`, always keeping the latest one. */
   async pruneBefore(competitionId: string, cutoff: Date): Promise<number> {
     const result = await this.dataSource.query(

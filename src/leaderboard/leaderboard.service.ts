@@ -8,7 +8,7 @@ import { PredictionRoundRepository } from '../predict/round/prediction-round.rep
 import type { ModelStanding } from '../score/model-standing';
 import { ScoreCycleService } from '../score/score-cycle.service';
 import type { ScoreDirection } from '../score/scorers/scorer';
-import { buildLeaderboardEntries } from './leaderboard-entries';
+import { buildLeaderboardEntries, LeaderboardInputs } from './leaderboard-entries';
 import type { Leaderboard } from './leaderboard-entry';
 import { LeaderboardRepository } from './leaderboard.repository';
 
@@ -62,6 +62,41 @@ export class LeaderboardService implements OnModuleInit {
     const [previous, models] = await Promise.all([this.repository.latest(competitionId), this.models.models(competitionId)]);
     const listedIds = [...new Set([...standings.map((s) => s.modelId), ...models.filter((m) => m.leftAt === null).map((m) => m.id)])];
     const lastStatuses = await this.predictions.lastStatuses(listedIds);
+    const leaderboard = this.rank(standings, at, scorerDirection, models, previous, lastStatuses);
+    await this.repository.insert(competitionId, leaderboard);
+    await this.repository.pruneBefore(competitionId, new Date(at.getTime() - this.competition.retention.leaderboardsDays * DAY_MS));
+    this.leaderboardUpdated$.next({ createdAt: at });
+    return leaderboard;
+  }
+
+  /**
+   * Rebuilds the stored leaderboard of a past cycle from recomputed `standings` (after a void or
+   * a rescore): ranked as it would have been then (models that left later were still in, each
+   * model's last status as that leaderboard had it), trends against the rebuilt `previous`.
+   */
+  async rebuild(stored: Leaderboard, standings: readonly ModelStanding[], scorerDirection: ScoreDirection, previous: Leaderboard | null): Promise<Leaderboard> {
+    const at = stored.createdAt;
+    const models = (await this.models.models(this.competition.id)).map((m) => ({ ...m, leftAt: m.leftAt !== null && m.leftAt.getTime() <= at.getTime() ? m.leftAt : null }));
+    const lastStatuses = new Map(stored.entries.flatMap((e) => (e.last_status === null ? [] : [[e.model_id, e.last_status] as const])));
+    const leaderboard = this.rank(standings, at, scorerDirection, models, previous, lastStatuses);
+    await this.repository.replace(this.competition.id, stored.id, leaderboard);
+    this.leaderboardUpdated$.next({ createdAt: at });
+    return leaderboard;
+  }
+
+  /** The stored leaderboards at or after `fromMs`, and the one before them. */
+  since(fromMs: number): Promise<{ before: Leaderboard | null; since: Leaderboard[] }> {
+    return this.repository.since(this.competition.id, fromMs);
+  }
+
+  private rank(
+    standings: readonly ModelStanding[],
+    at: Date,
+    scorerDirection: ScoreDirection,
+    models: LeaderboardInputs['models'],
+    previous: Leaderboard | null,
+    lastStatuses: LeaderboardInputs['lastStatuses'],
+  ): Leaderboard {
     const entries = buildLeaderboardEntries({
       standings,
       models,
@@ -72,10 +107,6 @@ export class LeaderboardService implements OnModuleInit {
       lastStatuses,
       assetWeights: this.competition.scoring.assetWeights,
     });
-    const leaderboard: Leaderboard = { id: randomUUID(), createdAt: at, entries };
-    await this.repository.insert(competitionId, leaderboard);
-    await this.repository.pruneBefore(competitionId, new Date(at.getTime() - this.competition.retention.leaderboardsDays * DAY_MS));
-    this.leaderboardUpdated$.next({ createdAt: at });
-    return leaderboard;
+    return { id: randomUUID(), createdAt: at, entries };
   }
 }

@@ -1,6 +1,24 @@
 import { DataSource } from 'typeorm';
 
 /**
+ * Every advisory lock the coordinator takes, by name (the key is `<name>:<competition id>`, see
+ * `advisoryLockKey`): one place to see what can exclude what.
+ */
+export enum AdvisoryLockName {
+  /** A scoring cycle; also held by each batch of a rescore and by the history recompute, so they never interleave with a cycle. */
+  ScoreCycle = 'score-cycle',
+  ScoreRetention = 'score-retention',
+  RewardCheckpoint = 'reward-checkpoint',
+  /** The admin-job runner (rescores, history recomputes): one runner at a time, and a job marked running with this lock free was left by a dead process. */
+  AdminJobs = 'admin-jobs',
+}
+
+/** The lock key of `lock` for one competition. */
+export function advisoryLockKey(lock: AdvisoryLockName, competitionId: string): string {
+  return `${lock}:${competitionId}`;
+}
+
+/**
  * Runs `work` while holding a PostgreSQL session-level advisory lock named `name`, so that when
  * several instances share one database only one runs it at a time. The lock lives on a dedicated
  * connection that is not inside a transaction (it blocks nobody) and is released when `work`

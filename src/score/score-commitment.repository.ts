@@ -57,6 +57,20 @@ export class ScoreCommitmentRepository {
     return commitment;
   }
 
+  /** Cycle times committed at or after `fromMs`, oldest first (a history recompute chains them again). */
+  async cycleTimesSince(competitionId: string, fromMs: number): Promise<number[]> {
+    const rows: Array<{ cycle_at: Date }> = await this.dataSource.query(
+      `SELECT cycle_at FROM score_commitments WHERE competition_id = $1 AND cycle_at >= $2 ORDER BY cycle_at`,
+      [competitionId, new Date(fromMs)],
+    );
+    return rows.map((r) => r.cycle_at.getTime());
+  }
+
+  /** Deletes the commitment of a cycle left without snapshots (a recompute found nothing scored there any more). */
+  async deleteAt(em: EntityManager, competitionId: string, cycleAt: Date): Promise<void> {
+    await em.query(`DELETE FROM score_commitments WHERE competition_id = $1 AND cycle_at = $2`, [competitionId, cycleAt]);
+  }
+
   async at(competitionId: string, cycleAt: Date): Promise<CycleCommitment | null> {
     const rows: CommitmentRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM score_commitments WHERE competition_id = $1 AND cycle_at = $2`, [competitionId, cycleAt]);
     return rows.length === 0 ? null : toCommitment(rows[0]);

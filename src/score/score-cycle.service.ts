@@ -9,7 +9,7 @@ import { PredictionRoundRepository } from '../predict/round/prediction-round.rep
 import { ScoreCycleMetrics } from '../metrics/score-cycle.metrics';
 import { ScoreCommitmentRepository } from './score-commitment.repository';
 import { RecurringJob } from '../clock/recurring-job.decorator';
-import { withAdvisoryLock } from './advisory-lock';
+import { AdvisoryLockName, advisoryLockKey, withAdvisoryLock } from './advisory-lock';
 import { bucketIncrements } from './bucket-increments';
 import { shortReason } from './failure-reason';
 import { GROUND_TRUTH, GroundTruthAnswer, GroundTruthSource } from './ground-truth.source';
@@ -86,6 +86,8 @@ export class ScoreCycleService implements OnModuleInit {
   readonly buckets: WindowBuckets;
   /** Parameter set -> answered steps, for the multi-resolution configs of the competition file. */
   private readonly resolutionSteps: ReadonlyMap<string, readonly number[]>;
+  /** A cycle, or work that must not overlap one, is running in this process. */
+  private heldHere = false;
 
   constructor(
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
@@ -127,8 +129,41 @@ export class ScoreCycleService implements OnModuleInit {
   /** Runs one cycle now (and every `scoring.intervalSeconds` with the score role); null when another instance holds the cycle lock. */
   @RecurringJob({ name: SCORE_CYCLE_JOB, roles: ['score'], everyMs: (c) => c.scoring.intervalSeconds * 1000 })
   async runCycle(): Promise<ScoreCycleResult | null> {
-    const run = await withAdvisoryLock(this.dataSource, `score-cycle:${this.competition.id}`, () => this.cycle());
-    return run.acquired ? run.result : null;
+    if (this.heldHere) return null; // a rescore batch or a history recompute holds the cycle here
+    this.heldHere = true;
+    try {
+      const run = await withAdvisoryLock(this.dataSource, this.cycleLockKey(), () => this.cycle());
+      return run.acquired ? run.result : null;
+    } finally {
+      this.heldHere = false;
+    }
+  }
+
+  /**
+   * Runs `work` while no cycle runs, in this process or on another instance (waiting for the one
+   * in flight): how a rescore batch or a history recompute keeps out of a cycle's way. The
+   * advisory lock alone does not exclude within one embedded session, hence the flag.
+   *
+   * @example
+   *   await scoreCycles.withCyclesHeld(() => rescoreBatch(rounds));
+   */
+  async withCyclesHeld<T>(work: () => Promise<T>, pollMs = 100): Promise<T> {
+    for (;;) {
+      if (!this.heldHere) {
+        this.heldHere = true;
+        try {
+          const run = await withAdvisoryLock(this.dataSource, this.cycleLockKey(), work);
+          if (run.acquired) return run.result;
+        } finally {
+          this.heldHere = false;
+        }
+      }
+      await new Promise<void>((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  private cycleLockKey(): string {
+    return advisoryLockKey(AdvisoryLockName.ScoreCycle, this.competition.id);
   }
 
   private async cycle(): Promise<ScoreCycleResult> {
@@ -214,7 +249,8 @@ export class ScoreCycleService implements OnModuleInit {
     }
   }
 
-  private roundRules(truths: Map<string, SettledTruth>): { rules: RoundScoringRules; truthOf: (key: string) => SettledTruth | undefined } {
+  /** The scoring rules of the competition, scoring against `truths` (also used by a rescore). */
+  roundRules(truths: Map<string, SettledTruth>): { rules: RoundScoringRules; truthOf: (key: string) => SettledTruth | undefined } {
     const { scoring } = this.competition;
     return {
       truthOf: (key) => truths.get(key),
@@ -252,6 +288,8 @@ export class ScoreCycleService implements OnModuleInit {
       const locked = await this.rounds.lockRounds(em, batch.roundIds);
       const lockedSet = new Set(locked);
       const skipped = batch.roundIds.filter((id) => !lockedSet.has(id));
+      // A void round is never scored: predictions that reached it after the void are closed unscored.
+      if (skipped.length > 0) await this.rounds.closeVoidedRounds(em, skipped, nowMs);
       const claimedIds = await this.rounds.claimUnscored(em, locked, nowMs);
       const read = new Map(batch.predictions.map((p) => [p.id, p]));
       const unread = claimedIds.filter((id) => !read.has(id));
@@ -279,8 +317,8 @@ export class ScoreCycleService implements OnModuleInit {
     });
   }
 
-  /** Fetches the ground truth of due rounds; retryable gaps make a round wait until maxWaitSeconds. */
-  private async settleTruth(due: DueRoundOrigin[], nowMs: number): Promise<{ truths: Map<string, SettledTruth>; waitingRoundIds: Set<string> }> {
+  /** Fetches the ground truth of due rounds; retryable gaps make a round wait until maxWaitSeconds (also used by a rescore). */
+  async settleTruth(due: DueRoundOrigin[], nowMs: number): Promise<{ truths: Map<string, SettledTruth>; waitingRoundIds: Set<string> }> {
     const truths = new Map<string, SettledTruth>();
     const waitingRoundIds = new Set<string>();
     const maxWaitMs = this.competition.scoring.maxWaitSeconds * 1000;

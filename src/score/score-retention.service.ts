@@ -5,7 +5,7 @@ import { COMPETITION } from '../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
 import { RecurringJob } from '../clock/recurring-job.decorator';
-import { withAdvisoryLock } from './advisory-lock';
+import { AdvisoryLockName, advisoryLockKey, withAdvisoryLock } from './advisory-lock';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
 import { ScoreWindowRepository } from './score-window.repository';
 import { WindowBuckets } from './window-buckets';
@@ -51,7 +51,7 @@ export class ScoreRetentionService {
   /** Prunes under the advisory lock (hourly, 30 s past the hour, with the score role); null when another instance is pruning. */
   @RecurringJob({ name: RETENTION_JOB, roles: ['score'], everyMs: () => 3_600_000, offsetMs: () => 30_000 })
   async runPrune(): Promise<PruneResult | null> {
-    const run = await withAdvisoryLock(this.dataSource, `score-retention:${this.competition.id}`, () => this.prune());
+    const run = await withAdvisoryLock(this.dataSource, advisoryLockKey(AdvisoryLockName.ScoreRetention, this.competition.id), () => this.prune());
     return run.acquired ? run.result : null;
   }
 

@@ -86,6 +86,20 @@ export class ScoreSnapshotRepository {
     );
   }
 
+  /** The cycles (snapshot times) at or after `fromMs`, oldest first: what a history recompute goes through. */
+  async cycleTimesSince(fromMs: number): Promise<number[]> {
+    const rows: Array<{ performed_at: Date }> = await this.dataSource.query(
+      `SELECT DISTINCT performed_at FROM score_snapshots WHERE performed_at >= $1 ORDER BY performed_at`,
+      [new Date(fromMs)],
+    );
+    return rows.map((r) => r.performed_at.getTime());
+  }
+
+  /** Deletes the snapshots of the cycle at `performedAtMs` (to write them again, in `em`'s transaction). */
+  async deleteAt(performedAtMs: number, em: EntityManager): Promise<void> {
+    await em.query(`DELETE FROM score_snapshots WHERE performed_at = $1`, [new Date(performedAtMs)]);
+  }
+
   /** Snapshots performed before `cutoff`, in bounded batches. */
   async pruneBefore(cutoff: Date, batch = 10_000): Promise<number> {
     let total = 0;

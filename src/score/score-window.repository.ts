@@ -5,6 +5,9 @@ import type { BucketIncrement } from './bucket-increments';
 import type { WindowTotals } from './model-standing';
 import type { WindowBuckets } from './window-buckets';
 
+/** One `score_buckets` row's key. */
+export type BucketKey = Pick<BucketIncrement, 'modelId' | 'param' | 'bucketStartMs'>;
+
 /**
  * `score_buckets` and `score_coverage`: the only SQL on them. A cycle adds its scores to the
  * buckets inside its claim transaction; rolling windows are read from the buckets (never from
@@ -92,6 +95,65 @@ export class ScoreWindowRepository {
        ON CONFLICT (model_id, param) DO UPDATE
          SET first_bucket_start = LEAST(score_coverage.first_bucket_start, EXCLUDED.first_bucket_start)`,
       [rows.map((r) => r.modelId), rows.map((r) => r.param), rows.map((r) => new Date(r.bucketStartMs))],
+    );
+  }
+
+  /**
+   * Adds signed corrections (a void's subtraction, a rescore's new-minus-old) to the buckets that
+   * exist; a bucket already pruned is outside every window and stays gone. A bucket left with
+   * nothing counted is deleted, as if its predictions never happened. Returns the deleted ones.
+   */
+  async correctBuckets(em: EntityManager, corrections: readonly BucketIncrement[]): Promise<BucketKey[]> {
+    if (corrections.length === 0) return [];
+    const rows: Array<{ model_id: string; param: string; bucket_start: Date }> = await em.query(
+      `WITH corrected AS (
+         UPDATE score_buckets b
+            SET score_sum = b.score_sum + c.score_sum, score_count = b.score_count + c.score_count, failed_count = b.failed_count + c.failed_count
+           FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::int[], $6::int[]) AS c(model_id, param, bucket_start, score_sum, score_count, failed_count)
+          WHERE b.model_id = c.model_id AND b.param = c.param AND b.bucket_start = c.bucket_start
+          RETURNING b.model_id, b.param, b.bucket_start, b.score_count, b.failed_count)
+       SELECT model_id, param, bucket_start FROM corrected WHERE score_count <= 0 AND failed_count <= 0`,
+      [
+        corrections.map((i) => i.modelId),
+        corrections.map((i) => i.param),
+        corrections.map((i) => new Date(i.bucketStartMs)),
+        corrections.map((i) => i.scoreSum),
+        corrections.map((i) => i.scoreCount),
+        corrections.map((i) => i.failedCount),
+      ],
+    );
+    const emptied = rows.map((r) => ({ modelId: r.model_id, param: r.param, bucketStartMs: r.bucket_start.getTime() }));
+    if (emptied.length > 0) {
+      await em.query(
+        `DELETE FROM score_buckets b USING unnest($1::text[], $2::text[], $3::timestamptz[]) AS e(model_id, param, bucket_start)
+          WHERE b.model_id = e.model_id AND b.param = e.param AND b.bucket_start = e.bucket_start`,
+        [emptied.map((e) => e.modelId), emptied.map((e) => e.param), emptied.map((e) => new Date(e.bucketStartMs))],
+      );
+    }
+    return emptied;
+  }
+
+  /**
+   * After `emptied` buckets were deleted: a model whose first scored bucket was one of them now
+   * starts at its next bucket (none left: no coverage). Buckets after a model's first are never
+   * pruned before it, so the next one still in `score_buckets` is the right one.
+   */
+  async repairCoverage(em: EntityManager, emptied: readonly BucketKey[]): Promise<void> {
+    if (emptied.length === 0) return;
+    const args = [emptied.map((e) => e.modelId), emptied.map((e) => e.param), emptied.map((e) => new Date(e.bucketStartMs))];
+    await em.query(
+      `UPDATE score_coverage c
+          SET first_bucket_start = (SELECT min(b.bucket_start) FROM score_buckets b WHERE b.model_id = c.model_id AND b.param = c.param)
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS e(model_id, param, bucket_start)
+        WHERE c.model_id = e.model_id AND c.param = e.param AND c.first_bucket_start = e.bucket_start
+          AND EXISTS (SELECT 1 FROM score_buckets b WHERE b.model_id = c.model_id AND b.param = c.param)`,
+      args,
+    );
+    await em.query(
+      `DELETE FROM score_coverage c USING unnest($1::text[], $2::text[], $3::timestamptz[]) AS e(model_id, param, bucket_start)
+        WHERE c.model_id = e.model_id AND c.param = e.param AND c.first_bucket_start = e.bucket_start
+          AND NOT EXISTS (SELECT 1 FROM score_buckets b WHERE b.model_id = c.model_id AND b.param = c.param)`,
+      args,
     );
   }
 

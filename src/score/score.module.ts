@@ -4,7 +4,7 @@ import { ScoreCommitmentRepository } from './score-commitment.repository';
 import { ScoreCycleService } from './score-cycle.service';
 import { ScoreRetentionService } from './score-retention.service';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
-import { ScoreWindowRepository } from './score-window.repository';
+import { ScoreWindowStoreModule } from './score-window-store.module';
 import { ScorersModule } from './scorers/scorers.module';
 
 /**
@@ -16,8 +16,8 @@ import { ScorersModule } from './scorers/scorers.module';
  * Optional: `SCORE_CYCLE_OPTIONS` ({ batchPredictions }).
  */
 @Module({
-  imports: [ScorersModule, PredictionStoreModule],
-  providers: [ScoreWindowRepository, ScoreSnapshotRepository, ScoreCommitmentRepository, ScoreCycleService, ScoreRetentionService],
-  exports: [ScoreCycleService, ScorersModule],
+  imports: [ScorersModule, PredictionStoreModule, ScoreWindowStoreModule],
+  providers: [ScoreSnapshotRepository, ScoreCommitmentRepository, ScoreCycleService, ScoreRetentionService],
+  exports: [ScoreCycleService, ScorersModule, ScoreWindowStoreModule, ScoreSnapshotRepository, ScoreCommitmentRepository],
 })
 export class ScoreModule {}

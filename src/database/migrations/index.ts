@@ -5,6 +5,7 @@ import { RewardCheckpoints1764000005000 } from './1764000005000-RewardCheckpoint
 import { ReportLayouts1764000014000 } from './1764000014000-ReportLayouts';
 import { AdminActions1764000020000 } from './1764000020000-AdminActions';
 import { ModelAdminFlags1764000021000 } from './1764000021000-ModelAdminFlags';
+import { RoundVoidAndAdminJobs1764000022000 } from './1764000022000-RoundVoidAndAdminJobs';
 
 /** Every migration, in order. A new migration is a new file here plus one line in this list. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ReportLayouts1764000014000,
   AdminActions1764000020000,
   ModelAdminFlags1764000021000,
+  RoundVoidAndAdminJobs1764000022000,
 ];

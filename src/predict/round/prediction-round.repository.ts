@@ -213,11 +213,11 @@ export class PredictionRoundRepository {
     return { count: rows[0]?.count ?? 0, oldestResolvableAt: rows[0]?.oldest ?? null };
   }
 
-  /** Locks the rounds nobody else is scoring; returns the locked ids. */
+  /** Locks the rounds nobody else is scoring (void rounds are never scored); returns the locked ids. */
   async lockRounds(em: EntityManager, roundIds: readonly string[]): Promise<string[]> {
     if (roundIds.length === 0) return [];
     const rows: Array<{ id: string }> = await em.query(
-      `SELECT id FROM prediction_rounds WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED`,
+      `SELECT id FROM prediction_rounds WHERE id = ANY($1::uuid[]) AND voided_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED`,
       [roundIds],
     );
     return rows.map((r) => r.id);
@@ -326,6 +326,164 @@ export class PredictionRoundRepository {
       [scores.map((s) => s.id), scores.map((s) => s.value), scores.map((s) => s.success), scores.map((s) => s.failedReason), new Date(scoredAtMs)],
     );
     return affectedRows(result);
+  }
+
+  // --- voiding a round and rescoring a range (admin actions; src/score/rescore) ---
+
+  /** Locks one round (waiting for a cycle that holds it) and says whether it is void; null when unknown. */
+  async lockRoundForVoid(em: EntityManager, roundId: string): Promise<RoundVoidState | null> {
+    const rows: Array<{ id: string; voided_at: Date | null; void_reason: string | null }> = await em.query(
+      `SELECT id, voided_at, void_reason FROM prediction_rounds WHERE id = $1 FOR UPDATE`,
+      [roundId],
+    );
+    return rows.length === 0 ? null : { roundId: rows[0].id, voidedAt: rows[0].voided_at, voidReason: rows[0].void_reason };
+  }
+
+  /**
+   * Marks the round void and takes the scores off its predictions (`score_failed_reason` says why;
+   * `scored_at` is set on those never scored, so no cycle claims them). Returns the predictions changed.
+   */
+  async markRoundVoid(em: EntityManager, roundId: string, reason: string, atMs: number): Promise<number> {
+    await em.query(`UPDATE prediction_rounds SET voided_at = $2, void_reason = $3 WHERE id = $1`, [roundId, new Date(atMs), reason]);
+    const result = await em.query(
+      `UPDATE predictions SET score_value = NULL, score_success = NULL, score_failed_reason = $3, scored_at = coalesce(scored_at, $2)
+        WHERE round_id = $1`,
+      [roundId, new Date(atMs), voidedReason(reason)],
+    );
+    return affectedRows(result);
+  }
+
+  /** Closes, unscored, the unscored predictions of those of `roundIds` that are void (written after the void). */
+  async closeVoidedRounds(em: EntityManager, roundIds: readonly string[], atMs: number): Promise<number> {
+    const result = await em.query(
+      `UPDATE predictions p SET score_failed_reason = $3 || r.void_reason, scored_at = $2
+         FROM prediction_rounds r
+        WHERE r.id = ANY($1::uuid[]) AND r.voided_at IS NOT NULL AND p.round_id = r.id AND p.scored_at IS NULL`,
+      [roundIds, new Date(atMs), voidedReason('')],
+    );
+    return affectedRows(result);
+  }
+
+  /** The stored scores of the scored predictions of `roundIds` (inside the caller's transaction). */
+  async storedScores(em: EntityManager, roundIds: readonly string[]): Promise<StoredPredictionScore[]> {
+    if (roundIds.length === 0) return [];
+    const rows: Array<{
+      id: string;
+      round_id: string;
+      model_id: string;
+      asset: string;
+      horizon: number;
+      step: number;
+      resolvable_at: Date;
+      scored_at: Date;
+      score_value: number | null;
+      score_success: boolean | null;
+      score_failed_reason: string | null;
+    }> = await em.query(
+      `SELECT id, round_id, model_id, asset, horizon, step, resolvable_at, scored_at, score_value, score_success, score_failed_reason
+         FROM predictions WHERE round_id = ANY($1::uuid[]) AND scored_at IS NOT NULL ORDER BY round_id, model_id`,
+      [roundIds],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      roundId: r.round_id,
+      modelId: r.model_id,
+      param: `${r.asset}-${r.horizon}-${r.step}`,
+      resolvableAtMs: r.resolvable_at.getTime(),
+      scoredAtMs: r.scored_at.getTime(),
+      value: r.score_value,
+      success: r.score_success === true,
+      counted: r.score_success !== null,
+      failedReason: r.score_failed_reason,
+    }));
+  }
+
+  /** How many rounds a rescore of `resolvable_at` in [from, to] goes through (not void, with scored predictions). */
+  async countRoundsToRescore(fromMs: number, toMs: number): Promise<number> {
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM prediction_rounds r
+        WHERE r.resolvable_at BETWEEN $1 AND $2 AND r.voided_at IS NULL
+          AND EXISTS (SELECT 1 FROM predictions p WHERE p.round_id = r.id AND p.scored_at IS NOT NULL)`,
+      [new Date(fromMs), new Date(toMs)],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** The next `limit` of those rounds after `after` (by resolvable_at, then id): a rescore's resumable walk. */
+  async roundsToRescore(fromMs: number, toMs: number, after: RescoreCursor | null, limit: number): Promise<RescoreCursor[]> {
+    const rows: Array<{ id: string; resolvable_at: Date }> = await this.dataSource.query(
+      `SELECT r.id, r.resolvable_at FROM prediction_rounds r
+        WHERE r.resolvable_at BETWEEN $1 AND $2 AND r.voided_at IS NULL
+          AND ($3::timestamptz IS NULL OR (r.resolvable_at, r.id) > ($3::timestamptz, $4::uuid))
+          AND EXISTS (SELECT 1 FROM predictions p WHERE p.round_id = r.id AND p.scored_at IS NOT NULL)
+        ORDER BY r.resolvable_at, r.id LIMIT $5`,
+      [new Date(fromMs), new Date(toMs), after === null ? null : new Date(after.resolvableAtMs), after?.roundId ?? null, limit],
+    );
+    return rows.map((r) => ({ roundId: r.id, resolvableAtMs: r.resolvable_at.getTime() }));
+  }
+
+  /** The scored predictions of `roundIds` as a cycle reads them, with when each was scored (outside any transaction). */
+  async readScoredForRescore(roundIds: readonly string[]): Promise<Array<ClaimedPrediction & { scoredAtMs: number }>> {
+    if (roundIds.length === 0) return [];
+    const rows: Array<{ id: string; scored_at: Date }> = await this.dataSource.query(
+      `SELECT id, scored_at FROM predictions WHERE round_id = ANY($1::uuid[]) AND scored_at IS NOT NULL`,
+      [roundIds],
+    );
+    const scoredAt = new Map(rows.map((r) => [r.id, r.scored_at.getTime()]));
+    const predictions = await this.readPredictions(this.dataSource.manager, 'round_id = ANY($1::uuid[]) AND scored_at IS NOT NULL', [roundIds]);
+    return predictions.filter((p) => scoredAt.has(p.id)).map((p) => ({ ...p, scoredAtMs: scoredAt.get(p.id)! }));
+  }
+
+  /** Locks rounds for a rescore batch (waiting for a cycle or a void holding them); returns those not void. */
+  async lockRoundsForRescore(em: EntityManager, roundIds: readonly string[]): Promise<string[]> {
+    if (roundIds.length === 0) return [];
+    const rows: Array<{ id: string; voided_at: Date | null }> = await em.query(
+      `SELECT id, voided_at FROM prediction_rounds WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [roundIds],
+    );
+    return rows.filter((r) => r.voided_at === null).map((r) => r.id);
+  }
+
+  /** Replaces the scores of already scored predictions, keeping when they were scored; returns the rows written. */
+  async rewriteScores(em: EntityManager, scores: readonly PredictionScoreColumns[]): Promise<number> {
+    if (scores.length === 0) return 0;
+    const result = await em.query(
+      `UPDATE predictions p
+          SET score_value = s.value, score_success = s.success, score_failed_reason = s.reason
+         FROM unnest($1::uuid[], $2::float8[], $3::bool[], $4::text[]) AS s(id, value, success, reason)
+        WHERE p.id = s.id AND p.scored_at IS NOT NULL`,
+      [scores.map((s) => s.id), scores.map((s) => s.value), scores.map((s) => s.success), scores.map((s) => s.failedReason)],
+    );
+    return affectedRows(result);
+  }
+
+  /**
+   * Per model and parameter set, the sums of every window at `atMs` over the predictions scored
+   * by then: what the window buckets held at that cycle (a prediction scored at T has
+   * resolvable_at <= T, and a window start is a bucket start), read back to recompute the
+   * snapshots and leaderboards of past cycles. Void rounds' predictions carry no score.
+   */
+  async windowTotalsAsOf(atMs: number, windowStartsMs: readonly number[]): Promise<ParamWindowSums[]> {
+    const columns = windowStartsMs
+      .map((_, i) => {
+        const within = `FILTER (WHERE resolvable_at >= $${i + 3})`;
+        return `coalesce(sum(score_value) ${within}, 0) AS s${i}, count(score_value) ${within} AS c${i}, count(*) FILTER (WHERE score_success = false AND resolvable_at >= $${i + 3}) AS f${i}`;
+      })
+      .join(',\n              ');
+    const earliest = new Date(Math.min(...windowStartsMs));
+    const rows: Array<{ model_id: string; asset: string; horizon: number; step: number } & Record<string, number | string>> = await this.dataSource.query(
+      `SELECT model_id, asset, horizon, step,
+              ${columns}
+         FROM predictions
+        WHERE scored_at IS NOT NULL AND scored_at BETWEEN $1 AND $2 AND resolvable_at >= $1
+        GROUP BY model_id, asset, horizon, step`,
+      [earliest, new Date(atMs), ...windowStartsMs.map((ms) => new Date(ms))],
+    );
+    return rows.map((r) => ({
+      modelId: r.model_id,
+      param: `${r.asset}-${r.horizon}-${r.step}`,
+      totals: windowStartsMs.map((_, i) => ({ sum: Number(r[`s${i}`]), count: Number(r[`c${i}`]), failed: Number(r[`f${i}`]) })),
+    }));
   }
 
   // --- retention (bounded batches: short statements, so the embedded engine keeps serving reads between them) ---
@@ -709,4 +867,42 @@ function* chunks(rows: readonly PredictionRecord[], maxRows: number, maxChars: n
 /** TypeORM returns `[rows, affected]` for UPDATE and DELETE on PostgreSQL. */
 function affectedRows(result: unknown): number {
   return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+}
+
+/** A round's void marker, read under its row lock. */
+export interface RoundVoidState {
+  roundId: string;
+  voidedAt: Date | null;
+  voidReason: string | null;
+}
+
+/** Where a rescore's walk over rounds stands (the last round done). */
+export interface RescoreCursor {
+  roundId: string;
+  resolvableAtMs: number;
+}
+
+/**
+ * A scored prediction's stored score, as its window bucket counted it: `counted` false when it
+ * counts in no bucket (its round was void). `param` is the bucket's parameter-set key.
+ */
+export interface StoredPredictionScore extends PredictionScoreColumns {
+  roundId: string;
+  modelId: string;
+  param: string;
+  resolvableAtMs: number;
+  scoredAtMs: number;
+  counted: boolean;
+}
+
+/** Per model and parameter set, the sum, count and failures of each window (score's WindowTotals). */
+export interface ParamWindowSums {
+  modelId: string;
+  param: string;
+  totals: Array<{ sum: number; count: number; failed: number }>;
+}
+
+/** The failure reason a void round's predictions carry. */
+export function voidedReason(reason: string): string {
+  return `round voided: ${reason}`;
 }

@@ -8,7 +8,7 @@ import type { Leaderboard } from '../../leaderboard/leaderboard-entry';
 import { LeaderboardService } from '../../leaderboard/leaderboard.service';
 import { ModelRegistryRepository } from '../../predict/registry/model-registry.repository';
 import type { ParamStanding } from '../../score/model-standing';
-import { withAdvisoryLock } from '../../score/advisory-lock';
+import { advisoryLockKey, AdvisoryLockName, withAdvisoryLock } from '../../score/advisory-lock';
 import { ScoreCycleService } from '../../score/score-cycle.service';
 import { ScoreSnapshotRepository } from '../../score/score-snapshot.repository';
 import { RecurringJob } from '../../clock/recurring-job.decorator';
@@ -124,7 +124,7 @@ export class CheckpointService implements OnModuleInit {
       const board = await this.leaderboards.firstAtOrAfter(instant);
       if (board === null) break; // not ranked since the instant yet: the next run takes it
       const late = { board, note: `late: no checkpoint was taken at ${instant.toISOString()}; frozen from the first leaderboard after it (${board.createdAt.toISOString()})` };
-      const run = await withAdvisoryLock(this.dataSource, `${CHECKPOINT_JOB}:${this.competition.id}`, () => this.takeCheckpoint(endMs, SCHEDULER_ACTOR, late));
+      const run = await withAdvisoryLock(this.dataSource, advisoryLockKey(AdvisoryLockName.RewardCheckpoint, this.competition.id), () => this.takeCheckpoint(endMs, SCHEDULER_ACTOR, late));
       if (!run.acquired) break;
       if (run.result.created) created.push(run.result.checkpoint);
     }
@@ -141,7 +141,7 @@ export class CheckpointService implements OnModuleInit {
   })
   async runCheckpoint(scheduledAt: Date): Promise<void> {
     const periodEndMs = scheduledAt.getTime() - this.rewards().delay * 1000;
-    const run = await withAdvisoryLock(this.dataSource, `${CHECKPOINT_JOB}:${this.competition.id}`, () => this.takeCheckpoint(periodEndMs));
+    const run = await withAdvisoryLock(this.dataSource, advisoryLockKey(AdvisoryLockName.RewardCheckpoint, this.competition.id), () => this.takeCheckpoint(periodEndMs));
     if (run.acquired && run.result.created) this.logger.log(`checkpoint ${run.result.checkpoint.id} of the period ending ${new Date(periodEndMs).toISOString()}`);
   }
 
