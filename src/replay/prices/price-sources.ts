@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import type { CompetitionDefinition } from '../../config/competition/competition.types';
 import { BUILT_IN_FEED_ADAPTERS } from '../../data-source/adapters';
 import { feedPages, FeedAdapterProvider } from '../../data-source/feed';
@@ -40,7 +39,8 @@ export async function loadReplayPrices(request: {
   range: ReplayRange;
   pricesFile?: string;
   databaseUrl?: string;
-  logger: Logger;
+  /** Where progress lines go (what is fetched, what is stored). */
+  report: (line: string) => void;
 }): Promise<{ prices: ReplayPrices; origin: PriceOrigin }> {
   const { competition, range } = request;
   const span = { fromMs: range.fromMs - competition.feed.historySeconds * 1000, toMs: range.toMs };
@@ -52,7 +52,7 @@ export async function loadReplayPrices(request: {
     return { prices, origin: { kind: 'file', file: request.pricesFile } };
   }
   if (!request.databaseUrl) {
-    const prices = await fetchFromFeed(competition, span, request.logger);
+    const prices = await fetchFromFeed(competition, span, request.report);
     assertCovers(prices, subjects, range, `the ${competition.feed.adapter} feed`);
     return { prices, origin: { kind: 'feed', adapter: competition.feed.adapter, records: prices.count(), storedInDatabase: false } };
   }
@@ -62,10 +62,10 @@ export async function loadReplayPrices(request: {
     const series = feedSeries(competition);
     const stored = await readStored(repository, series, competition, span);
     if (stored.missingIn(subjects, range.fromMs, range.toMs).length === 0) return { prices: stored, origin: { kind: 'database', records: stored.count() } };
-    const prices = await fetchFromFeed(competition, span, request.logger);
+    const prices = await fetchFromFeed(competition, span, request.report);
     assertCovers(prices, subjects, range, `the ${competition.feed.adapter} feed`);
     for (const subject of prices.subjects()) await repository.insert(series, prices.records(subject, span.fromMs, span.toMs, competition.tick.valueField));
-    request.logger.log(`stored ${prices.count()} fetched prices in the database (series ${series.source}): the next replay of this range reads them offline`);
+    request.report(`stored ${prices.count()} fetched prices in the database (series ${series.source}): the next replay of this range reads them offline`);
     return { prices, origin: { kind: 'feed', adapter: competition.feed.adapter, records: prices.count(), storedInDatabase: true } };
   } finally {
     await dataSource.destroy();
@@ -91,7 +91,7 @@ async function readStored(repository: FeedRecordRepository, series: FeedSeries, 
 }
 
 /** Fetches the span from the competition's (built-in) feed adapter, validated as the live data source does. */
-async function fetchFromFeed(competition: CompetitionDefinition, span: ReplayRange, logger: Logger): Promise<ReplayPrices> {
+async function fetchFromFeed(competition: CompetitionDefinition, span: ReplayRange, report: (line: string) => void): Promise<ReplayPrices> {
   const adapter = builtInAdapter(competition.feed.adapter);
   const feed = adapter.create(competition.feed.options, {
     source: competition.feed.adapter,
@@ -104,7 +104,7 @@ async function fetchFromFeed(competition: CompetitionDefinition, span: ReplayRan
   const points = new Map<string, PricePoint[]>();
   try {
     for (const subject of competition.feed.subjects) {
-      logger.log(`fetching ${subject} from the ${competition.feed.adapter} feed, ${new Date(span.fromMs).toISOString()}..${new Date(span.toMs).toISOString()}`);
+      report(`fetching ${subject} from the ${competition.feed.adapter} feed, ${new Date(span.fromMs).toISOString()}..${new Date(span.toMs).toISOString()}`);
       const list: PricePoint[] = [];
       let page = 0;
       for await (const records of feedPages(feed.fetchRange(subject, span.fromMs, span.toMs))) {
