@@ -45,6 +45,6 @@ export async function writeReplayOutputs(
 
 function pricesTable(prices: ReplayPrices): OutputTable {
   const rows: OutputTable['rows'] = [];
-  for (const p of prices.all()) rows.push([p.subject, p.ts / 1000, p.price]);
-  return { name: 'prices', columns: [{ name: 'subject', type: 'STRING' }, { name: 'ts', type: 'DOUBLE' }, { name: 'price', type: 'DOUBLE' }], rows };
+  for (const p of prices.all()) rows.push([p.subject, new Date(p.ts), p.price]);
+  return { name: 'prices', columns: [{ name: 'subject', type: 'STRING' }, { name: 'ts', type: 'TIMESTAMP' }, { name: 'price', type: 'DOUBLE', exact: true }], rows };
 }
