@@ -1,7 +1,9 @@
 /**
  * A replay of the reference competition (competitions/condorgame.yaml: daily 86400/300 and hourly
- * 3600/60 configs, 4 assets, one-minute prices, its 8-day history window) with inline JS baseline
- * models (gaussian-ewma and student-t in turn, `isolation: inline`), on seeded one-minute prices.
+ * 3600/60 configs, 4 assets, one-minute prices, its 8-day history window) with inline JS models
+ * (`isolation: inline`), on seeded one-minute prices. MODEL=constant-normal (default: the trivial
+ * load-benchmark model of deployment/models-bench, so the figures are the coordinator's) or
+ * MODEL=baselines (gaussian-ewma and student-t in turn: the models' own compute included).
  *
  *   node -r ./test/support/register-typescript.js bench/replay.ts [DAYS=7] [MODELS=10]       # embedded PGlite
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench node -r ./test/support/register-typescript.js bench/replay.ts 30 100
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-replay-'));
   const modelsFile = path.join(dir, 'models.yaml');
   fs.writeFileSync(modelsFile, modelsYaml(modelCount));
-  console.log(`replay of ${competition.id}: ${days} days, ${modelCount} inline JS models, ${prices.count()} one-minute prices, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
+  console.log(`replay of ${competition.id}: ${days} days, ${modelCount} inline JS models (${process.env.MODEL === 'baselines' ? 'gaussian-ewma/student-t' : 'constant-normal'}), ${prices.count()} one-minute prices, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
   const opened = performance.now();
   const session = await ReplaySession.open({ competition, range, prices, modelsFile, databaseUrl: process.env.DATABASE_URL, logger: new JsonLogger('warn', pino.destination(2)) });
   try {
@@ -87,11 +89,11 @@ function minutePrices(subjects: string[], fromMs: number, toMs: number): ReplayP
 }
 
 function modelsYaml(count: number): string {
-  const baselines = ['gaussian-ewma', 'student-t'];
+  const code = process.env.MODEL === 'baselines' ? ['models/gaussian-ewma', 'models/student-t'] : ['models-bench/constant-normal'];
   const lines = ['defaults: { isolation: inline }', 'models:'];
   for (let i = 1; i <= count; i++) {
-    const name = baselines[(i - 1) % baselines.length];
-    lines.push(`  - { id: "${i}", name: ${name}-${i}, cruncher_id: cruncher-${i}, cruncher_name: team-${i}, desired_state: RUNNING, code_path: ${path.join(ROOT, 'deployment/models', name)}, language: javascript }`);
+    const codePath = code[(i - 1) % code.length];
+    lines.push(`  - { id: "${i}", name: ${path.basename(codePath)}-${i}, cruncher_id: cruncher-${i}, cruncher_name: team-${i}, desired_state: RUNNING, code_path: ${path.join(ROOT, 'deployment', codePath)}, language: javascript }`);
   }
   return `${lines.join('\n')}\n`;
 }
