@@ -1,0 +1,104 @@
+/**
+ * A replay of the reference competition (competitions/condorgame.yaml: daily 86400/300 and hourly
+ * 3600/60 configs, 4 assets, one-minute prices, its 8-day history window) with inline JS models
+ * (`isolation: inline`), on seeded one-minute prices. MODEL=constant-normal (default: the trivial
+ * load-benchmark model of deployment/models-bench, so the figures are the coordinator's) or
+ * MODEL=baselines (gaussian-ewma and student-t in turn: the models' own compute included).
+ *
+ *   node -r ./test/support/register-typescript.js bench/replay.ts [DAYS=7] [MODELS=10]       # embedded PGlite
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench node -r ./test/support/register-typescript.js bench/replay.ts 30 100
+ *
+ * Prints the wall time, simulated seconds per wall second, where the time goes (model calls,
+ * scoring cycles, database queries; they overlap: scoring includes its queries) and the scoring
+ * cycles' throughput (predictions scored per second of cycle time). With DATABASE_URL, the
+ * database must be empty of this competition (create a fresh one per run).
+ */
+import 'reflect-metadata';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import pino from 'pino';
+import { loadCompetitionFile } from '../src/config/competition/competition.loader';
+import { JsonLogger } from '../src/logging/json-logger';
+import { PricePoint, ReplayPrices } from '../src/replay/prices/replay-prices';
+import { ReplaySession } from '../src/replay/replay-session';
+import { seededRandom } from './seeded-random';
+
+const ROOT = path.resolve(__dirname, '..');
+const DAY_MS = 86_400_000;
+const START_PRICES: Record<string, number> = { BTC: 60000, ETH: 3000, SOL: 150, XAU: 2400 };
+/** Annualised volatility of the walk: about crypto's. */
+const VOLATILITY = 0.6;
+
+async function main(): Promise<void> {
+  const days = Number(process.argv[2] ?? 7);
+  const modelCount = Number(process.argv[3] ?? 10);
+  const competition = { ...loadCompetitionFile(path.join(ROOT, 'competitions/condorgame.yaml')), id: 'bench-replay' };
+  const fromMs = Date.UTC(2026, 0, 1);
+  const range = { fromMs, toMs: fromMs + days * DAY_MS };
+  const prices = minutePrices(competition.feed.subjects, fromMs - competition.feed.historySeconds * 1000, range.toMs);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-replay-'));
+  const modelsFile = path.join(dir, 'models.yaml');
+  fs.writeFileSync(modelsFile, modelsYaml(modelCount));
+  console.log(`replay of ${competition.id}: ${days} days, ${modelCount} inline JS models (${process.env.MODEL === 'baselines' ? 'gaussian-ewma/student-t' : 'constant-normal'}), ${prices.count()} one-minute prices, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
+  const opened = performance.now();
+  const session = await ReplaySession.open({ competition, range, prices, modelsFile, databaseUrl: process.env.DATABASE_URL, logger: new JsonLogger('warn', pino.destination(2)) });
+  try {
+    if (session.notRunning.length > 0) throw new Error(`models not running: ${JSON.stringify(session.notRunning)}`);
+    console.log(`app and models up in ${((performance.now() - opened) / 1000).toFixed(1)} s`);
+    let lastLog = 0;
+    const summary = await session.run(
+      () => false,
+      (p) => {
+        if (p.wallMs - lastLog < 10_000) return;
+        lastLog = p.wallMs;
+        console.log(`  ${(p.simulatedMs / DAY_MS).toFixed(2)} days, ${p.rounds} rounds, ${(p.simulatedMs / p.wallMs).toFixed(0)}x`);
+      },
+    );
+    const s = summary.stages;
+    const wallS = summary.wallMs / 1000;
+    const share = (ms: number) => `${(ms / 1000).toFixed(1)} s (${((100 * ms) / summary.wallMs).toFixed(0)} %)`;
+    console.log(`wall ${wallS.toFixed(1)} s for ${days} simulated days: ${((days * 86_400) / wallS).toFixed(0)} simulated s per wall s`);
+    console.log(`  model calls     ${share(s.modelCalls)}`);
+    console.log(`  scoring cycles  ${share(s.scoring)}: ${s.scoreCycles} cycles, ${s.scoredPredictions} predictions, ${(s.scoredPredictions / Math.max(s.scoring / 1000, 1e-9)).toFixed(0)} predictions/s`);
+    console.log(`  database        ${share(s.database)} (all queries, summed; overlaps the two above)`);
+    console.log(`  rounds          ${await session.results.roundCount()}`);
+  } finally {
+    await session.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One-minute closes of a seeded geometric random walk per subject. */
+function minutePrices(subjects: string[], fromMs: number, toMs: number): ReplayPrices {
+  const points = new Map<string, PricePoint[]>();
+  const sigma = VOLATILITY * Math.sqrt(60 / (365 * 86_400));
+  subjects.forEach((subject, index) => {
+    const random = seededRandom(1000 + index);
+    let price = START_PRICES[subject] ?? 100;
+    const list: PricePoint[] = [];
+    for (let ts = fromMs; ts <= toMs; ts += 60_000) {
+      // Box-Muller from two uniforms.
+      const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+      price *= Math.exp(sigma * normal);
+      list.push({ ts, price });
+    }
+    points.set(subject, list);
+  });
+  return new ReplayPrices(points);
+}
+
+function modelsYaml(count: number): string {
+  const code = process.env.MODEL === 'baselines' ? ['models/gaussian-ewma', 'models/student-t'] : ['models-bench/constant-normal'];
+  const lines = ['defaults: { isolation: inline }', 'models:'];
+  for (let i = 1; i <= count; i++) {
+    const codePath = code[(i - 1) % code.length];
+    lines.push(`  - { id: "${i}", name: ${path.basename(codePath)}-${i}, cruncher_id: cruncher-${i}, cruncher_name: team-${i}, desired_state: RUNNING, code_path: ${path.join(ROOT, 'deployment', codePath)}, language: javascript }`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

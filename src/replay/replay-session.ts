@@ -1,0 +1,206 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { INestApplicationContext, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../app.module';
+import { VirtualClock } from '../clock/clock';
+import { loadAppConfig } from '../config/app-config';
+import type { CompetitionDefinition } from '../config/competition/competition.types';
+import type { Env } from '../config/env';
+import { readModelsConfig } from '../local-orchestrator/config/models-config-file';
+import { localOrchestratorOptionsFromEnv } from '../local-orchestrator/local-orchestrator-options';
+import { LocalOrchestratorHandle, ModelOrchestrationPlan } from '../model-orchestration/model-orchestration.module';
+import { modelRunnerOptionsFromEnv } from '../model-runner/model-runner.options';
+import { ModelRunnerService } from '../model-runner/model-runner.service';
+import { PipelineLifecycle } from '../pipeline-lifecycle';
+import { ModelRegistryService } from '../predict/registry/model-registry.service';
+import { ScoreCycleService } from '../score/score-cycle.service';
+import { replayFeedModule } from './prices/replay-feed.module';
+import { ReplayPrices } from './prices/replay-prices';
+import { ReplayRange, replayedCompetition } from './replayed-competition';
+import { ReplayResultsRepository } from './replay-results.repository';
+import { StageTimesMs, StageTimings } from './stage-timings';
+
+/** What one replay runs: a competition over a range, on given prices, with the models of a models file. */
+export interface ReplaySettings {
+  competition: CompetitionDefinition;
+  range: ReplayRange;
+  prices: ReplayPrices;
+  /** The models file the local orchestrator hosts (deployment/models.yaml shape). */
+  modelsFile: string;
+  /** A PostgreSQL server to write into; unset: a fresh embedded database in a temporary directory. */
+  databaseUrl?: string;
+  /** Where the Nest logs go (warnings and errors; the CLI keeps stdout for its table). */
+  logger: LoggerService;
+  /** Passed through to the local orchestrator (LOCAL_ORCHESTRATOR_PYTHON, _PIP_ARGS, _PYTHON_ENVS_DIR). */
+  env?: Env;
+  /** How long the models may take to start (wall clock). Default 180 s (a Python model may build its environment). */
+  modelStartTimeoutMs?: number;
+}
+
+/** Where the replay is, after each step of the virtual clock. */
+export interface ReplayProgress {
+  simulatedMs: number;
+  totalMs: number;
+  rounds: number;
+  wallMs: number;
+}
+
+export interface ReplayRunSummary {
+  /** The virtual time the replay reached (`range.toMs` unless stopped). */
+  reachedMs: number;
+  interrupted: boolean;
+  wallMs: number;
+  stages: StageTimesMs;
+  /** Configured models that did not run, with their reason. */
+  notRunning: Array<{ modelId: string | null; reason: string }>;
+}
+
+/** Thrown when the database given already holds rounds of the competition: two runs would mix. */
+export class ReplayDatabaseNotEmptyError extends Error {
+  constructor(competitionId: string, rounds: number) {
+    super(`--database already holds ${rounds} prediction round(s) of competition "${competitionId}": replay into a fresh database`);
+    this.name = 'ReplayDatabaseNotEmptyError';
+  }
+}
+
+/**
+ * The whole pipeline (tick -> predict -> score -> leaderboard -> rewards) of one competition on a
+ * virtual clock, with the real local orchestrator hosting the models exactly as live. The clock
+ * starts 1 ms before the range, so the first tick and the first rounds fall on its start, and
+ * moves as fast as the jobs it fires finish (model answers, scoring, database writes): it never
+ * waits on the wall clock.
+ *
+ * @example
+ *   const session = await ReplaySession.open(settings);
+ *   try { await session.run(() => false, (p) => console.log(p.rounds)); } finally { await session.close(); }
+ */
+export class ReplaySession {
+  readonly results: ReplayResultsRepository;
+  private readonly timings = new StageTimings();
+  private closed = false;
+
+  private constructor(
+    private readonly settings: ReplaySettings,
+    private readonly app: INestApplicationContext,
+    private readonly clock: VirtualClock,
+    private readonly competition: CompetitionDefinition,
+    private readonly tempDir: string | null,
+    readonly notRunning: Array<{ modelId: string | null; reason: string }>,
+  ) {
+    this.results = new ReplayResultsRepository(app.get(DataSource), competition);
+  }
+
+  static async open(settings: ReplaySettings): Promise<ReplaySession> {
+    const { range } = settings;
+    const competition = replayedCompetition(settings.competition, range);
+    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `replay-${competition.id}-`));
+    const env: Env = {
+      // Python environments outlive the temporary data directory: built once, reused by the next replay.
+      LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR: path.resolve('data', 'python-environments'),
+      ...pick(settings.env ?? {}, ['LOCAL_ORCHESTRATOR_PYTHON', 'LOCAL_ORCHESTRATOR_PIP_ARGS', 'LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR']),
+      DATA_DIR: tempDir,
+      DATABASE_URL: settings.databaseUrl,
+      ROLES: 'predict,score',
+      LOG_LEVEL: 'warn',
+    };
+    const config = loadAppConfig(env);
+    const clock = new VirtualClock(range.fromMs - 1);
+    let app: INestApplicationContext | undefined;
+    try {
+      app = await NestFactory.createApplicationContext(
+        AppModule.forRoot({
+          config,
+          competition,
+          fleet: orchestrationPlan(env, competition, settings.modelsFile),
+          clock,
+          extensions: [replayFeedModule(settings.prices, competition.tick.valueField)],
+          pipelineStart: 'manual',
+        }),
+        { logger: settings.logger, abortOnError: false },
+      );
+      const dataSource = app.get(DataSource);
+      const rounds = await new ReplayResultsRepository(dataSource, competition).roundCount();
+      if (rounds > 0) throw new ReplayDatabaseNotEmptyError(competition.id, rounds);
+      const session = new ReplaySession(settings, app, clock, competition, tempDir, []);
+      session.timings.instrument({ models: app.get(ModelRunnerService), scoring: app.get(ScoreCycleService), dataSource });
+      await app.get(PipelineLifecycle).start();
+      session.notRunning.push(...(await session.modelsStarted()));
+      return session;
+    } catch (err) {
+      await app?.close().catch(() => undefined);
+      fs.rmSync(tempDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /**
+   * Advances the clock over the range in steps (progress after each), until the range ends or
+   * `stopRequested()` says so between two steps (what was written stays).
+   */
+  async run(stopRequested: () => boolean, onProgress: (p: ReplayProgress) => void = () => {}): Promise<ReplayRunSummary> {
+    const { fromMs, toMs } = this.settings.range;
+    const started = performance.now();
+    const stepMs = Math.max(this.competition.tick.interval, this.competition.scoring.intervalSeconds, 300) * 1000;
+    let interrupted = false;
+    for (let target = Math.min(toMs, fromMs + stepMs); ; target = Math.min(toMs, target + stepMs)) {
+      if (stopRequested()) {
+        interrupted = true;
+        break;
+      }
+      await this.clock.advanceTo(target);
+      onProgress({ simulatedMs: this.clock.nowMs() - fromMs, totalMs: toMs - fromMs, rounds: await this.results.roundCount(), wallMs: performance.now() - started });
+      if (target >= toMs) break;
+    }
+    return { reachedMs: this.clock.nowMs(), interrupted, wallMs: performance.now() - started, stages: this.timings.snapshot(), notRunning: this.notRunning };
+  }
+
+  /** Stops the jobs and the models, closes the database and removes the temporary data directory. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.app.close();
+    } finally {
+      if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
+    }
+  }
+
+  /** Waits (wall clock) until every model the file wants RUNNING runs or is known not to; returns those that do not. */
+  private async modelsStarted(): Promise<Array<{ modelId: string | null; reason: string }>> {
+    const wanted = readModelsConfig(this.settings.modelsFile).entries.filter((e) => e.desiredState === 'RUNNING').map((e) => e.id);
+    const runner = this.app.get(ModelRunnerService);
+    const local = this.app.get(LocalOrchestratorHandle);
+    const deadline = Date.now() + (this.settings.modelStartTimeoutMs ?? 180_000);
+    for (;;) {
+      const running = new Set(runner.runningModels().map((m) => m.modelId));
+      const failed = local.notRunning();
+      const failedIds = new Set(failed.map((f) => f.modelId));
+      const pending = wanted.filter((id) => !running.has(id) && !failedIds.has(id));
+      if (pending.length === 0) {
+        await this.app.get(ModelRegistryService).idle();
+        return failed.map((f) => ({ modelId: f.modelId, reason: f.reason }));
+      }
+      if (Date.now() > deadline) return [...failed.map((f) => ({ modelId: f.modelId, reason: f.reason })), ...pending.map((id) => ({ modelId: id, reason: 'did not start in time' }))];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** The local orchestrator hosting `modelsFile`, on a free port, and the runner connecting to it. */
+function orchestrationPlan(env: Env, competition: CompetitionDefinition, modelsFile: string): ModelOrchestrationPlan {
+  const fromCompetition = { crunchId: competition.id, baseClassName: competition.model.baseClass, callTimeoutMs: competition.model.callTimeoutMs };
+  const orchestrator = localOrchestratorOptionsFromEnv(
+    { ...env, LOCAL_ORCHESTRATOR_PORT: '0', LOCAL_ORCHESTRATOR_MODELS_CONFIG: modelsFile, LOCAL_ORCHESTRATOR_RESCAN_MS: '0' },
+    { crunchId: competition.id, baseClassName: competition.model.baseClass },
+  );
+  return { kind: 'local', runner: modelRunnerOptionsFromEnv({}, fromCompetition), orchestrator };
+}
+
+function pick(env: Env, names: string[]): Env {
+  const out: Record<string, string | undefined> = {};
+  for (const name of names) if (env[name] !== undefined) out[name] = env[name];
+  return out;
+}
