@@ -19,6 +19,7 @@ const COMMANDS = {
   init: { file: 'dist/src/cli/init/init.command.js', summary: 'design a competition: write a new project (competition.yaml, models.yaml, example models, Python and TypeScript packages) from a template pack' },
   rewards: { file: 'dist/src/rewards/cli/rewards.command.js', summary: 'preview payouts from a leaderboard JSON (live game shape)' },
   checkpoint: { file: 'dist/src/rewards/cli/checkpoint.command.js', summary: 'list, show, set the pool of, and move reward checkpoints' },
+  check: { file: 'dist/src/cli/check/check.command.js', summary: 'before going live: run the competition briefly on synthetic prices with its example models and two reference models, and warn on a degenerate game' },
   replay: { file: 'dist/src/replay/cli/replay.command.js', summary: 'run a whole competition over a range of history on a virtual clock (backtest), or compare two variants' },
 };
 
