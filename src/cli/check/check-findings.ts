@@ -44,10 +44,10 @@ function examplesAnswer(examples: readonly ModelResult[]): CheckFinding[] {
   const check = 'models answer';
   if (examples.length === 0) return [{ check, verdict: 'WARN', message: 'the models file has no example model' }];
   const warnings = examples.flatMap((m): CheckFinding[] => {
-    if (m.notRunning !== null) return [{ check, verdict: 'WARN', message: `example model ${label(m)} did not start: ${m.notRunning}` }];
+    if (m.notRunning !== null) return [{ check, verdict: 'WARN', message: `example model ${label(m)} did not start: ${firstLine(m.notRunning)}` }];
     if ((m.statuses.SUCCESS ?? 0) > 0) return [];
     const counts = Object.entries(m.statuses).map(([status, n]) => `${n} ${status}`).join(', ') || 'no prediction';
-    return [{ check, verdict: 'WARN', message: `example model ${label(m)} answered no SUCCESS prediction (${counts}${m.firstFailure ? `; first failure: ${m.firstFailure}` : ''})` }];
+    return [{ check, verdict: 'WARN', message: `example model ${label(m)} answered no SUCCESS prediction (${counts}${m.firstFailure ? `; first failure: ${firstLine(m.firstFailure)}` : ''})` }];
   });
   return warnings.length > 0 ? warnings : [{ check, verdict: 'PASS', message: `every example model (${examples.length}) started and answered` }];
 }
@@ -114,6 +114,11 @@ function label(m: ModelResult): string {
   return m.name && m.name !== m.id ? `${m.name} (${m.id})` : m.id;
 }
 
+/** A reason's first line (a model's error may carry its require stack): each finding is one line. */
+function firstLine(text: string): string {
+  return text.split('\n')[0];
+}
+
 /** Equal up to floating-point noise of a mean. */
 function nearlyEqual(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));
@@ -121,5 +126,6 @@ function nearlyEqual(a: number, b: number): boolean {
 
 export function formatScore(value: number | null): string {
   if (value === null) return '-';
+  if (value === 0) return '0';
   return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e6 ? value.toPrecision(6) : value.toExponential(4);
 }

@@ -103,7 +103,7 @@ async function check(command: CheckArguments, io: CommandIo): Promise<CheckRepor
     return {
       competition: { id: competition.id, file: command.competitionFile },
       modelsFile: examplesFile,
-      run: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), simulatedSeconds: (range.toMs - range.fromMs) / 1000, wallSeconds: wallMs / 1000 },
+      run: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), simulatedSeconds: (range.toMs - range.fromMs) / 1000, wallSeconds: Math.round(wallMs / 100) / 10 },
       configs: results.configs,
       models: results.models,
       checks,
