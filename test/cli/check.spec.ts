@@ -112,6 +112,21 @@ describe('coordinator-node check', () => {
     expect(warnings(reportOf(result))).toEqual([`payload size: model mixture (m1)'s largest payload is ${bytes} bytes, 90% of model.maxPredictionBytes (${Math.ceil(bytes / 0.9)})`]);
   }, 180_000);
 
+  it('skips the separation check with a visible warning when the reference models cannot answer the output kind', async () => {
+    const dir = temporaryDir('check-skip-');
+    const competition = demoVariant(dir, (doc) => {
+      oneAsset(doc);
+      doc.predictions = doc.predictions.slice(0, 1);
+      doc.model.output = { kind: 'any' };
+    });
+    const normal = "{ type: 'builtin', name: 'norm', params: { loc: 0, scale: 0.001 } }";
+    const result = await runCheck(['--competition', competition, '--models', modelsFile(dir, [{ name: 'normal', codeDir: fixedAnswerModel(dir, 'normal', normal) }]), '--duration', '200']);
+    expect(result.stdout).toMatch(/^SKIP  scorer separates: no reference models: output kind "any": the reference models answer density forecasts only$/m);
+    expect(result.stderr).toContain('coordinator-node check: warning: scorer separates not judged: no reference models: output kind "any"');
+    expect(result.stdout).not.toContain('reference-constant');
+    expect(result.code).toBe(0);
+  }, 180_000);
+
   it('exits 1 on an invalid competition file, printing its one-line error', async () => {
     const dir = temporaryDir('check-invalid-');
     const unknownScorer = demoVariant(dir, (doc) => (doc.scoring.scorer = 'no-such-scorer'));

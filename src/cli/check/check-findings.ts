@@ -80,8 +80,8 @@ function zeroScores(examples: readonly ModelResult[]): CheckFinding {
 
 function separation(models: readonly ModelResult[], rules: FindingRules): CheckFinding {
   const check = 'scorer separates';
-  if (rules.referencesSkipped !== null) return { check, verdict: 'SKIP', message: `not judged: ${rules.referencesSkipped}` };
-  if (rules.direction === null) return { check, verdict: 'SKIP', message: 'not judged: the scorer is not a built-in one, so its direction is unknown here' };
+  if (rules.referencesSkipped !== null) return { check, verdict: 'SKIP', message: `no reference models: ${rules.referencesSkipped}` };
+  if (rules.direction === null) return { check, verdict: 'SKIP', message: 'the scorer is not a built-in one, so its direction is unknown here' };
   const constant = models.find((m) => m.role === 'reference-constant');
   const informed = models.find((m) => m.role === 'reference-informed');
   if (constant?.meanScore == null || informed?.meanScore == null) {

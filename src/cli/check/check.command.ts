@@ -51,6 +51,8 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
   try {
     const report = await check(command, io);
     io.stdout(command.json ? `${JSON.stringify(report, null, 2)}\n` : checkReportText(report));
+    // A check not judged is said on stderr too, so it never passes unseen (in --json as in text).
+    for (const c of report.checks.filter((f) => f.verdict === 'SKIP')) io.stderr(`coordinator-node check: warning: ${c.check} not judged: ${c.message}\n`);
     return report.exitCode;
   } catch (error) {
     const line = (error as Error)?.message?.split('\n')[0] ?? String(error);
