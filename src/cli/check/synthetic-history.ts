@@ -44,7 +44,8 @@ export function syntheticHistory(competition: CompetitionDefinition, range: Repl
     const walk = new SyntheticPriceProcess(subject, {
       seed: SEED,
       stepSeconds: feed.granularity,
-      originMs: range.fromMs,
+      // The walk's origin at the history's first point: from there on it is one sequential sum (fast).
+      originMs: fromMs,
       startPrice: startPrice(feed.options, subject),
       volatility: 0.8,
       regimeSteps: Math.max(2, Math.round(runSteps / REGIMES_PER_RUN)),
