@@ -143,6 +143,7 @@ describe('coordinator-node check', () => {
   it('exits 2 on bad arguments, naming the flag', async () => {
     expect(await runCheck(['--bogus'])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^coordinator-node check: .*--bogus.*\(see --help\)\n$/) });
     expect(await runCheck(['--duration', 'soon'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--duration must be a whole number of seconds') });
+    expect(await runCheck(['--competition', '/nowhere/competition.yaml'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--competition: /nowhere/competition.yaml does not exist') });
     expect(await runCheck(['--models', '/nowhere/models.yaml'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--models: /nowhere/models.yaml does not exist') });
   });
 

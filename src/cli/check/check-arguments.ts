@@ -48,6 +48,7 @@ export function readCheckArguments(args: string[], cwd: string, env: Readonly<Re
   const { values } = parsed;
   if (values.help) return { kind: 'help' };
   const competitionFile = path.resolve(cwd, values.competition ?? env.COMPETITION_FILE ?? 'competitions/demo.yaml');
+  if (!fs.existsSync(competitionFile)) throw new CommandUsageError(`${values.competition === undefined ? 'the competition file' : '--competition'}: ${competitionFile} does not exist`);
   const modelsFile = values.models === undefined ? undefined : path.resolve(cwd, values.models);
   if (modelsFile !== undefined && !fs.existsSync(modelsFile)) throw new CommandUsageError(`--models: ${modelsFile} does not exist`);
   let durationSeconds: number | undefined;

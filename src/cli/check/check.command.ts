@@ -56,7 +56,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
     return report.exitCode;
   } catch (error) {
     const line = (error as Error)?.message?.split('\n')[0] ?? String(error);
-    io.stderr(`coordinator-node check: ${error instanceof ConfigError ? `${command.competitionFile}: ${line}` : line}\n`);
+    io.stderr(`coordinator-node check: ${error instanceof ConfigError && error.source !== 'environment' ? `${error.source}: ${line}` : line}\n`);
     return 1;
   }
 }
@@ -81,7 +81,7 @@ async function check(command: CheckArguments, io: CommandIo): Promise<CheckRepor
     const range = checkRange(competition, command.durationSeconds);
     const prices = syntheticHistory(competition, range);
     const identities: ModelIdentity[] = [
-      ...examples.entries.map((e): ModelIdentity => ({ id: e.id, name: e.name, role: 'example' })),
+      ...examples.entries.filter((e) => e.desiredState === 'RUNNING').map((e): ModelIdentity => ({ id: e.id, name: e.name, role: 'example' })),
       ...(hosted.referencesSkipped === null
         ? [
             { id: REFERENCE_MODEL_IDS.constant, name: 'reference-constant', role: 'reference-constant' as const },

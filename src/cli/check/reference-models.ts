@@ -17,8 +17,6 @@ const KNOWN_ARGUMENTS = new Set(['asset', 'horizon', 'step', 'steps', 'interval'
 export interface CheckModels {
   /** The temporary models file: the examples (code paths made absolute) plus the references. */
   modelsFile: string;
-  /** Ids of the example models, in file order. */
-  exampleIds: string[];
   /** Why no reference models were written (the separation check is then skipped), or null. */
   referencesSkipped: string | null;
 }
@@ -56,7 +54,7 @@ export function writeCheckModels(competition: CompetitionDefinition, examplesFil
   }
   const modelsFile = path.join(dir, 'models.yaml');
   fs.writeFileSync(modelsFile, stringify({ models: entries }));
-  return { modelsFile, exampleIds: examples.map((e) => e.id), referencesSkipped };
+  return { modelsFile, referencesSkipped };
 }
 
 /** Why the reference models cannot answer this interface, or undefined when they can. */
