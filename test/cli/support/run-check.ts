@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { run } from '../../../src/cli/check/check.command';
@@ -32,9 +31,7 @@ export function warnings(report: CheckReport): string[] {
   return report.checks.filter((c) => c.verdict === 'WARN').map((c) => `${c.check}: ${c.message}`);
 }
 
-export function temporaryDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+export { temporaryDir } from './init-runner';
 
 /** A copy of the demo competition in `dir`, with `change` applied to its parsed document. */
 export function demoVariant(dir: string, change: (doc: Record<string, any>) => void): string {
