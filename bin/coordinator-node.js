@@ -23,6 +23,7 @@ const COMMANDS = {
   backup: { file: 'dist/src/cli/backup/backup.command.js', summary: 'back up the database (embedded: PGlite dump; server: pg_dump) to --out FILE' },
   restore: { file: 'dist/src/cli/backup/restore.command.js', summary: 'restore a backup from --in FILE into an empty database' },
   rescore: { file: 'dist/src/score/rescore/cli/rescore.command.js', summary: 'rescore a time range with the current scorer (scores, windows, snapshots, leaderboards), resumably' },
+  check: { file: 'dist/src/cli/check/check.command.js', summary: 'before going live: run the competition briefly on synthetic prices with its example models and two reference models, and warn on a degenerate game' },
   replay: { file: 'dist/src/replay/cli/replay.command.js', summary: 'run a whole competition over a range of history on a virtual clock (backtest), or compare two variants' },
 };
 
