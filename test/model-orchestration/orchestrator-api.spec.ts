@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import { INestApplication, Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import { AccessModule } from '../../src/auth/access.module';
+import { loadAppConfig } from '../../src/config/app-config';
 import { UploadedModels } from '../../src/local-orchestrator/uploads/uploaded-models';
 import { OrchestratorModelsController } from '../../src/model-orchestration/api/orchestrator-models.controller';
 import { LocalOrchestratorHandle } from '../../src/model-orchestration/local-orchestrator-handle';
 import { OrchestratorFixture } from '../local-orchestrator/support/orchestrator-fixture';
 import { modelDir } from '../local-orchestrator/support/models-config-fixture';
 import { TestModelClient } from '../local-orchestrator/support/model-runner-test-client';
+import { ADMIN_HEADERS, READ_HEADERS, TEST_API_KEYS } from '../support/api-keys';
 
 const MAX_UPLOAD_BYTES = 256 * 1024;
 const hasPython = spawnSync('python3', ['--version']).status === 0;
@@ -60,11 +63,11 @@ describe('local orchestrator HTTP API (/orchestrator/models)', () => {
   let url: string;
   const clients: TestModelClient[] = [];
 
-  async function send(method: string, path: string, init: { form?: FormData; json?: unknown } = {}) {
+  async function send(method: string, path: string, init: { form?: FormData; json?: unknown; headers?: Record<string, string> } = {}) {
     const res = await fetch(`${url}${path}`, {
       method,
       body: init.form ?? (init.json === undefined ? undefined : JSON.stringify(init.json)),
-      headers: init.json === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers: { ...(init.headers ?? ADMIN_HEADERS), ...(init.json === undefined ? {} : { 'Content-Type': 'application/json' }) },
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -86,7 +89,10 @@ describe('local orchestrator HTTP API (/orchestrator/models)', () => {
     uploadsDir = join(mkdtempSync(join(tmpdir(), 'orchestrator-uploads-')), 'uploaded-models');
     await fixture.start([{ id: 'from-file', code_path: modelDir('models/gaussian-ewma'), language: 'javascript' }], { uploadsDir, maxUploadBytes: MAX_UPLOAD_BYTES });
     @Module({
-      imports: [MulterModule.register({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } })],
+      imports: [
+        MulterModule.register({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } }),
+        AccessModule.forRoot(loadAppConfig({ API_KEYS: TEST_API_KEYS, RATE_LIMIT_IP_PER_MINUTE: '0', RATE_LIMIT_KEY_PER_MINUTE: '0' })),
+      ],
       controllers: [OrchestratorModelsController],
       providers: [{ provide: LocalOrchestratorHandle, useValue: new LocalOrchestratorHandle(fixture.orchestrator) }],
     })
@@ -101,6 +107,16 @@ describe('local orchestrator HTTP API (/orchestrator/models)', () => {
     clients.forEach((c) => c.close());
     await app?.close();
     await fixture.stop();
+  });
+
+  it('answers 401 without a key or with a wrong one, and 403 to a read key, on every route', async () => {
+    const routes: Array<[string, string]> = [['GET', '/orchestrator/models'], ['GET', '/orchestrator/models/from-file'], ['POST', '/orchestrator/models'], ['PATCH', '/orchestrator/models/from-file'], ['DELETE', '/orchestrator/models/from-file'], ['GET', '/orchestrator/models/from-file/logs']];
+    for (const [method, path] of routes) {
+      expect([method, path, (await send(method, path, { headers: {} })).status]).toEqual([method, path, 401]);
+      expect([method, path, (await send(method, path, { headers: { 'X-API-Key': 'not-a-key' } })).status]).toEqual([method, path, 401]);
+      expect([method, path, (await send(method, path, { headers: READ_HEADERS })).status]).toEqual([method, path, 403]);
+    }
+    expect(fixture.orchestrator.runningStates().map((s) => s.model_id)).toContain('from-file'); // nothing was done
   });
 
   it('lists the models of the models config file with their desired state and status', async () => {
