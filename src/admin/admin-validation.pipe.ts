@@ -1,4 +1,5 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
+import { invalidFields } from '../http/request-fields';
 
 /**
  * Validates the admin routes' path parameters and JSON bodies. Unlike the report's query pipe,
@@ -19,22 +20,4 @@ export function adminValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => invalidFields(errors),
   });
-}
-
-export function invalidFields(errors: ValidationError[]): BadRequestException {
-  const problems = errors.flatMap((e) => flatten(e, ''));
-  const fields = [...new Set(problems.map((p) => p.field))];
-  const message = problems.map((p) => `Invalid field ${p.field}: ${p.message}`).join('; ');
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, fields });
-}
-
-/** A 400 about one named field, for rules checked outside the DTO (a range, a subject). */
-export function invalidField(field: string, message: string): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `Invalid field ${field}: ${message}`, fields: [field] });
-}
-
-function flatten(error: ValidationError, prefix: string): { field: string; message: string }[] {
-  const field = prefix ? `${prefix}.${error.property}` : error.property;
-  const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-  return [...own, ...(error.children ?? []).flatMap((c) => flatten(c, field))];
 }

@@ -15,16 +15,19 @@ export function readBody<T extends object>(cls: ClassConstructor<T>, body: unkno
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidField(at || '(body)', 'must be a JSON object');
   const instance = plainToInstance(cls, body);
   const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: true, stopAtFirstError: true, validationError: { target: false, value: false } });
-  if (errors.length > 0) {
-    const problems = errors.flatMap((e) => flatten(e, at));
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: problems.map((p) => `Invalid field ${p.field}: ${p.message}`).join('; '),
-      fields: [...new Set(problems.map((p) => p.field))],
-    });
-  }
+  if (errors.length > 0) throw invalidFields(errors, at);
   return instance;
+}
+
+/** The 400 of a failed validation: the message and `fields` name every offending field (`at` prefixes them). */
+export function invalidFields(errors: ValidationError[], at = ''): BadRequestException {
+  const problems = errors.flatMap((e) => flatten(e, at));
+  return new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: problems.map((p) => `Invalid field ${p.field}: ${p.message}`).join('; '),
+    fields: [...new Set(problems.map((p) => p.field))],
+  });
 }
 
 /** A JSON array body of at most `maxItems` items, each validated as `cls`. */
@@ -34,6 +37,7 @@ export function readListBody<T extends object>(cls: ClassConstructor<T>, body: u
   return body.map((item, i) => readBody(cls, item, `[${i}]`));
 }
 
+/** A 400 about one named field, for rules checked outside the DTO (a range, a subject, an archive). */
 export function invalidField(field: string, message: string): BadRequestException {
   return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `Invalid field ${field}: ${message}`, fields: [field] });
 }

@@ -6,7 +6,7 @@ import { Feed, feedPages } from '../../data-source/feed';
 import { FeedRecordRepository, FeedSeries } from '../../data-source/feed-record.repository';
 import { FeedRecordValidator, ValidationRules } from '../../data-source/feed-record-validator';
 import { FeedRegistry } from '../../data-source/feed-registry';
-import { invalidField } from '../admin-validation.pipe';
+import { invalidField } from '../../http/request-fields';
 import { FeedBackfillDto, MAX_BACKFILL_DAYS, SubjectBackfillDto } from './feed-backfill.dto';
 
 /** Records stamped this far ahead of the clock are refused, as the live poll refuses them. */
