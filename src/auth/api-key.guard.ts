@@ -1,5 +1,5 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger, OnModuleInit, UnauthorizedException } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger, OnModuleInit, Optional, UnauthorizedException } from '@nestjs/common';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ACCESS_TIER_METADATA, API_KEY_REQUEST_PROPERTY, AccessTier } from './access-tier';
 import { ApiKeyRing, tierMeets } from './api-key-ring';
@@ -22,10 +22,15 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
   constructor(
     private readonly reflector: Reflector,
     private readonly ring: ApiKeyRing,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
-  /** One line at start, so an operator sees at once whether the admin routes can be used. */
+  /**
+   * One line at start, so an operator sees at once whether the admin routes can be used; none in
+   * an app that serves no HTTP (a replay, `check`), where it would only be noise.
+   */
   onModuleInit(): void {
+    if (!this.adapterHost?.httpAdapter) return;
     const logger = new Logger('Access');
     if (this.ring.size === 0) logger.warn('no API keys configured (API_KEYS_FILE, API_KEYS): every protected route answers 401');
     else logger.log(`${this.ring.size} API key${this.ring.size === 1 ? '' : 's'} configured`);
