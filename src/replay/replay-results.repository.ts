@@ -118,6 +118,18 @@ export class ReplayResultsRepository {
     }));
   }
 
+  /** Largest stored answer per model, in bytes of its JSON text (what `model.maxPredictionBytes` bounds). */
+  async largestPayloads(): Promise<Map<string, number>> {
+    const rows: Array<{ model_id: string; bytes: string | number | null }> = await this.dataSource.query(
+      `SELECT p.model_id, max(octet_length(p.payload::text)) AS bytes
+         FROM predictions p JOIN prediction_rounds r ON r.id = p.round_id
+        WHERE r.competition_id = $1 AND p.payload IS NOT NULL
+        GROUP BY p.model_id`,
+      [this.competition.id],
+    );
+    return new Map(rows.filter((r) => r.bytes !== null).map((r) => [r.model_id, Number(r.bytes)]));
+  }
+
   async roundHealth(): Promise<RoundHealthRow[]> {
     const rows: Array<{
       round_at: Date;

@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import { paramKey, type CompetitionDefinition } from '../../config/competition/competition.types';
 import type { ScoredPredictionRow, RoundHealthRow } from '../../replay/replay-results.repository';
 import type { ReplaySession } from '../../replay/replay-session';
@@ -48,7 +47,7 @@ export interface ModelIdentity {
 
 /** Reads the check's results from the session's database once its run ended. */
 export async function readCheckResults(session: ReplaySession, competition: CompetitionDefinition, models: readonly ModelIdentity[]): Promise<CheckResults> {
-  const [predictions, rounds, payloads] = await Promise.all([session.results.scoredPredictions(), session.results.roundHealth(), largestPayloads(session, competition.id)]);
+  const [predictions, rounds, payloads] = await Promise.all([session.results.scoredPredictions(), session.results.roundHealth(), session.results.largestPayloads()]);
   return {
     configs: configResults(competition, predictions, rounds),
     models: models.map((m) => modelResult(m, predictions, payloads.get(m.id) ?? null, session.notRunning.find((n) => n.modelId === m.id)?.reason ?? null)),
@@ -83,29 +82,4 @@ function modelResult(model: ModelIdentity, predictions: readonly ScoredPredictio
     allScoresZero: scores.length > 0 && scores.every((s) => s === 0),
     largestPayloadBytes,
   };
-}
-
-/**
- * Largest stored answer per model, in bytes of its JSON text (what `model.maxPredictionBytes`
- * bounds). The replay's read model has no payload sizes, so this one query reads the table itself.
- */
-async function largestPayloads(session: ReplaySession, competitionId: string): Promise<Map<string, number>> {
-  const rows: Array<{ model_id: string; bytes: string | number | null }> = await sessionDatabase(session).query(
-    `SELECT p.model_id, max(octet_length(p.payload::text)) AS bytes
-       FROM predictions p JOIN prediction_rounds r ON r.id = p.round_id
-      WHERE r.competition_id = $1 AND p.payload IS NOT NULL
-      GROUP BY p.model_id`,
-    [competitionId],
-  );
-  return new Map(rows.filter((r) => r.bytes !== null).map((r) => [r.model_id, Number(r.bytes)]));
-}
-
-/**
- * The session's database. ReplaySession keeps it private (its results repository holds it); until
- * it exposes one, this reads the field the repository was built with, in this one place.
- */
-function sessionDatabase(session: ReplaySession): DataSource {
-  const dataSource = (session.results as unknown as { dataSource?: unknown }).dataSource;
-  if (!(dataSource instanceof DataSource)) throw new Error('the replay session does not expose its database');
-  return dataSource;
 }
