@@ -7,7 +7,7 @@ import type { CompetitionDefinition } from '../config/competition/competition.ty
 import { RecurringJob } from '../clock/recurring-job.decorator';
 import { BeforeJobsArmed } from '../clock/scheduled-jobs.service';
 import { Feed, feedPages, FeedRecord, isAsyncIterable } from './feed';
-import { FeedRecordRepository, FeedSeries } from './feed-record.repository';
+import { competitionFeedSeries, FeedRecordRepository, FeedSeries } from './feed-record.repository';
 import { FeedRecordValidator, ValidationRules } from './feed-record-validator';
 import { FeedRegistry } from './feed-registry';
 import { GroundTruthQuery, GroundTruthResult, ObservationLookup, realisedTargets } from './ground-truth';
@@ -70,7 +70,7 @@ export class DataSourceService implements OnApplicationShutdown, BeforeJobsArmed
     private readonly scheduler: JobScheduler,
   ) {
     this.source = competition.feed.adapter;
-    this.series = { source: this.source, kind: 'price', granularity: `${competition.feed.granularity}s` };
+    this.series = competitionFeedSeries(competition);
     this.logger = new Logger(`DataSource:${this.source}`);
     this.validator = new FeedRecordValidator(this.source);
     this.subjects = [...competition.feed.subjects];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { asObject } from '../database/stored-json';
+import type { CompetitionDefinition } from '../config/competition/competition.types';
 import type { FeedRecord } from './feed';
 
 /** Which series a record belongs to: the feed_records key minus subject and ts. */
@@ -8,6 +9,17 @@ export interface FeedSeries {
   source: string;
   kind: string;
   granularity: string;
+}
+
+/**
+ * The series a competition's feed is stored under: every writer and reader of its prices (the live
+ * data source, the admin backfill, the price download, a replay) names it this way, so they share rows.
+ *
+ * @example
+ *   competitionFeedSeries(competition) // { source: 'pyth', kind: 'price', granularity: '60s' }
+ */
+export function competitionFeedSeries(competition: Pick<CompetitionDefinition, 'feed'>): FeedSeries {
+  return { source: competition.feed.adapter, kind: 'price', granularity: `${competition.feed.granularity}s` };
 }
 
 /** What is stored of one series and subject: how many records, their time span and the newest arrival. */

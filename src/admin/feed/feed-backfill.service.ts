@@ -3,7 +3,7 @@ import { Clock } from '../../clock/clock';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../../config/competition/competition.types';
 import { Feed, feedPages } from '../../data-source/feed';
-import { FeedRecordRepository, FeedSeries } from '../../data-source/feed-record.repository';
+import { competitionFeedSeries, FeedRecordRepository, FeedSeries } from '../../data-source/feed-record.repository';
 import { FeedRecordValidator, ValidationRules } from '../../data-source/feed-record-validator';
 import { FeedRegistry } from '../../data-source/feed-registry';
 import { invalidField } from '../../http/request-fields';
@@ -45,7 +45,7 @@ export class FeedBackfillService {
 
   /** The stored series, named exactly as the data source names it, so both write the same rows. */
   private get series(): FeedSeries {
-    return { source: this.competition.feed.adapter, kind: 'price', granularity: `${this.competition.feed.granularity}s` };
+    return competitionFeedSeries(this.competition);
   }
 
   async run(request: BackfillRequest): Promise<FeedBackfillDto> {

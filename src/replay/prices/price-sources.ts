@@ -2,7 +2,7 @@ import type { CompetitionDefinition } from '../../config/competition/competition
 import { BUILT_IN_FEED_ADAPTERS } from '../../data-source/adapters';
 import { feedPages, FeedAdapterProvider } from '../../data-source/feed';
 import { FeedAdapterMarker } from '../../data-source/feed-adapter.decorator';
-import { FeedRecordRepository, FeedSeries } from '../../data-source/feed-record.repository';
+import { competitionFeedSeries, FeedRecordRepository, FeedSeries } from '../../data-source/feed-record.repository';
 import { FeedRecordValidator } from '../../data-source/feed-record-validator';
 import { openDatabase } from '../../database/data-source.factory';
 import { ReplayRange } from '../replayed-competition';
@@ -59,7 +59,7 @@ export async function loadReplayPrices(request: {
   const dataSource = await openDatabase(request.databaseUrl, { embedded: false });
   try {
     const repository = new FeedRecordRepository(dataSource);
-    const series = feedSeries(competition);
+    const series = competitionFeedSeries(competition);
     const stored = await readStored(repository, series, competition, span);
     if (stored.missingIn(subjects, range.fromMs, range.toMs).length === 0) return { prices: stored, origin: { kind: 'database', records: stored.count() } };
     const prices = await fetchFromFeed(competition, span, request.report);
@@ -70,11 +70,6 @@ export async function loadReplayPrices(request: {
   } finally {
     await dataSource.destroy();
   }
-}
-
-/** The series the live coordinator stores this competition's feed under. */
-function feedSeries(competition: CompetitionDefinition): FeedSeries {
-  return { source: competition.feed.adapter, kind: 'price', granularity: `${competition.feed.granularity}s` };
 }
 
 async function readStored(repository: FeedRecordRepository, series: FeedSeries, competition: CompetitionDefinition, span: ReplayRange): Promise<ReplayPrices> {

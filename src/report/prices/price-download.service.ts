@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { COMPETITION } from '../../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../../config/competition/competition.types';
-import { FeedRecordRepository, FeedSeries } from '../../data-source/feed-record.repository';
+import { competitionFeedSeries, FeedRecordRepository, FeedSeries } from '../../data-source/feed-record.repository';
 import { invalidParameter } from '../query/report-validation.pipe';
 import { timeRange } from '../query/time-range';
 import {
@@ -42,8 +42,7 @@ export class PriceDownloadService {
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
     private readonly records: FeedRecordRepository,
   ) {
-    // The key the data source stores the competition's records under (DataSourceService).
-    this.series = { source: competition.feed.adapter, kind: 'price', granularity: `${competition.feed.granularity}s` };
+    this.series = competitionFeedSeries(competition);
   }
 
   /** Validates the range, the subjects and the size: 400 naming the parameter, 404 naming an unknown subject. */
