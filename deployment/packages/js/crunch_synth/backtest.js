@@ -485,6 +485,6 @@ function main(argv, io = { stdout: (t) => process.stdout.write(t), stderr: (t) =
   return 0;
 }
 
-module.exports = { backtest, readPriceFile, profileConfigs, roundTimes, PredictionConfig, SynthCrps, Density, CrpsGrid, PriceFileError, CRPS_HALF_WIDTHS, main };
+module.exports = { backtest, readPriceFile, profileConfigs, roundTimes, PredictionConfig, PriceSeriesLookup, SynthCrps, Density, CrpsGrid, PriceFileError, CRPS_HALF_WIDTHS, main };
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
