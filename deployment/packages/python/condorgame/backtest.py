@@ -36,6 +36,7 @@ import inspect
 import json
 import math
 import os
+import re
 import sys
 import time
 from bisect import bisect_left, bisect_right
@@ -400,9 +401,13 @@ def load_tracker(spec):
 def parse_time(text, flag):
     """Epoch seconds from unix seconds or ISO 8601 with a zone (``2026-01-01T00:00:00Z``)."""
     try:
-        return float(text) if text.replace(".", "", 1).isdigit() else datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+        if text.replace(".", "", 1).isdigit():
+            return float(text)
+        if re.search(r"(Z|[+-]\d{2}:?\d{2})$", text):  # a time without a zone would be the machine's
+            return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
     except ValueError:
-        raise ValueError("%s must be unix seconds or ISO 8601 (2026-01-01T00:00:00Z), got %r" % (flag, text)) from None
+        pass
+    raise ValueError("%s must be unix seconds or ISO 8601 with a zone (2026-01-01T00:00:00Z), got %r" % (flag, text))
 
 
 def parse_prediction(text):
