@@ -281,10 +281,11 @@ function backtest(tracker, prices, configs, options = {}) {
     tickInterval = TICK_INTERVAL, staleness = STALENESS_SECONDS, historySeconds = HISTORY_SECONDS, assets,
     penalty = PENALTY, callTimeout = CALL_TIMEOUT_SECONDS, scorer = new DensityPdf(),
   } = options;
-  const allTs = Object.values(prices).flatMap((series) => series.map((e) => e[0]));
-  if (allTs.length === 0) throw new Error('the price file holds no prices');
-  const start = options.start ?? Math.min(...allTs);
-  const end = options.end ?? Math.max(...allTs);
+  // Series are sorted: their ends bound the file (no spread of a month of minutes into Math.min).
+  const series = Object.values(prices).filter((s) => s.length > 0);
+  if (series.length === 0) throw new Error('the price file holds no prices');
+  const start = options.start ?? series.reduce((min, s) => Math.min(min, s[0][0]), Infinity);
+  const end = options.end ?? series.reduce((max, s) => Math.max(max, s[s.length - 1][0]), -Infinity);
   if (!(start < end)) throw new Error(`the start ${iso(start)} is not before the end ${iso(end)}`);
   const visible = Object.fromEntries(Object.entries(prices).map(([asset, series]) => [asset, series.filter((e) => e[0] <= end)]));
   const lookups = new Map(Object.entries(visible).filter(([, s]) => s.length > 0).map(([asset, series]) => [asset, new PriceSeriesLookup(series)]));
