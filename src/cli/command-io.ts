@@ -1,3 +1,5 @@
+import { parseArgs, ParseArgsConfig } from 'node:util';
+
 /**
  * What a `coordinator-node` sub-command gets (bin/coordinator-node.js passes the process's own
  * streams; tests pass buffers). A command module exports `run(args, io): Promise<number>`, the
@@ -17,5 +19,23 @@ export class CommandUsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'CommandUsageError';
+  }
+}
+
+type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * The flags of a sub-command, strictly parsed: an unknown flag or a missing value is a
+ * CommandUsageError whose message is parseArgs' first line ("Unknown option '--x'...") and a pointer
+ * to --help.
+ *
+ * @example
+ *   const { values } = readCommandFlags(args, { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+ */
+export function readCommandFlags<O extends FlagOptions>(args: string[], options: O, { allowPositionals = false }: { allowPositionals?: boolean } = {}) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (error) {
+    throw new CommandUsageError(`${(error as Error).message.split('\n')[0]} (see --help)`);
   }
 }

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../../config/config-error';
 import { Env } from '../../config/env';
-import { CommandIo, CommandUsageError } from '../command-io';
+import { CommandIo, CommandUsageError, readCommandFlags } from '../command-io';
 import { BackupError } from './backup-file';
 import { BackupTarget, backupTarget, nodeEnvironment } from './backup-target';
 
@@ -40,13 +39,7 @@ export async function runBackupCommand(command: BackupCommand, args: string[], i
 
 /** The value of `--out` / `--in`, or undefined for `--help`. */
 function readFileFlag(command: BackupCommand, args: string[]): string | undefined {
-  let values: { help?: boolean; [flag: string]: string | boolean | undefined };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { [command.flag]: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (error) {
-    throw new CommandUsageError(`${(error as Error).message.split('\n')[0]} (see --help)`);
-  }
+  const { values, positionals } = readCommandFlags(args, { [command.flag]: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, { allowPositionals: true });
   if (values.help === true) return undefined;
   if (positionals.length > 0) throw new CommandUsageError(`unexpected argument "${positionals[0].slice(0, 40)}"; usage: ${command.name} --${command.flag} FILE`);
   const file = values[command.flag];

@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { parseArgs } from 'node:util';
 import { parseIsoTimestamp } from '../../report/query/iso-timestamp';
-import { CommandIo, CommandUsageError } from '../command-io';
+import { CommandIo, CommandUsageError, readCommandFlags } from '../command-io';
 
 export const USAGE = `usage: coordinator-node prices --url URL --subject BTC[,ETH] --from ISO --to ISO [--format csv|parquet] --out FILE
   Downloads stored prices from a running node (GET /data/prices) into FILE, streamed.
@@ -58,27 +57,17 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
 }
 
 function readArguments(args: string[], cwd: string): PricesArguments | 'help' {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        url: { type: 'string' },
-        subject: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        format: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new CommandUsageError(`${(error as Error).message.split('\n')[0]} (see --help)`);
-  }
+  const { values } = readCommandFlags(args, {
+    url: { type: 'string' },
+    subject: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help === true) return 'help';
-  const required = (name: string): string => {
+  const required = (name: 'url' | 'subject' | 'from' | 'to' | 'out'): string => {
     const value = values[name];
     if (typeof value !== 'string' || value.trim() === '') throw new CommandUsageError(`--${name} is required (see --help)`);
     return value.trim();

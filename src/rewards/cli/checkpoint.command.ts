@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { SystemClock } from '../../clock/clock';
 import { loadAppConfig } from '../../config/app-config';
@@ -12,7 +11,7 @@ import { ModelRegistryRepository } from '../../predict/registry/model-registry.r
 import { CheckpointStatusService } from '../checkpoints/checkpoint-status.service';
 import { RewardFunctionRegistry } from '../reward-function.registry';
 import { RewardComputationError } from '../reward.errors';
-import { CommandIo, CommandUsageError } from '../../cli/command-io';
+import { CommandIo, CommandUsageError, readCommandFlags } from '../../cli/command-io';
 
 export const USAGE = `usage: coordinator-node checkpoint <action> [flags]
   list [--limit N] [--json]                      checkpoints, newest period first (limit 1..500, default 20)
@@ -95,18 +94,11 @@ type Command =
   | { action: 'move'; id: string; to: CheckpointStatus; actor: string; note: string | null; json: boolean };
 
 function readCommand(args: string[]): Command {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: { limit: { type: 'string' }, json: { type: 'boolean' }, actor: { type: 'string' }, note: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    throw new CommandUsageError(`${(error as Error).message.split('\n')[0]} (see --help)`);
-  }
+  const { values, positionals } = readCommandFlags(
+    args,
+    { limit: { type: 'string' }, json: { type: 'boolean' }, actor: { type: 'string' }, note: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    { allowPositionals: true },
+  );
   const [action, ...rest] = positionals;
   if (values.help === true || action === undefined || action === 'help') return { action: 'help', json: false };
   const json = values.json === true;

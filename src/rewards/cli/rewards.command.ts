@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Module } from '@nestjs/common';
 import { ConfigError } from '../../config/config-error';
 import { loadExtensionModules } from '../../extensions/extension-modules';
@@ -10,7 +9,7 @@ import { parseSynthLeaderboard } from '../live-game/synth-leaderboard';
 import { RewardFunctionRegistry } from '../reward-function.registry';
 import { RewardComputationError, RewardOptionsError, UnknownRewardFunctionError } from '../reward.errors';
 import { RewardsModule } from '../rewards.module';
-import { CommandIo, CommandUsageError } from '../../cli/command-io';
+import { CommandIo, CommandUsageError, readCommandFlags } from '../../cli/command-io';
 import { buildPayoutPreview, formatPayoutTable } from './payout-preview';
 import { readRewardsPreviewConfig } from './rewards-preview-config';
 
@@ -89,26 +88,15 @@ interface RewardsFlags {
 }
 
 function readFlags(args: string[]): RewardsFlags | 'help' {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        leaderboard: { type: 'string' },
-        config: { type: 'string' },
-        function: { type: 'string' },
-        direction: { type: 'string' },
-        decimals: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    // parseArgs' messages are one line ("Unknown option '--x'..."); keep the first sentence.
-    throw new CommandUsageError(`${(error as Error).message.split('\n')[0]} (see --help)`);
-  }
+  const { values } = readCommandFlags(args, {
+    leaderboard: { type: 'string' },
+    config: { type: 'string' },
+    function: { type: 'string' },
+    direction: { type: 'string' },
+    decimals: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help === true) return 'help';
   const required = (name: 'leaderboard' | 'config'): string => {
     const value = values[name];

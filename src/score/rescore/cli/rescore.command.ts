@@ -1,11 +1,10 @@
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AdminJob, AdminJobProgress } from '../../../admin/jobs/admin-job';
 import { AdminJobConflictError } from '../../../admin/jobs/admin-job';
 import { AdminJobRepository } from '../../../admin/jobs/admin-job.repository';
-import { CommandIo, CommandUsageError } from '../../../cli/command-io';
+import { CommandIo, CommandUsageError, readCommandFlags } from '../../../cli/command-io';
 import { SystemClock } from '../../../clock/clock';
 import { ClockModule } from '../../../clock/clock.module';
 import { AppConfig, loadAppConfig } from '../../../config/app-config';
@@ -116,12 +115,7 @@ function progressLine(io: CommandIo): { update: (p: AdminJobProgress) => void; e
 }
 
 function readCommand(args: string[]): 'help' | { range: RescoreRange; competitionFile: string | undefined } {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({ args, strict: true, allowPositionals: false, options: { from: { type: 'string' }, to: { type: 'string' }, competition: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (error) {
-    throw new CommandUsageError(`${(error as Error).message.split('\n')[0]} (see --help)`);
-  }
+  const { values } = readCommandFlags(args, { from: { type: 'string' }, to: { type: 'string' }, competition: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
   if (values.help === true) return 'help';
   const time = (flag: 'from' | 'to') => {
     const text = values[flag];
