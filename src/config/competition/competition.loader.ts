@@ -312,6 +312,18 @@ function readRewards(r: DefinitionReader): { rewards?: RewardsDefinition } {
 }
 
 function crossCheck(root: DefinitionReader, def: CompetitionDefinition): void {
+  // A tournament's parameter set is derived (no `predictions` key to point at), valid by construction.
+  if (!def.tournament) checkPredictions(root, def);
+  const predictArgs = def.model.predict.args.map((a) => a.name);
+  const known: readonly string[] = def.tournament ? TOURNAMENT_ARGUMENTS : ['asset', 'horizon', 'step', 'steps', 'interval'];
+  predictArgs.forEach((name, i) => {
+    if (!known.includes(name)) root.key('model').key('predict').key('args').items()[i].key('name').problem(`must be one of ${known.join(', ')}`);
+  });
+  if (!def.tournament) checkResolutions(root, def, predictArgs.includes('steps'));
+  checkAssetWeights(root.key('scoring').key('assetWeights'), def);
+}
+
+function checkPredictions(root: DefinitionReader, def: CompetitionDefinition): void {
   const seen = new Set<string>();
   def.predictions.forEach((p, i) => {
     const at = root.key('predictions').items()[i];
@@ -320,13 +332,6 @@ function crossCheck(root: DefinitionReader, def: CompetitionDefinition): void {
     if (seen.has(key)) at.problem(`duplicates the parameter set ${key}`);
     seen.add(key);
   });
-  const predictArgs = def.model.predict.args.map((a) => a.name);
-  const known: readonly string[] = def.tournament ? TOURNAMENT_ARGUMENTS : ['asset', 'horizon', 'step', 'steps', 'interval'];
-  predictArgs.forEach((name, i) => {
-    if (!known.includes(name)) root.key('model').key('predict').key('args').items()[i].key('name').problem(`must be one of ${known.join(', ')}`);
-  });
-  checkResolutions(root, def, predictArgs.includes('steps'));
-  checkAssetWeights(root.key('scoring').key('assetWeights'), def);
 }
 
 /**
