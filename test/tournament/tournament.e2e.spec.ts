@@ -8,6 +8,7 @@ import { createTestDatabase, testEngines, TestDatabase } from '../support/test-d
 import { runInitIn, temporaryDir } from '../cli/support/init-runner';
 
 const run = promisify(execFile);
+const CHROMIUM = '/usr/bin/chromium';
 
 interface RoundBody {
   id: string;
@@ -90,6 +91,23 @@ describe.each(testEngines())('a tournament project started with npm start [%s]',
       ['2', 'SUCCESS', 'number'],
     ]);
   }, 300_000);
+
+  (fs.existsSync(CHROMIUM) ? it : it.skip)('shows the tournament rounds with their status on the web page (#/rounds)', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${base}/#/rounds`);
+      await page.waitForSelector('#tournament-section:not([hidden]) #tournament-rounds-body tr:nth-child(2)', { timeout: 20_000 });
+      const rows = await page.$$eval('#tournament-rounds-body tr', (trs) => trs.map((tr) => [tr.getAttribute('data-status'), tr.children[2].textContent]));
+      expect(rows).toEqual([
+        ['scored', 'demo-2'],
+        ['scored', 'demo-1'],
+      ]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('posts the same rounds and truths again as no-ops: one round per round id, the scores unchanged', async () => {
     const before = await getJson<RoundBody>(`/tournament/rounds/${(await getJson<RoundBody[]>('/tournament/rounds'))[0].id}`);
