@@ -63,6 +63,7 @@
     $('synthetic-banner').hidden = !info.feed.synthetic;
     CN.views.leaderboard.setInfo(info);
     CN.views.model.setInfo(info);
+    CN.views.tournament.setInfo(info);
   }
 
   function start() {

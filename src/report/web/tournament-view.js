@@ -1,12 +1,12 @@
 // The tournament rounds section of the rounds view (#/rounds): shown only for a tournament
-// competition (GET /tournament/rounds answers 404 otherwise), each round opened through the API
-// with its stage (open, predicted, scored, void) and its counts.
+// competition (/info's `tournament`), each round opened through the API with its stage (open,
+// predicted, scored, void) and its counts.
 (function () {
   'use strict';
 
   var CN = window.CN;
   var el = CN.el, $ = CN.$;
-  var state = { enabled: null, rows: [] };
+  var state = { enabled: false, rows: [] };
   CN.views = CN.views || {};
 
   var STATUS_TITLES = {
@@ -49,14 +49,11 @@
 
   CN.views.tournament = {
     start: function () { CN.renderHead('tournament-rounds', COLUMNS); },
-    // A competition fed by its feed has no tournament routes (404): the section stays hidden.
+    /** `/info`'s `tournament`: a competition fed by its feed has no tournament routes, and no section. */
+    setInfo: function (info) { state.enabled = info.tournament === true; render(); },
     refresh: function () {
-      if (state.enabled === false) return Promise.resolve();
-      return fetch('/tournament/rounds?limit=50', { cache: 'no-cache', headers: { Accept: 'application/json' } }).then(function (res) {
-        if (res.status === 404) { state.enabled = false; render(); return; }
-        if (!res.ok) throw new Error('/tournament/rounds: HTTP ' + res.status);
-        return res.json().then(function (rows) { state.enabled = true; state.rows = rows; render(); });
-      });
+      if (!state.enabled) return Promise.resolve();
+      return CN.getJson('/tournament/rounds?limit=50').then(function (rows) { state.rows = rows; render(); });
     },
   };
 })();
