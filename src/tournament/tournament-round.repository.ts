@@ -88,12 +88,12 @@ export class TournamentRoundRepository {
 
   /** Sets the truth once: false when a truth is already there (the caller compares it). */
   async postTruth(id: string, truth: number | number[], truthSha256: string): Promise<boolean> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `UPDATE tournament_rounds SET truth = $2::jsonb, truth_sha256 = $3, truth_posted_at = now()
-        WHERE id = $1 AND truth IS NULL RETURNING id`,
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [, affected]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE tournament_rounds SET truth = $2::jsonb, truth_sha256 = $3, truth_posted_at = now() WHERE id = $1 AND truth IS NULL`,
       [id, JSON.stringify(truth), truthSha256],
     );
-    return rows.length === 1;
+    return affected === 1;
   }
 
   async byId(competitionId: string, id: string): Promise<TournamentRound | null> {
