@@ -139,6 +139,16 @@ export class TournamentRoundRepository {
     }));
   }
 
+  /** Bytes of JSON of each model's largest stored answer in these prediction rounds (what `check` reports). */
+  async largestPayloads(predictionRoundIds: readonly string[]): Promise<Map<string, number>> {
+    const rows: { model_id: string; bytes: string | number }[] = await this.dataSource.query(
+      `SELECT model_id, max(octet_length(payload::text)) AS bytes FROM predictions
+        WHERE round_id = ANY($1::uuid[]) AND payload IS NOT NULL GROUP BY model_id`,
+      [[...predictionRoundIds]],
+    );
+    return new Map(rows.map((r) => [r.model_id, Number(r.bytes)]));
+  }
+
   /**
    * The round whose prediction round has this origin (what a scoring cycle's ground-truth query
    * names): `undefined` when none has; `truth` null while it was not posted.
