@@ -177,6 +177,22 @@ describe.each(testEngines())('a tournament project started with npm start [%s]',
     expect(n).toEqual(s);
   }, 120_000);
 
+  it('opens rounds posted at once one after the other, each at its own origin', async () => {
+    const responses = await Promise.all([1, 2, 3].map((n) => post('/tournament/rounds', { round_id: `burst-${n}`, inputs: { features: [[n], [-n]] } })));
+    expect(responses.map((r) => r.status)).toEqual([201, 201, 201]);
+    const opened = (await Promise.all(responses.map((r) => r.json()))) as Array<RoundBody & { performed_at: string }>;
+    expect(new Set(opened.map((r) => r.performed_at)).size).toBe(3);
+    expect(opened.every((r) => r.status === 'predicted' && r.counts?.SUCCESS === 2)).toBe(true);
+  }, 120_000);
+
+  it('documents the routes in OpenAPI: the POSTs admin-tier with both security schemes, the GETs public', async () => {
+    const document = await getJson<{ paths: Record<string, Record<string, { security?: unknown[]; 'x-access-tier'?: string }>> }>('/docs-json');
+    expect(document.paths['/tournament/rounds'].post).toMatchObject({ 'x-access-tier': 'admin', security: [{ apiKey: [] }, { bearer: [] }] });
+    expect(document.paths['/tournament/rounds/{id}/truth'].post).toMatchObject({ 'x-access-tier': 'admin' });
+    expect(document.paths['/tournament/rounds'].get['x-access-tier']).toBeUndefined();
+    expect(document.paths['/tournament/rounds/{id}'].get.security).toBeUndefined();
+  });
+
   it('takes round and truth POSTs from admin keys only: 401 without a key, 403 with a read key; reads are public', async () => {
     const [round] = await getJson<RoundBody[]>('/tournament/rounds');
     const routes: Array<[string, unknown]> = [
