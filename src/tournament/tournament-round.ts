@@ -48,10 +48,17 @@ export interface TournamentPrediction {
   scoredAt: Date | null;
 }
 
-/** The status a round's stored facts add up to. */
+/**
+ * The status a round's stored facts add up to. Every prediction scored without a posted truth
+ * means the scoring cycle gave up waiting for it (`scoring.maxWaitSeconds`): the round is void.
+ *
+ * @example
+ *   tournamentRoundStatus({ predictionRoundId: 'r', voided: false, modelCount: 2, scoredPredictions: 2, truthPosted: true }) // 'scored'
+ */
 export function tournamentRoundStatus(facts: { predictionRoundId: string | null; voided: boolean; modelCount: number | null; scoredPredictions: number; truthPosted: boolean }): TournamentRoundStatus {
   if (facts.voided) return 'void';
-  if (facts.predictionRoundId === null) return 'open';
-  if (facts.truthPosted && facts.modelCount !== null && facts.scoredPredictions >= facts.modelCount) return 'scored';
-  return 'predicted';
+  if (facts.predictionRoundId === null || facts.modelCount === null) return 'open';
+  const allScored = facts.scoredPredictions >= facts.modelCount;
+  if (facts.truthPosted) return allScored ? 'scored' : 'predicted';
+  return allScored && facts.modelCount > 0 ? 'void' : 'predicted';
 }

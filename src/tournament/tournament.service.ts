@@ -65,7 +65,9 @@ export class TournamentService {
     const inputsSha256 = sha256(request.inputs);
     if (request.clientRoundId !== null) {
       const existing = await this.rounds.byClientRoundId(this.competition.id, request.clientRoundId);
-      if (existing) return { round: this.sameInputs(existing, inputsSha256), created: false };
+      // An open round long past its call deadline was cut short (a crash mid-round): it opens again.
+      if (existing && existing.status === 'open' && this.clock.nowMs() - existing.openedAt.getTime() > this.staleOpenMs()) await this.rounds.discard(existing.id);
+      else if (existing) return { round: this.sameInputs(existing, inputsSha256), created: false };
     }
     const roundService = this.optional(PredictionRoundService);
     if (!roundService) throw new TournamentUnavailableError('this instance does not call models (ROLES has no predict): post rounds to an instance with the predict and report roles');
@@ -91,6 +93,7 @@ export class TournamentService {
     const round = await this.get(id);
     const truthSha256 = sha256(truth);
     if (round.predictionRoundId === null) throw new TournamentConflictError(id, `round ${id} is still open (its models are being called): post its truth once it is predicted`);
+    if (round.status === 'void' && round.truthSha256 === null) throw new TournamentConflictError(id, `round ${id} is void (voided, or no truth within scoring.maxWaitSeconds): it takes no truth`);
     if (round.truthSha256 === null && !(await this.rounds.postTruth(id, truth, truthSha256))) return this.postTruth(id, truth); // a concurrent POST stored one first
     const stored = round.truthSha256 ?? truthSha256;
     if (stored !== truthSha256) throw new TournamentConflictError(id, `round ${id} already has another truth (posted ${round.truthPostedAt?.toISOString()}); a truth is posted once`);
@@ -112,6 +115,11 @@ export class TournamentService {
   async details(round: TournamentRound): Promise<{ inputs: unknown; predictions: TournamentPrediction[] }> {
     const [inputs, predictions] = await Promise.all([this.rounds.inputsOf(round.id), round.predictionRoundId ? this.rounds.predictionsOf(round.predictionRoundId) : []]);
     return { inputs, predictions };
+  }
+
+  /** How long a round may stay open: its models' call deadline, twice, and a margin for the writes. */
+  private staleOpenMs(): number {
+    return 2 * this.competition.model.callTimeoutMs + 60_000;
   }
 
   private sameInputs(existing: TournamentRound, inputsSha256: string): TournamentRound {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CompetitionDefinition } from '../../src/config/competition/competition.types';
 import { TournamentGroundTruth } from '../../src/tournament/tournament-ground-truth';
 import { TournamentRoundRepository } from '../../src/tournament/tournament-round.repository';
+import { tournamentRoundStatus } from '../../src/tournament/tournament-round';
 import { describeEachEngine } from '../support/test-database';
 
 const COMPETITION = { id: 'cup' } as CompetitionDefinition;
@@ -91,5 +92,21 @@ describeEachEngine('tournament rounds and their ground truth', (db) => {
     await repository.discard(id);
     expect(await repository.byId('cup', id)).toBeNull();
     expect(await repository.recent('other', { limit: 10 })).toEqual([]);
+  });
+});
+
+describe('a tournament round status', () => {
+  const facts = { predictionRoundId: 'r', voided: false, modelCount: 2, scoredPredictions: 0, truthPosted: false };
+  it.each([
+    [{ ...facts, predictionRoundId: null, modelCount: null }, 'open'],
+    [facts, 'predicted'],
+    [{ ...facts, truthPosted: true, scoredPredictions: 1 }, 'predicted'],
+    [{ ...facts, truthPosted: true, scoredPredictions: 2 }, 'scored'],
+    // Scored without a truth: the cycle stopped waiting for it (scoring.maxWaitSeconds).
+    [{ ...facts, scoredPredictions: 2 }, 'void'],
+    [{ ...facts, modelCount: 0 }, 'predicted'],
+    [{ ...facts, voided: true, truthPosted: true, scoredPredictions: 2 }, 'void'],
+  ])('of %j is %s', (given, status) => {
+    expect(tournamentRoundStatus(given)).toBe(status);
   });
 });
