@@ -1,4 +1,4 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Body, ConflictException, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminAuditService } from '../admin/audit/admin-audit.service';
@@ -119,7 +119,7 @@ export class TournamentController {
       if (error instanceof TournamentRoundNotFoundError) throw new NotFoundException(error.message);
       if (error instanceof TournamentConflictError) throw new ConflictException(error.message);
       if (error instanceof TournamentUnavailableError) throw new ServiceUnavailableException(error.message);
-      if (error instanceof RoundPayloadError) throw new BadRequestException(invalidField(error.field, error.problem).getResponse());
+      if (error instanceof RoundPayloadError) throw invalidField(error.field, error.problem);
       throw error;
     }
   }
