@@ -49,6 +49,17 @@ describe('a tournament competition file', () => {
     expect(problem(tournament(extra, section))).toContain(message);
   });
 
+  it('keeps the tournament feed to tournaments', () => {
+    const feedGame = {
+      id: 'game',
+      feed: { adapter: 'tournament', subjects: ['BTC'] },
+      model: { baseClass: 'game.tracker.TrackerBase' },
+      predictions: [{ asset: 'BTC', horizon: 60, step: 60, interval: 60 }],
+      scoring: { scorer: 'mse' },
+    };
+    expect(problem(feedGame)).toContain('feed.adapter: "tournament" holds no data');
+  });
+
   it('resolves the inputs folder against the competition file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cup-'));
     fs.mkdirSync(path.join(dir, 'rounds'));

@@ -12,6 +12,7 @@ const CHROMIUM = '/usr/bin/chromium';
 
 interface RoundBody {
   id: string;
+  prediction_round_id: string | null;
   round_id: string | null;
   status: string;
   counts: { models: number; SUCCESS: number; scored: number } | null;
@@ -83,6 +84,9 @@ describe.each(testEngines())('a tournament project started with npm start [%s]',
       ['demo-2', 'scored', expect.objectContaining({ models: 2, SUCCESS: 2, scored: 2 })],
       ['demo-1', 'scored', expect.objectContaining({ models: 2, SUCCESS: 2, scored: 2 })],
     ]);
+    // The same rounds in the report's rounds view, as any prediction round.
+    const reported = await getJson<Array<{ round_id: string; param: string; scoring_state: string }>>('/reports/rounds');
+    expect(reported.map((r) => [r.round_id, r.param, r.scoring_state])).toEqual(rounds.map((r) => [r.prediction_round_id, 'round-1-1', 'scored']));
     const detail = await getJson<RoundBody>(`/tournament/rounds/${rounds[1].id}`);
     expect(detail.inputs).toEqual({ features: expect.any(Array) });
     expect((detail.truth as number[]).length).toBe(50);

@@ -60,6 +60,7 @@ export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): Com
   const id = root.key('id').string({ pattern: ID_PATTERN, hint: 'letters, digits, _ . -; at most 64' });
   const tournament = readTournament(root, file);
   const feed = tournament ? tournamentFeed(tournament) : readFeed(root.key('feed'));
+  if (!tournament && feed.adapter === TOURNAMENT_FEED) root.key('feed').key('adapter').problem(`"${TOURNAMENT_FEED}" holds no data: it is the feed of a competition with a tournament: section`);
   const predictions = tournament ? tournamentPredictions(tournament) : readPredictions(root.key('predictions'));
   const scoring = readScoring(root.key('scoring'), tournament !== undefined);
   const definition: CompetitionDefinition = {
