@@ -25,6 +25,8 @@ import { LEADERBOARD_EVENTS } from './report/report.tokens';
 import { GROUND_TRUTH } from './score/ground-truth.source';
 import { ScoreModule } from './score/score.module';
 import { RescoreModule } from './score/rescore/rescore.module';
+import { TournamentGroundTruth } from './tournament/tournament-ground-truth';
+import { TournamentModule, TournamentStoreModule } from './tournament/tournament.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -38,14 +40,23 @@ export interface AppModuleOptions {
   pipelineStart?: PipelineStart;
 }
 
-/** Market data for the stages that need it: ticks (predict) and ground truth (score). */
+/**
+ * Market data for the stages that need it: ticks (predict) and ground truth (score). A
+ * tournament's ground truth is the truth posted for each round, not the feed's.
+ */
 @Global()
-@Module({
-  imports: [DataSourceModule],
-  providers: [{ provide: GROUND_TRUTH, useExisting: DataSourceService }],
-  exports: [DataSourceModule, GROUND_TRUTH],
-})
-class MarketDataModule {}
+@Module({})
+class MarketDataModule {
+  static forCompetition(competition: CompetitionDefinition): DynamicModule {
+    const tournament = competition.tournament !== undefined;
+    return {
+      module: MarketDataModule,
+      imports: [DataSourceModule, ...(tournament ? [TournamentStoreModule] : [])],
+      providers: [{ provide: GROUND_TRUTH, useExisting: tournament ? TournamentGroundTruth : DataSourceService }],
+      exports: [DataSourceModule, GROUND_TRUTH],
+    };
+  }
+}
 
 /**
  * The whole coordinator in one process. ROLES picks the pipeline stages this instance runs
@@ -68,7 +79,7 @@ export class AppModule {
     ];
     const providers: Provider[] = [PipelineLifecycle, { provide: PIPELINE_START, useValue: opts.pipelineStart ?? 'bootstrap' }];
 
-    if (predicts || scores) imports.push(MarketDataModule);
+    if (predicts || scores) imports.push(MarketDataModule.forCompetition(opts.competition));
     if (predicts) {
       const fleet = ModelOrchestrationModule.forPlan(opts.fleet);
       imports.push(fleet, PredictModule.register({ imports: [fleet], modelCaller: ModelRunnerService, marketData: DataSourceService }));
@@ -81,6 +92,7 @@ export class AppModule {
     if (scores) imports.push(CheckpointsModule); // the reward-checkpoint job (when the competition has rewards)
     if (scores) imports.push(RescoreModule); // runs the admin jobs: rescores, history recomputes after a void
     if (roles.has('report')) imports.push(ReportModule, AdminModule);
+    if (roles.has('report') && opts.competition.tournament) imports.push(TournamentModule); // rounds opened and resolved through the API
     imports.push(...(opts.extensions ?? []));
 
     return { module: AppModule, imports, providers };

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadCompetitionFile } from '../../src/config/competition/competition.loader';
 import { WireType } from '../../src/config/competition/competition.types';
@@ -58,7 +59,7 @@ describe.each(PROJECTS)('a project generated from the %s pack %j, on the local o
     await orchestrator.stop();
   });
 
-  it('runs both example models: Setup, one tick and one predict per configuration, each answer stored as SUCCESS', async () => {
+  it('runs both example models: Setup, one tick and one predict per configuration (a tournament: one predict of a round), each answer stored as SUCCESS', async () => {
     const competition = loadCompetitionFile(path.join(projectDir, 'competition.yaml'));
     const modelsConfig = path.join(projectDir, 'models.yaml');
     // The competition file names its models, so COMPETITION_FILE is the only setting npm start needs.
@@ -87,6 +88,16 @@ describe.each(PROJECTS)('a project generated from the %s pack %j, on the local o
       const client = new TestModelClient(orchestrator.statuses().find((s) => s.modelId === entry.id)!.port!);
       clients.push(client);
       expect({ model: entry.name, setup: (await client.setup(competition.model.baseClass)).status }).toMatchObject({ setup: { code: 'SUCCESS' } });
+      if (competition.tournament) {
+        // A tournament's models get no ticks: predict(inputs) with a round's inputs (the pack's example round).
+        const inputs = JSON.parse(fs.readFileSync(path.join(competition.tournament.inputsFolder!, 'example-round.json'), 'utf8')) as { features: number[][] };
+        const answer = await client.call(competition.model.predict.method, [variant.json(JSON.stringify(inputs))]);
+        expect({ model: entry.name, status: answer.status }).toMatchObject({ status: { code: 'SUCCESS' } });
+        const check = checkPredictionOutput(JSON.parse(decodeVariant(answer.methodResponse) as string), { kind: competition.model.output.kind, expectedLength: 1, maxBytes: competition.model.maxPredictionBytes });
+        expect(check.ok && (JSON.parse(check.json) as number[]).length).toBe(inputs.features.length);
+        if (check.ok) answers.set(`${entry.name} round`, check.json);
+        continue;
+      }
       const tick = await client.call(competition.model.tick.method, [variant.json(JSON.stringify(history))]);
       expect({ model: entry.name, tick: tick.status }).toMatchObject({ tick: { code: 'SUCCESS' } });
 
@@ -108,7 +119,7 @@ describe.each(PROJECTS)('a project generated from the %s pack %j, on the local o
     }
     // The two examples answer differently, so a leaderboard can rank them apart.
     const [first] = competition.predictions;
-    const key = `${first.asset}-${first.horizon}-${first.step}`;
+    const key = competition.tournament ? 'round' : `${first.asset}-${first.horizon}-${first.step}`;
     if (competition.model.output.kind === 'distributions') expect(answers.get(`example-python ${key}`)).toContain('"norm"');
     expect(answers.get(`example-python ${key}`)).not.toEqual(answers.get(`example-typescript ${key}`));
   });

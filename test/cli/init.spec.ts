@@ -170,7 +170,7 @@ describe('coordinator-node init', () => {
     [['--predict-args', 'asset,step'], 'invalid answer predictArgs: must include horizon'],
     [['--feed', 'ftp'], 'invalid answer feed: must be one of synthetic'],
     [['--description', 'say """hi"""'], 'invalid answer description: one line, without backslashes or triple quotes'],
-    [['--pack', 'tournament'], 'unknown pack "tournament" (packs: multi-resolution, realtime)'],
+    [['--pack', 'league'], 'unknown pack "league" (packs: multi-resolution, realtime, tournament)'],
     [['--colour', 'red'], "Unknown option '--colour'"],
   ])('refuses %j with a message naming the answer', async (flags, message) => {
     const result = await runInitIn(cwd, ['demo-game', '--yes', ...flags]);
@@ -227,6 +227,35 @@ describe('coordinator-node init', () => {
     expect(asked).not.toContain(CHECKLIST.find((q) => q.key === 'assets')!.prompt);
     expect(asked).not.toContain(CHECKLIST.find((q) => q.key === 'description')!.prompt);
     expect(asked).toHaveLength(CHECKLIST.length - 2);
+  });
+
+  it('asks for a tournament only the questions its pack lists (asks:), the others taking the pack defaults', async () => {
+    const prompter = new ScriptedPrompter([]);
+    const result = await runInitIn(cwd, ['demo-cup', '--pack', 'tournament'], prompter);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const keyOf = (prompt: string) => CHECKLIST.find((q) => q.prompt === prompt)?.key;
+    expect(prompter.asked.map((a) => keyOf(a.prompt))).toEqual(['description', 'baseClass', 'scorer', 'windows', 'rankBy']);
+    const competition = loadCompetitionFile(path.join(cwd, 'demo-cup', 'competition.yaml'));
+    expect(competition.tournament).toMatchObject({ subject: 'round', inputsFolder: path.join(cwd, 'demo-cup', 'rounds') });
+    expect(competition.feed.adapter).toBe('tournament');
+    expect(competition.model.predict).toEqual({ method: 'predict', args: [{ name: 'inputs', type: 'JSON', keyword: false }] });
+    expect(competition.scoring.scorer).toBe('spearman');
+    const files = listFiles(path.join(cwd, 'demo-cup'));
+    expect(files).toEqual(expect.arrayContaining(['post-rounds.mjs', 'rounds/example-round.json', 'python/demo_cup/model.py', 'typescript/model.js']));
+    // A tournament's participant package is its own: no price tracker.
+    expect(files.filter((f) => f.includes('tracker'))).toEqual([]);
+    expect(result.stdout).toContain('node demo-cup/post-rounds.mjs');
+  });
+
+  it('refuses a pack whose asks: names no checklist question', async () => {
+    const templates = temporaryDir('init-packs-');
+    fs.cpSync(locateTemplatesDir(), templates, { recursive: true });
+    const packYaml = path.join(templates, 'packs', 'tournament', 'pack.yaml');
+    fs.writeFileSync(packYaml, fs.readFileSync(packYaml, 'utf8').replace('asks: [description,', 'asks: [colour, description,'));
+    const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), cwd, env: {} };
+    let stderr = '';
+    expect(await runInit(['demo-cup', '--pack', 'tournament', '--yes'], io, { prompter: null, templatesDir: templates })).toBe(2);
+    expect(stderr).toContain('asks must be a list of checklist keys');
   });
 
   it('prompts through readline/promises with the default in brackets', async () => {

@@ -8,6 +8,8 @@ export interface CheckReport {
   modelsFile: string;
   /** The simulated range the check ran (ISO 8601) and how long it took on the wall clock. */
   run: { from: string; to: string; simulatedSeconds: number; wallSeconds: number };
+  /** A tournament's check: the rounds opened with synthetic inputs and resolved with synthetic truths (no simulated prices). */
+  tournamentRounds?: number;
   configs: CheckResults['configs'];
   models: CheckResults['models'];
   checks: CheckFinding[];
@@ -39,7 +41,9 @@ export function checkReportText(report: CheckReport): string {
   const warnings = report.checks.filter((c) => c.verdict === 'WARN').length;
   return [
     `check of ${report.competition.id} (${report.competition.file}) with the models of ${report.modelsFile}`,
-    `${run.simulatedSeconds} simulated seconds of synthetic prices (${run.from} to ${run.to}) in ${run.wallSeconds.toFixed(1)} s`,
+    report.tournamentRounds !== undefined
+      ? `${report.tournamentRounds} tournament round(s) of synthetic inputs, resolved with synthetic truths, in ${run.wallSeconds.toFixed(1)} s`
+      : `${run.simulatedSeconds} simulated seconds of synthetic prices (${run.from} to ${run.to}) in ${run.wallSeconds.toFixed(1)} s`,
     '',
     configs,
     models,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Logger } from '@nestjs/common';
+import { Logger, LoggerService, Type } from '@nestjs/common';
 import pino from 'pino';
 import { checkPluginNames } from '../../bootstrap/plugin-names';
 import { loadAppConfig } from '../../config/app-config';
@@ -21,6 +21,8 @@ import { CheckReport, checkReportText } from './check-report';
 import { ModelIdentity, readCheckResults } from './check-results';
 import { REFERENCE_MODEL_IDS, writeCheckModels } from './reference-models';
 import { checkRange, syntheticHistory } from './synthetic-history';
+import { SyntheticPayloadError } from './synthetic-payload';
+import { checkTournament } from './tournament-check';
 
 /** The check could not run at all (an invalid file, no model ran): one line, exit code 1. */
 class CheckFailedError extends Error {
@@ -62,7 +64,7 @@ export async function run(args: string[], io: CommandIo): Promise<number> {
 }
 
 async function check(command: CheckArguments, io: CommandIo): Promise<CheckReport> {
-  const competition = validatedCompetition(command.competitionFile, io);
+  const { competition, extensions } = validatedCompetition(command.competitionFile, io);
   const examplesFile = modelsFileOf(command, competition, io.cwd);
   let examples;
   try {
@@ -74,6 +76,8 @@ async function check(command: CheckArguments, io: CommandIo): Promise<CheckRepor
   const fileProblems = examples.problems.map((p): CheckFinding => ({ check: 'models file', verdict: 'WARN', message: `${examplesFile}: ${p.message}` }));
   const logger = new JsonLogger(io.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn', pino.destination({ dest: 2, sync: true }));
   Logger.overrideLogger(logger);
+
+  if (competition.tournament) return checkOfTournament(command, competition, examplesFile, examples.entries, fileProblems, extensions, logger, io);
 
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coordinator-check-'));
   try {
@@ -116,17 +120,56 @@ async function check(command: CheckArguments, io: CommandIo): Promise<CheckRepor
   }
 }
 
-/** The competition file, validated as the app validates it at start (schema, then scorer and feed names). */
-function validatedCompetition(file: string, io: CommandIo): CompetitionDefinition {
+/**
+ * A tournament has no feed history to replay: its example models answer rounds of synthetic inputs
+ * (drawn from the competition's schemas) resolved with synthetic truths, through the API's
+ * service, with the extension modules loaded (a scorer of the team's own).
+ */
+async function checkOfTournament(
+  command: CheckArguments,
+  competition: CompetitionDefinition,
+  modelsFile: string,
+  entries: ReturnType<typeof readModelsConfig>['entries'],
+  fileProblems: CheckFinding[],
+  extensions: Type[],
+  logger: LoggerService,
+  io: CommandIo,
+): Promise<CheckReport> {
+  const models = entries.filter((e) => e.desiredState === 'RUNNING').map((e): ModelIdentity => ({ id: e.id, name: e.name, role: 'example' }));
+  const started = Date.now();
+  let run;
+  try {
+    run = await checkTournament({ competition, modelsFile, models, extensions, logger, env: io.env });
+  } catch (error) {
+    if (error instanceof SyntheticPayloadError) throw new CheckFailedError(error.message);
+    throw error;
+  }
+  if (run.results.models.every((m) => m.notRunning !== null)) throw new CheckFailedError(`no model started: ${run.results.models.map((m) => `${m.id}: ${m.notRunning}`).join('; ')}`);
+  const rules: FindingRules = { direction: competition.leaderboard.direction !== 'auto' ? competition.leaderboard.direction : run.direction, maxPredictionBytes: competition.model.maxPredictionBytes, referencesSkipped: 'a tournament has no reference models (they forecast prices from a feed)' };
+  const checks = [...fileProblems, ...degenerateGameFindings(run.results, rules)];
+  return {
+    competition: { id: competition.id, file: command.competitionFile },
+    modelsFile,
+    run: { from: new Date(run.fromMs).toISOString(), to: new Date(run.toMs).toISOString(), simulatedSeconds: 0, wallSeconds: Math.round((Date.now() - started) / 100) / 10 },
+    tournamentRounds: run.rounds,
+    configs: run.results.configs,
+    models: run.results.models,
+    checks,
+    exitCode: checks.some((c) => c.verdict === 'WARN') ? 2 : 0,
+  };
+}
+
+/** The competition file, validated as the app validates it at start (schema, then scorer and feed names), and the extension modules. */
+function validatedCompetition(file: string, io: CommandIo): { competition: CompetitionDefinition; extensions: Type[] } {
   const competition = loadCompetitionFile(file);
   const extensions = loadExtensionModules(io.env.EXTENSION_MODULES, io.cwd);
   const config = loadAppConfig({ COMPETITION_FILE: file, ROLES: 'predict,score' });
   checkPluginNames({ config, competition, extensions });
-  if (!new ScorerRegistry().has(competition.scoring.scorer)) {
-    // The replay hosts the built-in scorers only (it loads no extension modules).
+  if (!competition.tournament && !new ScorerRegistry().has(competition.scoring.scorer)) {
+    // The replay hosts the built-in scorers only (it loads no extension modules); a tournament's check runs the app with them.
     throw new CheckFailedError(`scorer "${competition.scoring.scorer}" comes from EXTENSION_MODULES, which the check's replay cannot load yet`);
   }
-  return competition;
+  return { competition, extensions };
 }
 
 /** --models, else the competition's `models:`, else deployment/models.yaml (here, then in the coordinator's folder). */

@@ -8,6 +8,11 @@ export interface AnswerSources {
   file: Record<string, unknown>;
   /** The pack's defaults (raw, like an answers file). */
   defaults: Record<string, unknown>;
+  /**
+   * The questions the pack asks (pack.yaml `asks`); the others take the pack's default without a
+   * prompt (a tournament has no feed to choose). Absent: every question is asked.
+   */
+  asks?: readonly string[];
 }
 
 /**
@@ -39,8 +44,11 @@ export async function collectAnswers(
   for (const q of CHECKLIST) {
     const given = sources.flags[q.key] ?? sources.file[q.key];
     const defaultValue = defaultOf(q, sources.defaults, answers);
+    const asked = sources.asks === undefined || sources.asks.includes(q.key);
     if (given !== undefined) {
       assign(answers, q, parseGiven(q, given, answers));
+    } else if (!asked && defaultValue !== undefined) {
+      assign(answers, q, q.parse(defaultValue, answers));
     } else if (mode.prompter && !mode.yes) {
       assign(answers, q, await ask(q, mode.prompter, defaultValue, answers));
     } else if (mode.yes && defaultValue !== undefined) {

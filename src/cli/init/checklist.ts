@@ -73,7 +73,7 @@ export const FEED_ADAPTERS = ['synthetic', 'pyth', 'pyth-hermes', 'binance', 'cr
 export const SCORERS_BY_OUTPUT: Record<InitAnswers['output'], string[]> = {
   distributions: ['density-pdf', 'density-log-likelihood', 'crps'],
   number: ['mse', 'mae'],
-  vector: ['mse', 'mae'],
+  vector: ['mse', 'mae', 'spearman'],
   any: [],
 };
 

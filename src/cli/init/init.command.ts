@@ -83,16 +83,21 @@ async function initProject(parsed: InitArguments, io: CommandIo, options: InitOp
   const pack = loadPack(templatesDir, packName);
 
   const answers = await collectAnswers(
-    { flags: parsed.flagAnswers, file, defaults: pack.defaults },
+    { flags: parsed.flagAnswers, file, defaults: pack.defaults, asks: pack.asks },
     { prompter: interactive, yes: parsed.yes },
     { name: names.project, pack: pack.name },
   );
   const project = renderPack(pack, templateValues(answers, names));
   const competition = project.files.get('competition.yaml');
   if (competition === undefined) throw new TemplatePackError(`pack ${pack.name} has no competition.yaml`);
-  // The models file the competition names is one the pack writes beside it: check it without that key
-  // before writing anything, then load the whole file once the project is on disk.
+  // The models file (and a tournament's inputs folder) the competition names are written beside it:
+  // check it without those keys before writing anything, then load the whole file once on disk.
   const { models: _models, ...definition } = parseYaml(competition) as Record<string, unknown>;
+  const tournament = definition.tournament;
+  if (tournament !== null && typeof tournament === 'object' && !Array.isArray(tournament)) {
+    const { inputsFolder: _inputsFolder, ...rest } = tournament as Record<string, unknown>;
+    definition.tournament = rest;
+  }
   parseCompetitionDefinition(definition, `${names.project}/competition.yaml`);
   writeProject(dir, project);
   try {
@@ -127,7 +132,9 @@ function nextSteps(cwd: string, dir: string): string {
   return [
     `created ${rel}/ (competition.yaml, models.yaml, models/, python/, typescript/)`,
     'next:',
+    `  npx coordinator-node check --competition ${rel}/competition.yaml`,
     `  COMPETITION_FILE=${rel}/competition.yaml npm start`,
+    ...(fs.existsSync(path.join(dir, 'post-rounds.mjs')) ? [`  ADMIN_API_KEY=<an admin key's secret> node ${rel}/post-rounds.mjs      (a tournament: posts two rounds and their truths)`] : []),
     `  (cd ${rel}/python && python3 -m unittest)      (cd ${rel}/typescript && node --test test/)`,
     `  see ${rel}/README.md`,
     '',

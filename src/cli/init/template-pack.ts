@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { CHECKLIST } from './checklist';
 
 /**
  * A pack: `templates/packs/<name>/pack.yaml` plus template files. Every file under the pack's
@@ -19,6 +20,8 @@ export interface TemplatePack {
   summary: string;
   /** Raw default answers (read with the checklist's parsers, like an answers file). */
   defaults: Record<string, unknown>;
+  /** The checklist questions the pack asks; the others take its defaults. Absent: all of them. */
+  asks?: string[];
   /** Relative symbolic links made after the files (rendered like file paths). */
   links: { path: string; target: string }[];
   /** Template files by output path (unrendered), each with the file it is read from. */
@@ -59,8 +62,12 @@ export function loadPack(templatesDir: string, name: string): TemplatePack {
   const doc: unknown = parseYaml(fs.readFileSync(path.join(packDir, 'pack.yaml'), 'utf8'));
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new TemplatePackError(`${where}: expected a mapping`);
   const raw = doc as Record<string, unknown>;
-  const unknownKeys = Object.keys(raw).filter((key) => !['summary', 'include', 'defaults', 'links'].includes(key));
-  if (unknownKeys.length > 0) throw new TemplatePackError(`${where}: unknown key ${unknownKeys[0]} (summary, include, defaults, links)`);
+  const unknownKeys = Object.keys(raw).filter((key) => !['summary', 'include', 'defaults', 'links', 'asks'].includes(key));
+  if (unknownKeys.length > 0) throw new TemplatePackError(`${where}: unknown key ${unknownKeys[0]} (summary, include, defaults, links, asks)`);
+  const asks = raw.asks;
+  if (asks !== undefined && (!Array.isArray(asks) || !asks.every((key) => typeof key === 'string' && CHECKLIST.some((q) => q.key === key)))) {
+    throw new TemplatePackError(`${where}: asks must be a list of checklist keys (${CHECKLIST.map((q) => q.key).join(', ')})`);
+  }
   const include = raw.include ?? [];
   if (!Array.isArray(include) || !include.every((set) => typeof set === 'string' && /^[a-z0-9-]+$/.test(set))) {
     throw new TemplatePackError(`${where}: include must be a list of folder names under templates/shared`);
@@ -83,6 +90,7 @@ export function loadPack(templatesDir: string, name: string): TemplatePack {
     name,
     summary: typeof raw.summary === 'string' ? raw.summary : '',
     defaults: raw.defaults as Record<string, unknown>,
+    ...(asks === undefined ? {} : { asks: asks as string[] }),
     links: links as { path: string; target: string }[],
     files,
   };

@@ -31,6 +31,7 @@ const SCORER_DIRECTIONS: Record<string, 'higher' | 'lower'> = {
   crps: 'lower',
   mse: 'lower',
   mae: 'lower',
+  spearman: 'higher',
 };
 
 /** Sample values of the predict arguments for the first configuration (tests, README). */

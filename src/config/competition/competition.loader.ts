@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../config-error';
 import { DefinitionReader } from './definition-reader';
+import { PayloadSchema, readPayloadSchema } from './payload-schema';
 import { readReportLayout } from './report-layout.reader';
 import {
   CompetitionDefinition,
@@ -17,6 +18,9 @@ import {
   RewardsDefinition,
   ScoringDefinition,
   TickDefinition,
+  TournamentDefinition,
+  TOURNAMENT_ARGUMENTS,
+  TOURNAMENT_FEED,
   WireType,
   answeredSteps,
   DEFAULT_MAX_COMPONENTS,
@@ -52,18 +56,20 @@ export function loadCompetitionFile(file: string): CompetitionDefinition {
 
 export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): CompetitionDefinition {
   const root = new DefinitionReader(doc, '', file);
-  root.onlyKeys(['id', 'name', 'description', 'feed', 'tick', 'model', 'predictions', 'scoring', 'leaderboard', 'retention', 'report', 'rewards', 'models']);
+  root.onlyKeys(['id', 'name', 'description', 'feed', 'tick', 'model', 'predictions', 'scoring', 'leaderboard', 'retention', 'report', 'rewards', 'models', 'tournament']);
   const id = root.key('id').string({ pattern: ID_PATTERN, hint: 'letters, digits, _ . -; at most 64' });
-  const feed = readFeed(root.key('feed'));
-  const predictions = readPredictions(root.key('predictions'));
-  const scoring = readScoring(root.key('scoring'));
+  const tournament = readTournament(root, file);
+  const feed = tournament ? tournamentFeed(tournament) : readFeed(root.key('feed'));
+  if (!tournament && feed.adapter === TOURNAMENT_FEED) root.key('feed').key('adapter').problem(`"${TOURNAMENT_FEED}" holds no data: it is the feed of a competition with a tournament: section`);
+  const predictions = tournament ? tournamentPredictions(tournament) : readPredictions(root.key('predictions'));
+  const scoring = readScoring(root.key('scoring'), tournament !== undefined);
   const definition: CompetitionDefinition = {
     id,
     name: root.key('name').string({ default: id }),
     description: root.key('description').string({ default: '' }),
     feed,
     tick: readTick(root.key('tick')),
-    model: readModel(root.key('model')),
+    model: readModel(root.key('model'), tournament !== undefined),
     predictions,
     scoring,
     leaderboard: readLeaderboard(root.key('leaderboard'), scoring),
@@ -73,6 +79,7 @@ export function parseCompetitionDefinition(doc: unknown, file = '(inline)'): Com
   };
   const models = readModelsFile(root.key('models'), file);
   if (models) definition.models = models;
+  if (tournament) definition.tournament = tournament;
   crossCheck(root, definition);
   return definition;
 }
@@ -127,21 +134,26 @@ function readMethod(r: DefinitionReader, fallback: MethodDefinition): MethodDefi
   };
 }
 
-function readModel(r: DefinitionReader): ModelInterfaceDefinition {
+function readModel(r: DefinitionReader, tournament: boolean): ModelInterfaceDefinition {
   r.onlyKeys(['baseClass', 'tick', 'predict', 'callTimeoutMs', 'maxPredictionBytes', 'output']);
   const output = r.key('output');
   if (output.isPresent()) output.onlyKeys(['kind', 'maxComponents']);
   return {
     baseClass: r.key('baseClass').string({ pattern: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/, hint: 'a dotted class path such as condorgame.tracker.TrackerBase' }),
     tick: readMethod(r.key('tick'), { method: 'tick', args: [{ name: 'data', type: 'JSON' }] }),
-    predict: readMethod(r.key('predict'), {
-      method: 'predict',
-      args: [
-        { name: 'asset', type: 'STRING' },
-        { name: 'horizon', type: 'INT' },
-        { name: 'step', type: 'INT' },
-      ],
-    }),
+    predict: readMethod(
+      r.key('predict'),
+      tournament
+        ? { method: 'predict', args: [{ name: 'inputs', type: 'JSON' }] }
+        : {
+            method: 'predict',
+            args: [
+              { name: 'asset', type: 'STRING' },
+              { name: 'horizon', type: 'INT' },
+              { name: 'step', type: 'INT' },
+            ],
+          },
+    ),
     callTimeoutMs: r.key('callTimeoutMs').number({ default: 60_000, integer: true, min: 10, max: 3_600_000 }),
     maxPredictionBytes: r.key('maxPredictionBytes').number({ default: 1_000_000, integer: true, min: 16 }),
     output: {
@@ -205,7 +217,7 @@ function readPenalty(r: DefinitionReader): PenaltyPolicy {
   }
 }
 
-function readScoring(r: DefinitionReader): ScoringDefinition {
+function readScoring(r: DefinitionReader, tournament = false): ScoringDefinition {
   r.onlyKeys(['scorer', 'options', 'target', 'penalty', 'assetWeights', 'intervalSeconds', 'maxWaitSeconds', 'windows']);
   const windowsReader = r.key('windows');
   const windows = windowsReader.isPresent()
@@ -229,7 +241,8 @@ function readScoring(r: DefinitionReader): ScoringDefinition {
     // A scoring interval longer than the shortest window would leave that window's scores stale;
     // waiting for ground truth longer than the longest window scores nothing the leaderboard shows.
     intervalSeconds: r.key('intervalSeconds').number({ default: 60, integer: true, min: 1, max: Math.min(shortestWindow, LONGEST_TIMER_SECONDS) }),
-    maxWaitSeconds: r.key('maxWaitSeconds').number({ default: 3600, integer: true, min: 0, max: longestWindow }),
+    // A tournament round waits for its posted truth: by default as long as the leaderboard can show it.
+    maxWaitSeconds: r.key('maxWaitSeconds').number({ default: tournament ? longestWindow : 3600, integer: true, min: 0, max: longestWindow }),
     windows,
   };
 }
@@ -300,6 +313,18 @@ function readRewards(r: DefinitionReader): { rewards?: RewardsDefinition } {
 }
 
 function crossCheck(root: DefinitionReader, def: CompetitionDefinition): void {
+  // A tournament's parameter set is derived (no `predictions` key to point at), valid by construction.
+  if (!def.tournament) checkPredictions(root, def);
+  const predictArgs = def.model.predict.args.map((a) => a.name);
+  const known: readonly string[] = def.tournament ? TOURNAMENT_ARGUMENTS : ['asset', 'horizon', 'step', 'steps', 'interval'];
+  predictArgs.forEach((name, i) => {
+    if (!known.includes(name)) root.key('model').key('predict').key('args').items()[i].key('name').problem(`must be one of ${known.join(', ')}`);
+  });
+  if (!def.tournament) checkResolutions(root, def, predictArgs.includes('steps'));
+  checkAssetWeights(root.key('scoring').key('assetWeights'), def);
+}
+
+function checkPredictions(root: DefinitionReader, def: CompetitionDefinition): void {
   const seen = new Set<string>();
   def.predictions.forEach((p, i) => {
     const at = root.key('predictions').items()[i];
@@ -308,13 +333,6 @@ function crossCheck(root: DefinitionReader, def: CompetitionDefinition): void {
     if (seen.has(key)) at.problem(`duplicates the parameter set ${key}`);
     seen.add(key);
   });
-  const predictArgs = def.model.predict.args.map((a) => a.name);
-  const known = ['asset', 'horizon', 'step', 'steps', 'interval'];
-  predictArgs.forEach((name, i) => {
-    if (!known.includes(name)) root.key('model').key('predict').key('args').items()[i].key('name').problem(`must be one of ${known.join(', ')}`);
-  });
-  checkResolutions(root, def, predictArgs.includes('steps'));
-  checkAssetWeights(root.key('scoring').key('assetWeights'), def);
 }
 
 /**
@@ -340,4 +358,58 @@ function checkAssetWeights(r: DefinitionReader, def: CompetitionDefinition): voi
   }
   const unweighted = [...new Set(def.predictions.map((p) => p.asset))].filter((asset) => !Object.prototype.hasOwnProperty.call(weights, asset));
   if (unweighted.length > 0) r.problem(`has no weight for ${unweighted.join(', ')} (every predicted asset needs one)`);
+}
+
+/** Largest tournament inputs by default: 10 MB of JSON. */
+const DEFAULT_MAX_INPUT_BYTES = 10_000_000;
+/** Seconds between polls of the tournament feed: it holds no data, so it is asked rarely. */
+const TOURNAMENT_POLL_SECONDS = 3600;
+
+/**
+ * `tournament`: rounds come from the API, so the file has neither `feed` nor `predictions` (both
+ * are derived); `inputsFolder` is resolved against the competition file and must exist.
+ */
+function readTournament(root: DefinitionReader, file: string): TournamentDefinition | undefined {
+  const r = root.key('tournament');
+  if (!r.isPresent()) return undefined;
+  r.onlyKeys(['subject', 'inputs', 'truth', 'inputsFolder', 'maxInputBytes']);
+  for (const key of ['feed', 'predictions'] as const) {
+    if (root.key(key).isPresent()) root.key(key).problem(`must be absent in a tournament: its rounds and their data come from the API (POST /tournament/rounds)`);
+  }
+  const truth = readPayloadSchema(r.key('truth'));
+  checkTruthSchema(r.key('truth'), truth);
+  let inputsFolder: string | null = null;
+  if (r.key('inputsFolder').isPresent()) {
+    const written = r.key('inputsFolder').string({ pattern: /\S/, hint: 'a folder relative to the competition file' });
+    inputsFolder = path.resolve(file === '(inline)' ? process.cwd() : path.dirname(file), written);
+    if (!fs.existsSync(inputsFolder) || !fs.statSync(inputsFolder).isDirectory()) r.key('inputsFolder').problem(`no such folder: ${written} (resolved to ${inputsFolder})`);
+  }
+  return {
+    subject: r.key('subject').string({ default: 'round', pattern: /^[A-Za-z0-9_.:/-]{1,32}$/ }),
+    inputs: readPayloadSchema(r.key('inputs')),
+    truth,
+    inputsFolder,
+    maxInputBytes: r.key('maxInputBytes').number({ default: DEFAULT_MAX_INPUT_BYTES, integer: true, min: 2, max: 100_000_000 }),
+  };
+}
+
+/** The scorer reads the truth as a list of numbers: the schema must describe a number or a list of them. */
+function checkTruthSchema(r: DefinitionReader, schema: PayloadSchema): void {
+  const numeric = (types: readonly string[] | undefined) => types !== undefined && types.every((t) => t === 'number' || t === 'integer');
+  if (numeric(schema.type)) return;
+  if (schema.type?.length === 1 && schema.type[0] === 'array' && numeric(schema.items?.type)) return;
+  r.problem('must describe a number or a list of numbers (type: number, or type: array with items: { type: number }): the scorer reads the truth as numbers');
+}
+
+/** A tournament's feed: the `tournament` adapter, which holds no data (rounds bring their inputs). */
+function tournamentFeed(tournament: TournamentDefinition): FeedDefinition {
+  return { adapter: TOURNAMENT_FEED, options: {}, subjects: [tournament.subject], granularity: 60, historySeconds: 60, stalenessSeconds: 0, pollSeconds: TOURNAMENT_POLL_SECONDS };
+}
+
+/**
+ * A tournament's one parameter set: inactive, so no schedule opens its rounds (the API does);
+ * a horizon of one second, so a round is due for scoring as soon as its truth is posted.
+ */
+function tournamentPredictions(tournament: TournamentDefinition): PredictionConfigDefinition[] {
+  return [{ asset: tournament.subject, horizon: 1, step: 1, interval: LONGEST_TIMER_SECONDS, active: false, order: 0, group: 'tournament' }];
 }

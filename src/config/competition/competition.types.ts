@@ -1,3 +1,5 @@
+import type { PayloadSchema } from './payload-schema';
+
 /**
  * A competition, as described by its definition file (YAML or JSON) after validation and
  * defaults. Durations are in seconds, as the model interface and the seed use them.
@@ -23,7 +25,43 @@ export interface CompetitionDefinition {
    * LOCAL_ORCHESTRATOR_MODELS_CONFIG is unset (absolute; written relative to the competition file).
    */
   models?: string;
+  /**
+   * Present for a tournament: rounds are opened and resolved through the API
+   * (`POST /tournament/rounds`, `POST /tournament/rounds/{id}/truth`) instead of by a schedule and
+   * a feed. The loader then derives `feed` (the `tournament` adapter, which holds no data) and
+   * `predictions` (one inactive parameter set, so no schedule opens rounds).
+   */
+  tournament?: TournamentDefinition;
 }
+
+/**
+ * `tournament: { subject, inputs, truth, inputsFolder, maxInputBytes }`: what a round's inputs and
+ * its ground truth look like (PayloadSchema, a JSON Schema subset), and where inputs files live.
+ *
+ * @example
+ *   tournament:
+ *     inputs: { type: object, required: [features], properties: { features: { type: array } } }
+ *     truth: { type: array, items: { type: number } }
+ *     inputsFolder: rounds
+ */
+export interface TournamentDefinition {
+  /** The subject of the rounds' one parameter set (its `asset`, `round` by default). */
+  subject: string;
+  /** Schema of a round's inputs (`POST /tournament/rounds` `inputs`, or the file it names). */
+  inputs: PayloadSchema;
+  /** Schema of a round's truth (`POST /tournament/rounds/{id}/truth` `truth`): a number or a list of numbers. */
+  truth: PayloadSchema;
+  /** The folder inputs files are read from (absolute), or null: inputs come as JSON only. */
+  inputsFolder: string | null;
+  /** Largest inputs accepted, in bytes of JSON (a body's or a file's). */
+  maxInputBytes: number;
+}
+
+/** The names a tournament's `model.predict.args` may send: the round's inputs and its id. */
+export const TOURNAMENT_ARGUMENTS = ['inputs', 'round_id'] as const;
+
+/** The `tournament` feed adapter: a tournament's data arrives with its rounds, not from a feed. */
+export const TOURNAMENT_FEED = 'tournament';
 
 export interface FeedDefinition {
   /** Registered feed adapter name: `synthetic`, `pyth`, `crunchdao`, `binance`, `csv`, ... */

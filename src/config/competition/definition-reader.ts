@@ -103,6 +103,11 @@ export class DefinitionReader {
     return { ...this.object() };
   }
 
+  /** The value as parsed, unchecked (a JSON-schema `enum` item, a free-form example). */
+  raw(): unknown {
+    return this.value;
+  }
+
   problem(message: string): never {
     this.fail(message);
   }

@@ -7,6 +7,7 @@ import { PythHermesFeedAdapter } from './pyth-hermes.feed';
 import { SqlFeedAdapter } from './sql.feed';
 import { SyntheticFeedAdapter } from './synthetic.feed';
 import { WebSocketFeedAdapter } from './websocket.feed';
+import { TournamentFeedAdapter } from '../../tournament/tournament.feed';
 
 /** The adapters shipped with the coordinator; each registers itself by its `@FeedAdapter` name. */
 export const BUILT_IN_FEED_ADAPTERS = [
@@ -19,4 +20,5 @@ export const BUILT_IN_FEED_ADAPTERS = [
   ParquetFeedAdapter,
   SqlFeedAdapter,
   WebSocketFeedAdapter,
+  TournamentFeedAdapter, // a tournament's rounds bring their data: this feed holds none
 ];

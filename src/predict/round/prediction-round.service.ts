@@ -9,7 +9,7 @@ import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { HealthRegistry } from '../../health/health.registry';
 import { PredictionRoundMetrics } from '../../metrics/prediction-round.metrics';
 import { predictArguments } from '../calls/predict-arguments';
-import { CallableModel, MODEL_CALLER, ModelCallResult, ModelCaller } from '../predict.ports';
+import { CallableModel, MODEL_CALLER, ModelCallArguments, ModelCallResult, ModelCaller } from '../predict.ports';
 import { ModelRegistryRepository } from '../registry/model-registry.repository';
 import { ModelRoster } from '../registry/model-roster';
 import { checkPredictionOutput, checkPredictionText, predictionOutputRules, PredictionOutputRules } from './prediction-output';
@@ -116,11 +116,15 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
     return this.outageBuffer.counters();
   }
 
-  async run(config: PredictionConfig, scheduledAt: Date, selection: RoundModelSelection = {}): Promise<PredictionRoundReport | null> {
+  /**
+   * `callArguments`: the round's own predict arguments instead of the config's (a tournament
+   * round sends the inputs posted with it); everything else is as for a scheduled round.
+   */
+  async run(config: PredictionConfig, scheduledAt: Date, selection: RoundModelSelection = {}, callArguments?: ModelCallArguments): Promise<PredictionRoundReport | null> {
     const started = performance.now();
     const model = this.competition.model;
     const steps = definedPrediction(this.competition.predictions, config)?.steps;
-    const args = predictArguments(config, model.predict, steps);
+    const args = callArguments ?? predictArguments(config, model.predict, steps);
     const performedAt = this.clock.now();
     const round: PredictionRoundRecord = {
       id: randomUUID(),

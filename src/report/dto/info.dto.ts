@@ -56,4 +56,5 @@ export class CompetitionInfoDto {
   @ApiProperty({ type: BenchmarkInfoDto, nullable: true, description: 'The benchmark model the reward options name (never paid); null when none.' }) benchmark!: BenchmarkInfoDto | null;
   @ApiProperty({ example: 'distributions' }) prediction_output!: string;
   @ApiProperty({ example: 5000 }) call_timeout_ms!: number;
+  @ApiProperty({ example: false, description: 'True for a tournament: rounds are opened and resolved through /tournament/rounds (the page shows them).' }) tournament!: boolean;
 }

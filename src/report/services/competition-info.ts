@@ -45,6 +45,7 @@ export function competitionInfo(c: CompetitionDefinition, scorerBetter?: ScoreBe
     benchmark: benchmarkOf(c),
     prediction_output: c.model.output.kind,
     call_timeout_ms: c.model.callTimeoutMs,
+    tournament: c.tournament !== undefined,
   };
 }
 

@@ -29,7 +29,9 @@
   function refresh() {
     if (!current.info) return Promise.resolve();
     $('refresh-state').textContent = 'refreshing…';
-    return CN.views[current.name].refresh()
+    var views = [CN.views[current.name].refresh()];
+    if (current.name === 'rounds') views.push(CN.views.tournament.refresh()); // shown for a tournament only
+    return Promise.all(views)
       .then(function () {
         showError('');
         $('refresh-state').textContent = 'updated ' + new Date().toLocaleTimeString(undefined, { hourCycle: 'h23' });
@@ -61,11 +63,13 @@
     $('synthetic-banner').hidden = !info.feed.synthetic;
     CN.views.leaderboard.setInfo(info);
     CN.views.model.setInfo(info);
+    CN.views.tournament.setInfo(info);
   }
 
   function start() {
     CN.views.leaderboard.start(onError);
     CN.views.rounds.start(onError);
+    CN.views.tournament.start();
     window.addEventListener('hashchange', navigate);
     CN.getJson('/info')
       .then(renderInfo)

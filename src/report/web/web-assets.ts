@@ -16,7 +16,7 @@ export class WebAssetMissingError extends Error {
 }
 
 /** The page and its scripts (page-core.js first: the views build on it; app.js routes between them). */
-const PAGE_FILES = ['index.html', 'style.css', 'page-core.js', 'leaderboard-view.js', 'model-view.js', 'rounds-view.js', 'app.js'];
+const PAGE_FILES = ['index.html', 'style.css', 'page-core.js', 'leaderboard-view.js', 'model-view.js', 'rounds-view.js', 'tournament-view.js', 'app.js'];
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,0 +1,3 @@
+'use strict';
+/** {{name}}: participant package (JavaScript / TypeScript). See model.js. */
+module.exports = require('./model');
