@@ -59,28 +59,42 @@ interface RelationSizes {
   partitions: number;
 }
 
-/** Sizes summed over the leaves of `table` (itself when it is not partitioned). */
+/**
+ * Sizes summed over the leaves of `table` that hold rows (itself when it is not partitioned): the
+ * empty partitions made ahead cost a few pages each whatever the load, not bytes per prediction.
+ */
 async function relationSizes(ds: DataSource, table: string): Promise<RelationSizes> {
-  const leaves = `(SELECT relid FROM pg_partition_tree('${table}') WHERE isleaf
-                   UNION ALL SELECT '${table}'::regclass WHERE NOT EXISTS (SELECT 1 FROM pg_partition_tree('${table}')))`;
-  const [sizes]: Array<{ heap: string; toast: string; total: string; partitions: number }> = await ds.query(
+  const leaves: Array<{ name: string }> = await ds.query(
+    `SELECT relid::regclass::text AS name FROM pg_partition_tree('${table}') WHERE isleaf
+     UNION ALL SELECT '${table}' WHERE NOT EXISTS (SELECT 1 FROM pg_partition_tree('${table}'))`,
+  );
+  const holding: string[] = [];
+  for (const { name } of leaves) {
+    const [row]: Array<{ any: boolean }> = await ds.query(`SELECT EXISTS (SELECT 1 FROM ${name}) AS any`);
+    if (row.any) holding.push(name);
+  }
+  const [sizes]: Array<{ heap: string; toast: string; total: string }> = await ds.query(
     `SELECT coalesce(sum(pg_relation_size(c.oid)), 0)::text AS heap,
             coalesce(sum(CASE WHEN c.reltoastrelid <> 0 THEN pg_total_relation_size(c.reltoastrelid) ELSE 0 END), 0)::text AS toast,
-            coalesce(sum(pg_total_relation_size(c.oid)), 0)::text AS total,
-            count(*)::int AS partitions
-       FROM pg_class c WHERE c.oid IN ${leaves}`,
+            coalesce(sum(pg_total_relation_size(c.oid)), 0)::text AS total
+       FROM pg_class c WHERE c.oid = ANY($1::regclass[])`,
+    [holding],
   );
+  // Each index of the table: its own size, or the sum of its partitions' indexes on the leaves kept.
   const indexes: Array<{ name: string; bytes: string }> = await ds.query(
     `SELECT i.indexrelid::regclass::text AS name,
-            (SELECT coalesce(sum(pg_relation_size(t.relid)), 0) FROM pg_partition_tree(i.indexrelid) t WHERE t.isleaf)
-              + CASE WHEN EXISTS (SELECT 1 FROM pg_partition_tree(i.indexrelid)) THEN 0 ELSE pg_relation_size(i.indexrelid) END AS bytes
+            coalesce((SELECT sum(pg_relation_size(x.indexrelid))
+                        FROM pg_index x
+                       WHERE x.indrelid = ANY($1::regclass[])
+                         AND (x.indexrelid = i.indexrelid OR x.indexrelid IN (SELECT relid FROM pg_partition_tree(i.indexrelid)))), 0)::text AS bytes
        FROM pg_index i WHERE i.indrelid = '${table}'::regclass ORDER BY 1`,
+    [holding],
   );
   return {
     heap: Number(sizes.heap),
     toast: Number(sizes.toast),
     total: Number(sizes.total),
-    partitions: sizes.partitions,
+    partitions: holding.length,
     indexes: indexes.map((r) => ({ name: r.name, bytes: Number(r.bytes) })),
   };
 }

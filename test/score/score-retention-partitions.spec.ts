@@ -89,14 +89,14 @@ describeEachEngine('ScoreRetentionService on partitioned predictions', (db) => {
     // Cutoff day 1 + 12 h: day 0's partition is past it but held by the unscored prediction, and not
     // yet a straggler (a day, the horizon and the wait after its end): its scored row stays for now.
     await clock.advanceTo(day(31) + 12 * HOUR);
-    expect((await retention.runPrune()).predictions).toBe(1); // the default partition's scored row
+    expect((await retention.runPrune())!.predictions).toBe(1); // the default partition's scored row
     expect(await ids(ds)).toEqual([d0.a, d0.b, d1.a, d1.b, d2.a, early.b].sort());
 
     // Cutoff day 2 + 3 h: day 1 is dropped whole (2 rows); day 0 is now a straggler partition, so
     // its scored row goes row by row and the unscored one stays; day 2 straddles the cutoff: kept.
     await clock.advanceTo(day(32) + 3 * HOUR);
     const result = await retention.runPrune();
-    expect(result.predictions).toBe(3);
+    expect(result!.predictions).toBe(3);
     expect(await ids(ds)).toEqual([d0.b, d2.a, early.b].sort());
     const names = await partitionNames();
     expect(names).not.toContain(predictionPartitionName(day(1), day(2)));
@@ -108,7 +108,7 @@ describeEachEngine('ScoreRetentionService on partitioned predictions', (db) => {
 
     // Once day 2's partition is wholly past the cutoff, it is dropped too.
     await clock.advanceTo(day(33) + 3 * HOUR);
-    expect((await retention.runPrune()).predictions).toBe(1);
+    expect((await retention.runPrune())!.predictions).toBe(1);
     expect(await ids(ds)).toEqual([d0.b, early.b].sort());
   });
 });

@@ -78,15 +78,16 @@ export class PredictionPartitionRepository {
   /**
    * Makes sure partitions cover the period holding `nowMs` and the `periods` after it. Ranges an
    * existing partition covers are left as they are (a partition made under another period length
-   * stays), so the new ones only fill gaps. Returns the partitions created.
+   * stays), so the new ones only fill gaps. Returns the partitions created, each with the rows it
+   * took from the default partition.
    */
-  async createAhead(nowMs: number, periodDays: number, periods: number): Promise<PredictionPartition[]> {
+  async createAhead(nowMs: number, periodDays: number, periods: number): Promise<Array<PredictionPartition & { moved: number }>> {
     const existing = await this.partitions();
     if (existing === null) return [];
     const period = periodDays * DAY_MS;
     const start = periodStartMs(nowMs, periodDays);
     const end = start + (periods + 1) * period;
-    const created: PredictionPartition[] = [];
+    const created: Array<PredictionPartition & { moved: number }> = [];
     for (let cursor = start; cursor < end; ) {
       const covering = existing.find((p) => p.fromMs <= cursor && cursor < p.toMs);
       if (covering) {
