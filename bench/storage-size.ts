@@ -12,7 +12,13 @@
  * cycle does, VACUUMs and ANALYZEs, and prints per prediction: heap, TOAST, each index,
  * pg_total_relation_size, the average pg_column_size of `payload` (and of `payload_compact` when
  * that column exists), summed over every partition when the table is partitioned. It also
- * times insertPredictions and writeScores (both touch every partition's indexes).
+ * times insertPredictions and writeScores (both touch every partition's indexes), and last what
+ * retention's removal of those rows costs: the drop of their partition when the table is
+ * partitioned, else the row-wise DELETE plus the VACUUM that makes the space reusable.
+ *
+ * On a partitioned table, the (empty) daily partitions of the 30 days before the measured rounds are
+ * created first (STORAGE_PAST_DAYS, default 30), so lookups that cannot be pruned to one partition
+ * (writeScores finds rows by id alone) probe as many partitions as under a 30-day retention.
  *
  * The cadence is competitions/condorgame.yaml's: the hourly group runs each of its four configs
  * every 720 s, so 480 rounds a day; each model answers every round.
@@ -20,6 +26,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
+import { PredictionPartitionRepository } from '../src/predict/round/prediction-partitions.repository';
 import { PredictionRoundRepository } from '../src/predict/round/prediction-round.repository';
 import type { PredictionRecord, PredictionRoundRecord } from '../src/predict/round/prediction-round';
 import { benchDatabase } from './bench-database';
@@ -34,7 +41,8 @@ const ROUNDS_PER_DAY = (ASSETS.length * 86_400) / CONFIG_INTERVAL_S;
 const REFERENCE_MODELS = 10_000;
 /** The round-robined hourly group starts one asset every 180 s. */
 const ROUND_SPACING_MS = (CONFIG_INTERVAL_S / ASSETS.length) * 1000;
-const T0 = Date.UTC(2026, 11, 1);
+/** Today's UTC midnight: the rounds land in the partition the migration made for today (up to 480 rounds). */
+const T0 = Math.floor(Date.now() / 86_400_000) * 86_400_000;
 
 /** One model's answer: 60 two-component normal mixtures, numbers as Python's repr writes them. */
 function mixturePayload(next: () => number): string {
@@ -145,6 +153,16 @@ async function main(): Promise<void> {
         CONFIG_INTERVAL_S,
       ]);
     }
+    const pastDays = Number(process.env.STORAGE_PAST_DAYS ?? 30);
+    const [{ relkind }]: Array<{ relkind: string }> = await ds.query(`SELECT relkind FROM pg_class WHERE oid = 'predictions'::regclass`);
+    if (relkind === 'p') {
+      for (let d = pastDays; d >= 1; d--) {
+        const from = new Date(T0 - d * 86_400_000);
+        const to = new Date(T0 - (d - 1) * 86_400_000);
+        const name = `predictions_bench_past_${d}`;
+        await ds.query(`CREATE TABLE ${name} PARTITION OF predictions FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`);
+      }
+    }
     const next = seededRandom(17);
     let insertMs = 0;
     const stored: Array<{ round: PredictionRoundRecord; ids: string[] }> = [];
@@ -181,6 +199,21 @@ async function main(): Promise<void> {
     await ds.query(`VACUUM ANALYZE predictions`);
     report('after scoring and VACUUM', await relationSizes(ds, 'predictions'), rows, await columnSizes(ds));
     console.log(`insertPredictions ${(insertMs / rounds).toFixed(0)} ms per round of ${models}; writeScores ${(scoreMs / rounds).toFixed(0)} ms per round (${db.label})`);
+
+    const cutoff = new Date(T0 + 2 * 86_400_000);
+    const began = performance.now();
+    let removed: number;
+    let how: string;
+    const today = (await new PredictionPartitionRepository(ds).partitions())?.find((p) => p.fromMs <= T0 && T0 < p.toMs);
+    if (today) {
+      removed = (await new PredictionPartitionRepository(ds).dropIfScoredBefore(today, cutoff)) ?? 0;
+      how = `dropping ${today.name}`;
+    } else {
+      removed = await repo.prunePredictionsScoredBefore(cutoff);
+      await ds.query(`VACUUM predictions`);
+      how = 'row-wise DELETE + VACUUM';
+    }
+    console.log(`retention removing the ${removed} predictions: ${(performance.now() - began).toFixed(0)} ms (${how})`);
   } finally {
     await db.close();
   }
