@@ -356,8 +356,8 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
     if (store) {
       const p50 = (pick: (t: StoredRoundTimes) => number) => percentile(stored.map(pick).sort((a, b) => a - b), 50).toFixed(0);
       console.log(
-        `        stored into ${store.engine}: round p50 ${p50((t) => t.roundMs)} ms = call p50 ${p50((t) => t.callMs)} ms + store p50 ${p50((t) => t.storeMs)} ms ` +
-          `(claim, insertPredictions, counts) + checks p50 ${p50((t) => t.roundMs - t.callMs - t.storeMs)} ms; client CPU per call includes the checks and the store`,
+        `        stored into ${store.engine}: round p50 ${p50((t) => t.roundMs)} ms (the round above, store included); its parts: call p50 ${p50((t) => t.callMs)} ms, ` +
+          `store p50 ${p50((t) => t.storeMs)} ms (claim, insertPredictions, counts), checks and the rest p50 ${p50((t) => t.roundMs - t.callMs - t.storeMs)} ms; client CPU per call includes them`,
       );
     }
     if (process.env.FANOUT_FLOOR) {
@@ -369,9 +369,9 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
   } finally {
     await service.stop();
     orchestrator?.close();
-    await store?.close();
     for (const peer of peers) peer.child.kill('SIGINT');
     await Promise.all(peers.map((peer) => new Promise((exited) => (peer.child.exitCode !== null ? exited(null) : peer.child.once('exit', exited)))));
+    await store?.close(); // after the peers: they log a membership socket closed while they run as an error
   }
 }
 
