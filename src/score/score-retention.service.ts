@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
-import { DEFAULT_PREDICTIONS_PARTITION, PredictionPartitionRepository, predictionPartitionDays } from '../predict/round/prediction-partitions.repository';
+import { DEFAULT_PREDICTIONS_PARTITION, PARTITION_PERIODS_AHEAD, PredictionPartitionRepository, predictionPartitionDays } from '../predict/round/prediction-partitions.repository';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
 import { RecurringJob } from '../clock/recurring-job.decorator';
 import { AdvisoryLockName, advisoryLockKey, withAdvisoryLock } from './advisory-lock';
@@ -13,8 +13,6 @@ import { WindowBuckets } from './window-buckets';
 
 const DAY_MS = 86_400_000;
 const RETENTION_JOB = 'score-retention';
-/** Partitions kept ready past the current period: three days of slack at the reference retention if the job stops running. */
-const AHEAD_PERIODS = 3;
 /** PostgreSQL's lock_not_available (lock_timeout): the partition work is left to the next run. */
 const LOCK_NOT_AVAILABLE = '55P03';
 
@@ -35,16 +33,17 @@ export interface PruneResult {
  *
  * `predictions` is partitioned by `performed_at` (PredictionPartitionRepository), in periods of
  * predictionPartitionDays(predictionsDays) days (1 for the reference 30). Each run creates the
- * current period's partition and the next AHEAD_PERIODS, and drops each partition, older than the
- * cutoff, whose rows were all scored before it. A partition is pruned at that granularity: its rows
- * stay until the last of them is past retention (at most about one period longer), because
- * deleting the expired rows of the partition straddling the cutoff every hour would delete them
- * all row by row before the partition could be dropped. Row by row, as before, only where dropping
- * cannot work: the default partition (rows no dated partition covered when written), and a
- * partition still held, a full period plus the longest horizon plus `scoring.maxWaitSeconds` after
- * its end, by unscored or late-scored rows (its rows scored before the cutoff go, those go on waiting).
- * Unscored predictions are never pruned. The cycles' Merkle roots (score_commitments) are never pruned: a published
- * root stays checkable after the snapshots it was built from are gone.
+ * current period's partition and the next PARTITION_PERIODS_AHEAD, and drops each partition older
+ * than the cutoff whose rows were all scored before it. Predictions are pruned at that
+ * granularity: a row stays until the last row of its partition is past retention (about one
+ * period longer at most), because deleting the expired rows of the partition straddling the cutoff
+ * every hour would delete them all row by row before the partition could be dropped. Row by row,
+ * as before, only where dropping cannot work: the default partition (rows no dated partition
+ * covered when written), and a partition still held, a period plus the longest horizon plus
+ * `scoring.maxWaitSeconds` after its end, by unscored or late-scored rows (its rows scored before
+ * the cutoff go, the others wait). Unscored predictions are never pruned. The cycles' Merkle roots
+ * (score_commitments) are never pruned: a published root stays checkable after the snapshots it
+ * was built from are gone.
  *
  * @example
  *   await retention.prune(); // { predictions: 1200, snapshots: 3400, buckets: 96, rounds: 40 }
@@ -93,13 +92,14 @@ export class ScoreRetentionService {
     const partitions = await this.partitions.partitions();
     if (partitions === null) return this.predictions.prunePredictionsScoredBefore(cutoff);
     const periodDays = predictionPartitionDays(this.competition.retention.predictionsDays);
-    await this.unlessLocked('creating partitions ahead', () => this.partitions.createAhead(nowMs, periodDays, AHEAD_PERIODS));
+    await this.unlessLocked('creating partitions ahead', () => this.partitions.createAhead(nowMs, periodDays, PARTITION_PERIODS_AHEAD));
     const staleBeforeMs = cutoff.getTime() - this.stragglerGraceMs(periodDays);
     let pruned = 0;
     for (const partition of partitions) {
       if (partition.toMs > cutoff.getTime()) break; // by range, oldest first: the rest are younger
       const dropped = await this.unlessLocked(`dropping ${partition.name}`, () => this.partitions.dropIfScoredBefore(partition, cutoff));
-      if (dropped !== null && dropped !== undefined) {
+      if (dropped === undefined) break; // lock not granted: a long read holds the table; the rest waits for the next run too
+      if (dropped !== null) {
         pruned += dropped;
         this.logger.log(`dropped partition ${partition.name} (${dropped} predictions, all scored before ${cutoff.toISOString()})`);
       } else if (partition.toMs <= staleBeforeMs) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { VirtualClock } from '../../src/clock/clock';
 import type { PredictionRecord, PredictionRoundRecord } from '../../src/predict/round/prediction-round';
@@ -7,7 +8,7 @@ import { DEFAULT_PREDICTIONS_PARTITION, PredictionPartitionRepository, predictio
 import { ScoreRetentionService } from '../../src/score/score-retention.service';
 import { ScoreSnapshotRepository } from '../../src/score/score-snapshot.repository';
 import { ScoreWindowRepository } from '../../src/score/score-window.repository';
-import { describeEachEngine } from '../support/test-database';
+import { createTestDatabase, describeEachEngine, TestDatabase } from '../support/test-database';
 import { competitionFixture } from './support/competition-fixture';
 
 const DAY = 86_400_000;
@@ -111,4 +112,46 @@ describeEachEngine('ScoreRetentionService on partitioned predictions', (db) => {
     expect((await retention.runPrune())!.predictions).toBe(1);
     expect(await ids(ds)).toEqual([d0.b, early.b].sort());
   });
+});
+
+// A second session holding a lock needs a server: PGlite serves one connection at a time.
+(process.env.TEST_DATABASE_URL ? describe : describe.skip)('ScoreRetentionService while a long read holds predictions [postgres]', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('postgres');
+  }, 60_000);
+  afterAll(() => db?.close(), 60_000);
+
+  it('leaves a partition it cannot lock to the next run instead of failing or waiting, and drops it then', async () => {
+    const ds = db.dataSource;
+    const competition = competitionFixture();
+    const clock = new VirtualClock(day(0));
+    const rounds = new PredictionRoundRepository(ds);
+    const partitions = new PredictionPartitionRepository(ds);
+    const retention = new ScoreRetentionService(competition, clock, ds, rounds, partitions, new ScoreSnapshotRepository(ds), new ScoreWindowRepository(ds));
+    await ds.query(`INSERT INTO competitions (id, name, definition) VALUES ($1, 'c', '{}')`, [competition.id]);
+    const configId = randomUUID();
+    await ds.query(`INSERT INTO prediction_configs (id, competition_id, asset, horizon, step, prediction_interval, "group") VALUES ($1, $2, 'BTC', 3600, 300, 3600, 'hourly')`, [configId, competition.id]);
+    await retention.runPrune();
+    const record: PredictionRoundRecord = { id: randomUUID(), competitionId: competition.id, configId, scheduledAt: new Date(day(0) + HOUR), performedAt: new Date(day(0) + HOUR), resolvableAt: new Date(day(0) + 2 * HOUR) };
+    await rounds.claim(record);
+    const [prediction] = [{ id: randomUUID(), modelId: 'a', status: 'SUCCESS' as const, execTimeUs: 1, payloadJson: '[]', failureReason: null }];
+    await rounds.insertPredictions(record, { id: configId, asset: 'BTC', horizon: 3600, step: 300 }, [prediction]);
+    await ds.transaction((em) => rounds.writeScores(em, [{ id: prediction.id, value: 1, success: true, failedReason: null }], day(0) + 2 * HOUR));
+
+    const reader = new Client({ connectionString: db.url });
+    await reader.connect();
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM predictions'); // a report's read: ACCESS SHARE on every partition until it ends
+      await clock.advanceTo(day(32));
+      expect(await retention.runPrune()).toEqual({ predictions: 0, snapshots: 0, buckets: 0, rounds: 0 });
+      expect(((await partitions.partitions()) ?? []).map((p) => p.name)).toContain(predictionPartitionName(day(0), day(1)));
+    } finally {
+      await reader.query('COMMIT');
+      await reader.end();
+    }
+    expect((await retention.runPrune())!.predictions).toBe(1);
+    expect(((await partitions.partitions()) ?? []).map((p) => p.name)).not.toContain(predictionPartitionName(day(0), day(1)));
+  }, 60_000);
 });

@@ -1,9 +1,13 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { DEFAULT_PREDICTIONS_PARTITION, periodStartMs, predictionPartitionDays, predictionPartitionName } from '../../predict/round/prediction-partitions.repository';
+import {
+  DEFAULT_PREDICTIONS_PARTITION,
+  PARTITION_PERIODS_AHEAD,
+  periodStartMs,
+  predictionPartitionDays,
+  predictionPartitionName,
+} from '../../predict/round/prediction-partitions.repository';
 
 const DAY_MS = 86_400_000;
-/** Periods created past the current one, as retention does (see ScoreRetentionService). */
-const AHEAD_PERIODS = 3;
 
 const COLUMNS = `id, round_id, model_id, config_id, asset, horizon, step, status, exec_time_us, payload, failure_reason,
   performed_at, resolvable_at, score_value, score_success, score_failed_reason, scored_at`;
@@ -87,7 +91,7 @@ export class PredictionsPartitionedByTime1764000023000 implements MigrationInter
     for (const index of INDEXES) await q.query(index);
   }
 
-  /** The periods holding stored rows, and the current one with the next AHEAD_PERIODS, merged and sorted. */
+  /** The periods holding stored rows, and the current one with the next PARTITION_PERIODS_AHEAD, merged and sorted. */
   private async initialRanges(q: QueryRunner): Promise<Array<[number, number]>> {
     const [span]: Array<{ first: Date | null; last: Date | null }> = await q.query(`SELECT min(performed_at) AS first, max(performed_at) AS last FROM predictions`);
     const spanDays = span.first && span.last ? Math.ceil((span.last.getTime() - span.first.getTime()) / DAY_MS) : 0;
@@ -95,7 +99,7 @@ export class PredictionsPartitionedByTime1764000023000 implements MigrationInter
     const period = periodDays * DAY_MS;
     const starts = new Set<number>();
     const now = periodStartMs(Date.now(), periodDays);
-    for (let i = 0; i <= AHEAD_PERIODS; i++) starts.add(now + i * period);
+    for (let i = 0; i <= PARTITION_PERIODS_AHEAD; i++) starts.add(now + i * period);
     const stored: Array<{ start: Date }> = await q.query(
       `SELECT DISTINCT to_timestamp(floor(extract(epoch FROM performed_at) / $1) * $1) AS start FROM predictions`,
       [period / 1000],

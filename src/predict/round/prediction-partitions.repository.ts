@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 const DAY_MS = 86_400_000;
 /** The partition that takes every prediction no dated partition covers, so no insert ever fails. */
 export const DEFAULT_PREDICTIONS_PARTITION = 'predictions_default';
+/** Periods kept ready past the current one: three days of slack at the reference retention if retention stops running. */
+export const PARTITION_PERIODS_AHEAD = 3;
 /** How long retention waits for a lock on `predictions` before leaving the work to its next run. */
 const LOCK_TIMEOUT = '5s';
 
@@ -137,14 +139,13 @@ export class PredictionPartitionRepository {
    * check is repeated under the lock that DROP takes anyway, so no row written meanwhile is lost.
    */
   async dropIfScoredBefore(partition: PredictionPartition, cutoff: Date): Promise<number | null> {
-    relationName(partition.name);
     if (!(await this.allScoredBefore(this.dataSource.manager, partition.name, cutoff))) return null;
-    const [{ n }]: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM ${partition.name}`);
+    const [{ n }]: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM ${quoted(partition.name)}`);
     return this.dataSource.transaction(async (em) => {
       await this.lockTimeout(em);
       await em.query(`LOCK TABLE predictions IN ACCESS EXCLUSIVE MODE`);
       if (!(await this.allScoredBefore(em, partition.name, cutoff))) return null;
-      await em.query(`DROP TABLE ${partition.name}`);
+      await em.query(`DROP TABLE ${quoted(partition.name)}`);
       return n;
     });
   }
@@ -155,11 +156,11 @@ export class PredictionPartitionRepository {
    * one relation's row addresses, hence a partition or a plain table, not the partitioned parent.)
    */
   async pruneScoredBefore(relation: string, cutoff: Date, batch = 10_000): Promise<number> {
-    relationName(relation);
+    const table = quoted(relation);
     let total = 0;
     for (;;) {
       const result: unknown = await this.dataSource.query(
-        `DELETE FROM ${relation} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${relation} WHERE scored_at < $1 LIMIT $2))`,
+        `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE scored_at < $1 LIMIT $2))`,
         [cutoff, batch],
       );
       const deleted = Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
@@ -170,8 +171,9 @@ export class PredictionPartitionRepository {
 
   /** Both probes go through the partition's partial indexes (unscored rows; scored_at). */
   private async allScoredBefore(em: EntityManager, name: string, cutoff: Date): Promise<boolean> {
+    const table = quoted(name);
     const rows: Array<{ kept: boolean }> = await em.query(
-      `SELECT EXISTS (SELECT 1 FROM ${name} WHERE scored_at IS NULL) OR EXISTS (SELECT 1 FROM ${name} WHERE scored_at >= $1) AS kept`,
+      `SELECT EXISTS (SELECT 1 FROM ${table} WHERE scored_at IS NULL) OR EXISTS (SELECT 1 FROM ${table} WHERE scored_at >= $1) AS kept`,
       [cutoff],
     );
     return rows[0]?.kept === false;
@@ -182,8 +184,7 @@ export class PredictionPartitionRepository {
   }
 }
 
-/** Relation names come from the catalogue or from predictionPartitionName; anything else is refused before it reaches SQL. */
-function relationName(name: string): string {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a predictions relation name: ${JSON.stringify(name)}`);
-  return name;
+/** A relation name as an SQL identifier (names come from the catalogue, where an operator may have made any). */
+function quoted(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
