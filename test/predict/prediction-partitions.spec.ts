@@ -3,6 +3,11 @@ import type { DataSource } from 'typeorm';
 import type { PredictionRecord, PredictionRoundRecord } from '../../src/predict/round/prediction-round';
 import { PredictionRoundRepository } from '../../src/predict/round/prediction-round.repository';
 import { DEFAULT_PREDICTIONS_PARTITION, periodStartMs, PredictionPartitionRepository, predictionPartitionDays, predictionPartitionName } from '../../src/predict/round/prediction-partitions.repository';
+import { VirtualClock } from '../../src/clock/clock';
+import { ScoreRetentionService } from '../../src/score/score-retention.service';
+import { ScoreSnapshotRepository } from '../../src/score/score-snapshot.repository';
+import { ScoreWindowRepository } from '../../src/score/score-window.repository';
+import { competitionFixture } from '../score/support/competition-fixture';
 import { describeEachEngine } from '../support/test-database';
 
 const DAY = 86_400_000;
@@ -212,5 +217,14 @@ describeEachEngine('the partitioning migration', (db) => {
 
     await ds.runMigrations({ transaction: 'each' });
     expect(await allRows(ds)).toEqual(before);
+
+    // On the plain table (migrations reverted), retention prunes row by row as before.
+    await revert(ds);
+    const clock = new VirtualClock(D0 + 40 * DAY);
+    const competition = competitionFixture();
+    const retention = new ScoreRetentionService(competition, clock, ds, new PredictionRoundRepository(ds), new PredictionPartitionRepository(ds), new ScoreSnapshotRepository(ds), new ScoreWindowRepository(ds));
+    expect((await retention.prune()).predictions).toBe(1);
+    expect(await allRows(ds)).toEqual(before.filter((row) => !row.startsWith(old.predictions[0].id)));
+    await ds.runMigrations({ transaction: 'each' });
   });
 });
