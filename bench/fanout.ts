@@ -15,6 +15,14 @@
  *   MODEL_SETUP_CONCURRENCY=1024 node --expose-gc dist/bench/fanout.js 10000 5 1 2   # join with another Setup bound
  *   FANOUT_FLOOR=1 node --expose-gc dist/bench/fanout.js 1000   # also bare grpc-js and bare node:http2 on the same peer
  *   FANOUT_CPU_PROFILE=/tmp/prof node --expose-gc dist/bench/fanout.js 1000 20   # CPU profile of the measured rounds
+ *   FANOUT_STORE=postgres node --expose-gc dist/bench/fanout.js 1000 10 60   # each round also stored (postgres | pglite)
+ *
+ * FANOUT_STORE runs each measured round as the predict loop does, through PredictionRoundService:
+ * the call, the output checks that turn answers into predictions, and the store (claim,
+ * insertPredictions, counts) into PostgreSQL (DATABASE_URL, default
+ * postgres://postgres@127.0.0.1:5432/postgres, in a scratch database dropped afterwards) or an
+ * embedded PGlite. The round figures then include the store, and the call and store parts are
+ * printed apart. (With PGlite the engine runs in this process: its heap counts in "heap per model".)
  *
  * `points` is the number of densities each model answers (1 as in the issue's table, 60 for the
  * hourly reference payload). One peer process holds about 9,900 models (20,000 open files), so
@@ -34,10 +42,21 @@ import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import WebSocket, { WebSocketServer } from 'ws';
+import { SystemClock } from '../src/clock/clock';
+import { CompetitionRepository } from '../src/competition/competition.repository';
+import { CompetitionSyncService } from '../src/competition/competition-sync.service';
+import type { PredictionConfig } from '../src/competition/prediction-config';
+import { PredictionConfigRepository } from '../src/competition/prediction-config.repository';
+import { parseCompetitionDefinition } from '../src/config/competition/competition.loader';
 import { CALL_PATH, EncodedCall } from '../src/model-runner/grpc/encoded-call';
 import { PROTO_DIR } from '../src/model-runner/grpc/model-runner-protos';
 import { ModelRunnerService } from '../src/model-runner/model-runner.service';
 import { encodeCallArguments } from '../src/model-runner/variant/call-arguments';
+import type { ModelCaller } from '../src/predict/predict.ports';
+import { ModelRegistryRepository } from '../src/predict/registry/model-registry.repository';
+import { PredictionRoundRepository } from '../src/predict/round/prediction-round.repository';
+import { PredictionRoundService } from '../src/predict/round/prediction-round.service';
+import { benchDatabase } from './bench-database';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PYTHON = process.env.FANOUT_PYTHON ?? '/usr/bin/python3';
@@ -176,6 +195,92 @@ async function http2Floor(addresses: string[], request: Buffer, rounds: number):
   }
 }
 
+/** One stored round's times: the whole round, the fan-out call, and the database writes (claim, insert, counts). */
+interface StoredRoundTimes {
+  roundMs: number;
+  callMs: number;
+  storeMs: number;
+}
+
+/**
+ * FANOUT_STORE: rounds run by the predict loop's own PredictionRoundService on the runner, so the
+ * answers become PredictionRecords through its checks and are stored as a real round is.
+ */
+class RoundStore {
+  private callMs = 0;
+  private storeMs = 0;
+  private slot = 0;
+  private service?: PredictionRoundService;
+
+  private constructor(
+    readonly engine: 'postgres' | 'pglite',
+    private readonly db: Awaited<ReturnType<typeof benchDatabase>>,
+    private readonly config: PredictionConfig,
+    private readonly competition: ReturnType<typeof parseCompetitionDefinition>,
+    private readonly firstSlotMs: number,
+  ) {}
+
+  /** Opens the database and syncs the benchmark's competition (before the heap baseline is taken). */
+  static async open(engine: string, points: number): Promise<RoundStore> {
+    if (engine !== 'postgres' && engine !== 'pglite') throw new Error(`FANOUT_STORE must be postgres or pglite, not ${JSON.stringify(engine)}`);
+    if (!Number.isInteger(points) || points < 1 || 3600 % points !== 0) throw new Error(`with FANOUT_STORE, points must divide 3600 (one density per step of the hour), not ${points}`);
+    if (engine === 'postgres') process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+    const competition = parseCompetitionDefinition({
+      id: CRUNCH,
+      feed: { adapter: 'synthetic', subjects: ['BTC'] },
+      model: { baseClass: 'condorgame.tracker.TrackerBase', callTimeoutMs: 60_000, maxPredictionBytes: 2_000_000, output: { kind: 'distributions' } },
+      predictions: [{ asset: 'BTC', horizon: 3600, step: 3600 / points, interval: 720 }],
+      scoring: { scorer: 'density-pdf' },
+    });
+    const db = await benchDatabase(engine);
+    const configs = new PredictionConfigRepository(db.dataSource);
+    await new CompetitionSyncService(db.dataSource, competition, new CompetitionRepository(), configs).synced();
+    const [config] = await configs.active(competition.id);
+    return new RoundStore(engine, db, config, competition, Math.floor(Date.now() / 720_000) * 720_000);
+  }
+
+  /** The round service over `runner`, with the call and the database writes timed. */
+  attach(runner: ModelRunnerService): void {
+    const timedCaller: ModelCaller = {
+      membership$: runner.membership$,
+      runningModels: () => runner.runningModels(),
+      call: (method, args, opts) => this.timed('call', () => runner.call(method, args, opts)),
+    };
+    const rounds = new PredictionRoundRepository(this.db.dataSource);
+    for (const name of ['claim', 'insertPredictions', 'complete'] as const) {
+      const write = rounds[name].bind(rounds) as (...a: unknown[]) => Promise<never>;
+      (rounds as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => this.timed('store', () => write(...a));
+    }
+    this.service = new PredictionRoundService(timedCaller, this.competition, rounds, new ModelRegistryRepository(this.db.dataSource), new SystemClock());
+  }
+
+  async round(models: number): Promise<StoredRoundTimes> {
+    this.callMs = 0;
+    this.storeMs = 0;
+    const began = performance.now();
+    const report = await this.service!.run(this.config, new Date(this.firstSlotMs + this.slot++ * 720_000));
+    const roundMs = performance.now() - began;
+    if (!report || report.counts.successCount !== models) throw new Error(`stored round: ${JSON.stringify(report?.counts)} (expected ${models} successes)`);
+    const [{ n }]: Array<{ n: number }> = await this.db.dataSource.query(`SELECT count(*)::int AS n FROM predictions WHERE round_id = $1`, [report.roundId]);
+    if (n !== models) throw new Error(`stored round: ${n}/${models} predictions in the database`);
+    return { roundMs, callMs: this.callMs, storeMs: this.storeMs };
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  private async timed<T>(part: 'call' | 'store', work: () => Promise<T>): Promise<T> {
+    const began = performance.now();
+    try {
+      return await work();
+    } finally {
+      if (part === 'call') this.callMs += performance.now() - began;
+      else this.storeMs += performance.now() - began;
+    }
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -195,6 +300,7 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
     Array.from({ length: peerCount }, (_, i) => startPeer(stubs, Math.min(perPeer, models - i * perPeer), points, 20_000 + (process.pid % 1000) * 10 + i)),
   );
   const orchestrator = peerCount > 1 ? await mergedOrchestrator(peers) : null;
+  const store = process.env.FANOUT_STORE ? await RoundStore.open(process.env.FANOUT_STORE, points) : null;
   const before = settledMemory();
   const service = new ModelRunnerService({
     host: '127.0.0.1',
@@ -204,6 +310,7 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
     callTimeoutMs: 60_000,
     setupConcurrency: process.env.MODEL_SETUP_CONCURRENCY ? Number(process.env.MODEL_SETUP_CONCURRENCY) : undefined,
   });
+  store?.attach(service);
   try {
     const joinStarted = performance.now();
     await service.start();
@@ -215,7 +322,13 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
     if (joined < models) throw new Error(`only ${joined}/${models} models joined within 300 s (${service.health().pendingModels} pending)`);
 
     const args = { positional: [{ type: 'STRING' as const, value: 'BTC' }, { type: 'INT' as const, value: 3600 }, { type: 'INT' as const, value: 60 }] };
+    const stored: StoredRoundTimes[] = [];
     const round = async (): Promise<number> => {
+      if (store) {
+        const times = await store.round(models);
+        stored.push(times);
+        return times.roundMs;
+      }
       const began = performance.now();
       const results = await service.call('predict', args);
       const elapsed = performance.now() - began;
@@ -225,6 +338,7 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
     };
     await round(); // warm-up
     const after = settledMemory();
+    stored.length = 0;
 
     const latencies: number[] = [];
     const profiler = await RoundProfiler.start();
@@ -239,6 +353,13 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
         `p99 ${percentile(latencies, 99).toFixed(0)} ms | client CPU per call ${cpuPerCallUs.toFixed(0)} us | ` +
         `heap per model ${((after.heap - before.heap) / models / 1024).toFixed(1)} KB, RSS per model ${((after.rss - before.rss) / models / 1024).toFixed(1)} KB | ${rounds} rounds`,
     );
+    if (store) {
+      const p50 = (pick: (t: StoredRoundTimes) => number) => percentile(stored.map(pick).sort((a, b) => a - b), 50).toFixed(0);
+      console.log(
+        `        stored into ${store.engine}: round p50 ${p50((t) => t.roundMs)} ms (the round above, store included); its parts: call p50 ${p50((t) => t.callMs)} ms, ` +
+          `store p50 ${p50((t) => t.storeMs)} ms (claim, insertPredictions, counts), checks and the rest p50 ${p50((t) => t.roundMs - t.callMs - t.storeMs)} ms; client CPU per call includes them`,
+      );
+    }
     if (process.env.FANOUT_FLOOR) {
       const addresses = service.runningModels().map((model) => `${model.ip}:${model.port}`);
       await service.stop();
@@ -250,6 +371,7 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
     orchestrator?.close();
     for (const peer of peers) peer.child.kill('SIGINT');
     await Promise.all(peers.map((peer) => new Promise((exited) => (peer.child.exitCode !== null ? exited(null) : peer.child.once('exit', exited)))));
+    await store?.close(); // after the peers: they log a membership socket closed while they run as an error
   }
 }
 

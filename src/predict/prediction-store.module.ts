@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ModelRegistryRepository } from './registry/model-registry.repository';
+import { PredictionPartitionRepository } from './round/prediction-partitions.repository';
 import { PredictionRoundRepository } from './round/prediction-round.repository';
 
 /**
  * The tables the predict module owns, for every module that reads or updates them: `models`
- * (ModelRegistryRepository) and `predictions` + `prediction_rounds` (PredictionRoundRepository).
+ * (ModelRegistryRepository) and `predictions` + `prediction_rounds` (PredictionRoundRepository; the
+ * partitions of `predictions`: PredictionPartitionRepository).
  * Needs only the TypeORM `DataSource`, so a score-only or report-only instance imports it
  * without the predict loop.
  *
@@ -12,7 +14,7 @@ import { PredictionRoundRepository } from './round/prediction-round.repository';
  *   @Module({ imports: [PredictionStoreModule], providers: [ScoreCycleService] })
  */
 @Module({
-  providers: [ModelRegistryRepository, PredictionRoundRepository],
-  exports: [ModelRegistryRepository, PredictionRoundRepository],
+  providers: [ModelRegistryRepository, PredictionRoundRepository, PredictionPartitionRepository],
+  exports: [ModelRegistryRepository, PredictionRoundRepository, PredictionPartitionRepository],
 })
 export class PredictionStoreModule {}

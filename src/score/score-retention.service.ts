@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
+import { DEFAULT_PREDICTIONS_PARTITION, PARTITION_PERIODS_AHEAD, PredictionPartitionRepository, predictionPartitionDays } from '../predict/round/prediction-partitions.repository';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
 import { RecurringJob } from '../clock/recurring-job.decorator';
 import { AdvisoryLockName, advisoryLockKey, withAdvisoryLock } from './advisory-lock';
@@ -12,8 +13,11 @@ import { WindowBuckets } from './window-buckets';
 
 const DAY_MS = 86_400_000;
 const RETENTION_JOB = 'score-retention';
+/** PostgreSQL's lock_not_available (lock_timeout): the partition work is left to the next run. */
+const LOCK_NOT_AVAILABLE = '55P03';
 
 export interface PruneResult {
+  /** Predictions removed, whether deleted row by row or in a dropped partition. */
   predictions: number;
   snapshots: number;
   buckets: number;
@@ -25,8 +29,21 @@ export interface PruneResult {
  * Retention of scoring data, hourly and under an advisory lock: predictions scored more than
  * `retention.predictionsDays` ago, snapshots older than `retention.snapshotsDays`, and score
  * buckets older than the longest window (its first bucket is kept). Leaderboards are pruned by
- * the leaderboard itself. The cycles' Merkle roots (score_commitments) are never pruned: a published
- * root stays checkable after the snapshots it was built from are gone.
+ * the leaderboard itself.
+ *
+ * `predictions` is partitioned by `performed_at` (PredictionPartitionRepository), in periods of
+ * predictionPartitionDays(predictionsDays) days (1 for the reference 30). Each run creates the
+ * current period's partition and the next PARTITION_PERIODS_AHEAD, and drops each partition older
+ * than the cutoff whose rows were all scored before it. Predictions are pruned at that
+ * granularity: a row stays until the last row of its partition is past retention (about one
+ * period longer at most), because deleting the expired rows of the partition straddling the cutoff
+ * every hour would delete them all row by row before the partition could be dropped. Row by row,
+ * as before, only where dropping cannot work: the default partition (rows no dated partition
+ * covered when written), and a partition still held, a period plus the longest horizon plus
+ * `scoring.maxWaitSeconds` after its end, by unscored or late-scored rows (its rows scored before
+ * the cutoff go, the others wait). Unscored predictions are never pruned. The cycles' Merkle roots
+ * (score_commitments) are never pruned: a published root stays checkable after the snapshots it
+ * was built from are gone.
  *
  * @example
  *   await retention.prune(); // { predictions: 1200, snapshots: 3400, buckets: 96, rounds: 40 }
@@ -42,6 +59,7 @@ export class ScoreRetentionService {
     private readonly clock: Clock,
     private readonly dataSource: DataSource,
     private readonly predictions: PredictionRoundRepository,
+    private readonly partitions: PredictionPartitionRepository,
     private readonly snapshots: ScoreSnapshotRepository,
     private readonly windows: ScoreWindowRepository,
   ) {
@@ -60,12 +78,54 @@ export class ScoreRetentionService {
     const { retention } = this.competition;
     const predictionsCutoff = new Date(nowMs - retention.predictionsDays * DAY_MS);
     const result: PruneResult = {
-      predictions: await this.predictions.prunePredictionsScoredBefore(predictionsCutoff),
+      predictions: await this.prunePredictions(nowMs, predictionsCutoff),
       snapshots: await this.snapshots.pruneBefore(new Date(nowMs - retention.snapshotsDays * DAY_MS)),
       buckets: await this.windows.pruneBucketsBefore(new Date(this.buckets.windowStartMs(nowMs, this.buckets.longestWindowSeconds()))),
       rounds: await this.predictions.pruneEmptyRoundsBefore(predictionsCutoff),
     };
     if (result.predictions + result.snapshots + result.buckets + result.rounds > 0) this.logger.log(`pruned ${JSON.stringify(result)}`);
     return result;
+  }
+
+  /** Creates partitions ahead, drops the expired ones and prunes row by row where none can be dropped; returns the predictions removed. */
+  private async prunePredictions(nowMs: number, cutoff: Date): Promise<number> {
+    const partitions = await this.partitions.partitions();
+    if (partitions === null) return this.predictions.prunePredictionsScoredBefore(cutoff);
+    const periodDays = predictionPartitionDays(this.competition.retention.predictionsDays);
+    await this.unlessLocked('creating partitions ahead', () => this.partitions.createAhead(nowMs, periodDays, PARTITION_PERIODS_AHEAD));
+    const staleBeforeMs = cutoff.getTime() - this.stragglerGraceMs(periodDays);
+    let pruned = 0;
+    for (const partition of partitions) {
+      if (partition.toMs > cutoff.getTime()) break; // by range, oldest first: the rest are younger
+      const dropped = await this.unlessLocked(`dropping ${partition.name}`, () => this.partitions.dropIfScoredBefore(partition, cutoff));
+      if (dropped === undefined) break; // lock not granted: a long read holds the table; the rest waits for the next run too
+      if (dropped !== null) {
+        pruned += dropped;
+        this.logger.log(`dropped partition ${partition.name} (${dropped} predictions, all scored before ${cutoff.toISOString()})`);
+      } else if (partition.toMs <= staleBeforeMs) {
+        pruned += await this.partitions.pruneScoredBefore(partition.name, cutoff);
+      }
+    }
+    return pruned + (await this.partitions.pruneScoredBefore(DEFAULT_PREDICTIONS_PARTITION, cutoff));
+  }
+
+  /**
+   * How long after a partition's end its rows may still be waiting to be scored in a healthy
+   * pipeline: the longest horizon, the scoring's wait for truth, and a period of slack.
+   */
+  private stragglerGraceMs(periodDays: number): number {
+    const longestHorizonS = Math.max(0, ...this.competition.predictions.map((p) => p.horizon));
+    return periodDays * DAY_MS + (longestHorizonS + this.competition.scoring.maxWaitSeconds) * 1000;
+  }
+
+  /** Runs partition DDL; a lock not granted within the lock timeout is logged and left to the next run. */
+  private async unlessLocked<T>(what: string, work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+      this.logger.warn(`retention: ${what} waited too long for a lock on predictions; left to the next run`);
+      return undefined;
+    }
   }
 }

@@ -1,0 +1,190 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+const DAY_MS = 86_400_000;
+/** The partition that takes every prediction no dated partition covers, so no insert ever fails. */
+export const DEFAULT_PREDICTIONS_PARTITION = 'predictions_default';
+/** Periods kept ready past the current one: three days of slack at the reference retention if retention stops running. */
+export const PARTITION_PERIODS_AHEAD = 3;
+/** How long retention waits for a lock on `predictions` before leaving the work to its next run. */
+const LOCK_TIMEOUT = '5s';
+
+/** A dated partition of `predictions`: `performed_at` in [fromMs, toMs). */
+export interface PredictionPartition {
+  name: string;
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Days per partition for a retention of `predictionsDays`: about 30 partitions whatever the
+ * retention (1 day for the reference 30 days, 13 for a year), so a query that cannot be pruned to
+ * one partition (by round or by id) probes ~35 of them, and a whole partition is at most a
+ * thirtieth of what retention keeps.
+ *
+ * @example
+ *   predictionPartitionDays(30);  // 1
+ *   predictionPartitionDays(365); // 13
+ */
+export function predictionPartitionDays(predictionsDays: number): number {
+  return Math.max(1, Math.ceil(predictionsDays / 30));
+}
+
+/** `predictions_p20261201_20261202`: the UTC days a partition covers, readable in `\d+ predictions`. */
+export function predictionPartitionName(fromMs: number, toMs: number): string {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10).replace(/-/g, '');
+  return `predictions_p${day(fromMs)}_${day(toMs)}`;
+}
+
+/** The start of the period holding `ms`, periods being `periodDays` long from the epoch (UTC midnights). */
+export function periodStartMs(ms: number, periodDays: number): number {
+  const period = periodDays * DAY_MS;
+  return Math.floor(ms / period) * period;
+}
+
+/**
+ * The partitions of `predictions` (declarative RANGE partitioning on `performed_at`, on PostgreSQL
+ * and on embedded PGlite alike): the only DDL on them. Retention creates partitions ahead, moves
+ * rows the default partition holds for a new partition's range into it, drops whole partitions
+ * once every row in them is past retention, and deletes row-wise where it cannot drop.
+ *
+ * @example
+ *   const created = await partitions.createAhead(Date.now(), 1, 3); // today and the next 3 days
+ *   const dropped = await partitions.dropIfScoredBefore(oldest, cutoff); // rows dropped, or null when kept
+ */
+@Injectable()
+export class PredictionPartitionRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /**
+   * The dated partitions, by `fromMs`; null when `predictions` is not partitioned. Bounds are read
+   * back from the catalogue (`pg_get_expr` prints them in the session's time zone, and the cast
+   * reads them back in the same one).
+   */
+  async partitions(): Promise<PredictionPartition[] | null> {
+    const kind: Array<{ relkind: string }> = await this.dataSource.query(`SELECT relkind FROM pg_class WHERE oid = to_regclass('predictions')`);
+    if (kind[0]?.relkind !== 'p') return null;
+    const rows: Array<{ name: string; from_at: Date | null; to_at: Date | null }> = await this.dataSource.query(
+      `SELECT c.relname AS name, b.m[1]::timestamptz AS from_at, b.m[2]::timestamptz AS to_at
+         FROM pg_inherits i
+         JOIN pg_class c ON c.oid = i.inhrelid
+         CROSS JOIN LATERAL (SELECT regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\) TO \\(''([^'']+)''\\)') AS m) b
+        WHERE i.inhparent = 'predictions'::regclass
+        ORDER BY 2`,
+    );
+    return rows
+      .filter((r): r is { name: string; from_at: Date; to_at: Date } => r.from_at !== null && r.to_at !== null)
+      .map((r) => ({ name: r.name, fromMs: r.from_at.getTime(), toMs: r.to_at.getTime() }));
+  }
+
+  /**
+   * Makes sure partitions cover the period holding `nowMs` and the `periods` after it. Ranges an
+   * existing partition covers are left as they are (a partition made under another period length
+   * stays), so the new ones only fill gaps. Returns the partitions created, each with the rows it
+   * took from the default partition.
+   */
+  async createAhead(nowMs: number, periodDays: number, periods: number): Promise<Array<PredictionPartition & { moved: number }>> {
+    const existing = await this.partitions();
+    if (existing === null) return [];
+    const period = periodDays * DAY_MS;
+    const start = periodStartMs(nowMs, periodDays);
+    const end = start + (periods + 1) * period;
+    const created: Array<PredictionPartition & { moved: number }> = [];
+    for (let cursor = start; cursor < end; ) {
+      const covering = existing.find((p) => p.fromMs <= cursor && cursor < p.toMs);
+      if (covering) {
+        cursor = covering.toMs;
+        continue;
+      }
+      const nextExisting = Math.min(...existing.filter((p) => p.fromMs > cursor).map((p) => p.fromMs));
+      const toMs = Math.min(periodStartMs(cursor, periodDays) + period, nextExisting);
+      created.push(await this.create(cursor, toMs));
+      cursor = toMs;
+    }
+    return created;
+  }
+
+  /**
+   * Creates the partition [fromMs, toMs), moving into it the rows the default partition holds for
+   * that range (PostgreSQL refuses a partition whose range the default partition has rows of). The
+   * table is filled first and attached after (ATTACH takes a lighter lock on `predictions` than
+   * CREATE ... PARTITION OF, so inserts and scoring go on); the default partition is locked first,
+   * so no row can land there for that range in between.
+   */
+  async create(fromMs: number, toMs: number): Promise<PredictionPartition & { moved: number }> {
+    if (!(Number.isFinite(fromMs) && Number.isFinite(toMs) && fromMs < toMs)) throw new Error(`invalid partition range [${fromMs}, ${toMs})`);
+    const name = predictionPartitionName(fromMs, toMs);
+    const from = new Date(fromMs).toISOString();
+    const to = new Date(toMs).toISOString();
+    const moved = await this.dataSource.transaction(async (em) => {
+      await this.lockTimeout(em);
+      await em.query(`LOCK TABLE ${DEFAULT_PREDICTIONS_PARTITION} IN ACCESS EXCLUSIVE MODE`);
+      await em.query(`CREATE TABLE ${name} (LIKE predictions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+      const [{ n }]: Array<{ n: number }> = await em.query(
+        `WITH moved AS (DELETE FROM ${DEFAULT_PREDICTIONS_PARTITION} WHERE performed_at >= $1 AND performed_at < $2 RETURNING *),
+              copied AS (INSERT INTO ${name} SELECT * FROM moved RETURNING 1)
+         SELECT count(*)::int AS n FROM copied`,
+        [from, to],
+      );
+      await em.query(`ALTER TABLE predictions ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}')`);
+      return n;
+    });
+    return { name, fromMs, toMs, moved };
+  }
+
+  /**
+   * Drops the partition when every row in it was scored before `cutoff` (an unscored one, or one
+   * scored since, keeps it), and returns how many rows it held; null when it is kept. The rows are
+   * counted before the lock (a seq scan of the heap, not of the TOAST where the payloads are); the
+   * check is repeated under the lock that DROP takes anyway, so no row written meanwhile is lost.
+   */
+  async dropIfScoredBefore(partition: PredictionPartition, cutoff: Date): Promise<number | null> {
+    if (!(await this.allScoredBefore(this.dataSource.manager, partition.name, cutoff))) return null;
+    const [{ n }]: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM ${quoted(partition.name)}`);
+    return this.dataSource.transaction(async (em) => {
+      await this.lockTimeout(em);
+      await em.query(`LOCK TABLE predictions IN ACCESS EXCLUSIVE MODE`);
+      if (!(await this.allScoredBefore(em, partition.name, cutoff))) return null;
+      await em.query(`DROP TABLE ${quoted(partition.name)}`);
+      return n;
+    });
+  }
+
+  /**
+   * Deletes, in bounded batches, the rows of one relation (a partition, or `predictions` itself)
+   * scored before `cutoff`; unscored rows are never deleted. Returns the rows deleted. (By `ctid`:
+   * one relation's row addresses, hence a partition or a plain table, not the partitioned parent.)
+   */
+  async pruneScoredBefore(relation: string, cutoff: Date, batch = 10_000): Promise<number> {
+    const table = quoted(relation);
+    let total = 0;
+    for (;;) {
+      const result: unknown = await this.dataSource.query(
+        `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE scored_at < $1 LIMIT $2))`,
+        [cutoff, batch],
+      );
+      const deleted = Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+      total += deleted;
+      if (deleted < batch) return total;
+    }
+  }
+
+  /** Both probes go through the partition's partial indexes (unscored rows; scored_at). */
+  private async allScoredBefore(em: EntityManager, name: string, cutoff: Date): Promise<boolean> {
+    const table = quoted(name);
+    const rows: Array<{ kept: boolean }> = await em.query(
+      `SELECT EXISTS (SELECT 1 FROM ${table} WHERE scored_at IS NULL) OR EXISTS (SELECT 1 FROM ${table} WHERE scored_at >= $1) AS kept`,
+      [cutoff],
+    );
+    return rows[0]?.kept === false;
+  }
+
+  private async lockTimeout(em: EntityManager): Promise<void> {
+    await em.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+  }
+}
+
+/** A relation name as an SQL identifier (names come from the catalogue, where an operator may have made any). */
+function quoted(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
