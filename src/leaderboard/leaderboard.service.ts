@@ -61,7 +61,8 @@ export class LeaderboardService implements OnModuleInit {
     const competitionId = this.competition.id;
     const [previous, models] = await Promise.all([this.repository.latest(competitionId), this.models.models(competitionId)]);
     const listedIds = [...new Set([...standings.map((s) => s.modelId), ...models.filter((m) => m.leftAt === null).map((m) => m.id)])];
-    const lastStatuses = await this.predictions.lastStatuses(listedIds);
+    // Bounded to the last day first: a model that predicted since has its latest status there.
+    const lastStatuses = await this.predictions.lastStatuses(listedIds, new Date(at.getTime() - DAY_MS));
     const leaderboard = this.rank(standings, at, scorerDirection, models, previous, lastStatuses);
     await this.repository.insert(competitionId, leaderboard);
     await this.repository.pruneBefore(competitionId, new Date(at.getTime() - this.competition.retention.leaderboardsDays * DAY_MS));

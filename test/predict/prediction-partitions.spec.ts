@@ -154,6 +154,19 @@ describeEachEngine('predictions partitioned by performed_at', (db) => {
     expect(left).toEqual([{ n: 0 }]);
   });
 
+  it('gives each model its latest status, looking at the recent partitions first and at all of them only for models with nothing recent', async () => {
+    const ds = db().dataSource;
+    await partitions.createAhead(D0, 1, 3);
+    const rounds = new PredictionRoundRepository(ds);
+    await storeRound(ds, configId, D0 + HOUR, ['recent', 'quiet']);
+    const latest = await storeRound(ds, configId, D0 + 3 * DAY, ['recent']);
+    await ds.query(`UPDATE predictions SET status = 'TIMEOUT', payload = NULL WHERE id = $1`, [latest.predictions[0].id]);
+    const since = new Date(D0 + 2 * DAY);
+    const statuses = await rounds.lastStatuses(['recent', 'quiet', 'never'], since);
+    expect(Object.fromEntries(statuses)).toEqual({ recent: 'TIMEOUT', quiet: 'SUCCESS' });
+    expect(Object.fromEntries(await rounds.lastStatuses(['recent', 'quiet', 'never']))).toEqual({ recent: 'TIMEOUT', quiet: 'SUCCESS' });
+  });
+
   it('drops a partition only when every row in it was scored before the cutoff, counting its rows', async () => {
     const ds = db().dataSource;
     await partitions.createAhead(D0, 1, 1);

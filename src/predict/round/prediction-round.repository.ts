@@ -516,18 +516,36 @@ export class PredictionRoundRepository {
 
   // --- reads for the leaderboard and the report ---
 
-  /** Status of each model's latest prediction (one index probe per model). */
-  async lastStatuses(modelIds: readonly string[]): Promise<Map<string, PredictionStatus>> {
+  /**
+   * Status of each model's latest prediction (one index probe per model). With `recentSince`, the
+   * probes look only at predictions performed since then first, and search the whole history only
+   * for the models that have none: on the partitioned table an unbounded probe merges every
+   * partition (the default partition stops PostgreSQL reading them newest first), measured at
+   * 500-530 ms for 10,000 models over 30 daily partitions against 33 ms bounded to a day.
+   */
+  async lastStatuses(modelIds: readonly string[], recentSince?: Date): Promise<Map<string, PredictionStatus>> {
     if (modelIds.length === 0) return new Map();
+    const statuses = new Map<string, PredictionStatus>();
+    if (recentSince !== undefined) {
+      for (const [modelId, status] of await this.latestStatusRows(modelIds, recentSince)) statuses.set(modelId, status);
+    }
+    const missing = statuses.size === 0 ? modelIds : modelIds.filter((id) => !statuses.has(id));
+    if (missing.length > 0) for (const [modelId, status] of await this.latestStatusRows(missing, null)) statuses.set(modelId, status);
+    return statuses;
+  }
+
+  private async latestStatusRows(modelIds: readonly string[], since: Date | null): Promise<Array<[string, PredictionStatus]>> {
+    // Two texts rather than `$2 IS NULL OR ...`, so the bounded one always prunes partitions.
+    const bound = since === null ? '' : 'AND performed_at >= $2::timestamptz';
     const rows: Array<{ model_id: string; status: PredictionStatus }> = await this.dataSource.query(
       `SELECT m.model_id, p.status
          FROM unnest($1::text[]) AS m(model_id)
          CROSS JOIN LATERAL (
-           SELECT status FROM predictions WHERE predictions.model_id = m.model_id ORDER BY performed_at DESC LIMIT 1
+           SELECT status FROM predictions WHERE predictions.model_id = m.model_id ${bound} ORDER BY performed_at DESC LIMIT 1
          ) p`,
-      [modelIds],
+      since === null ? [modelIds] : [modelIds, since],
     );
-    return new Map(rows.map((r) => [r.model_id, r.status]));
+    return rows.map((r) => [r.model_id, r.status]);
   }
 
   /**
