@@ -80,6 +80,8 @@ async function main(): Promise<void> {
       `scoring throughput: ${s.scoredPredictions} predictions, ${rate(s.scoredPredictions, s.scoring)} predictions/s of cycle time; ` +
         `${rate(s.scoredPredictions, s.scoringCyclesMs)}/s in the ${s.scoringCycles} cycles that scored (${(s.scoredPredictions / Math.max(s.scoringCycles, 1)).toFixed(0)} predictions, ${(s.scoringCyclesMs / Math.max(s.scoringCycles, 1)).toFixed(1)} ms each)`,
     );
+    const minutes = (days * DAY_MS) / 60_000;
+    console.log(`per simulated minute: ${(s.queries / minutes).toFixed(1)} queries, ${(s.modelCallFanouts / minutes).toFixed(2)} model call fan-outs to ${modelCount} models`);
     console.log(`rounds ${await session.results.roundCount()}`);
   } finally {
     await session.close();

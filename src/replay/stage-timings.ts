@@ -20,6 +20,9 @@ export interface StageTimesMs {
   databaseBusy: number;
   /** A query was in flight during a scoring cycle (part of `scoring`). */
   scoringDatabase: number;
+  /** Queries sent, and model call fan-outs (one call of a method to every model it asks). */
+  queries: number;
+  modelCallFanouts: number;
   scoredPredictions: number;
   scoreCycles: number;
   /** The cycles that scored at least one prediction, and their summed wall time. */
@@ -92,6 +95,8 @@ export class StageTimings {
 
   private async timed<T>(stage: Stage, work: () => Promise<T>): Promise<T> {
     this.book();
+    if (stage === 'database') this.times.queries++;
+    else if (stage === 'modelCalls') this.times.modelCallFanouts++;
     this.inFlight[stage]++;
     try {
       return await work();
@@ -119,5 +124,5 @@ export class StageTimings {
 }
 
 function emptyTimes(): StageTimesMs {
-  return { scoring: 0, modelCalls: 0, database: 0, other: 0, databaseBusy: 0, scoringDatabase: 0, scoredPredictions: 0, scoreCycles: 0, scoringCycles: 0, scoringCyclesMs: 0 };
+  return { scoring: 0, modelCalls: 0, database: 0, other: 0, databaseBusy: 0, scoringDatabase: 0, queries: 0, modelCallFanouts: 0, scoredPredictions: 0, scoreCycles: 0, scoringCycles: 0, scoringCyclesMs: 0 };
 }
