@@ -54,10 +54,17 @@ async function main(): Promise<void> {
     if (session.notRunning.length > 0) throw new Error(`models not running: ${JSON.stringify(session.notRunning)}`);
     console.log(`app and models up in ${((performance.now() - opened) / 1000).toFixed(1)} s`);
     let lastLog = 0;
+    // Wall and CPU time of each simulated day: later days cost more (more scored history), so a
+    // longer range is extrapolated from the last day, not from the average.
+    const dayEnds: Array<{ wallMs: number; cpuMs: number }> = [];
     const cpuBefore = process.cpuUsage();
     const summary = await session.run(
       () => false,
       (p) => {
+        if (p.simulatedMs >= (dayEnds.length + 1) * DAY_MS) {
+          const cpu = process.cpuUsage(cpuBefore);
+          dayEnds.push({ wallMs: p.wallMs, cpuMs: (cpu.user + cpu.system) / 1000 });
+        }
         if (p.wallMs - lastLog < 10_000) return;
         lastLog = p.wallMs;
         console.log(`  ${(p.simulatedMs / DAY_MS).toFixed(2)} days, ${p.rounds} rounds, ${(p.simulatedMs / p.wallMs).toFixed(0)}x`);
@@ -82,6 +89,10 @@ async function main(): Promise<void> {
     );
     const minutes = (days * DAY_MS) / 60_000;
     console.log(`per simulated minute: ${(s.queries / minutes).toFixed(1)} queries, ${(s.modelCallFanouts / minutes).toFixed(2)} model call fan-outs to ${modelCount} models`);
+    dayEnds.forEach((end, i) => {
+      const before = dayEnds[i - 1] ?? { wallMs: 0, cpuMs: 0 };
+      console.log(`day ${i + 1}: wall ${((end.wallMs - before.wallMs) / 1000).toFixed(1)} s, cpu ${((end.cpuMs - before.cpuMs) / 1000).toFixed(1)} s`);
+    });
     console.log(`rounds ${await session.results.roundCount()}`);
   } finally {
     await session.close();

@@ -167,6 +167,11 @@ export class ReplaySession {
     return { reachedMs: this.clock.nowMs(), interrupted, wallMs: performance.now() - started, stages: this.timings.snapshot(), notRunning: this.notRunning };
   }
 
+  /** The recurring jobs armed on the replay's clock (the live pipeline's, but the admin-job poll). */
+  armedJobs(): string[] {
+    return this.app.get(JobScheduler).jobNames();
+  }
+
   /** Stops the jobs and the models, closes the database and removes the temporary data directory. */
   async close(): Promise<void> {
     if (this.closed) return;
