@@ -103,7 +103,10 @@ export class ReplaySession {
     const competition = replayedCompetition(settings.competition, range);
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `replay-${competition.id}-`));
     // A throwaway database lives in memory: nothing of it outlives the replay but its outputs.
-    const embedded = settings.databaseUrl ? undefined : await EmbeddedPostgres.start({});
+    const embedded = settings.databaseUrl ? undefined : await EmbeddedPostgres.start({}).catch((err: unknown) => {
+      fs.rmSync(tempDir, { recursive: true, force: true });
+      throw err;
+    });
     const env: Env = {
       // Python environments outlive the temporary data directory: built once, reused by the next replay.
       LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR: path.resolve('data', 'python-environments'),
@@ -207,8 +210,8 @@ export class ReplaySession {
 
 /**
  * Stops the admin-job runner's poll (every 5 s of simulated time, a lock and a query each: a
- * third of a replay's database time): admin jobs are queued over the admin HTTP API, which a
- * replay does not serve, into a database that must start empty, so the poll never finds one.
+ * third of a replay's database time): admin jobs (rescores, history recomputes) are queued over
+ * the admin HTTP API, which a replay does not serve, so the poll would never find one.
  */
 function disarmAdminJobs(app: INestApplicationContext): void {
   const scheduler = app.get(JobScheduler);
