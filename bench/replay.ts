@@ -5,18 +5,21 @@
  * load-benchmark model of deployment/models-bench, so the figures are the coordinator's) or
  * MODEL=baselines (gaussian-ewma and student-t in turn: the models' own compute included).
  *
- *   node -r ./test/support/register-typescript.js bench/replay.ts [DAYS=7] [MODELS=10]       # embedded PGlite
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench node -r ./test/support/register-typescript.js bench/replay.ts 30 100
+ *   node -r ./test/support/register-typescript.js bench/replay.ts [DAYS=7] [MODELS=10]       # embedded PGlite (in memory)
+ *   node -r ./test/support/register-typescript.js bench/replay.ts 1 100 --database postgres://postgres@127.0.0.1:5432/bench
  *
- * Prints the wall time, simulated seconds per wall second, where the time goes (model calls,
- * scoring cycles, database queries; they overlap: scoring includes its queries) and the scoring
- * cycles' throughput (predictions scored per second of cycle time). With DATABASE_URL, the
- * database must be empty of this competition (create a fresh one per run).
+ * Prints the wall time (and the process's CPU time: steadier than wall on a shared machine),
+ * simulated seconds per wall second, where the wall time goes (scoring cycles, model calls,
+ * database outside both, other: they sum to the wall time, see src/replay/stage-timings.ts) and
+ * the scoring cycles' throughput inside the replay (predictions scored per second of cycle time,
+ * over every cycle and over the cycles that scored something). With --database (or
+ * DATABASE_URL), the database must be empty of this competition (create a fresh one per run).
  */
 import 'reflect-metadata';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadCompetitionFile } from '../src/config/competition/competition.loader';
 import { JsonLogger } from '../src/logging/json-logger';
@@ -31,8 +34,11 @@ const START_PRICES: Record<string, number> = { BTC: 60000, ETH: 3000, SOL: 150, 
 const VOLATILITY = 0.6;
 
 async function main(): Promise<void> {
-  const days = Number(process.argv[2] ?? 7);
-  const modelCount = Number(process.argv[3] ?? 10);
+  const { values, positionals } = parseArgs({ options: { database: { type: 'string' } }, allowPositionals: true });
+  const days = Number(positionals[0] ?? 7);
+  const modelCount = Number(positionals[1] ?? 10);
+  if (!(days > 0) || !(Number.isInteger(modelCount) && modelCount > 0)) throw new Error('usage: bench/replay.ts [DAYS > 0] [MODELS, a positive integer] [--database URL]');
+  const databaseUrl = values.database ?? process.env.DATABASE_URL;
   const competition = { ...loadCompetitionFile(path.join(ROOT, 'competitions/condorgame.yaml')), id: 'bench-replay' };
   const fromMs = Date.UTC(2026, 0, 1);
   const range = { fromMs, toMs: fromMs + days * DAY_MS };
@@ -40,29 +46,54 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-replay-'));
   const modelsFile = path.join(dir, 'models.yaml');
   fs.writeFileSync(modelsFile, modelsYaml(modelCount));
-  console.log(`replay of ${competition.id}: ${days} days, ${modelCount} inline JS models (${process.env.MODEL === 'baselines' ? 'gaussian-ewma/student-t' : 'constant-normal'}), ${prices.count()} one-minute prices, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
+  console.log(`replay of ${competition.id}: ${days} days, ${modelCount} inline JS models (${process.env.MODEL === 'baselines' ? 'gaussian-ewma/student-t' : 'constant-normal'}), ${prices.count()} one-minute prices, ${databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}`);
+  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const opened = performance.now();
-  const session = await ReplaySession.open({ competition, range, prices, modelsFile, databaseUrl: process.env.DATABASE_URL, logger: new JsonLogger('warn', pino.destination(2)) });
+  const session = await ReplaySession.open({ competition, range, prices, modelsFile, databaseUrl, logger: new JsonLogger('warn', pino.destination(2)) });
   try {
     if (session.notRunning.length > 0) throw new Error(`models not running: ${JSON.stringify(session.notRunning)}`);
     console.log(`app and models up in ${((performance.now() - opened) / 1000).toFixed(1)} s`);
     let lastLog = 0;
+    // Wall and CPU time of each simulated day: later days cost more (more scored history), so a
+    // longer range is extrapolated from the last day, not from the average.
+    const dayEnds: Array<{ wallMs: number; cpuMs: number }> = [];
+    const cpuBefore = process.cpuUsage();
     const summary = await session.run(
       () => false,
       (p) => {
+        if (p.simulatedMs >= (dayEnds.length + 1) * DAY_MS) {
+          const cpu = process.cpuUsage(cpuBefore);
+          dayEnds.push({ wallMs: p.wallMs, cpuMs: (cpu.user + cpu.system) / 1000 });
+        }
         if (p.wallMs - lastLog < 10_000) return;
         lastLog = p.wallMs;
         console.log(`  ${(p.simulatedMs / DAY_MS).toFixed(2)} days, ${p.rounds} rounds, ${(p.simulatedMs / p.wallMs).toFixed(0)}x`);
       },
     );
+    const cpu = process.cpuUsage(cpuBefore);
     const s = summary.stages;
     const wallS = summary.wallMs / 1000;
-    const share = (ms: number) => `${(ms / 1000).toFixed(1)} s (${((100 * ms) / summary.wallMs).toFixed(0)} %)`;
-    console.log(`wall ${wallS.toFixed(1)} s for ${days} simulated days: ${((days * 86_400) / wallS).toFixed(0)} simulated s per wall s`);
-    console.log(`  model calls     ${share(s.modelCalls)}`);
-    console.log(`  scoring cycles  ${share(s.scoring)}: ${s.scoreCycles} cycles, ${s.scoredPredictions} predictions, ${(s.scoredPredictions / Math.max(s.scoring / 1000, 1e-9)).toFixed(0)} predictions/s`);
-    console.log(`  database        ${share(s.database)} (all queries, summed; overlaps the two above)`);
-    console.log(`  rounds          ${await session.results.roundCount()}`);
+    const share = (ms: number) => `${(ms / 1000).toFixed(1).padStart(6)} s ${`${((100 * ms) / summary.wallMs).toFixed(0)} %`.padStart(5)}`;
+    const perMinute = (ms: number) => `${(ms / ((days * DAY_MS) / 60_000)).toFixed(2)} ms per simulated minute`;
+    const rate = (n: number, ms: number) => (n / Math.max(ms / 1000, 1e-9)).toFixed(0);
+    console.log(`wall ${wallS.toFixed(1)} s (${perMinute(summary.wallMs)}) for ${days} simulated days: ${((days * 86_400) / wallS).toFixed(0)} simulated s per wall s`);
+    console.log(`cpu  ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user ${(cpu.user / 1e6).toFixed(1)}, system ${(cpu.system / 1e6).toFixed(1)}); load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`  scoring cycles  ${share(s.scoring)}  ${s.scoreCycles} cycles, ${(s.scoring / Math.max(s.scoreCycles, 1)).toFixed(1)} ms each; ${(s.scoringDatabase / 1000).toFixed(1)} s of it with a query in flight`);
+    console.log(`  model calls     ${share(s.modelCalls)}  outside scoring cycles`);
+    console.log(`  database        ${share(s.database)}  outside both (rounds, ticks, feed)`);
+    console.log(`  other           ${share(s.other)}  jobs' own code, clock, progress`);
+    console.log(`  (database busy  ${share(s.databaseBusy)}  a query in flight, whatever else ran)`);
+    console.log(
+      `scoring throughput: ${s.scoredPredictions} predictions, ${rate(s.scoredPredictions, s.scoring)} predictions/s of cycle time; ` +
+        `${rate(s.scoredPredictions, s.scoringCyclesMs)}/s in the ${s.scoringCycles} cycles that scored (${(s.scoredPredictions / Math.max(s.scoringCycles, 1)).toFixed(0)} predictions, ${(s.scoringCyclesMs / Math.max(s.scoringCycles, 1)).toFixed(1)} ms each)`,
+    );
+    const minutes = (days * DAY_MS) / 60_000;
+    console.log(`per simulated minute: ${(s.queries / minutes).toFixed(1)} queries, ${(s.modelCallFanouts / minutes).toFixed(2)} model call fan-outs to ${modelCount} models`);
+    dayEnds.forEach((end, i) => {
+      const before = dayEnds[i - 1] ?? { wallMs: 0, cpuMs: 0 };
+      console.log(`day ${i + 1}: wall ${((end.wallMs - before.wallMs) / 1000).toFixed(1)} s, cpu ${((end.cpuMs - before.cpuMs) / 1000).toFixed(1)} s`);
+    });
+    console.log(`rounds ${await session.results.roundCount()}`);
   } finally {
     await session.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -94,6 +94,8 @@ export class VirtualClock extends Clock {
   private seq = 0;
   private readonly inFlight = new Set<TrackedWork>();
   private readonly context = new AsyncLocalStorage<TrackedWork>();
+  /** Wakes `drain` when tracked work finishes or parks (the only changes that can end its wait). */
+  private wakers: Array<() => void> = [];
 
   constructor(start: Date | number = Date.UTC(2026, 0, 1)) {
     super();
@@ -110,7 +112,7 @@ export class VirtualClock extends Clock {
 
   sleep(ms: number): Promise<void> {
     const work = this.context.getStore();
-    if (work) work.parked++;
+    if (work) this.park(work);
     return new Promise((resolve) => {
       this.schedule(this.current + Math.max(0, ms), () => {
         if (work) work.parked--;
@@ -121,7 +123,7 @@ export class VirtualClock extends Clock {
 
   override async settledBy(promise: Promise<unknown>, untilMs: number): Promise<boolean> {
     const work = this.context.getStore();
-    if (work) work.parked++;
+    if (work) this.park(work);
     try {
       return await super.settledBy(promise, untilMs);
     } finally {
@@ -162,11 +164,27 @@ export class VirtualClock extends Clock {
   private async drain(): Promise<void> {
     await settle();
     for (;;) {
-      const busy = [...this.inFlight].filter((w) => !w.done && w.parked === 0);
-      if (busy.length === 0) return;
-      await Promise.race([Promise.all(busy.map((w) => w.promise)), new Promise((r) => setTimeout(r, 2))]);
+      let busy = false;
+      for (const w of this.inFlight) if (!w.done && w.parked === 0) busy = true;
+      if (!busy) return;
+      // Woken as soon as a piece of work finishes or parks; a wall-clock poll would add its
+      // period to every timer whose work parks (a round waiting for its tick): 2 ms a time was
+      // a quarter of a replay's wall time.
+      await new Promise<void>((resolve) => this.wakers.push(resolve));
       await settle();
     }
+  }
+
+  private park(work: TrackedWork): void {
+    work.parked++;
+    this.notify();
+  }
+
+  private notify(): void {
+    if (this.wakers.length === 0) return;
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const wake of wakers) wake();
   }
 
   override track<T>(work: () => Promise<T>): Promise<T> {
@@ -179,6 +197,7 @@ export class VirtualClock extends Clock {
     void tracked.promise.then(() => {
       tracked.done = true;
       this.inFlight.delete(tracked);
+      this.notify();
     });
     this.inFlight.add(tracked);
     return result;

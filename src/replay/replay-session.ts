@@ -6,6 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { VirtualClock } from '../clock/clock';
+import { JobScheduler } from '../clock/job-scheduler';
+import { declaredJobs } from '../clock/recurring-job.decorator';
 import { loadAppConfig } from '../config/app-config';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import type { Env } from '../config/env';
@@ -16,6 +18,8 @@ import { modelRunnerOptionsFromEnv } from '../model-runner/model-runner.options'
 import { ModelRunnerService } from '../model-runner/model-runner.service';
 import { PipelineLifecycle } from '../pipeline-lifecycle';
 import { ModelRegistryService } from '../predict/registry/model-registry.service';
+import { EmbeddedPostgres } from '../database/embedded-postgres';
+import { AdminJobRunner } from '../score/rescore/admin-job-runner.service';
 import { ScoreCycleService } from '../score/score-cycle.service';
 import { replayFeedModule } from './prices/replay-feed.module';
 import { ReplayPrices } from './prices/replay-prices';
@@ -88,6 +92,7 @@ export class ReplaySession {
     private readonly clock: VirtualClock,
     private readonly competition: CompetitionDefinition,
     private readonly tempDir: string | null,
+    private readonly embedded: EmbeddedPostgres | undefined,
     readonly notRunning: Array<{ modelId: string | null; reason: string }>,
   ) {
     this.results = new ReplayResultsRepository(app.get(DataSource), competition);
@@ -97,12 +102,17 @@ export class ReplaySession {
     const { range } = settings;
     const competition = replayedCompetition(settings.competition, range);
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `replay-${competition.id}-`));
+    // A throwaway database lives in memory: nothing of it outlives the replay but its outputs.
+    const embedded = settings.databaseUrl ? undefined : await EmbeddedPostgres.start({}).catch((err: unknown) => {
+      fs.rmSync(tempDir, { recursive: true, force: true });
+      throw err;
+    });
     const env: Env = {
       // Python environments outlive the temporary data directory: built once, reused by the next replay.
       LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR: path.resolve('data', 'python-environments'),
       ...pick(settings.env ?? {}, ['LOCAL_ORCHESTRATOR_PYTHON', 'LOCAL_ORCHESTRATOR_PIP_ARGS', 'LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR']),
       DATA_DIR: tempDir,
-      DATABASE_URL: settings.databaseUrl,
+      DATABASE_URL: settings.databaseUrl ?? embedded!.url,
       ROLES: 'predict,score',
       LOG_LEVEL: 'warn',
     };
@@ -124,13 +134,15 @@ export class ReplaySession {
       const dataSource = app.get(DataSource);
       const rounds = await new ReplayResultsRepository(dataSource, competition).roundCount();
       if (rounds > 0) throw new ReplayDatabaseNotEmptyError(competition.id, rounds);
-      const session = new ReplaySession(settings, app, clock, competition, tempDir, []);
+      const session = new ReplaySession(settings, app, clock, competition, tempDir, embedded, []);
       session.timings.instrument({ models: app.get(ModelRunnerService), scoring: app.get(ScoreCycleService), dataSource });
       await app.get(PipelineLifecycle).start();
+      disarmAdminJobs(app);
       session.notRunning.push(...(await session.modelsStarted()));
       return session;
     } catch (err) {
       await app?.close().catch(() => undefined);
+      await embedded?.stop().catch(() => undefined);
       fs.rmSync(tempDir, { recursive: true, force: true });
       throw err;
     }
@@ -143,6 +155,7 @@ export class ReplaySession {
   async run(stopRequested: () => boolean, onProgress: (p: ReplayProgress) => void = () => {}): Promise<ReplayRunSummary> {
     const { fromMs, toMs } = this.settings.range;
     const started = performance.now();
+    this.timings.reset();
     const stepMs = Math.max(this.competition.tick.interval, this.competition.scoring.intervalSeconds, 300) * 1000;
     let interrupted = false;
     for (let target = Math.min(toMs, fromMs + stepMs); ; target = Math.min(toMs, target + stepMs)) {
@@ -157,12 +170,18 @@ export class ReplaySession {
     return { reachedMs: this.clock.nowMs(), interrupted, wallMs: performance.now() - started, stages: this.timings.snapshot(), notRunning: this.notRunning };
   }
 
+  /** The recurring jobs armed on the replay's clock (the live pipeline's, but the admin-job poll). */
+  armedJobs(): string[] {
+    return this.app.get(JobScheduler).jobNames();
+  }
+
   /** Stops the jobs and the models, closes the database and removes the temporary data directory. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
       await this.app.close();
+      await this.embedded?.stop();
     } finally {
       if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
     }
@@ -186,6 +205,18 @@ export class ReplaySession {
       if (Date.now() > deadline) return [...failed.map((f) => ({ modelId: f.modelId, reason: f.reason })), ...pending.map((id) => ({ modelId: id, reason: 'did not start in time' }))];
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+}
+
+/**
+ * Stops the admin-job runner's poll (every 5 s of simulated time, a lock and a query each: a
+ * third of a replay's database time): admin jobs (rescores, history recomputes) are queued over
+ * the admin HTTP API, which a replay does not serve, so the poll would never find one.
+ */
+function disarmAdminJobs(app: INestApplicationContext): void {
+  const scheduler = app.get(JobScheduler);
+  for (const { options } of declaredJobs(app.get(AdminJobRunner))) {
+    if (typeof options.name === 'string') scheduler.unregister(options.name);
   }
 }
 

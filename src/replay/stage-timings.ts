@@ -2,27 +2,60 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { ModelRunnerService } from '../model-runner/model-runner.service';
 import type { ScoreCycleService } from '../score/score-cycle.service';
 
-/** Wall time spent per stage of a replay, and what the scoring cycles did in it. */
+/**
+ * Where a replay's wall time went. The four stages split the wall time without overlap (they sum
+ * to it): each instant counts for the first of scoring, model calls, database that has work in
+ * flight then, else for `other`.
+ */
 export interface StageTimesMs {
-  /** Model calls (ticks and predicts), from the call to the last answer. */
-  modelCalls: number;
-  /** Scoring cycles, their database work included. */
+  /** A scoring cycle was running (its queries and its listeners, the leaderboard's, included). */
   scoring: number;
-  /** Every database query of the app, summed (queries of concurrent work overlap). */
+  /** A model call (tick or predict fan-out) was in flight, no scoring cycle. */
+  modelCalls: number;
+  /** Only database queries were in flight (round, tick and feed writes outside the two above). */
   database: number;
+  /** Nothing of the three: the jobs' own code, the virtual clock, the replay's progress. */
+  other: number;
+  /** A query was in flight, whatever else ran (overlaps the stages). */
+  databaseBusy: number;
+  /** A query was in flight during a scoring cycle (part of `scoring`). */
+  scoringDatabase: number;
+  /** Queries sent, and model call fan-outs (one call of a method to every model it asks). */
+  queries: number;
+  modelCallFanouts: number;
   scoredPredictions: number;
   scoreCycles: number;
+  /** The cycles that scored at least one prediction, and their summed wall time. */
+  scoringCycles: number;
+  scoringCyclesMs: number;
 }
 
+type Stage = 'scoring' | 'modelCalls' | 'database';
+
 /**
- * Where a replay's wall time goes: wraps the model caller's `call`, the score cycle and the
- * database's query runners of one app instance to add up their durations. Measurement only: the
- * wrapped methods behave as before.
+ * Measures a replay's stages by wrapping the model caller's `call`, the score cycle and the
+ * database's query runners of one app instance: each counts its work in flight, and every change
+ * of what is in flight books the time since the previous change. Measurement only: the wrapped
+ * methods behave as before.
+ *
+ * @example
+ *   const timings = new StageTimings();
+ *   timings.instrument({ models, scoring, dataSource });
+ *   timings.reset(); ...; timings.snapshot().scoring; // ms of wall with a cycle running
  */
 export class StageTimings {
-  private readonly times: StageTimesMs = { modelCalls: 0, scoring: 0, database: 0, scoredPredictions: 0, scoreCycles: 0 };
+  private times: StageTimesMs = emptyTimes();
+  private readonly inFlight: Record<Stage, number> = { scoring: 0, modelCalls: 0, database: 0 };
+  private since = performance.now();
+
+  /** Starts counting afresh from now (the work in flight stays counted as in flight). */
+  reset(): void {
+    this.times = emptyTimes();
+    this.since = performance.now();
+  }
 
   snapshot(): StageTimesMs {
+    this.book();
     return { ...this.times };
   }
 
@@ -37,10 +70,15 @@ export class StageTimings {
       const runCycle = scoring.runCycle.bind(scoring);
       scoring.runCycle = () =>
         this.timed('scoring', async () => {
+          const started = performance.now();
           const result = await runCycle();
           if (result) {
             this.times.scoreCycles++;
             this.times.scoredPredictions += result.scored;
+            if (result.scored > 0) {
+              this.times.scoringCycles++;
+              this.times.scoringCyclesMs += performance.now() - started;
+            }
           }
           return result;
         });
@@ -55,12 +93,36 @@ export class StageTimings {
     };
   }
 
-  private async timed<T>(stage: 'modelCalls' | 'scoring' | 'database', work: () => Promise<T>): Promise<T> {
-    const started = performance.now();
+  private async timed<T>(stage: Stage, work: () => Promise<T>): Promise<T> {
+    this.book();
+    if (stage === 'database') this.times.queries++;
+    else if (stage === 'modelCalls') this.times.modelCallFanouts++;
+    this.inFlight[stage]++;
     try {
       return await work();
     } finally {
-      this.times[stage] += performance.now() - started;
+      this.book();
+      this.inFlight[stage]--;
     }
   }
+
+  /** Books the wall time since the last change to what was in flight during it. */
+  private book(): void {
+    const now = performance.now();
+    const elapsed = now - this.since;
+    this.since = now;
+    const { scoring, modelCalls, database } = this.inFlight;
+    if (scoring > 0) this.times.scoring += elapsed;
+    else if (modelCalls > 0) this.times.modelCalls += elapsed;
+    else if (database > 0) this.times.database += elapsed;
+    else this.times.other += elapsed;
+    if (database > 0) {
+      this.times.databaseBusy += elapsed;
+      if (scoring > 0) this.times.scoringDatabase += elapsed;
+    }
+  }
+}
+
+function emptyTimes(): StageTimesMs {
+  return { scoring: 0, modelCalls: 0, database: 0, other: 0, databaseBusy: 0, scoringDatabase: 0, queries: 0, modelCallFanouts: 0, scoredPredictions: 0, scoreCycles: 0, scoringCycles: 0, scoringCyclesMs: 0 };
 }

@@ -35,7 +35,7 @@ for (const engine of testEngines()) {
       expect(lines[0]).toMatch(/^rank\s+model\s+player\s+recent\s+steady\s+anchor\s+scored$/);
       expect(lines.slice(1).map((l) => l.trim().split(/\s+/)[1]).sort()).toEqual(['gaussian-ewma', 'normal-mixture', 'student-t']);
       expect(lines.slice(1).map((l) => l.trim().split(/\s+/)[0])).toEqual(['1', '2', '3']);
-      expect(result.stderr).toMatch(/360 simulated s in [\d.]+ wall s \(\d+x\); model calls [\d.]+ s, scoring [\d.]+ s \(\d+ predictions in \d+ cycles\), database [\d.]+ s/);
+      expect(result.stderr).toMatch(/360 simulated s in [\d.]+ wall s \(\d+x\); scoring [\d.]+ s \(\d+ predictions in \d+ cycles\), model calls [\d.]+ s, database [\d.]+ s, other [\d.]+ s/);
     });
 
     it('asks every model every round of the range, after the history tick, and scores the rounds that resolved', () => {

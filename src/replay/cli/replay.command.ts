@@ -155,7 +155,7 @@ function timingLine(summary: ReplayRunSummary, range: ReplayRange): string {
   const part = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return (
     `${simulatedS.toFixed(0)} simulated s in ${wallS.toFixed(1)} wall s (${(simulatedS / Math.max(wallS, 1e-3)).toFixed(0)}x); ` +
-    `model calls ${part(s.modelCalls)}, scoring ${part(s.scoring)} (${s.scoredPredictions} predictions in ${s.scoreCycles} cycles), database ${part(s.database)}`
+    `scoring ${part(s.scoring)} (${s.scoredPredictions} predictions in ${s.scoreCycles} cycles), model calls ${part(s.modelCalls)}, database ${part(s.database)}, other ${part(s.other)}`
   );
 }
 
