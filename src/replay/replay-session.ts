@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { INestApplicationContext, LoggerService } from '@nestjs/common';
+import { INestApplicationContext, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
@@ -12,9 +12,8 @@ import { loadAppConfig } from '../config/app-config';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import type { Env } from '../config/env';
 import { readModelsConfig } from '../local-orchestrator/config/models-config-file';
-import { localOrchestratorOptionsFromEnv } from '../local-orchestrator/local-orchestrator-options';
-import { LocalOrchestratorHandle, ModelOrchestrationPlan } from '../model-orchestration/model-orchestration.module';
-import { modelRunnerOptionsFromEnv } from '../model-runner/model-runner.options';
+import { hostedModelsEnv, hostedModelsPlan } from '../model-orchestration/hosted-models';
+import { LocalOrchestratorHandle } from '../model-orchestration/model-orchestration.module';
 import { ModelRunnerService } from '../model-runner/model-runner.service';
 import { PipelineLifecycle } from '../pipeline-lifecycle';
 import { ModelRegistryService } from '../predict/registry/model-registry.service';
@@ -42,6 +41,8 @@ export interface ReplaySettings {
   env?: Env;
   /** How long the models may take to start (wall clock). Default 180 s (a Python model may build its environment). */
   modelStartTimeoutMs?: number;
+  /** The team's modules (EXTENSION_MODULES): scorers, reward functions or feeds of their own, as the live app loads them. */
+  extensions?: Type[];
 }
 
 /** Where the replay is, after each step of the virtual clock. */
@@ -108,9 +109,7 @@ export class ReplaySession {
       throw err;
     });
     const env: Env = {
-      // Python environments outlive the temporary data directory: built once, reused by the next replay.
-      LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR: path.resolve('data', 'python-environments'),
-      ...pick(settings.env ?? {}, ['LOCAL_ORCHESTRATOR_PYTHON', 'LOCAL_ORCHESTRATOR_PIP_ARGS', 'LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR']),
+      ...hostedModelsEnv(settings.env ?? {}),
       DATA_DIR: tempDir,
       DATABASE_URL: settings.databaseUrl ?? embedded!.url,
       ROLES: 'predict,score',
@@ -124,9 +123,9 @@ export class ReplaySession {
         AppModule.forRoot({
           config,
           competition,
-          fleet: orchestrationPlan(env, competition, settings.modelsFile),
+          fleet: hostedModelsPlan(env, competition, settings.modelsFile),
           clock,
-          extensions: [replayFeedModule(settings.prices, competition.tick.valueField)],
+          extensions: [...(settings.extensions ?? []), replayFeedModule(settings.prices, competition.tick.valueField)],
           pipelineStart: 'manual',
         }),
         { logger: settings.logger, abortOnError: false },
@@ -168,6 +167,11 @@ export class ReplaySession {
       if (target >= toMs) break;
     }
     return { reachedMs: this.clock.nowMs(), interrupted, wallMs: performance.now() - started, stages: this.timings.snapshot(), notRunning: this.notRunning };
+  }
+
+  /** The scorer's better direction, as the replayed app's registry knows it (an extension's scorer too). */
+  scoreDirection(): 'higher' | 'lower' {
+    return this.app.get(ScoreCycleService).direction();
   }
 
   /** The recurring jobs armed on the replay's clock (the live pipeline's, but the admin-job poll). */
@@ -220,18 +224,4 @@ function disarmAdminJobs(app: INestApplicationContext): void {
   }
 }
 
-/** The local orchestrator hosting `modelsFile`, on a free port, and the runner connecting to it. */
-function orchestrationPlan(env: Env, competition: CompetitionDefinition, modelsFile: string): ModelOrchestrationPlan {
-  const fromCompetition = { crunchId: competition.id, baseClassName: competition.model.baseClass, callTimeoutMs: competition.model.callTimeoutMs };
-  const orchestrator = localOrchestratorOptionsFromEnv(
-    { ...env, LOCAL_ORCHESTRATOR_PORT: '0', LOCAL_ORCHESTRATOR_MODELS_CONFIG: modelsFile, LOCAL_ORCHESTRATOR_RESCAN_MS: '0' },
-    { crunchId: competition.id, baseClassName: competition.model.baseClass },
-  );
-  return { kind: 'local', runner: modelRunnerOptionsFromEnv({}, fromCompetition), orchestrator };
-}
 
-function pick(env: Env, names: string[]): Env {
-  const out: Record<string, string | undefined> = {};
-  for (const name of names) if (env[name] !== undefined) out[name] = env[name];
-  return out;
-}

@@ -112,6 +112,31 @@ describe('coordinator-node check', () => {
     expect(warnings(reportOf(result))).toEqual([`payload size: model mixture (m1)'s largest payload is ${bytes} bytes, 90% of model.maxPredictionBytes (${Math.ceil(bytes / 0.9)})`]);
   }, 180_000);
 
+  it('replays a feed competition whose scorer comes from EXTENSION_MODULES, ranking in the scorer\'s own direction', async () => {
+    const dir = temporaryDir('check-extension-');
+    const competition = demoVariant(dir, (doc) => {
+      oneAsset(doc);
+      doc.predictions = doc.predictions.slice(0, 1);
+      doc.scoring.scorer = 'location-error';
+    });
+    const near = fixedAnswerModel(dir, 'near', "{ type: 'builtin', name: 'norm', params: { loc: 0, scale: 0.001 } }");
+    const far = fixedAnswerModel(dir, 'far', "{ type: 'builtin', name: 'norm', params: { loc: 0.05, scale: 0.001 } }");
+    const models = modelsFile(dir, [{ name: 'near', codeDir: near }, { name: 'far', codeDir: far }]);
+    const extension = path.join(ROOT, 'test/fixtures/extensions/location-error.module.ts');
+    const result = await runCheck(['--competition', competition, '--models', models, '--duration', '200', '--json'], undefined, { EXTENSION_MODULES: extension });
+    expect(result.code).not.toBe(1);
+    const report = reportOf(result);
+    const byName = Object.fromEntries(report.models.map((m) => [m.name, m]));
+    expect(byName.near.scoredPredictions).toBeGreaterThan(0);
+    // Lower is better for this scorer: the model nearer the truth has the smaller mean.
+    expect(byName.near.meanScore!).toBeLessThan(byName.far.meanScore!);
+    expect(report.checks.find((c) => c.check === 'scorer separates')?.message ?? '').not.toContain('direction is unknown');
+    // Without the module the scorer is unknown: the file is refused before anything runs.
+    const without = await runCheck(['--competition', competition, '--models', models]);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toContain('unknown scorer "location-error"');
+  }, 180_000);
+
   it('skips the separation check with a visible warning when the reference models cannot answer the output kind', async () => {
     const dir = temporaryDir('check-skip-');
     const competition = demoVariant(dir, (doc) => {

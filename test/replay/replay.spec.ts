@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { createTestDatabase, TestDatabase, testEngines } from '../support/test-database';
-import { DEMO, DEMO_PRICES, FIXTURES, MODELS, runReplay, VARIANT } from './support/run-replay';
+import { DEMO, DEMO_PRICES, FIXTURES, MODELS, ROOT, runReplay, VARIANT } from './support/run-replay';
 
 const INLINE_MODELS = path.join(FIXTURES, 'inline-models.yaml');
 /** Six minutes: the first leaderboards, and one reward checkpoint of the variant (period 00:00-00:05, taken at 00:05:30). */
@@ -91,6 +91,33 @@ describe('coordinator-node replay determinism', () => {
     }
     expect(readCsv(dirs[0], 'scores').length).toBeGreaterThan(1);
   }, 240_000);
+});
+
+describe('coordinator-node replay of a competition scored by a team\'s own scorer', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-extension-'));
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const competition = path.join(root, 'location-error.yaml');
+  fs.writeFileSync(competition, fs.readFileSync(DEMO, 'utf8').replace(/^(\s*scorer:\s*).*$/m, '$1location-error'));
+  const extension = path.join(ROOT, 'test/fixtures/extensions/location-error.module.ts');
+
+  it('loads EXTENSION_MODULES as the node does and scores the rounds with it', async () => {
+    const out = path.join(root, 'out');
+    const result = await runReplay(['--competition', competition, ...RANGE, '--prices', DEMO_PRICES, '--models', INLINE_MODELS, '--out', out], { EXTENSION_MODULES: extension });
+    expect(result).toMatchObject({ code: 0 });
+    const [header, ...rows] = readCsv(out, 'scores');
+    const value = header.split(',').indexOf('score');
+    const scored = rows.map((r) => r.split(',')[value]).filter((v) => v !== '');
+    expect(scored.length).toBeGreaterThan(0);
+    // A mean distance of locations from log-returns: small and never negative (density-pdf's values are in the hundreds).
+    expect(scored.every((v) => Number(v) >= 0 && Number(v) < 1)).toBe(true);
+  }, 240_000);
+
+  it('refuses the competition in one line, before anything runs, without the module', async () => {
+    const result = await runReplay(['--competition', competition, ...RANGE, '--prices', DEMO_PRICES, '--models', INLINE_MODELS, '--out', path.join(root, 'none')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining('unknown scorer "location-error"')]);
+    expect(fs.existsSync(path.join(root, 'none'))).toBe(false);
+  });
 });
 
 describe('coordinator-node replay --compare', () => {

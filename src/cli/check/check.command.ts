@@ -13,7 +13,6 @@ import { ModelsConfigFileError, readModelsConfig } from '../../local-orchestrato
 import { locateRunnerPaths } from '../../local-orchestrator/runner-paths';
 import { JsonLogger } from '../../logging/json-logger';
 import { ReplaySession } from '../../replay/replay-session';
-import { ScorerRegistry } from '../../score/scorers/scorer.registry';
 import { CommandIo, CommandUsageError } from '../command-io';
 import { CheckArguments, readCheckArguments, USAGE } from './check-arguments';
 import { CheckFinding, degenerateGameFindings, FindingRules } from './check-findings';
@@ -93,18 +92,20 @@ async function check(command: CheckArguments, io: CommandIo): Promise<CheckRepor
           ]
         : []),
     ];
-    const session = await ReplaySession.open({ competition, range, prices, modelsFile: hosted.modelsFile, logger, env: io.env });
+    const session = await ReplaySession.open({ competition, range, prices, modelsFile: hosted.modelsFile, logger, env: io.env, extensions });
     let results;
     let wallMs;
+    let direction;
     try {
       wallMs = (await session.run(() => false)).wallMs;
+      direction = competition.leaderboard.direction !== 'auto' ? competition.leaderboard.direction : session.scoreDirection();
       results = await readCheckResults(session, competition, identities);
     } finally {
       await session.close();
     }
     if (results.configs.every((c) => c.rounds === 0)) throw new CheckFailedError(`no prediction round ran in ${(range.toMs - range.fromMs) / 1000} simulated seconds`);
     if (results.models.every((m) => m.notRunning !== null)) throw new CheckFailedError(`no model started: ${results.models.map((m) => `${m.id}: ${m.notRunning}`).join('; ')}`);
-    const rules: FindingRules = { direction: scoreDirection(competition), maxPredictionBytes: competition.model.maxPredictionBytes, referencesSkipped: hosted.referencesSkipped };
+    const rules: FindingRules = { direction, maxPredictionBytes: competition.model.maxPredictionBytes, referencesSkipped: hosted.referencesSkipped };
     const checks = [...fileProblems, ...degenerateGameFindings(results, rules)];
     return {
       competition: { id: competition.id, file: command.competitionFile },
@@ -165,10 +166,6 @@ function validatedCompetition(file: string, io: CommandIo): { competition: Compe
   const extensions = loadExtensionModules(io.env.EXTENSION_MODULES, io.cwd);
   const config = loadAppConfig({ COMPETITION_FILE: file, ROLES: 'predict,score' });
   checkPluginNames({ config, competition, extensions });
-  if (!competition.tournament && !new ScorerRegistry().has(competition.scoring.scorer)) {
-    // The replay hosts the built-in scorers only (it loads no extension modules); a tournament's check runs the app with them.
-    throw new CheckFailedError(`scorer "${competition.scoring.scorer}" comes from EXTENSION_MODULES, which the check's replay cannot load yet`);
-  }
   return { competition, extensions };
 }
 
@@ -180,9 +177,3 @@ function modelsFileOf(command: CheckArguments, competition: CompetitionDefinitio
   return fs.existsSync(here) ? here : path.join(locateRunnerPaths().projectRoot, 'deployment', 'models.yaml');
 }
 
-/** The ranking's direction: the leaderboard's, `auto` meaning the built-in scorer's. */
-function scoreDirection(competition: CompetitionDefinition): 'higher' | 'lower' | null {
-  if (competition.leaderboard.direction !== 'auto') return competition.leaderboard.direction;
-  const registry = new ScorerRegistry();
-  return registry.has(competition.scoring.scorer) ? registry.get(competition.scoring.scorer).direction : null;
-}

@@ -7,9 +7,8 @@ import { AppModule } from '../../app.module';
 import { loadAppConfig } from '../../config/app-config';
 import { paramKey, type CompetitionDefinition } from '../../config/competition/competition.types';
 import type { Env } from '../../config/env';
-import { localOrchestratorOptionsFromEnv } from '../../local-orchestrator/local-orchestrator-options';
-import { LocalOrchestratorHandle, ModelOrchestrationPlan } from '../../model-orchestration/model-orchestration.module';
-import { modelRunnerOptionsFromEnv } from '../../model-runner/model-runner.options';
+import { hostedModelsEnv, hostedModelsPlan } from '../../model-orchestration/hosted-models';
+import { LocalOrchestratorHandle } from '../../model-orchestration/model-orchestration.module';
 import { ModelRunnerService } from '../../model-runner/model-runner.service';
 import { PipelineLifecycle } from '../../pipeline-lifecycle';
 import { ModelRegistryService } from '../../predict/registry/model-registry.service';
@@ -61,8 +60,7 @@ export async function checkTournament(settings: TournamentCheckSettings): Promis
   const { competition } = settings;
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), `check-${competition.id}-`));
   const env: Env = {
-    LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR: path.resolve('data', 'python-environments'),
-    ...pick(settings.env, ['LOCAL_ORCHESTRATOR_PYTHON', 'LOCAL_ORCHESTRATOR_PIP_ARGS', 'LOCAL_ORCHESTRATOR_PYTHON_ENVS_DIR']),
+    ...hostedModelsEnv(settings.env),
     DATA_DIR: tempDir,
     ROLES: 'predict,score,report',
     LOG_LEVEL: 'warn',
@@ -70,7 +68,7 @@ export async function checkTournament(settings: TournamentCheckSettings): Promis
   let app: INestApplicationContext | undefined;
   try {
     app = await NestFactory.createApplicationContext(
-      AppModule.forRoot({ config: loadAppConfig(env), competition, fleet: orchestrationPlan(env, competition, settings.modelsFile), extensions: settings.extensions, pipelineStart: 'manual' }),
+      AppModule.forRoot({ config: loadAppConfig(env), competition, fleet: hostedModelsPlan(env, competition, settings.modelsFile), extensions: settings.extensions, pipelineStart: 'manual' }),
       { logger: settings.logger, abortOnError: false },
     );
     await app.get(PipelineLifecycle).start();
@@ -144,18 +142,4 @@ async function modelsStarted(app: INestApplicationContext, models: readonly Mode
   }
 }
 
-/** The local orchestrator hosting `modelsFile`, on a free port, and the runner connecting to it. */
-function orchestrationPlan(env: Env, competition: CompetitionDefinition, modelsFile: string): ModelOrchestrationPlan {
-  const fromCompetition = { crunchId: competition.id, baseClassName: competition.model.baseClass, callTimeoutMs: competition.model.callTimeoutMs };
-  const orchestrator = localOrchestratorOptionsFromEnv(
-    { ...env, LOCAL_ORCHESTRATOR_PORT: '0', LOCAL_ORCHESTRATOR_MODELS_CONFIG: modelsFile, LOCAL_ORCHESTRATOR_RESCAN_MS: '0' },
-    { crunchId: competition.id, baseClassName: competition.model.baseClass },
-  );
-  return { kind: 'local', runner: modelRunnerOptionsFromEnv({}, fromCompetition), orchestrator };
-}
 
-function pick(env: Env, names: string[]): Env {
-  const out: Record<string, string | undefined> = {};
-  for (const name of names) if (env[name] !== undefined) out[name] = env[name];
-  return out;
-}

@@ -1,11 +1,14 @@
 import * as path from 'node:path';
-import { Logger } from '@nestjs/common';
+import { Logger, Type } from '@nestjs/common';
 import pino from 'pino';
 import { CommandIo, CommandUsageError } from '../../cli/command-io';
+import { checkPluginNames } from '../../bootstrap/plugin-names';
+import { loadAppConfig } from '../../config/app-config';
 import { ConfigError } from '../../config/config-error';
 import { loadCompetitionFile } from '../../config/competition/competition.loader';
 import type { CompetitionDefinition } from '../../config/competition/competition.types';
 import { DatabaseConnectError } from '../../database/database-connect-error';
+import { loadExtensionModules } from '../../extensions/extension-modules';
 import { ModelsConfigFileError } from '../../local-orchestrator/config/models-config-file';
 import { JsonLogger } from '../../logging/json-logger';
 import { leaderboardText, alignedTable } from '../outputs/leaderboard-text';
@@ -70,21 +73,41 @@ class StopSignal {
   }
 }
 
+/**
+ * The competition file as the node would start on it: the team's EXTENSION_MODULES loaded, and the
+ * scorer and feed names checked against them and the built-ins before anything runs.
+ */
+function replayedCompetitions(files: readonly string[], io: CommandIo): { competitions: CompetitionDefinition[]; extensions: Type[] } {
+  const extensions = loadExtensionModules(io.env.EXTENSION_MODULES, io.cwd);
+  const competitions = files.map((file) => {
+    const competition = loadCompetitionFile(file);
+    checkPluginNames({ config: loadAppConfig({ COMPETITION_FILE: file, ROLES: 'predict,score' }), competition, extensions });
+    return competition;
+  });
+  return { competitions, extensions };
+}
+
 async function replayOne(command: ReplayArguments, io: CommandIo, logger: JsonLogger, stop: StopSignal): Promise<number> {
-  const competition = loadCompetitionFile(command.competitions[0]);
+  const {
+    competitions: [competition],
+    extensions,
+  } = replayedCompetitions(command.competitions.slice(0, 1), io);
   const range = { fromMs: command.fromMs, toMs: command.toMs };
   const report = (line: string) => io.stderr(`replay: ${line}\n`);
   const { prices, origin } = await loadReplayPrices({ competition, range, pricesFile: command.pricesFile, databaseUrl: command.databaseUrl, report });
   report(`${prices.count()} prices from ${origin.kind === 'file' ? origin.file : origin.kind === 'database' ? 'the database' : `the ${origin.adapter} feed`}`);
   const outDir = command.outDir ?? defaultOutDir(io.cwd, competition, range);
-  const done = await replayVariant(competition, range, prices, origin.kind === 'feed' ? prices : null, command, outDir, io, logger, stop, 'replay');
+  const done = await replayVariant(competition, extensions, range, prices, origin.kind === 'feed' ? prices : null, command, outDir, io, logger, stop, 'replay');
   io.stdout(leaderboardText(done.final));
   io.stderr(`replay: outputs in ${outDir}\n`);
   return done.summary.interrupted ? 130 : 0;
 }
 
 async function compare(command: ReplayArguments, io: CommandIo, logger: JsonLogger, stop: StopSignal): Promise<number> {
-  const [a, b] = command.competitions.map((file) => loadCompetitionFile(file));
+  const {
+    competitions: [a, b],
+    extensions,
+  } = replayedCompetitions(command.competitions, io);
   const range = { fromMs: command.fromMs, toMs: command.toMs };
   const report = (line: string) => io.stderr(`replay: ${line}\n`);
   // One set of prices for both variants, so only the competition differs.
@@ -97,7 +120,7 @@ async function compare(command: ReplayArguments, io: CommandIo, logger: JsonLogg
   const finals: LeaderboardRow[][] = [];
   for (const v of variants) {
     const dir = path.join(outDir, `${v.label}-${path.basename(v.file, path.extname(v.file))}`);
-    const done = await replayVariant(v.competition, range, prices, origin.kind === 'feed' ? prices : null, command, dir, io, logger, stop, `replay ${v.label}`);
+    const done = await replayVariant(v.competition, extensions, range, prices, origin.kind === 'feed' ? prices : null, command, dir, io, logger, stop, `replay ${v.label}`);
     if (done.summary.interrupted) {
       io.stderr(`replay: stopped during variant ${v.label}; outputs so far in ${dir}\n`);
       return 130;
@@ -121,6 +144,7 @@ async function compare(command: ReplayArguments, io: CommandIo, logger: JsonLogg
 /** Runs one competition over the range and writes its outputs, even when stopped part way. */
 async function replayVariant(
   competition: CompetitionDefinition,
+  extensions: Type[],
   range: ReplayRange,
   prices: ReplayPrices,
   fetchedPrices: ReplayPrices | null,
@@ -133,7 +157,7 @@ async function replayVariant(
 ): Promise<{ summary: ReplayRunSummary; final: LeaderboardRow[] }> {
   const modelsFile = command.modelsFile ?? competition.models ?? path.resolve(io.cwd, 'deployment/models.yaml');
   io.stderr(`${label}: ${competition.id} from ${new Date(range.fromMs).toISOString()} to ${new Date(range.toMs).toISOString()}, models of ${modelsFile}\n`);
-  const session = await ReplaySession.open({ competition, range, prices, modelsFile, databaseUrl: command.databaseUrl, logger, env: io.env });
+  const session = await ReplaySession.open({ competition, range, prices, modelsFile, databaseUrl: command.databaseUrl, logger, env: io.env, extensions });
   try {
     for (const m of session.notRunning) io.stderr(`${label}: model ${m.modelId ?? '(no id)'} does not run: ${m.reason}\n`);
     const progress = progressDisplay(label, io.stderr, process.stderr.isTTY ? process.stderr : null);
