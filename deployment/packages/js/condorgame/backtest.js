@@ -29,7 +29,7 @@ const path = require('node:path');
 // The pieces that are the same in both games come from the Synth package beside this one: the
 // densitypdf spec parser and pdf (with this scorer's 16-leaf limit), the nearest-price lookup and
 // the round-robin schedule (the tracker's predict_all is borrowed from it the same way).
-const { Density, PriceSeriesLookup, roundTimes } = require('../crunch_synth/backtest');
+const { BacktestResult: SynthBacktestResult, Density, PriceSeriesLookup, roundTimes } = require('../crunch_synth/backtest');
 const { readPriceFile } = require('./price-file');
 
 /** competitions/condorgame.yaml (test/data/condorgame-backtest.spec.ts keeps these equal to it). */
@@ -237,30 +237,13 @@ function checkAnswer(answer, count, maxBytes = MAX_PREDICTION_BYTES) {
 
 // --- the backtest -----------------------------------------------------------------------------
 
-class BacktestResult {
-  constructor(predictions) {
-    this.predictions = predictions; // {performedAt, config, status, score, success, reason}
-  }
-
-  /** Predictions with a score: successes and penalised failures (void rounds have none). */
-  get scored() {
-    return this.predictions.filter((p) => p.score !== null);
-  }
-
-  /** Mean over the scored predictions, penalties included (higher is better). */
-  get meanScore() {
-    const scored = this.scored;
-    return scored.length === 0 ? null : scored.reduce((sum, p) => sum + p.score, 0) / scored.length;
-  }
-
-  /** `{"BTC-3600-60": mean score}` per parameter set, penalties included (the windows' way). */
-  meansByParam() {
-    const sums = {};
-    for (const p of this.scored) {
-      const [total, count] = sums[p.config.param] ?? [0, 0];
-      sums[p.config.param] = [total + p.score, count + 1];
-    }
-    return Object.fromEntries(Object.entries(sums).map(([key, [total, count]]) => [key, total / count]));
+/**
+ * The Synth helper's result (scored predictions, their mean, the means per parameter set, penalties
+ * included), keyed by the prediction's config, and the leaderboard's combination of the means.
+ */
+class BacktestResult extends SynthBacktestResult {
+  paramOf(p) {
+    return p.config.param;
   }
 
   /** Mean over parameter sets of their means: how the leaderboard combines them. */

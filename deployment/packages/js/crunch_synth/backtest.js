@@ -332,11 +332,16 @@ class BacktestResult {
     return scored.length === 0 ? null : scored.reduce((sum, p) => sum + p.score, 0) / scored.length;
   }
 
+  /** The parameter set a prediction belongs to, as the coordinator names it: `BTC-3600-60`. */
+  paramOf(p) {
+    return `${p.asset}-${p.horizon}-${p.step}`;
+  }
+
   /** `{"BTC-3600-60": mean score}` over the scored predictions of each parameter set. */
   meansByParam() {
     const sums = {};
     for (const p of this.scored) {
-      const key = `${p.asset}-${p.horizon}-${p.step}`;
+      const key = this.paramOf(p);
       const [total, count] = sums[key] ?? [0, 0];
       sums[key] = [total + p.score, count + 1];
     }
@@ -485,6 +490,6 @@ function main(argv, io = { stdout: (t) => process.stdout.write(t), stderr: (t) =
   return 0;
 }
 
-module.exports = { backtest, readPriceFile, profileConfigs, roundTimes, PredictionConfig, PriceSeriesLookup, SynthCrps, Density, CrpsGrid, PriceFileError, CRPS_HALF_WIDTHS, main };
+module.exports = { backtest, readPriceFile, profileConfigs, roundTimes, BacktestResult, PredictionConfig, PriceSeriesLookup, SynthCrps, Density, CrpsGrid, PriceFileError, CRPS_HALF_WIDTHS, main };
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -44,7 +44,7 @@ from bisect import bisect_left, bisect_right
 # The pieces that are the same in both games come from the Synth package beside this one: the
 # densitypdf spec parser and pdf (with this scorer's 16-leaf limit), the nearest-price lookup and
 # the round-robin schedule. (condorgame.tracker already borrows its predict_all the same way.)
-from crunch_synth.backtest import Density, InvalidDensity, PriceSeriesLookup, round_times
+from crunch_synth.backtest import BacktestResult as SynthBacktestResult, Density, InvalidDensity, PriceSeriesLookup, round_times
 
 from .price_file import PriceFileError, read_price_file
 
@@ -269,28 +269,10 @@ class ScoredPrediction:
                 "score": self.score, "success": self.success, "reason": self.reason}
 
 
-class BacktestResult:
-    def __init__(self, predictions):
-        self.predictions = predictions
-
-    @property
-    def scored(self):
-        """Predictions with a score: successes and penalised failures (void rounds have none)."""
-        return [p for p in self.predictions if p.score is not None]
-
-    @property
-    def mean_score(self):
-        """Mean over the scored predictions, penalties included (higher is better)."""
-        scored = self.scored
-        return sum(p.score for p in scored) / len(scored) if scored else None
-
-    def means_by_param(self):
-        """``{"BTC-3600-60": mean score}`` per parameter set, penalties included (the windows' way)."""
-        sums = {}
-        for p in self.scored:
-            total, count = sums.get(p.config.param, (0.0, 0))
-            sums[p.config.param] = (total + p.score, count + 1)
-        return {key: total / count for key, (total, count) in sums.items()}
+class BacktestResult(SynthBacktestResult):
+    """The Synth helper's result (scored predictions, their mean, the means per parameter set, penalties
+    included: a condorgame prediction's ``config`` names its parameter set the same way), and the
+    leaderboard's combination of them."""
 
     @property
     def overall_score(self):
