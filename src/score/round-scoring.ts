@@ -3,6 +3,7 @@ import { paramKey } from '../config/competition/competition.types';
 import { penaltyScore } from './penalty-score';
 import { shortReason } from './failure-reason';
 import type { ClaimedPrediction, PredictionScoreColumns } from '../predict/round/prediction-round';
+import { decodePayload } from '../predict/round/density-payload-codec';
 import type { ResolutionTruth, ScoreDirection, ScoreInput, ScoreOutcome } from './scorers/scorer';
 
 /** A prediction as a cycle claims it: the predictions' repository reads it (predict owns the table). */
@@ -58,7 +59,7 @@ export function scorePrediction(p: ClaimedPrediction, truthOf: (key: string) => 
   if (!truth || !truth.ok) return { ok: false, reason: 'no ground truth' };
   let outcome: ScoreOutcome;
   try {
-    const payload: unknown = p.payloadJson === null ? null : JSON.parse(p.payloadJson);
+    const payload = predictionPayload(p);
     const input: ScoreInput = { payload, truth: truth.values, asset: p.asset, horizon: p.horizon, step: p.step, options: rules.options };
     if (truth.resolutions) input.resolutions = truth.resolutions;
     outcome = rules.score(input);
@@ -102,6 +103,12 @@ export function settleRound(
     const o = roundOutcomes[i];
     return o.ok ? { ...scored(p, o.value, null), success: true } : scored(p, penalty, o.reason);
   });
+}
+
+/** The decoded payload: from its compact form without parsing text, else from its JSON text. */
+function predictionPayload(p: ClaimedPrediction): unknown {
+  if (p.payloadCompact) return decodePayload(p.payloadCompact);
+  return p.payloadJson === null ? null : JSON.parse(p.payloadJson);
 }
 
 function scored(p: ClaimedPrediction, value: number | null, failedReason: string | null): PredictionScore {

@@ -6,6 +6,7 @@ import { ReportLayouts1764000014000 } from './1764000014000-ReportLayouts';
 import { AdminActions1764000020000 } from './1764000020000-AdminActions';
 import { ModelAdminFlags1764000021000 } from './1764000021000-ModelAdminFlags';
 import { RoundVoidAndAdminJobs1764000022000 } from './1764000022000-RoundVoidAndAdminJobs';
+import { PredictionPayloadCompact1764000024000 } from './1764000024000-PredictionPayloadCompact';
 
 /** Every migration, in order. A new migration is a new file here plus one line in this list. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AdminActions1764000020000,
   ModelAdminFlags1764000021000,
   RoundVoidAndAdminJobs1764000022000,
+  PredictionPayloadCompact1764000024000,
 ];

@@ -15,12 +15,13 @@ import {
   ScoredPrediction,
 } from './prediction-round';
 import type { ModelPrediction, RoundSummary } from './round-summary';
+import { encodePayload } from './density-payload-codec';
 
 /** PostgreSQL's limit of bind parameters per statement. */
 const MAX_PARAMS = 65535;
 /** Parameters shared by every row of a round's insert ($1..$7). */
 const SHARED_PARAMS = 7;
-const PARAMS_PER_ROW = 6;
+const PARAMS_PER_ROW = 7;
 
 export interface PredictionInsertLimits {
   /** Rows per INSERT statement (capped so the statement stays under 65535 parameters). */
@@ -152,11 +153,13 @@ export class PredictionRoundRepository {
     const tuples: string[] = [];
     for (const p of rows) {
       const n = params.length;
-      tuples.push(`($${n + 1}::uuid, $1::uuid, $${n + 2}, $2::uuid, $3, $4, $5, $${n + 3}, $${n + 4}::bigint, $${n + 5}::json, $${n + 6}, $6::timestamptz, $7::timestamptz)`);
-      params.push(p.id, p.modelId, p.status, p.execTimeUs === null ? null : Math.round(p.execTimeUs), p.payloadJson, p.failureReason);
+      tuples.push(`($${n + 1}::uuid, $1::uuid, $${n + 2}, $2::uuid, $3, $4, $5, $${n + 3}, $${n + 4}::bigint, $${n + 5}::json, $${n + 6}::bytea, $${n + 7}, $6::timestamptz, $7::timestamptz)`);
+      // The compact form when it renders the text back byte for byte; the text itself otherwise.
+      const compact = p.payloadJson === null ? null : encodePayload(p.payloadJson);
+      params.push(p.id, p.modelId, p.status, p.execTimeUs === null ? null : Math.round(p.execTimeUs), compact === null ? p.payloadJson : null, compact, p.failureReason);
     }
     const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, exec_time_us, payload, failure_reason, performed_at, resolvable_at)
+      `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, exec_time_us, payload, payload_compact, failure_reason, performed_at, resolvable_at)
        VALUES ${tuples.join(', ')}
        ON CONFLICT ON CONSTRAINT predictions_round_model_unique DO NOTHING
        RETURNING id`,
@@ -265,12 +268,14 @@ export class PredictionRoundRepository {
       step: number;
       status: PredictionStatus;
       payload_json: string | null;
+      payload_compact: Uint8Array | null;
       failure_reason: string | null;
       performed_at: Date;
       resolvable_at: Date;
     }> = await runner.query(
       `SELECT id, round_id, model_id, asset, horizon, step, status,
-              CASE WHEN status = 'SUCCESS' THEN payload::text END AS payload_json,
+              CASE WHEN status = 'SUCCESS' AND payload_compact IS NULL THEN payload::text END AS payload_json,
+              CASE WHEN status = 'SUCCESS' THEN payload_compact END AS payload_compact,
               failure_reason, performed_at, resolvable_at
          FROM predictions
         WHERE ${where}
@@ -286,6 +291,7 @@ export class PredictionRoundRepository {
       step: r.step,
       status: r.status,
       payloadJson: r.payload_json ?? null,
+      payloadCompact: r.payload_compact ?? null,
       failureReason: r.failure_reason ?? null,
       performedAtMs: r.performed_at.getTime(),
       resolvableAtMs: r.resolvable_at.getTime(),
