@@ -384,7 +384,6 @@ class PayloadReader {
     const source = this.valueSource();
     this.finish();
     this.pos = start;
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- strings enter as JSON literals (see valueSource)
     const build = new Function('R', `return function build(f) { let i = 0; const v = ${source}; if (i !== f.length) throw new Error('not a compact payload (float count)'); return v; };`)(repeated) as (floats: Float64Array) => unknown;
     if (builders.size >= MAX_BUILDERS) builders.delete(builders.keys().next().value!);
     builders.set(key, build);
