@@ -42,6 +42,15 @@ interface PreparedBatch {
   predictions: ClaimedPrediction[];
 }
 
+/**
+ * How far a cycle's walk over due predictions has gone: the batches found so far hold every
+ * unscored prediction resolvable before `fromMs` (a prediction written during the cycle with an
+ * earlier `resolvable_at` waits for the next cycle).
+ */
+interface DueWalk {
+  fromMs: number;
+}
+
 /** What one cycle did, handed to listeners such as the leaderboard. */
 export interface ScoreCycleResult {
   /** The cycle's "now": claims used `resolvable_at <= at`, windows end at it, snapshots carry it. */
@@ -202,14 +211,15 @@ export class ScoreCycleService implements OnModuleInit {
     const batch = Math.max(1, this.options?.batchPredictions ?? 1000);
     const setAside = new Set<string>();
     const waiting = new Set<string>();
+    const walk: DueWalk = { fromMs: 0 };
     let scored = 0;
-    let next = this.prepareBatch(nowMs, setAside, waiting, [], batch);
+    let next = this.prepareBatch(nowMs, setAside, waiting, [], batch, walk);
     try {
       for (;;) {
         const current = await next;
         if (current === null) break;
         // Find and read the next batch (on another connection) while this one is scored and written.
-        next = this.prepareBatch(nowMs, setAside, waiting, current.roundIds, batch);
+        next = this.prepareBatch(nowMs, setAside, waiting, current.roundIds, batch, walk);
         next.catch(() => undefined); // awaited in the next turn (or below on failure)
         const outcomes = await this.scoreOutcomes(current);
         const written = await this.scoreRounds(current, outcomes, nowMs);
@@ -234,10 +244,13 @@ export class ScoreCycleService implements OnModuleInit {
     waiting: Set<string>,
     inFlight: readonly string[],
     batch: number,
+    walk: DueWalk,
   ): Promise<PreparedBatch | null> {
     for (;;) {
-      const due = await this.rounds.findDueRounds(nowMs, [...setAside, ...inFlight], batch);
+      const due = await this.rounds.findDueRounds(nowMs, [...setAside, ...inFlight], batch, walk.fromMs);
       if (due.length === 0) return null;
+      // Every unscored prediction due before the latest one found is in these rounds (oldest first).
+      for (const d of due) if (d.resolvableAtMs > walk.fromMs) walk.fromMs = d.resolvableAtMs;
       const { truths, waitingRoundIds } = await this.settleTruth(due, nowMs);
       for (const id of waitingRoundIds) {
         setAside.add(id);

@@ -96,7 +96,7 @@ export function encodePayload(text: string): Buffer | null {
   const encoded = new PayloadEncoder(text).encode();
   if (encoded === null || encoded.length >= Buffer.byteLength(text, 'utf8')) return null;
   // The contract is the text, byte for byte: anything the renderer would write differently stays text.
-  return renderPayload(encoded) === text ? encoded : null;
+  return new PayloadReader(encoded).renders(text) ? encoded : null;
 }
 
 /**
@@ -124,8 +124,9 @@ export function renderPayload(bytes: Uint8Array): string {
 class PayloadEncoder {
   private pos = 0;
   private style: Style | null = null;
-  private readonly ops: number[] = [];
-  private readonly floats: number[] = [];
+  private readonly ops = new ByteWriter();
+  private floats = new Float64Array(64);
+  private floatCount = 0;
   private readonly strings = new Map<string, number>();
 
   constructor(private readonly src: string) {}
@@ -147,10 +148,10 @@ class PayloadEncoder {
     header[1] = VERSION;
     header[2] = this.style ?? Style.Compact;
     header.writeUInt32LE(Buffer.byteLength(this.src, 'utf8'), TEXT_BYTES_OFFSET);
-    header.writeUInt32LE(this.floats.length, 8);
+    header.writeUInt32LE(this.floatCount, 8);
     header.writeUInt32LE(this.ops.length, 12);
-    const floats = Buffer.from(Float64Array.from(this.floats).buffer);
-    return Buffer.concat([header, floats, Buffer.from(this.ops), ...table]);
+    const floats = Buffer.from(this.floats.buffer, 0, this.floatCount * 8);
+    return Buffer.concat([header, floats, this.ops.bytes(), ...table]);
   }
 
   /** Encodes the value at `pos`; false when the text is not one the codec writes back. */
@@ -180,21 +181,22 @@ class PayloadEncoder {
   private array(): boolean {
     this.pos++;
     const lengthAt = this.ops.length;
-    this.ops.push(Op.Array, 0, 0, 0, 0, 0); // length patched below (a varint padded to 5 bytes)
+    this.ops.reserve(Op.Array, 6); // length patched below (a varint padded to 5 bytes)
     let count = 0;
-    let previous: number[] | null = null;
+    let previousStart = -1;
+    let previousEnd = -1;
     if (this.src.charCodeAt(this.pos) === 0x5d) {
       this.pos++;
     } else {
       for (;;) {
         const start = this.ops.length;
         if (!this.value()) return false;
-        const own = this.ops.slice(start);
-        if (previous !== null && sameBytes(own, previous)) {
-          this.ops.length = start;
+        if (previousStart >= 0 && this.ops.sameRange(previousStart, previousEnd, start)) {
+          this.ops.truncate(start);
           this.ops.push(Op.SameAsPrevious);
         } else {
-          previous = own;
+          previousStart = start;
+          previousEnd = this.ops.length;
         }
         count++;
         const sep = this.separator(0x5d);
@@ -202,14 +204,14 @@ class PayloadEncoder {
         if (sep) break;
       }
     }
-    writePaddedVarint(this.ops, lengthAt + 1, count);
+    this.ops.patchVarint(lengthAt + 1, count);
     return true;
   }
 
   private object(): boolean {
     this.pos++;
     const countAt = this.ops.length;
-    this.ops.push(Op.Object, 0, 0, 0, 0, 0);
+    this.ops.reserve(Op.Object, 6);
     let count = 0;
     if (this.src.charCodeAt(this.pos) === 0x7d) {
       this.pos++;
@@ -229,7 +231,7 @@ class PayloadEncoder {
         if (sep) break;
       }
     }
-    writePaddedVarint(this.ops, countAt + 1, count);
+    this.ops.patchVarint(countAt + 1, count);
     return true;
   }
 
@@ -291,15 +293,24 @@ class PayloadEncoder {
     if (!Number.isFinite(value)) return false;
     if (jsNumberText(value) === token) {
       this.ops.push(Op.NumberJs);
-      this.floats.push(value);
+      this.pushFloat(value);
     } else if (pythonNumberText(value) === token) {
       this.ops.push(Op.NumberPython);
-      this.floats.push(value);
+      this.pushFloat(value);
     } else {
       this.ops.push(Op.NumberText);
       this.pushIndex(token);
     }
     return true;
+  }
+
+  private pushFloat(value: number): void {
+    if (this.floatCount === this.floats.length) {
+      const grown = new Float64Array(this.floats.length * 2);
+      grown.set(this.floats);
+      this.floats = grown;
+    }
+    this.floats[this.floatCount++] = value;
   }
 
   private pushIndex(s: string): void {
@@ -308,7 +319,62 @@ class PayloadEncoder {
       index = this.strings.size;
       this.strings.set(s, index);
     }
-    pushVarintOps(this.ops, index);
+    this.ops.varint(index);
+  }
+}
+
+/** The structure bytes being written: a growable byte buffer. */
+class ByteWriter {
+  private buf = new Uint8Array(256);
+  length = 0;
+
+  push(byte: number): void {
+    if (this.length === this.buf.length) this.grow();
+    this.buf[this.length++] = byte;
+  }
+
+  /** `op` followed by `size - 1` zero bytes, to be patched. */
+  reserve(op: number, size: number): void {
+    this.push(op);
+    for (let i = 1; i < size; i++) this.push(0);
+  }
+
+  varint(value: number): void {
+    while (value >= 0x80) {
+      this.push((value & 0x7f) | 0x80);
+      value = Math.floor(value / 128);
+    }
+    this.push(value);
+  }
+
+  /** Writes a varint into 5 reserved bytes (continuation bits on the first four), so a length can be patched in place. */
+  patchVarint(at: number, value: number): void {
+    for (let i = 0; i < 4; i++) {
+      this.buf[at + i] = (value & 0x7f) | 0x80;
+      value = Math.floor(value / 128);
+    }
+    this.buf[at + 4] = value;
+  }
+
+  /** Whether bytes [start, end) equal the bytes from `other` to the end. */
+  sameRange(start: number, end: number, other: number): boolean {
+    if (end - start !== this.length - other) return false;
+    for (let i = 0; i < end - start; i++) if (this.buf[start + i] !== this.buf[other + i]) return false;
+    return true;
+  }
+
+  truncate(length: number): void {
+    this.length = length;
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  private grow(): void {
+    const grown = new Uint8Array(this.buf.length * 2);
+    grown.set(this.buf);
+    this.buf = grown;
   }
 }
 
@@ -453,9 +519,23 @@ class PayloadReader {
 
   text(): string {
     const parts: string[] = [];
-    this.writeText(parts);
+    this.writeText({ put: (piece) => parts.push(piece) });
     this.finish();
     return parts.join('');
+  }
+
+  /** Whether the rendered text is `expected`, compared piece by piece (no rendered copy). */
+  renders(expected: string): boolean {
+    let at = 0;
+    let same = true;
+    this.writeText({
+      put(piece) {
+        if (same && expected.startsWith(piece, at)) at += piece.length;
+        else same = false;
+      },
+    });
+    this.finish();
+    return same && at === expected.length;
   }
 
   private finish(): void {
@@ -463,15 +543,18 @@ class PayloadReader {
   }
 
   private varint(): number {
+    const bytes = this.bytes;
     let value = 0;
-    let shift = 0;
-    for (;;) {
-      if (this.pos >= this.end) throw new Error('not a compact payload (truncated structure)');
-      const b = this.bytes[this.pos++];
-      value += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return value;
-      shift += 7;
+    let scale = 1;
+    for (let pos = this.pos; pos < this.end; scale *= 128) {
+      const b = bytes[pos++];
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        this.pos = pos;
+        return value;
+      }
     }
+    throw new Error('not a compact payload (truncated structure)');
   }
 
   private float(): number {
@@ -534,37 +617,37 @@ class PayloadReader {
     }
   }
 
-  private writeText(parts: string[]): void {
+  private writeText(parts: TextSink): void {
     const op = this.bytes[this.pos++];
     switch (op) {
       case Op.Null:
-        parts.push('null');
+        parts.put('null');
         return;
       case Op.False:
-        parts.push('false');
+        parts.put('false');
         return;
       case Op.True:
-        parts.push('true');
+        parts.put('true');
         return;
       case Op.NumberJs:
-        parts.push(jsNumberText(this.float()));
+        parts.put(jsNumberText(this.float()));
         return;
       case Op.NumberPython:
-        parts.push(pythonNumberText(this.float()));
+        parts.put(pythonNumberText(this.float()));
         return;
       case Op.NumberText:
-        parts.push(this.string());
+        parts.put(this.string());
         return;
       case Op.String:
-        parts.push(`"${this.string()}"`);
+        parts.put(`"${this.string()}"`);
         return;
       case Op.Array: {
         const comma = this.style === Style.Python ? ', ' : ',';
         const length = this.varint();
-        parts.push('[');
+        parts.put('[');
         let previous = -1;
         for (let i = 0; i < length; i++) {
-          if (i > 0) parts.push(comma);
+          if (i > 0) parts.put(comma);
           if (this.bytes[this.pos] === Op.SameAsPrevious) {
             if (previous < 0) throw new Error('not a compact payload (repeat without a previous element)');
             const after = this.pos + 1;
@@ -576,26 +659,32 @@ class PayloadReader {
             this.writeText(parts);
           }
         }
-        parts.push(']');
+        parts.put(']');
         return;
       }
       case Op.Object: {
         const comma = this.style === Style.Python ? ', ' : ',';
         const colon = this.style === Style.Python ? ': ' : ':';
         const count = this.varint();
-        parts.push('{');
+        parts.put('{');
         for (let i = 0; i < count; i++) {
-          if (i > 0) parts.push(comma);
-          parts.push(`"${this.string()}"`, colon);
+          if (i > 0) parts.put(comma);
+          parts.put(`"${this.string()}"`);
+          parts.put(colon);
           this.writeText(parts);
         }
-        parts.push('}');
+        parts.put('}');
         return;
       }
       default:
         throw new Error(`not a compact payload (unknown op ${op})`);
     }
   }
+}
+
+/** Where rendered text goes, piece by piece. */
+interface TextSink {
+  put(piece: string): void;
 }
 
 /** Structure + string-table bytes above which a payload is not compiled. */
@@ -646,11 +735,6 @@ export function pythonNumberText(value: number): string {
   return `${sign}${m}e${e < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
 }
 
-function sameBytes(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function pushVarintOps(out: number[], value: number): void {
   while (value >= 0x80) {
@@ -666,11 +750,3 @@ function pushVarint(out: Buffer[], value: number): void {
   out.push(Buffer.from(bytes));
 }
 
-/** Writes a varint into 5 reserved bytes (continuation bits on the first four), so a length can be patched in place. */
-function writePaddedVarint(out: number[], at: number, value: number): void {
-  for (let i = 0; i < 4; i++) {
-    out[at + i] = (value & 0x7f) | 0x80;
-    value = Math.floor(value / 128);
-  }
-  out[at + 4] = value;
-}

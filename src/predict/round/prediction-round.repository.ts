@@ -172,25 +172,32 @@ export class PredictionRoundRepository {
 
   /**
    * Rounds with unscored predictions resolvable at `nowMs`, oldest first, about `limit`
-   * predictions' worth (whole rounds), skipping `excludedRoundIds` (rounds waiting for truth).
-   * Read-only: nothing is locked yet. (`= ANY(ARRAY(...))` rather than `IN (...)`: the planner
-   * then looks the few due rounds up by index instead of scanning every prediction.)
+   * predictions' worth (whole rounds), skipping `excludedRoundIds` (rounds waiting for truth) and
+   * predictions resolvable before `fromMs` (a cycle's earlier batches took all of those).
+   * Read-only: nothing is locked yet. The partial index of unscored predictions gives the
+   * rounds; each round is then counted through its own (round_id, model_id) index, since the
+   * planner, not knowing the rounds, would scan the whole table for `round_id = ANY(ARRAY(...))`.
+   * `fromMs` keeps a long cycle from walking again, batch after batch, the index entries of the
+   * predictions it has just scored (they stay in the index until vacuumed).
    */
-  async findDueRounds(nowMs: number, excludedRoundIds: readonly string[], limit: number): Promise<DueRoundOrigin[]> {
+  async findDueRounds(nowMs: number, excludedRoundIds: readonly string[], limit: number, fromMs = 0): Promise<DueRoundOrigin[]> {
     const rows: Array<{ round_id: string; asset: string; horizon: number; step: number; performed_at: Date; resolvable_at: Date; unscored: number; needs_truth: boolean }> =
       await this.dataSource.query(
-        `WITH due AS (
-         SELECT round_id FROM predictions
-          WHERE scored_at IS NULL AND resolvable_at <= $1 AND NOT (round_id = ANY($2::uuid[]))
-          ORDER BY resolvable_at
-          LIMIT $3)
-       SELECT round_id, asset, horizon, step, performed_at,
-              min(resolvable_at) AS resolvable_at, count(*)::int AS unscored, bool_or(status = 'SUCCESS') AS needs_truth
-         FROM predictions
-        WHERE round_id = ANY(ARRAY(SELECT DISTINCT round_id FROM due)) AND scored_at IS NULL AND resolvable_at <= $1
-        GROUP BY round_id, asset, horizon, step, performed_at
-        ORDER BY min(resolvable_at), round_id`,
-        [new Date(nowMs), excludedRoundIds, limit],
+        `WITH due AS MATERIALIZED (
+         SELECT DISTINCT round_id FROM (
+           SELECT round_id FROM predictions
+            WHERE scored_at IS NULL AND resolvable_at <= $1 AND resolvable_at >= $4 AND NOT (round_id = ANY($2::uuid[]))
+            ORDER BY resolvable_at
+            LIMIT $3) AS first_due)
+       SELECT due.round_id, r.asset, r.horizon, r.step, r.performed_at, r.resolvable_at, r.unscored, r.needs_truth
+         FROM due CROSS JOIN LATERAL (
+           SELECT asset, horizon, step, performed_at,
+                  min(resolvable_at) AS resolvable_at, count(*)::int AS unscored, bool_or(status = 'SUCCESS') AS needs_truth
+             FROM predictions p
+            WHERE p.round_id = due.round_id AND p.scored_at IS NULL AND p.resolvable_at <= $1
+            GROUP BY asset, horizon, step, performed_at) AS r
+        ORDER BY r.resolvable_at, due.round_id`,
+        [new Date(nowMs), excludedRoundIds, limit, new Date(fromMs)],
       );
     return rows.map((r) => ({
       roundId: r.round_id,
