@@ -116,6 +116,40 @@ export function decodePayload(bytes: Uint8Array): unknown {
   return build === null ? reader.value() : build(reader.floatArray());
 }
 
+/** A number of a step template: the `index`-th float64 of its step (`UniformSteps.floats`). */
+export class FloatSlot {
+  constructor(readonly index: number) {}
+}
+
+/**
+ * A payload that is an array of `count` entries of one structure (a density payload's steps):
+ * `template` is that structure, decoded with each float64 number replaced by its `FloatSlot`;
+ * entry k's numbers are `floats[k * floatsPerStep + slot.index]`. Templates are shared between
+ * payloads of one structure (cached), so a reader may cache what it derives from one by identity.
+ */
+export interface UniformSteps {
+  count: number;
+  template: unknown;
+  floatsPerStep: number;
+  floats: Float64Array;
+}
+
+/**
+ * The payload as `UniformSteps`, or null when it is not an array of entries of one structure: how
+ * a density scorer reads the numbers of every step without building any object.
+ *
+ * @example
+ *   const steps = uniformSteps(compact); // { count: 60, template: { type: 'mixture', ... }, floatsPerStep: 6, floats }
+ */
+export function uniformSteps(bytes: Uint8Array): UniformSteps | null {
+  const reader = new PayloadReader(bytes);
+  const shape = reader.uniformShape();
+  if (shape === null) return null;
+  const floats = reader.floatArray();
+  if (floats.length !== shape.count * shape.floatsPerStep) throw new Error('not a compact payload (float count)');
+  return { count: shape.count, template: shape.template, floatsPerStep: shape.floatsPerStep, floats };
+}
+
 /** The payload's original JSON text. Throws on a binary that is not a compact payload. */
 export function renderPayload(bytes: Uint8Array): string {
   return new PayloadReader(bytes).text();
@@ -440,6 +474,31 @@ class PayloadReader {
     return new Float64Array(this.bytes.slice(this.floats, this.floats + count * 8).buffer);
   }
 
+  /** An array of one repeated element structure: its template (cached per structure), or null. */
+  uniformShape(): { count: number; template: unknown; floatsPerStep: number } | null {
+    if (this.bytes[this.pos] !== Op.Array) return null;
+    if (this.bytes.length - this.end + this.opsLength > MAX_COMPILED_STRUCTURE) return null;
+    const key = latin1(this.bytes, this.end - this.opsLength, this.bytes.length);
+    const cached = templates.get(key);
+    if (cached !== undefined) return cached;
+    this.pos++;
+    const count = this.varint();
+    let shape: { count: number; template: unknown; floatsPerStep: number } | null = null;
+    if (count > 0) {
+      const template = this.readValue(true);
+      const floatsPerStep = this.floatAt;
+      let uniform = true;
+      for (let i = 1; i < count && uniform; i++) uniform = this.bytes[this.pos++] === Op.SameAsPrevious;
+      if (uniform) {
+        this.finish();
+        shape = { count, template, floatsPerStep };
+      }
+    }
+    if (templates.size >= MAX_BUILDERS) templates.delete(templates.keys().next().value!);
+    templates.set(key, shape);
+    return shape;
+  }
+
   /** The cached builder of this structure (compiled on first sight), or null to use the interpreter. */
   compiled(): ((floats: Float64Array) => unknown) | null {
     if (this.bytes.length - this.end + this.opsLength > MAX_COMPILED_STRUCTURE) return null;
@@ -567,7 +626,8 @@ class PayloadReader {
     return s;
   }
 
-  private readValue(): unknown {
+  /** The value at `pos`; with `slots`, float64 numbers as their FloatSlot (a step template). */
+  private readValue(slots = false): unknown {
     const op = this.bytes[this.pos++];
     switch (op) {
       case Op.Null:
@@ -578,7 +638,7 @@ class PayloadReader {
         return true;
       case Op.NumberJs:
       case Op.NumberPython:
-        return this.float();
+        return slots ? new FloatSlot(this.floatAt++) : this.float();
       case Op.NumberText:
         return Number(this.string());
       case Op.String:
@@ -592,11 +652,11 @@ class PayloadReader {
             if (previous < 0) throw new Error('not a compact payload (repeat without a previous element)');
             const after = this.pos + 1;
             this.pos = previous;
-            out[i] = this.readValue();
+            out[i] = this.readValue(slots);
             this.pos = after;
           } else {
             previous = this.pos;
-            out[i] = this.readValue();
+            out[i] = this.readValue(slots);
           }
         }
         return out;
@@ -606,7 +666,7 @@ class PayloadReader {
         const out: Record<string, unknown> = {};
         for (let i = 0; i < count; i++) {
           const key = unescapeLiteral(this.string());
-          const value = this.readValue();
+          const value = this.readValue(slots);
           if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
           else out[key] = value;
         }
@@ -692,6 +752,7 @@ const MAX_COMPILED_STRUCTURE = 16 * 1024;
 /** Distinct structures kept compiled (oldest dropped first). */
 const MAX_BUILDERS = 512;
 const builders = new Map<string, (floats: Float64Array) => unknown>();
+const templates = new Map<string, { count: number; template: unknown; floatsPerStep: number } | null>();
 
 /** An array of `n` values built by `item` in turn (the compiled builders' loop). */
 function repeated(n: number, item: () => unknown): unknown[] {
