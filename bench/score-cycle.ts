@@ -35,7 +35,7 @@ import { ScoreSnapshotRepository } from '../src/score/score-snapshot.repository'
 import { ScoreWindowRepository } from '../src/score/score-window.repository';
 import { ScorerRegistry } from '../src/score/scorers/scorer.registry';
 import { benchDatabase } from './bench-database';
-import { encodePayload } from '../src/predict/round/density-payload-codec';
+import { encodePayload, payloadBytesSql } from '../src/predict/round/density-payload-codec';
 
 const ASSETS = ['BTC', 'ETH', 'SOL', 'XAU'];
 const MODELS = 1000;
@@ -145,8 +145,8 @@ async function main(): Promise<void> {
     }
     await ds.query(`ANALYZE`);
     const setupMs = Date.now() - setupStarted;
-    const [stored]: Array<{ text_bytes: number; compact_bytes: number; column_bytes: number }> = await ds.query(
-      `SELECT avg(octet_length(payload::text))::float8 AS text_bytes, avg(octet_length(payload_compact))::float8 AS compact_bytes,
+    const [stored]: Array<{ text_bytes: number; compact_bytes: number | null; column_bytes: number }> = await ds.query(
+      `SELECT avg(${payloadBytesSql('predictions')})::float8 AS text_bytes, avg(octet_length(payload_compact))::float8 AS compact_bytes,
               avg(coalesce(pg_column_size(payload), 0) + coalesce(pg_column_size(payload_compact), 0))::float8 AS column_bytes FROM predictions`,
     );
 
@@ -192,9 +192,9 @@ async function main(): Promise<void> {
     console.log(`engine: ${db.label}`);
     console.log(`setup: ${rounds} rounds x ${MODELS} models = ${check[0].n} predictions (${check[0].ok} scored successfully) in ${(setupMs / 1000).toFixed(1)} s`);
     console.log(
-      `payloads: ${textOnly ? 'JSON text' : 'compact'}; per prediction ${Math.round(stored.text_bytes ?? stored.compact_bytes)} bytes` +
-        (textOnly ? '' : ` (${Math.round(stored.compact_bytes)} compact)`) +
-        `, stored (pg_column_size, after compression) ${Math.round(stored.column_bytes)} bytes`,
+      `payloads: ${stored.compact_bytes === null ? 'JSON text' : 'compact'}, per prediction: text ${Math.round(stored.text_bytes)} bytes` +
+        (stored.compact_bytes === null ? '' : `, compact ${Math.round(stored.compact_bytes)} bytes`) +
+        `, stored ${Math.round(stored.column_bytes)} bytes (pg_column_size; the 64 templates' numbers repeat, so they compress far better than real answers)`,
     );
     console.log(`full cycle: ${result!.scored} predictions in ${(elapsed / 1000).toFixed(2)} s = ${Math.round(result!.scored / (elapsed / 1000))} predictions/s`);
     console.log(

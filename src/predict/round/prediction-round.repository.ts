@@ -175,29 +175,33 @@ export class PredictionRoundRepository {
    * predictions' worth (whole rounds), skipping `excludedRoundIds` (rounds waiting for truth) and
    * predictions resolvable before `fromMs` (a cycle's earlier batches took all of those).
    * Read-only: nothing is locked yet. The partial index of unscored predictions gives the
-   * rounds; each round is then counted through its own (round_id, model_id) index, since the
-   * planner, not knowing the rounds, would scan the whole table for `round_id = ANY(ARRAY(...))`.
+   * rounds; a second statement counts them through the (round_id, model_id) index (in one
+   * statement, `round_id = ANY(ARRAY(...))`, the planner did not know the rounds and scanned the
+   * whole table).
    * `fromMs` keeps a long cycle from walking again, batch after batch, the index entries of the
    * predictions it has just scored (they stay in the index until vacuumed).
    */
   async findDueRounds(nowMs: number, excludedRoundIds: readonly string[], limit: number, fromMs = 0): Promise<DueRoundOrigin[]> {
+    const due: Array<{ round_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT round_id FROM (
+         SELECT round_id FROM predictions
+          WHERE scored_at IS NULL AND resolvable_at <= $1 AND resolvable_at >= $4 AND NOT (round_id = ANY($2::uuid[]))
+          ORDER BY resolvable_at
+          LIMIT $3) AS first_due`,
+      [new Date(nowMs), excludedRoundIds, limit, new Date(fromMs)],
+    );
+    if (due.length === 0) return [];
+    // A second statement, on the rounds' ids: the planner then sizes the work by the few rounds (one
+    // statement, estimating a hundred, cost enough to be JIT-compiled on every call: 15 ms each).
     const rows: Array<{ round_id: string; asset: string; horizon: number; step: number; performed_at: Date; resolvable_at: Date; unscored: number; needs_truth: boolean }> =
       await this.dataSource.query(
-        `WITH due AS MATERIALIZED (
-         SELECT DISTINCT round_id FROM (
-           SELECT round_id FROM predictions
-            WHERE scored_at IS NULL AND resolvable_at <= $1 AND resolvable_at >= $4 AND NOT (round_id = ANY($2::uuid[]))
-            ORDER BY resolvable_at
-            LIMIT $3) AS first_due)
-       SELECT due.round_id, r.asset, r.horizon, r.step, r.performed_at, r.resolvable_at, r.unscored, r.needs_truth
-         FROM due CROSS JOIN LATERAL (
-           SELECT asset, horizon, step, performed_at,
-                  min(resolvable_at) AS resolvable_at, count(*)::int AS unscored, bool_or(status = 'SUCCESS') AS needs_truth
-             FROM predictions p
-            WHERE p.round_id = due.round_id AND p.scored_at IS NULL AND p.resolvable_at <= $1
-            GROUP BY asset, horizon, step, performed_at) AS r
-        ORDER BY r.resolvable_at, due.round_id`,
-        [new Date(nowMs), excludedRoundIds, limit, new Date(fromMs)],
+        `SELECT round_id, asset, horizon, step, performed_at,
+                min(resolvable_at) AS resolvable_at, count(*)::int AS unscored, bool_or(status = 'SUCCESS') AS needs_truth
+           FROM predictions
+          WHERE round_id = ANY($2::uuid[]) AND scored_at IS NULL AND resolvable_at <= $1
+          GROUP BY round_id, asset, horizon, step, performed_at
+          ORDER BY min(resolvable_at), round_id`,
+        [new Date(nowMs), due.map((d) => d.round_id)],
       );
     return rows.map((r) => ({
       roundId: r.round_id,
