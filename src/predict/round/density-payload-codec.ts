@@ -23,10 +23,10 @@
  *   payloadText({ payload: null, payload_compact: compact }); // the text again, for any reader
  *
  * Layout (little-endian; the float64 section is written and viewed as a Float64Array, which is
- * little-endian on every platform Node runs on here): magic 0xD7, version 1, separator style, 0; uint32 UTF-8 length of the
- * text; uint32 float count n; uint32 structure length s; n float64 (at offset 16, so 8-aligned);
- * s structure bytes; the string table (varint count, then varint byte length + UTF-8 of each
- * string's JSON literal between its quotes, escapes kept).
+ * little-endian on the platforms Node runs on here): magic 0xD7, version 1, separator style, 0;
+ * uint32 UTF-8 length of the text; uint32 float count n; uint32 structure length s; n float64 (at
+ * offset 16, so 8-aligned); s structure bytes; the string table (varint count, then varint byte
+ * length + UTF-8 of each string's JSON literal between its quotes, escapes kept).
  */
 
 const MAGIC = 0xd7;
