@@ -75,8 +75,8 @@ export type ScoreCycleListener = (result: ScoreCycleResult) => Promise<void>;
  * 2. rounds whose truth is not there yet (retryable) wait, untouched, for a later cycle — until
  *    `maxWaitSeconds` after `resolvable_at`, when the round is void (no ground truth);
  * 3. read the ready rounds' unscored predictions (no lock, no transaction: a prediction's row does
- *    not change until it is scored) and score each one in memory — while the next batch is
- *    being found and read on another connection;
+ *    not change until it is scored) and score each one in memory — while the previous batch's
+ *    claim transaction (step 4) runs on another connection;
  * 4. in one short transaction: lock the rounds and their unscored predictions (`FOR UPDATE
  *    SKIP LOCKED`), apply each round's penalty to the claimed ones (scoring any claimed
  *    prediction that was not read in step 3), write scores, bucket increments and coverage, commit.
@@ -213,16 +213,20 @@ export class ScoreCycleService implements OnModuleInit {
     const waiting = new Set<string>();
     const walk: DueWalk = { fromMs: 0 };
     let scored = 0;
-    let next = this.prepareBatch(nowMs, setAside, waiting, [], batch, walk);
+    const scoredBatch = async (prepared: Promise<PreparedBatch | null>) => {
+      const ready = await prepared;
+      return ready === null ? null : { batch: ready, outcomes: await this.scoreOutcomes(ready) };
+    };
+    let next = scoredBatch(this.prepareBatch(nowMs, setAside, waiting, [], batch, walk));
     try {
       for (;;) {
         const current = await next;
         if (current === null) break;
-        // Find and read the next batch (on another connection) while this one is scored and written.
-        next = this.prepareBatch(nowMs, setAside, waiting, current.roundIds, batch, walk);
+        // Find, read and score the next batch (reads on another connection) while this one's
+        // claim transaction runs: the transaction is the cycle's critical path.
+        next = scoredBatch(this.prepareBatch(nowMs, setAside, waiting, current.batch.roundIds, batch, walk));
         next.catch(() => undefined); // awaited in the next turn (or below on failure)
-        const outcomes = await this.scoreOutcomes(current);
-        const written = await this.scoreRounds(current, outcomes, nowMs);
+        const written = await this.scoreRounds(current.batch, current.outcomes, nowMs);
         // Rounds another instance holds (SKIP LOCKED) are left to it for this cycle.
         for (const id of written.skipped) setAside.add(id);
         scored += written.scored;
