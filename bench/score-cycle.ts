@@ -6,6 +6,7 @@
  *   npm run build && node dist/bench/score-cycle.js [N=100000]                      # PGlite
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node dist/bench/score-cycle.js  # PostgreSQL
  *   SCORE_CYCLE_BATCH=500 SCORE_CYCLE_PROFILE=/tmp/cycle.cpuprofile node dist/bench/score-cycle.js 20000
+ *   SCORE_CYCLE_PAYLOAD=text node dist/bench/score-cycle.js 20000   # payloads stored as JSON text only (rows from before the compact form)
  *
  * Prints the cycle's wall time and CPU time: this process (with PGlite, the embedded server runs
  * in it too) and, for a PostgreSQL server on this machine, its backends (from /proc). The machine
@@ -13,7 +14,8 @@
  * profile of the cycle alone (not the setup).
  *
  * 1000 models answer rounds round-robined over BTC, ETH, SOL, XAU; payloads come from 64 distinct
- * templates (generated in SQL, so setup does not dominate) and are parsed per row like real ones.
+ * templates (generated in SQL, so setup does not dominate), stored as the insert path stores them
+ * (compact, density-payload-codec.ts) and decoded per row like real ones.
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -33,6 +35,7 @@ import { ScoreSnapshotRepository } from '../src/score/score-snapshot.repository'
 import { ScoreWindowRepository } from '../src/score/score-window.repository';
 import { ScorerRegistry } from '../src/score/scorers/scorer.registry';
 import { benchDatabase } from './bench-database';
+import { encodePayload, payloadBytesSql } from '../src/predict/round/density-payload-codec';
 
 const ASSETS = ['BTC', 'ETH', 'SOL', 'XAU'];
 const MODELS = 1000;
@@ -94,6 +97,7 @@ function cpuSpent(before: Map<number, number>, after: Map<number, number>): numb
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 100_000);
   const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+  const textOnly = process.env.SCORE_CYCLE_PAYLOAD === 'text';
   const db = await benchDatabase(engine);
   const ds = db.dataSource;
   const def = competition();
@@ -120,10 +124,18 @@ async function main(): Promise<void> {
                jsonb_build_object('density', jsonb_build_object('type', 'builtin', 'name', 'norm', 'params', jsonb_build_object('loc', 0, 'scale', 2e-3 + t * 3e-5)), 'weight', 0.4 - t * 0.005)))
              ORDER BY k) AS payload
         FROM generate_series(0, 63) t, generate_series(1, 60) k GROUP BY t`);
+    // Each template as the insert path stores it: compact when the codec renders its text back, else the text.
+    const templates: Array<{ template: number; text: string }> = await ds.query(`SELECT template, payload::text AS text FROM payload_templates`);
+    await ds.query(`ALTER TABLE payload_templates ADD COLUMN compact bytea`);
+    for (const { template, text } of templates) {
+      const compact = textOnly ? null : encodePayload(JSON.stringify(JSON.parse(text)));
+      if (compact) await ds.query(`UPDATE payload_templates SET compact = $2, payload = NULL WHERE template = $1`, [template, compact]);
+      else await ds.query(`UPDATE payload_templates SET payload = $2::jsonb WHERE template = $1`, [template, JSON.stringify(JSON.parse(text))]);
+    }
     for (let start = 0; start < rounds; start += 10) {
       await ds.query(
-        `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, payload, performed_at, resolvable_at)
-         SELECT gen_random_uuid(), r.id, 'model-' || m, r.config_id, c.asset, 3600, 60, 'SUCCESS', pt.payload, r.performed_at, r.resolvable_at
+        `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, payload, payload_compact, performed_at, resolvable_at)
+         SELECT gen_random_uuid(), r.id, 'model-' || m, r.config_id, c.asset, 3600, 60, 'SUCCESS', pt.payload, pt.compact, r.performed_at, r.resolvable_at
            FROM prediction_rounds r JOIN prediction_configs c ON c.id = r.config_id
            CROSS JOIN generate_series(1, ${MODELS}) m
            JOIN payload_templates pt ON pt.template = ((m + extract(epoch FROM r.performed_at)::bigint / 180) % 64)::int
@@ -133,6 +145,10 @@ async function main(): Promise<void> {
     }
     await ds.query(`ANALYZE`);
     const setupMs = Date.now() - setupStarted;
+    const [stored]: Array<{ text_bytes: number; compact_bytes: number | null; column_bytes: number }> = await ds.query(
+      `SELECT avg(${payloadBytesSql('predictions')})::float8 AS text_bytes, avg(octet_length(payload_compact))::float8 AS compact_bytes,
+              avg(coalesce(pg_column_size(payload), 0) + coalesce(pg_column_size(payload_compact), 0))::float8 AS column_bytes FROM predictions`,
+    );
 
     const clock = new VirtualClock(T0 + rounds * 180_000 + 3_600_000);
     const registry = new ScorerRegistry();
@@ -175,6 +191,11 @@ async function main(): Promise<void> {
     const check: Array<{ n: number; ok: number }> = await ds.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE score_success)::int AS ok FROM predictions WHERE scored_at IS NOT NULL`);
     console.log(`engine: ${db.label}`);
     console.log(`setup: ${rounds} rounds x ${MODELS} models = ${check[0].n} predictions (${check[0].ok} scored successfully) in ${(setupMs / 1000).toFixed(1)} s`);
+    console.log(
+      `payloads: ${stored.compact_bytes === null ? 'JSON text' : 'compact'}, per prediction: text ${Math.round(stored.text_bytes)} bytes` +
+        (stored.compact_bytes === null ? '' : `, compact ${Math.round(stored.compact_bytes)} bytes`) +
+        `, stored ${Math.round(stored.column_bytes)} bytes (pg_column_size; the 64 templates' numbers repeat, so they compress far better than real answers)`,
+    );
     console.log(`full cycle: ${result!.scored} predictions in ${(elapsed / 1000).toFixed(2)} s = ${Math.round(result!.scored / (elapsed / 1000))} predictions/s`);
     console.log(
       `  CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)})` +

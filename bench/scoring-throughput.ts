@@ -12,12 +12,22 @@
  * the garbage-collection cost of millions of live payload objects; `--reuse` scores one batch of
  * 1000 over and over (the scorer's own cost, payloads hot in cache). "per CPU-second" divides by the
  * process's CPU time (including GC threads), which stays meaningful on a loaded machine.
+ *
+ *   node dist/bench/scoring-throughput.js [N] --stored   # from the stored payload: JSON text vs compact form
+ *
+ * `--stored` times what a scoring cycle does per read prediction (`scorePrediction`): from the
+ * payload as it is stored, the JSON text (JSON.parse, then the scorer) or the compact form
+ * (density-payload-codec.ts: the density scorers read its numbers), with density-pdf and crps.
  */
 import { CrpsScorer } from '../src/score/scorers/builtin/crps.scorer';
 import { DensityPdfScorer } from '../src/score/scorers/builtin/density-pdf.scorer';
 import { SynthCrpsScorer } from '../src/score/scorers/builtin/synth-crps.scorer';
 import { Scorer, ScoreInput } from '../src/score/scorers/scorer';
 import { seededRandom } from './seeded-random';
+import { encodePayload } from '../src/predict/round/density-payload-codec';
+import type { ClaimedPrediction } from '../src/predict/round/prediction-round';
+import { RoundScoringRules, scorePrediction } from '../src/score/round-scoring';
+import { ScorerRegistry } from '../src/score/scorers/scorer.registry';
 
 const HORIZON = 3600;
 const STEP = 60;
@@ -115,7 +125,55 @@ function measure(
   return { perSecond: count / (Number(nanoseconds) / 1e9), perCpuSecond: count / (cpuMicroseconds / 1e6), checksum };
 }
 
+/** Per read prediction as a cycle scores it, from its stored payload: JSON text or compact form. */
+function measureStored(count: number): void {
+  const build = (n: number, seed: number) =>
+    buildPredictions(n, seededRandom(seed)).map((input, i) => {
+      const text = JSON.stringify(input.payload);
+      const compact = encodePayload(text);
+      if (compact === null) throw new Error('the reference payload was not stored compact');
+      const prediction = (stored: Pick<ClaimedPrediction, 'payloadJson' | 'payloadCompact'>): ClaimedPrediction => ({
+        id: `p${i}`, roundId: 'r', modelId: `m${i}`, asset: 'BTC', horizon: HORIZON, step: STEP, status: 'SUCCESS',
+        failureReason: null, performedAtMs: i, resolvableAtMs: i + HORIZON * 1000, ...stored,
+      });
+      return { truth: { ok: true as const, values: input.truth }, text: prediction({ payloadJson: text }), compact: prediction({ payloadJson: null, payloadCompact: compact }) };
+    });
+  const registry = new ScorerRegistry();
+  for (const scorer of ['density-pdf', 'crps']) {
+    const rules: RoundScoringRules = { penalty: { policy: 'batch-min', cap: null }, direction: 'higher', options: {}, score: (input) => registry.score(scorer, input) };
+    for (const form of ['text', 'compact'] as const) {
+      for (const warm of build(BATCH, 7)) scorePrediction(warm[form], () => warm.truth, rules);
+      const next = seededRandom(42);
+      let cpuMicroseconds = 0;
+      let checksum = 0;
+      for (let done = 0; done < count; done += BATCH) {
+        const batch = build(Math.min(BATCH, count - done), Math.floor(next() * 1e9));
+        const cpuStarted = process.cpuUsage();
+        for (const p of batch) {
+          const outcome = scorePrediction(p[form], () => p.truth, rules);
+          if (!outcome.ok) throw new Error(`${scorer} failed: ${outcome.reason}`);
+          checksum += outcome.value;
+        }
+        const cpu = process.cpuUsage(cpuStarted);
+        cpuMicroseconds += cpu.user + cpu.system;
+      }
+      console.log(
+        `${scorer.padEnd(12)} from ${form.padEnd(7)} ${Math.round(count / (cpuMicroseconds / 1e6)).toLocaleString('en-US').padStart(9)} predictions per CPU-second ` +
+          `(mean score ${(checksum / count).toPrecision(6)})`,
+      );
+    }
+  }
+}
+
 function main(): void {
+  if (process.argv.includes('--stored')) {
+    const countArgument = process.argv.slice(2).find((a) => !a.startsWith('--'));
+    const count = Number(countArgument ?? 20_000);
+    if (!Number.isInteger(count) || count < 1) throw new Error(`N must be a positive integer, got ${countArgument}`);
+    console.log(`${count} predictions, ${STEPS} steps each (2-component normal mixtures), one core, node ${process.version}, from the stored payload`);
+    measureStored(count);
+    return;
+  }
   const mode: PayloadMode = process.argv.includes('--all-live') ? 'all-live' : process.argv.includes('--reuse') ? 'reuse' : 'batches';
   const countArgument = process.argv.slice(2).find((a) => !a.startsWith('--'));
   const count = Number(countArgument ?? 20_000);

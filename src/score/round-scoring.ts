@@ -3,6 +3,7 @@ import { paramKey } from '../config/competition/competition.types';
 import { penaltyScore } from './penalty-score';
 import { shortReason } from './failure-reason';
 import type { ClaimedPrediction, PredictionScoreColumns } from '../predict/round/prediction-round';
+import { decodePayload, uniformSteps } from '../predict/round/density-payload-codec';
 import type { ResolutionTruth, ScoreDirection, ScoreInput, ScoreOutcome } from './scorers/scorer';
 
 /** A prediction as a cycle claims it: the predictions' repository reads it (predict owns the table). */
@@ -58,8 +59,7 @@ export function scorePrediction(p: ClaimedPrediction, truthOf: (key: string) => 
   if (!truth || !truth.ok) return { ok: false, reason: 'no ground truth' };
   let outcome: ScoreOutcome;
   try {
-    const payload: unknown = p.payloadJson === null ? null : JSON.parse(p.payloadJson);
-    const input: ScoreInput = { payload, truth: truth.values, asset: p.asset, horizon: p.horizon, step: p.step, options: rules.options };
+    const input = scoreInput(p, { truth: truth.values, asset: p.asset, horizon: p.horizon, step: p.step, options: rules.options });
     if (truth.resolutions) input.resolutions = truth.resolutions;
     outcome = rules.score(input);
   } catch (err) {
@@ -102,6 +102,24 @@ export function settleRound(
     const o = roundOutcomes[i];
     return o.ok ? { ...scored(p, o.value, null), success: true } : scored(p, penalty, o.reason);
   });
+}
+
+/**
+ * The scorer's input for a prediction. A compact payload is decoded only if the scorer reads
+ * `payload` (a density scorer reads `compactSteps`, its numbers, instead); a text payload is parsed.
+ */
+function scoreInput(p: ClaimedPrediction, rest: Omit<ScoreInput, 'payload'>): ScoreInput {
+  const compact = p.payloadCompact;
+  if (!compact) return { payload: p.payloadJson === null ? null : JSON.parse(p.payloadJson), ...rest };
+  let decoded: { value: unknown } | null = null;
+  const input = rest as ScoreInput;
+  Object.defineProperty(input, 'payload', {
+    enumerable: true,
+    get: () => (decoded ??= { value: decodePayload(compact) }).value,
+  });
+  const steps = uniformSteps(compact);
+  if (steps !== null) input.compactSteps = steps;
+  return input;
 }
 
 function scored(p: ClaimedPrediction, value: number | null, failedReason: string | null): PredictionScore {

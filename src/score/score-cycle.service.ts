@@ -42,6 +42,15 @@ interface PreparedBatch {
   predictions: ClaimedPrediction[];
 }
 
+/**
+ * How far a cycle's walk over due predictions has gone: the batches found so far hold every
+ * unscored prediction resolvable before `fromMs` (a prediction written during the cycle with an
+ * earlier `resolvable_at` waits for the next cycle).
+ */
+interface DueWalk {
+  fromMs: number;
+}
+
 /** What one cycle did, handed to listeners such as the leaderboard. */
 export interface ScoreCycleResult {
   /** The cycle's "now": claims used `resolvable_at <= at`, windows end at it, snapshots carry it. */
@@ -66,8 +75,8 @@ export type ScoreCycleListener = (result: ScoreCycleResult) => Promise<void>;
  * 2. rounds whose truth is not there yet (retryable) wait, untouched, for a later cycle — until
  *    `maxWaitSeconds` after `resolvable_at`, when the round is void (no ground truth);
  * 3. read the ready rounds' unscored predictions (no lock, no transaction: a prediction's row does
- *    not change until it is scored) and score each one in memory — while the next batch is
- *    being found and read on another connection;
+ *    not change until it is scored) and score each one in memory — while the previous batch's
+ *    claim transaction (step 4) runs on another connection;
  * 4. in one short transaction: lock the rounds and their unscored predictions (`FOR UPDATE
  *    SKIP LOCKED`), apply each round's penalty to the claimed ones (scoring any claimed
  *    prediction that was not read in step 3), write scores, bucket increments and coverage, commit.
@@ -202,17 +211,22 @@ export class ScoreCycleService implements OnModuleInit {
     const batch = Math.max(1, this.options?.batchPredictions ?? 1000);
     const setAside = new Set<string>();
     const waiting = new Set<string>();
+    const walk: DueWalk = { fromMs: 0 };
     let scored = 0;
-    let next = this.prepareBatch(nowMs, setAside, waiting, [], batch);
+    const scoredBatch = async (prepared: Promise<PreparedBatch | null>) => {
+      const ready = await prepared;
+      return ready === null ? null : { batch: ready, outcomes: await this.scoreOutcomes(ready) };
+    };
+    let next = scoredBatch(this.prepareBatch(nowMs, setAside, waiting, [], batch, walk));
     try {
       for (;;) {
         const current = await next;
         if (current === null) break;
-        // Find and read the next batch (on another connection) while this one is scored and written.
-        next = this.prepareBatch(nowMs, setAside, waiting, current.roundIds, batch);
+        // Find, read and score the next batch (reads on another connection) while this one's
+        // claim transaction runs: the transaction is the cycle's critical path.
+        next = scoredBatch(this.prepareBatch(nowMs, setAside, waiting, current.batch.roundIds, batch, walk));
         next.catch(() => undefined); // awaited in the next turn (or below on failure)
-        const outcomes = await this.scoreOutcomes(current);
-        const written = await this.scoreRounds(current, outcomes, nowMs);
+        const written = await this.scoreRounds(current.batch, current.outcomes, nowMs);
         // Rounds another instance holds (SKIP LOCKED) are left to it for this cycle.
         for (const id of written.skipped) setAside.add(id);
         scored += written.scored;
@@ -234,10 +248,13 @@ export class ScoreCycleService implements OnModuleInit {
     waiting: Set<string>,
     inFlight: readonly string[],
     batch: number,
+    walk: DueWalk,
   ): Promise<PreparedBatch | null> {
     for (;;) {
-      const due = await this.rounds.findDueRounds(nowMs, [...setAside, ...inFlight], batch);
+      const due = await this.rounds.findDueRounds(nowMs, [...setAside, ...inFlight], batch, walk.fromMs);
       if (due.length === 0) return null;
+      // Every unscored prediction due before the latest one found is in these rounds (oldest first).
+      for (const d of due) if (d.resolvableAtMs > walk.fromMs) walk.fromMs = d.resolvableAtMs;
       const { truths, waitingRoundIds } = await this.settleTruth(due, nowMs);
       for (const id of waitingRoundIds) {
         setAside.add(id);

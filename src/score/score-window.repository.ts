@@ -79,7 +79,7 @@ export class ScoreWindowRepository {
     );
   }
 
-  /** Remembers the first bucket each model was scored in, per parameter set. */
+  /** Remembers the first bucket each model was scored in, per parameter set (rows already earlier are left unwritten). */
   async extendCoverage(em: EntityManager, increments: readonly BucketIncrement[]): Promise<void> {
     const first = new Map<string, BucketIncrement>();
     for (const i of increments) {
@@ -93,7 +93,8 @@ export class ScoreWindowRepository {
       `INSERT INTO score_coverage (model_id, param, first_bucket_start)
        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
        ON CONFLICT (model_id, param) DO UPDATE
-         SET first_bucket_start = LEAST(score_coverage.first_bucket_start, EXCLUDED.first_bucket_start)`,
+         SET first_bucket_start = EXCLUDED.first_bucket_start
+         WHERE EXCLUDED.first_bucket_start < score_coverage.first_bucket_start`,
       [rows.map((r) => r.modelId), rows.map((r) => r.param), rows.map((r) => new Date(r.bucketStartMs))],
     );
   }

@@ -18,6 +18,7 @@ import { PredictionRoundService } from '../../src/predict/round/prediction-round
 import { TickLoopService } from '../../src/predict/tick/tick-loop.service';
 import { modelDir, writeModelsConfig } from '../local-orchestrator/support/models-config-fixture';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { payloadText } from '../../src/predict/round/density-payload-codec';
 import { FakeMarket } from './support/fake-fleet';
 
 const demo = loadCompetitionFile(path.join(__dirname, '../../competitions/demo.yaml'));
@@ -105,8 +106,8 @@ describe('predict loop with the real ModelRunnerService and LocalOrchestrator', 
     const configs = await app.get(PredictionConfigRepository).active(competition.id);
     const btc = configs.find((c) => c.asset === 'BTC' && c.horizon === 120)!;
     const report = (await app.get(PredictionRoundService).run(btc, new Date(T0)))!;
-    const rows = await db.dataSource.query(`SELECT model_id, status, failure_reason, payload FROM predictions WHERE round_id = $1 ORDER BY model_id`, [report.roundId]);
-    const byModel = Object.fromEntries(rows.map((r: any) => [r.model_id, r]));
+    const rows = await db.dataSource.query(`SELECT model_id, status, failure_reason, payload::text AS payload, payload_compact FROM predictions WHERE round_id = $1 ORDER BY model_id`, [report.roundId]);
+    const byModel = Object.fromEntries(rows.map((r: any) => [r.model_id, { model_id: r.model_id, status: r.status, failure_reason: r.failure_reason, payload: JSON.parse(payloadText(r) ?? 'null') }]));
     expect(byModel.ewma.status).toBe('SUCCESS');
     expect(byModel.ewma.payload).toHaveLength(4);
     expect(byModel.ewma.payload[0]).toMatchObject({ type: 'builtin', name: 'norm' });

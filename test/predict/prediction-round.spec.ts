@@ -12,6 +12,14 @@ import { PredictionRecord, PredictionRoundRecord } from '../../src/predict/round
 import { PredictionRoundRepository } from '../../src/predict/round/prediction-round.repository';
 import { PredictionRoundService } from '../../src/predict/round/prediction-round.service';
 import { describeEachEngine } from '../support/test-database';
+import { payloadText } from '../../src/predict/round/density-payload-codec';
+
+/** A stored row with its payload decoded from whichever column holds it (compact or text). */
+function storedPayload(row: { payload: string | null; payload_compact: Uint8Array | null }): Record<string, unknown> {
+  const { payload_compact: _compact, ...rest } = row;
+  const text = payloadText(row);
+  return { ...rest, payload: text === null ? null : (JSON.parse(text) as unknown) };
+}
 import { densityModel, FakeAnswer, FakeBehaviour, FakeFleet, fleetModel } from './support/fake-fleet';
 
 const demo = loadCompetitionFile(path.join(__dirname, '../../competitions/demo.yaml'));
@@ -48,11 +56,11 @@ describeEachEngine('PredictionRoundService', (db) => {
 
   async function predictionsOf(roundId: string) {
     const rows = await db().dataSource.query(
-      `SELECT model_id, status, exec_time_us, payload, failure_reason, performed_at, resolvable_at, asset, horizon, step, config_id
+      `SELECT model_id, status, exec_time_us, payload::text AS payload, payload_compact, failure_reason, performed_at, resolvable_at, asset, horizon, step, config_id
          FROM predictions WHERE round_id = $1 ORDER BY model_id`,
       [roundId],
     );
-    return new Map<string, any>(rows.map((r: any) => [r.model_id, r]));
+    return new Map<string, any>(rows.map((r: any) => [r.model_id, storedPayload(r)]));
   }
 
   async function roundRow(roundId: string) {
@@ -249,7 +257,7 @@ describeEachEngine('PredictionRoundRepository.insertPredictions', (db) => {
     rows[1].payloadJson = '["a\u0000b"]'; // a raw NUL character: text PostgreSQL cannot store
     const outcome = await repository.insertPredictions(round, config, rows);
     expect(outcome).toEqual({ inserted: 3, rejectedPayloads: ['model-1'] });
-    const stored = await db().dataSource.query(`SELECT model_id, status, payload, failure_reason FROM predictions WHERE round_id = $1 ORDER BY model_id`, [round.id]);
+    const stored = (await db().dataSource.query(`SELECT model_id, status, payload::text AS payload, payload_compact, failure_reason FROM predictions WHERE round_id = $1 ORDER BY model_id`, [round.id])).map(storedPayload);
     expect(stored.map((r: any) => [r.model_id, r.status, r.payload])).toEqual([
       ['model-0', 'SUCCESS', [1]],
       ['model-1', 'FAILED', null],

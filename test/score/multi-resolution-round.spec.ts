@@ -14,6 +14,7 @@ import { SynthCrpsScorer } from '../../src/score/scorers/builtin/synth-crps.scor
 import { describeEachEngine } from '../support/test-database';
 import { FakeBehaviour, FakeFleet, fleetModel } from '../predict/support/fake-fleet';
 import { PriceTable } from './support/price-table';
+import { payloadText } from '../../src/predict/round/density-payload-codec';
 import { clearScoringTables, startScoring } from './support/scoring-harness';
 
 const synthDemo = loadCompetitionFile(path.join(__dirname, '../../competitions/synth-demo.yaml'));
@@ -68,7 +69,9 @@ describeEachEngine('a multi-resolution round (predict_all) predicted, scored and
       { type: 'JSON', value: STEPS },
     ]);
     expect(report.counts).toMatchObject({ successCount: 2, failedCount: 1 });
-    const [stored] = await ds.query(`SELECT payload FROM predictions WHERE model_id = 'sharp'`);
+    const [storedRow] = await ds.query(`SELECT payload::text AS payload, payload_compact FROM predictions WHERE model_id = 'sharp'`);
+    const stored = { payload: JSON.parse(payloadText(storedRow)!) };
+    expect(storedRow.payload_compact).not.toBeNull(); // stored compact, read back as its text
     expect(Object.keys(stored.payload).sort((a, b) => Number(a) - Number(b))).toEqual(STEPS.map(String));
     const [short] = await ds.query(`SELECT status, failure_reason FROM predictions WHERE model_id = 'short'`);
     expect(short).toEqual({ status: 'FAILED', failure_reason: 'invalid prediction: step 30: expected 4 density specs, got 3' });
@@ -95,9 +98,9 @@ describeEachEngine('a multi-resolution round (predict_all) predicted, scored and
       }));
       const expected = new Map<string, number>();
       for (const modelId of ['sharp', 'wide']) {
-        const [row] = await ds.query(`SELECT payload FROM predictions WHERE model_id = $1`, [modelId]);
+        const [row] = await ds.query(`SELECT payload::text AS payload, payload_compact FROM predictions WHERE model_id = $1`, [modelId]);
         const outcome = new SynthCrpsScorer().score({
-          payload: row.payload, truth: resolutions[0].truth, asset: 'BTC', horizon: 120, step: 10, options: {}, resolutions,
+          payload: JSON.parse(payloadText(row)!), truth: resolutions[0].truth, asset: 'BTC', horizon: 120, step: 10, options: {}, resolutions,
         });
         if (!outcome.ok) throw new Error(outcome.reason);
         expected.set(modelId, outcome.value);

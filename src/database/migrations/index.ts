@@ -7,6 +7,7 @@ import { AdminActions1764000020000 } from './1764000020000-AdminActions';
 import { ModelAdminFlags1764000021000 } from './1764000021000-ModelAdminFlags';
 import { RoundVoidAndAdminJobs1764000022000 } from './1764000022000-RoundVoidAndAdminJobs';
 import { PredictionsPartitionedByTime1764000023000 } from './1764000023000-PredictionsPartitionedByTime';
+import { PredictionPayloadCompact1764000024000 } from './1764000024000-PredictionPayloadCompact';
 import { TournamentRounds1764000025000 } from './1764000025000-TournamentRounds';
 
 /** Every migration, in order. A new migration is a new file here plus one line in this list. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   ModelAdminFlags1764000021000,
   RoundVoidAndAdminJobs1764000022000,
   PredictionsPartitionedByTime1764000023000,
+  PredictionPayloadCompact1764000024000,
   TournamentRounds1764000025000,
 ];

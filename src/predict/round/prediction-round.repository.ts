@@ -15,12 +15,13 @@ import {
   ScoredPrediction,
 } from './prediction-round';
 import type { ModelPrediction, RoundSummary } from './round-summary';
+import { encodePayload } from './density-payload-codec';
 
 /** PostgreSQL's limit of bind parameters per statement. */
 const MAX_PARAMS = 65535;
 /** Parameters shared by every row of a round's insert ($1..$7). */
 const SHARED_PARAMS = 7;
-const PARAMS_PER_ROW = 6;
+const PARAMS_PER_ROW = 7;
 
 export interface PredictionInsertLimits {
   /** Rows per INSERT statement (capped so the statement stays under 65535 parameters). */
@@ -152,11 +153,13 @@ export class PredictionRoundRepository {
     const tuples: string[] = [];
     for (const p of rows) {
       const n = params.length;
-      tuples.push(`($${n + 1}::uuid, $1::uuid, $${n + 2}, $2::uuid, $3, $4, $5, $${n + 3}, $${n + 4}::bigint, $${n + 5}::json, $${n + 6}, $6::timestamptz, $7::timestamptz)`);
-      params.push(p.id, p.modelId, p.status, p.execTimeUs === null ? null : Math.round(p.execTimeUs), p.payloadJson, p.failureReason);
+      tuples.push(`($${n + 1}::uuid, $1::uuid, $${n + 2}, $2::uuid, $3, $4, $5, $${n + 3}, $${n + 4}::bigint, $${n + 5}::json, $${n + 6}::bytea, $${n + 7}, $6::timestamptz, $7::timestamptz)`);
+      // The compact form when it renders the text back byte for byte; the text itself otherwise.
+      const compact = p.payloadJson === null ? null : encodePayload(p.payloadJson);
+      params.push(p.id, p.modelId, p.status, p.execTimeUs === null ? null : Math.round(p.execTimeUs), compact === null ? p.payloadJson : null, compact, p.failureReason);
     }
     const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, exec_time_us, payload, failure_reason, performed_at, resolvable_at)
+      `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, exec_time_us, payload, payload_compact, failure_reason, performed_at, resolvable_at)
        VALUES ${tuples.join(', ')}
        ON CONFLICT ON CONSTRAINT predictions_round_model_unique DO NOTHING
        RETURNING id`,
@@ -169,25 +172,36 @@ export class PredictionRoundRepository {
 
   /**
    * Rounds with unscored predictions resolvable at `nowMs`, oldest first, about `limit`
-   * predictions' worth (whole rounds), skipping `excludedRoundIds` (rounds waiting for truth).
-   * Read-only: nothing is locked yet. (`= ANY(ARRAY(...))` rather than `IN (...)`: the planner
-   * then looks the few due rounds up by index instead of scanning every prediction.)
+   * predictions' worth (whole rounds), skipping `excludedRoundIds` (rounds waiting for truth) and
+   * predictions resolvable before `fromMs` (a cycle's earlier batches took all of those).
+   * Read-only: nothing is locked yet. The partial index of unscored predictions gives the
+   * rounds; a second statement counts them through the (round_id, model_id) index (in one
+   * statement, `round_id = ANY(ARRAY(...))`, the planner did not know the rounds and scanned the
+   * whole table).
+   * `fromMs` keeps a long cycle from walking again, batch after batch, the index entries of the
+   * predictions it has just scored (they stay in the index until vacuumed).
    */
-  async findDueRounds(nowMs: number, excludedRoundIds: readonly string[], limit: number): Promise<DueRoundOrigin[]> {
+  async findDueRounds(nowMs: number, excludedRoundIds: readonly string[], limit: number, fromMs = 0): Promise<DueRoundOrigin[]> {
+    const due: Array<{ round_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT round_id FROM (
+         SELECT round_id FROM predictions
+          WHERE scored_at IS NULL AND resolvable_at <= $1 AND resolvable_at >= $4 AND NOT (round_id = ANY($2::uuid[]))
+          ORDER BY resolvable_at
+          LIMIT $3) AS first_due`,
+      [new Date(nowMs), excludedRoundIds, limit, new Date(fromMs)],
+    );
+    if (due.length === 0) return [];
+    // A second statement, on the rounds' ids: the planner then sizes the work by the few rounds (one
+    // statement, estimating a hundred, cost enough to be JIT-compiled on every call: 15 ms each).
     const rows: Array<{ round_id: string; asset: string; horizon: number; step: number; performed_at: Date; resolvable_at: Date; unscored: number; needs_truth: boolean }> =
       await this.dataSource.query(
-        `WITH due AS (
-         SELECT round_id FROM predictions
-          WHERE scored_at IS NULL AND resolvable_at <= $1 AND NOT (round_id = ANY($2::uuid[]))
-          ORDER BY resolvable_at
-          LIMIT $3)
-       SELECT round_id, asset, horizon, step, performed_at,
-              min(resolvable_at) AS resolvable_at, count(*)::int AS unscored, bool_or(status = 'SUCCESS') AS needs_truth
-         FROM predictions
-        WHERE round_id = ANY(ARRAY(SELECT DISTINCT round_id FROM due)) AND scored_at IS NULL AND resolvable_at <= $1
-        GROUP BY round_id, asset, horizon, step, performed_at
-        ORDER BY min(resolvable_at), round_id`,
-        [new Date(nowMs), excludedRoundIds, limit],
+        `SELECT round_id, asset, horizon, step, performed_at,
+                min(resolvable_at) AS resolvable_at, count(*)::int AS unscored, bool_or(status = 'SUCCESS') AS needs_truth
+           FROM predictions
+          WHERE round_id = ANY($2::uuid[]) AND scored_at IS NULL AND resolvable_at <= $1
+          GROUP BY round_id, asset, horizon, step, performed_at
+          ORDER BY min(resolvable_at), round_id`,
+        [new Date(nowMs), due.map((d) => d.round_id)],
       );
     return rows.map((r) => ({
       roundId: r.round_id,
@@ -265,12 +279,14 @@ export class PredictionRoundRepository {
       step: number;
       status: PredictionStatus;
       payload_json: string | null;
+      payload_compact: Uint8Array | null;
       failure_reason: string | null;
       performed_at: Date;
       resolvable_at: Date;
     }> = await runner.query(
       `SELECT id, round_id, model_id, asset, horizon, step, status,
-              CASE WHEN status = 'SUCCESS' THEN payload::text END AS payload_json,
+              CASE WHEN status = 'SUCCESS' AND payload_compact IS NULL THEN payload::text END AS payload_json,
+              CASE WHEN status = 'SUCCESS' THEN payload_compact END AS payload_compact,
               failure_reason, performed_at, resolvable_at
          FROM predictions
         WHERE ${where}
@@ -286,6 +302,7 @@ export class PredictionRoundRepository {
       step: r.step,
       status: r.status,
       payloadJson: r.payload_json ?? null,
+      payloadCompact: r.payload_compact ?? null,
       failureReason: r.failure_reason ?? null,
       performedAtMs: r.performed_at.getTime(),
       resolvableAtMs: r.resolvable_at.getTime(),

@@ -53,10 +53,11 @@ export function countStatuses(predictions: readonly Pick<PredictionRecord, 'stat
 }
 
 /**
- * An unscored prediction as a scoring cycle reads it. `payloadJson` is the payload's JSON text (null
- * when there is none, or when the prediction did not succeed and its payload is not needed): it
- * is parsed right before scoring, one prediction at a time, so a batch holds flat strings rather
- * than thousands of short-lived objects.
+ * An unscored prediction as a scoring cycle reads it. The payload is `payloadCompact` (its compact
+ * form, density-payload-codec.ts) or else `payloadJson` (its JSON text); both null when there is
+ * none, or when the prediction did not succeed and its payload is not needed. It is decoded right
+ * before scoring, one prediction at a time, so a batch holds flat buffers and strings rather than
+ * thousands of short-lived objects.
  */
 export interface ClaimedPrediction {
   id: string;
@@ -67,6 +68,7 @@ export interface ClaimedPrediction {
   step: number;
   status: PredictionStatus;
   payloadJson: string | null;
+  payloadCompact?: Uint8Array | null;
   failureReason: string | null;
   performedAtMs: number;
   resolvableAtMs: number;

@@ -13,6 +13,8 @@
  *     }
  *   }
  */
+import type { UniformSteps } from '../../predict/round/density-payload-codec';
+
 export type ScoreDirection = 'higher' | 'lower';
 
 export interface ScoreInput {
@@ -32,6 +34,13 @@ export interface ScoreInput {
    * the parameter-set step. Absent for single-resolution predictions.
    */
   resolutions?: readonly ResolutionTruth[];
+  /**
+   * The payload's steps as float64 numbers, when it was stored compact and is an array of entries
+   * of one structure (density-payload-codec.ts): a scorer may read them instead of `payload`
+   * (the density scorers do), and must score the same either way. `payload` is then decoded on
+   * first read only.
+   */
+  compactSteps?: UniformSteps;
 }
 
 /** The realised increments at one step of a multi-resolution prediction. */

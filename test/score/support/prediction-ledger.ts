@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { CompetitionDefinition } from '../../../src/config/competition/competition.types';
 import { paramKey } from '../../../src/config/competition/competition.types';
+import { PredictionRoundRepository } from '../../../src/predict/round/prediction-round.repository';
 
 export type Status = 'SUCCESS' | 'FAILED' | 'TIMEOUT' | 'ABSENT';
 
@@ -9,6 +10,8 @@ export interface PredictionRowInput {
   modelId: string;
   status: Status;
   payload: unknown;
+  /** The answer's JSON text as the model wrote it (its spacing kept), instead of `JSON.stringify(payload)`. */
+  payloadText?: string;
   failureReason?: string | null;
 }
 
@@ -54,8 +57,13 @@ export class PredictionLedger {
     await this.ds.query(`UPDATE models SET left_at = $2 WHERE id = $1`, [id, new Date(atMs)]);
   }
 
-  /** Inserts rounds and their predictions in two statements; returns the round ids in order. */
-  async addRounds(rounds: RoundInput[]): Promise<string[]> {
+  /**
+   * Inserts rounds and their predictions in two statements; returns the round ids in order.
+   * Payloads are written as JSON text (as rows from before the compact form are), or with
+   * `through: 'insert-path'` by the predictions' repository as the predict loop writes them
+   * (compact when the codec reproduces the text).
+   */
+  async addRounds(rounds: RoundInput[], opts: { through?: 'sql-text' | 'insert-path' } = {}): Promise<string[]> {
     const roundIds = rounds.map(() => randomUUID());
     const config = (param: string) => {
       const c = this.configIds.get(param);
@@ -75,6 +83,27 @@ export class PredictionLedger {
         rounds.map((r) => r.predictions.length),
       ],
     );
+    if (opts.through === 'insert-path') {
+      const repository = new PredictionRoundRepository(this.ds);
+      for (const [i, r] of rounds.entries()) {
+        const c = config(r.param);
+        const performedAt = new Date(r.performedAtMs);
+        const round = { id: roundIds[i], competitionId: this.competition.id, configId: c.id, scheduledAt: performedAt, performedAt, resolvableAt: new Date(r.performedAtMs + c.horizon * 1000) };
+        await repository.insertPredictions(
+          round,
+          c,
+          r.predictions.map((p) => ({
+            id: randomUUID(),
+            modelId: p.modelId,
+            status: p.status,
+            execTimeUs: null,
+            payloadJson: payloadJson(p),
+            failureReason: p.failureReason ?? null,
+          })),
+        );
+      }
+      return roundIds;
+    }
     const rows = rounds.flatMap((r, i) => r.predictions.map((p) => ({ round: r, roundId: roundIds[i], p, c: config(r.param) })));
     for (let start = 0; start < rows.length; start += 5000) {
       const chunk = rows.slice(start, start + 5000);
@@ -92,7 +121,7 @@ export class PredictionLedger {
           chunk.map((r) => r.c.horizon),
           chunk.map((r) => r.c.step),
           chunk.map((r) => r.p.status),
-          chunk.map((r) => (r.p.payload === undefined || r.p.payload === null ? null : JSON.stringify(r.p.payload))),
+          chunk.map((r) => payloadJson(r.p)),
           chunk.map((r) => r.p.failureReason ?? null),
           chunk.map((r) => new Date(r.round.performedAtMs)),
           chunk.map((r) => new Date(r.round.performedAtMs + r.c.horizon * 1000)),
@@ -101,6 +130,11 @@ export class PredictionLedger {
     }
     return roundIds;
   }
+}
+
+function payloadJson(p: PredictionRowInput): string | null {
+  if (p.payloadText !== undefined) return p.payloadText;
+  return p.payload === undefined || p.payload === null ? null : JSON.stringify(p.payload);
 }
 
 /** A `horizon/step` list of normal density specs, the reference competition's answer format. */

@@ -1,0 +1,152 @@
+import { FloatSlot } from '../../../predict/round/density-payload-codec';
+import { CompiledDensity } from './compiled-density';
+import type { DensitySpecLimits } from './density-spec.parser';
+import { DISTRIBUTION_FAMILIES, STATISTICS_NORMAL } from './leaf-distributions';
+
+/** A number of a step: a float of the step (`FloatSlot`) or a constant of the structure. */
+type Ref = FloatSlot | number;
+
+interface PlanLeaf {
+  loc: Ref;
+  scale: Ref;
+  /** Per mixture level from the root: [mixture index, component index]. */
+  path: ReadonlyArray<readonly [number, number]>;
+}
+
+/**
+ * How to compile one step of a density payload straight from its float64 numbers, for a step
+ * structure (a compact payload's step template) that is a normal leaf or a mixture, possibly
+ * nested, of normal leaves: the common case, compiled with the same arithmetic as
+ * `parseDensitySpec` (weights normalised level by level, leaves of weight 0 dropped) and no
+ * object per step. `compile` returns null for any step whose numbers `parseDensitySpec` would
+ * reject (a scale <= 0, a negative weight, ...): the caller then parses that step to get its reason.
+ * A structure the plan does not cover (other families, limits exceeded, odd keys) has no plan.
+ *
+ * @example
+ *   const plan = NormalMixturePlan.of(steps.template, limits); // null: parse each step instead
+ *   const density = plan?.compile(steps.floats, k * steps.floatsPerStep);
+ */
+export class NormalMixturePlan {
+  private constructor(
+    private readonly leaves: readonly PlanLeaf[],
+    /** Per mixture, in parse order: its component weights. */
+    private readonly mixtures: ReadonlyArray<readonly Ref[]>,
+  ) {}
+
+  /** The plan of a step template, cached by template identity (templates are shared per structure). */
+  static of(template: unknown, limits: Readonly<DensitySpecLimits>): NormalMixturePlan | null {
+    let byLimits = plans.get(template as object);
+    if (byLimits === undefined) {
+      if (typeof template !== 'object' || template === null) return null;
+      byLimits = new Map();
+      plans.set(template, byLimits);
+    }
+    const cached = byLimits.get(limits);
+    if (cached !== undefined) return cached;
+    const builder = new PlanBuilder(limits);
+    const plan = builder.node(template, 0, []) ? new NormalMixturePlan(builder.leaves, builder.mixtures) : null;
+    byLimits.set(limits, plan);
+    return plan;
+  }
+
+  /** The step's density from `floats` starting at `offset`, or null when its numbers are not a valid spec. */
+  compile(floats: Float64Array, offset: number): CompiledDensity | null {
+    const value = (ref: Ref) => (typeof ref === 'number' ? ref : floats[offset + ref.index]);
+    const totals: number[] = [];
+    for (const weights of this.mixtures) {
+      let total = 0;
+      for (const ref of weights) {
+        const w = value(ref);
+        if (!Number.isFinite(w) || w < 0) return null;
+        total += w;
+      }
+      if (!(total > 0) || !Number.isFinite(total)) return null;
+      totals.push(total);
+    }
+    const means: number[] = [];
+    const sigmas: number[] = [];
+    const weights: number[] = [];
+    for (const leaf of this.leaves) {
+      const loc = value(leaf.loc);
+      const scale = value(leaf.scale);
+      if (!Number.isFinite(loc) || !Number.isFinite(scale) || !(scale > 0)) return null;
+      let weight = 1;
+      for (const [mixture, component] of leaf.path) weight = weight * (value(this.mixtures[mixture][component]) / totals[mixture]);
+      if (weight > 0) {
+        means.push(loc);
+        sigmas.push(scale);
+        weights.push(weight);
+      }
+    }
+    return CompiledDensity.ofNormals(means, sigmas, weights);
+  }
+}
+
+const plans = new WeakMap<object, Map<Readonly<DensitySpecLimits>, NormalMixturePlan | null>>();
+
+const hasOwn = (value: object, key: string): boolean => Object.prototype.hasOwnProperty.call(value, key);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof FloatSlot);
+}
+
+function isRef(value: unknown): value is Ref {
+  return value instanceof FloatSlot || typeof value === 'number';
+}
+
+/** Walks a step template as parseDensitySpec walks a spec; false for anything outside the plan. */
+class PlanBuilder {
+  readonly leaves: PlanLeaf[] = [];
+  readonly mixtures: Ref[][] = [];
+  private leafCount = 0;
+
+  constructor(private readonly limits: Readonly<DensitySpecLimits>) {}
+
+  node(node: unknown, depth: number, path: ReadonlyArray<readonly [number, number]>): boolean {
+    if (!isPlainObject(node)) return false;
+    const type = hasOwn(node, 'type') ? node.type : undefined;
+    if (type === 'mixture') return this.mixture(node, depth, path);
+    const name = hasOwn(node, 'name') ? node.name : undefined;
+    if (typeof name !== 'string') return false;
+    const family =
+      type === 'scipy' || type === 'builtin'
+        ? (DISTRIBUTION_FAMILIES.get(name) ?? (type === 'builtin' && name === 'normal' ? STATISTICS_NORMAL : undefined))
+        : type === 'statistics' && name === 'normal'
+          ? STATISTICS_NORMAL
+          : undefined;
+    if (family === undefined || !family.isNormal || family.shapes.length > 0) return false;
+    if (++this.leafCount > this.limits.maxLeaves) return false;
+    const params = hasOwn(node, 'params') ? node.params : undefined;
+    if (!isPlainObject(params)) return false;
+    let keyCount = 0;
+    for (const key in params) if (hasOwn(params, key)) keyCount++;
+    if (keyCount !== 2 || !hasOwn(params, family.location) || !hasOwn(params, family.scale)) return false;
+    const loc = params[family.location];
+    const scale = params[family.scale];
+    if (!isRef(loc) || !isRef(scale)) return false;
+    this.leaves.push({ loc, scale, path });
+    return true;
+  }
+
+  private mixture(node: Record<string, unknown>, depth: number, path: ReadonlyArray<readonly [number, number]>): boolean {
+    if (depth >= this.limits.maxDepth || this.mixtures.length + 1 > this.limits.maxMixtures) return false;
+    const components = hasOwn(node, 'components') ? node.components : undefined;
+    if (!Array.isArray(components) || components.length === 0) return false;
+    if (this.leafCount + components.length > this.limits.maxLeaves) return false;
+    const index = this.mixtures.length;
+    const weights: Ref[] = [];
+    this.mixtures.push(weights);
+    for (const component of components) {
+      if (!isPlainObject(component)) return false;
+      const w = hasOwn(component, 'weight') ? component.weight : undefined;
+      if (!isRef(w)) return false;
+      weights.push(w);
+    }
+    for (let i = 0; i < components.length; i++) {
+      const component = components[i] as Record<string, unknown>;
+      const density = hasOwn(component, 'density') ? component.density : undefined;
+      if (!this.node(density, depth + 1, [...path, [index, i] as const])) return false;
+    }
+    return true;
+  }
+}
