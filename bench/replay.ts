@@ -25,7 +25,7 @@ import { loadCompetitionFile } from '../src/config/competition/competition.loade
 import { JsonLogger } from '../src/logging/json-logger';
 import { PricePoint, ReplayPrices } from '../src/replay/prices/replay-prices';
 import { ReplaySession } from '../src/replay/replay-session';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../src/cli/check/seeded-random';
 
 const ROOT = path.resolve(__dirname, '..');
 const DAY_MS = 86_400_000;

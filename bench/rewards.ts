@@ -40,7 +40,7 @@ import { ScoreWindowRepository } from '../src/score/score-window.repository';
 import { ScorerRegistry } from '../src/score/scorers/scorer.registry';
 import { benchCompetition } from './bench-competition';
 import { benchDatabase } from './bench-database';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../src/cli/check/seeded-random';
 
 const RUNS = 5;
 

@@ -23,7 +23,7 @@ import { CrpsScorer } from '../src/score/scorers/builtin/crps.scorer';
 import { DensityPdfScorer } from '../src/score/scorers/builtin/density-pdf.scorer';
 import { SynthCrpsScorer } from '../src/score/scorers/builtin/synth-crps.scorer';
 import { Scorer, ScoreInput } from '../src/score/scorers/scorer';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../src/cli/check/seeded-random';
 import { encodePayload } from '../src/predict/round/density-payload-codec';
 import type { ClaimedPrediction } from '../src/predict/round/prediction-round';
 import { RoundScoringRules, scorePrediction } from '../src/score/round-scoring';

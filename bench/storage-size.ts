@@ -30,7 +30,7 @@ import { PredictionPartitionRepository } from '../src/predict/round/prediction-p
 import { PredictionRoundRepository } from '../src/predict/round/prediction-round.repository';
 import type { PredictionRecord, PredictionRoundRecord } from '../src/predict/round/prediction-round';
 import { benchDatabase } from './bench-database';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../src/cli/check/seeded-random';
 
 const ASSETS = ['BTC', 'ETH', 'SOL', 'XAU'];
 const HORIZON = 3600;

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { describeEachEngine } from '../support/test-database';
 import { ReportSeed } from './support/report-seed';
 import { demoCompetition, ReportTestApp, startReportApp } from './support/report-test-app';
-import { seededRandom } from '../../bench/seeded-random';
+import { seededRandom } from '../../src/cli/check/seeded-random';
 
 /**
  * Thousands of random and hostile query strings against every report route, then every method

@@ -21,25 +21,13 @@ export class SyntheticPayloadError extends Error {
  * numbers are normal draws kept within the bounds; objects hold every declared property.
  *
  * @example
- *   syntheticPayload({ type: ['array'], items: { type: ['number'] } }, 'truth', seeded(7)) // [0.41, -1.2, ...] (32 numbers)
+ *   syntheticPayload({ type: ['array'], items: { type: ['number'] } }, 'truth', seededRandom(7)) // [0.41, -1.2, ...] (32 numbers)
  */
 export function syntheticPayload(schema: PayloadSchema, field: string, random: () => number): unknown {
   const value = draw(schema, field, random);
   const problem = payloadProblem(value, schema, field);
   if (problem) throw new SyntheticPayloadError(problem.field, `no synthetic value fits its schema (${problem.message})`);
   return value;
-}
-
-/** A seeded uniform generator in [0, 1) (mulberry32): two checks of one file draw the same rounds. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function draw(schema: PayloadSchema, field: string, random: () => number): unknown {

@@ -17,7 +17,8 @@ import { TournamentPrediction } from '../../tournament/tournament-round';
 import { TournamentRoundRepository } from '../../tournament/tournament-round.repository';
 import { TournamentService } from '../../tournament/tournament.service';
 import type { CheckResults, ModelIdentity, ModelResult } from './check-results';
-import { seeded, syntheticPayload } from './synthetic-payload';
+import { seededRandom } from './seeded-random';
+import { syntheticPayload } from './synthetic-payload';
 
 /** Rounds a check of a tournament opens (two, as the pack's post-rounds.mjs posts). */
 export const CHECK_TOURNAMENT_ROUNDS = 2;
@@ -75,7 +76,7 @@ export async function checkTournament(settings: TournamentCheckSettings): Promis
     const notRunning = await modelsStarted(app, settings.models, settings.modelStartTimeoutMs ?? 180_000);
     const fromMs = Date.now();
     const tournament = app.get(TournamentService);
-    const random = seeded(SEED);
+    const random = seededRandom(SEED);
     const predictionRoundIds: string[] = [];
     const predictions: TournamentPrediction[] = [];
     for (let n = 1; n <= CHECK_TOURNAMENT_ROUNDS; n++) {

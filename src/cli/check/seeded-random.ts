@@ -1,6 +1,7 @@
 /**
  * Deterministic pseudo-random numbers in [0, 1) (mulberry32): small, seeded, good enough for
- * comparable benchmark runs and reproducible fuzz cases.
+ * the synthetic rounds of `check` (two checks of one file draw the same), comparable benchmark runs
+ * and reproducible fuzz cases.
  *
  * @example
  *   const next = seededRandom(42);
