@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { payloadBytesSql } from '../predict/round/density-payload-codec';
 import { TournamentPrediction, TournamentRound, tournamentRoundStatus } from './tournament-round';
 
 /** A round about to be opened: the row written before its models are called. */
@@ -141,12 +142,13 @@ export class TournamentRoundRepository {
 
   /** Bytes of JSON of each model's largest stored answer in these prediction rounds (what `check` reports). */
   async largestPayloads(predictionRoundIds: readonly string[]): Promise<Map<string, number>> {
-    const rows: { model_id: string; bytes: string | number }[] = await this.dataSource.query(
-      `SELECT model_id, max(octet_length(payload::text)) AS bytes FROM predictions
-        WHERE round_id = ANY($1::uuid[]) AND payload IS NOT NULL GROUP BY model_id`,
+    // The text's size whether it is stored as text or compact (payload then null).
+    const rows: { model_id: string; bytes: string | number | null }[] = await this.dataSource.query(
+      `SELECT p.model_id, max(${payloadBytesSql('p')}) AS bytes FROM predictions p
+        WHERE p.round_id = ANY($1::uuid[]) AND (p.payload IS NOT NULL OR p.payload_compact IS NOT NULL) GROUP BY p.model_id`,
       [[...predictionRoundIds]],
     );
-    return new Map(rows.map((r) => [r.model_id, Number(r.bytes)]));
+    return new Map(rows.filter((r) => r.bytes !== null).map((r) => [r.model_id, Number(r.bytes)]));
   }
 
   /**

@@ -30,6 +30,8 @@ describe('coordinator-node check of a tournament', () => {
       ['example-typescript', { SUCCESS: 2 }, 2],
     ]);
     expect(report.models[0].meanScore).not.toEqual(report.models[1].meanScore);
+    // Each answer's size, whether it was stored as text or in compact form.
+    for (const m of report.models) expect(m.largestPayloadBytes).toBeGreaterThan(0);
     // Reference models forecast prices: not judged for a tournament, and said so.
     expect(report.checks.find((c) => c.check === 'scorer separates')).toMatchObject({ verdict: 'SKIP' });
     expect(result.stderr).toContain('not judged');

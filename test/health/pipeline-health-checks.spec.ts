@@ -68,7 +68,7 @@ describeEachEngine('/healthz pipeline rules', (db) => {
   });
 
   beforeEach(async () => {
-    await db().dataSource.query(`TRUNCATE predictions, prediction_rounds, leaderboards`);
+    await db().dataSource.query(`TRUNCATE predictions, prediction_rounds, leaderboards CASCADE`);
     startMs += 86_400_000; // each scenario on its own day
   });
 

@@ -41,6 +41,32 @@ async function storeRound(ds: DataSource, configId: string, performedAtMs: numbe
   return { round, predictions };
 }
 
+/**
+ * A round stored as a version from before the later migrations wrote it (plain SQL, payload as
+ * text): what the table holds when this migration runs. The repository of today writes columns
+ * those versions did not have.
+ */
+async function storeRoundAsBefore(ds: DataSource, configId: string, performedAtMs: number, models: string[]): Promise<{ round: PredictionRoundRecord; predictions: PredictionRecord[] }> {
+  const round: PredictionRoundRecord = {
+    id: randomUUID(),
+    competitionId: 'c',
+    configId,
+    scheduledAt: new Date(performedAtMs),
+    performedAt: new Date(performedAtMs),
+    resolvableAt: new Date(performedAtMs + HOUR),
+  };
+  expect(await new PredictionRoundRepository(ds).claim(round)).toBe(true);
+  const predictions: PredictionRecord[] = models.map((modelId) => ({ id: randomUUID(), modelId, status: 'SUCCESS', execTimeUs: 1200, payloadJson: `[{"type":"builtin","name":"norm","params":{"loc":0.0,"scale":0.00123456789012345}}]`, failureReason: null }));
+  for (const p of predictions) {
+    await ds.query(
+      `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, exec_time_us, payload, failure_reason, performed_at, resolvable_at)
+       VALUES ($1, $2, $3, $4, 'BTC', 3600, 60, $5, $6, $7::json, $8, $9, $10)`,
+      [p.id, round.id, p.modelId, configId, p.status, p.execTimeUs, p.payloadJson, p.failureReason, round.performedAt, round.resolvableAt],
+    );
+  }
+  return { round, predictions };
+}
+
 /** Every prediction as text, by id: what must survive a migration or a partition change unchanged. */
 async function allRows(ds: DataSource): Promise<string[]> {
   const rows: Array<{ row: string }> = await ds.query(
@@ -204,9 +230,9 @@ describeEachEngine('the partitioning migration', (db) => {
     await revert(ds);
     expect(await relkind(ds)).toBe('r');
     const configId = await seedConfig(ds);
-    const old = await storeRound(ds, configId, D0 + HOUR, ['a', 'b']);
-    await storeRound(ds, configId, D0 + 40 * DAY + 5 * HOUR, ['a', 'b', 'c']);
-    await storeRound(ds, configId, Date.now(), ['a']);
+    const old = await storeRoundAsBefore(ds, configId, D0 + HOUR, ['a', 'b']);
+    await storeRoundAsBefore(ds, configId, D0 + 40 * DAY + 5 * HOUR, ['a', 'b', 'c']);
+    await storeRoundAsBefore(ds, configId, Date.now(), ['a']);
     await ds.query(`UPDATE predictions SET scored_at = $2, score_value = 0.5, score_success = true WHERE id = $1`, [old.predictions[0].id, new Date(D0 + 2 * HOUR)]);
     await ds.query(`UPDATE predictions SET status = 'FAILED', payload = NULL, failure_reason = 'KeyError' WHERE id = $1`, [old.predictions[1].id]);
     const before = await allRows(ds);
