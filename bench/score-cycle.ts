@@ -35,6 +35,7 @@ import { ScoreSnapshotRepository } from '../src/score/score-snapshot.repository'
 import { ScoreWindowRepository } from '../src/score/score-window.repository';
 import { ScorerRegistry } from '../src/score/scorers/scorer.registry';
 import { benchDatabase } from './bench-database';
+import { PredictionPartitionRepository } from '../src/predict/round/prediction-partitions.repository';
 import { encodePayload, payloadBytesSql } from '../src/predict/round/density-payload-codec';
 
 const ASSETS = ['BTC', 'ETH', 'SOL', 'XAU'];
@@ -109,6 +110,11 @@ async function main(): Promise<void> {
       await ds.query(`INSERT INTO prediction_configs (id, competition_id, asset, horizon, step, prediction_interval, "group") VALUES ($1, 'bench', $2, 3600, 60, 720, 'hourly')`, [configIds[i], ASSETS[i]]);
     }
     await ds.query(`INSERT INTO models (id, competition_id, name) SELECT 'model-' || g, 'bench', 'model ' || g FROM generate_series(1, ${MODELS}) g`);
+    // The partitions a live node keeps with the reference 30-day retention (the retention job creates
+    // them daily, three ahead), so the cycle's rows sit in a dated partition among 33, as live.
+    const partitionRepository = new PredictionPartitionRepository(ds);
+    await partitionRepository.createAhead(T0 - 29 * 86_400_000, 1, 32);
+    const partitions = (await partitionRepository.partitions()) ?? [];
     const rounds = Math.ceil(count / MODELS);
     const roundIds = Array.from({ length: rounds }, () => randomUUID());
     // Round r: asset r % 4, every 180 s (the hourly group round-robined over four assets).
@@ -190,7 +196,7 @@ async function main(): Promise<void> {
     }
     const check: Array<{ n: number; ok: number }> = await ds.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE score_success)::int AS ok FROM predictions WHERE scored_at IS NOT NULL`);
     console.log(`engine: ${db.label}`);
-    console.log(`setup: ${rounds} rounds x ${MODELS} models = ${check[0].n} predictions (${check[0].ok} scored successfully) in ${(setupMs / 1000).toFixed(1)} s`);
+    console.log(`setup: ${rounds} rounds x ${MODELS} models = ${check[0].n} predictions (${check[0].ok} scored successfully) in ${(setupMs / 1000).toFixed(1)} s, in a table of ${partitions.length} partitions`);
     console.log(
       `payloads: ${stored.compact_bytes === null ? 'JSON text' : 'compact'}, per prediction: text ${Math.round(stored.text_bytes)} bytes` +
         (stored.compact_bytes === null ? '' : `, compact ${Math.round(stored.compact_bytes)} bytes`) +

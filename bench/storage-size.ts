@@ -191,7 +191,7 @@ async function main(): Promise<void> {
 
     let scoreMs = 0;
     for (const { round, ids } of stored) {
-      const scores = ids.map((id) => ({ id, value: next() * 400, success: true, failedReason: null }));
+      const scores = ids.map((id) => ({ id, performedAtMs: round.performedAt.getTime(), value: next() * 400, success: true, failedReason: null }));
       const began = performance.now();
       await ds.transaction((em) => repo.writeScores(em, scores, round.resolvableAt.getTime() + 60_000));
       scoreMs += performance.now() - began;

@@ -125,6 +125,7 @@ function scoreInput(p: ClaimedPrediction, rest: Omit<ScoreInput, 'payload'>): Sc
 function scored(p: ClaimedPrediction, value: number | null, failedReason: string | null): PredictionScore {
   return {
     id: p.id,
+    performedAtMs: p.performedAtMs,
     modelId: p.modelId,
     param: paramKey(p),
     resolvableAtMs: p.resolvableAtMs,

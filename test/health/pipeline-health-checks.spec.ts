@@ -102,7 +102,7 @@ describeEachEngine('/healthz pipeline rules', (db) => {
       const ids = await storeRound(startMs, ['a']);
       await p.clock.advance((btc.horizon + maxWaitSeconds + 2 * intervalSeconds) * SECOND);
       expect((await p.health()).body.checks.scoring.status).toBe('degraded');
-      await db().dataSource.transaction((em) => predictions.writeScores(em, ids.map((id) => ({ id, value: 0, success: false, failedReason: 'void' })), p.clock.nowMs()));
+      await db().dataSource.transaction((em) => predictions.writeScores(em, ids.map((id) => ({ id, performedAtMs: startMs, value: 0, success: false, failedReason: 'void' })), p.clock.nowMs()));
       const { body } = await p.health();
       expect(body.checks.scoring).toEqual({ status: 'up', overdueUnscored: 0 });
       expect(body.reasons ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^scoring:/)]));

@@ -24,7 +24,7 @@ function prediction(id: string, modelId: string, status: 'SUCCESS' | 'FAILED', s
 }
 
 function stored(id: string, modelId: string, value: number | null, success: boolean, counted = true): StoredPredictionScore {
-  return { id, roundId: 'r1', modelId, param: 'BTC-3600-3600', resolvableAtMs: HOUR + 60_000, scoredAtMs: 2 * HOUR, value, success, counted, failedReason: null };
+  return { id, performedAtMs: HOUR - 3_540_000, roundId: 'r1', modelId, param: 'BTC-3600-3600', resolvableAtMs: HOUR + 60_000, scoredAtMs: 2 * HOUR, value, success, counted, failedReason: null };
 }
 
 // The new scorer: the answer itself is the score.
@@ -51,7 +51,7 @@ describe('rescoreRound', () => {
 });
 
 describe('bucketCorrections', () => {
-  const fresh = (id: string, modelId: string, value: number | null, success: boolean) => ({ id, modelId, param: 'BTC-3600-3600', resolvableAtMs: HOUR + 60_000, value, success, failedReason: null });
+  const fresh = (id: string, modelId: string, value: number | null, success: boolean) => ({ id, performedAtMs: HOUR - 3_540_000, modelId, param: 'BTC-3600-3600', resolvableAtMs: HOUR + 60_000, value, success, failedReason: null });
 
   it('adds new minus stored per bucket', () => {
     const corrections = bucketCorrections([stored('p1', 'a', 0.5, true), stored('p2', 'a', 0.1, false)], [fresh('p1', 'a', 0.75, true), fresh('p2', 'a', 0.2, false)], buckets);

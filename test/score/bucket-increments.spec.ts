@@ -6,7 +6,7 @@ const HOUR = 3_600_000;
 const buckets = new WindowBuckets([{ name: 'recent', seconds: 86_400 }]);
 
 function score(over: Partial<PredictionScore>): PredictionScore {
-  return { id: 'p', modelId: 'm', param: 'BTC-3600-60', resolvableAtMs: HOUR, value: 1, success: true, failedReason: null, ...over };
+  return { id: 'p', performedAtMs: 0, modelId: 'm', param: 'BTC-3600-60', resolvableAtMs: HOUR, value: 1, success: true, failedReason: null, ...over };
 }
 
 describe('bucketIncrements', () => {

@@ -47,7 +47,7 @@ describeEachEngine('ScoreRetentionService on partitioned predictions', (db) => {
     await rounds.insertPredictions(record, { id: configId, asset: 'BTC', horizon: 3600, step: 300 }, predictions);
     for (const p of predictions) {
       const at = scoredAt[p.modelId];
-      if (at !== null) await db().dataSource.transaction((em) => rounds.writeScores(em, [{ id: p.id, value: 1, success: true, failedReason: null }], at));
+      if (at !== null) await db().dataSource.transaction((em) => rounds.writeScores(em, [{ id: p.id, performedAtMs: atMs, value: 1, success: true, failedReason: null }], at));
     }
     return Object.fromEntries(predictions.map((p) => [p.modelId, p.id]));
   }
@@ -137,7 +137,7 @@ describeEachEngine('ScoreRetentionService on partitioned predictions', (db) => {
     await rounds.claim(record);
     const [prediction] = [{ id: randomUUID(), modelId: 'a', status: 'SUCCESS' as const, execTimeUs: 1, payloadJson: '[]', failureReason: null }];
     await rounds.insertPredictions(record, { id: configId, asset: 'BTC', horizon: 3600, step: 300 }, [prediction]);
-    await ds.transaction((em) => rounds.writeScores(em, [{ id: prediction.id, value: 1, success: true, failedReason: null }], day(0) + 2 * HOUR));
+    await ds.transaction((em) => rounds.writeScores(em, [{ id: prediction.id, performedAtMs: day(0) + HOUR, value: 1, success: true, failedReason: null }], day(0) + 2 * HOUR));
 
     const reader = new Client({ connectionString: db.url });
     await reader.connect();

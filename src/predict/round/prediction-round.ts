@@ -77,6 +77,8 @@ export interface ClaimedPrediction {
 /** The score columns of one prediction, as a scoring cycle writes them (`value` null: no score). */
 export interface PredictionScoreColumns {
   id: string;
+  /** The prediction's `performed_at` (epoch ms): the partition key, so a score write finds its row in one partition. */
+  performedAtMs: number;
   value: number | null;
   success: boolean;
   failedReason: string | null;
