@@ -4,7 +4,7 @@ import { Clock } from '../clock/clock';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import { answeredSteps, paramKey } from '../config/competition/competition.types';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
-import type { DueRoundOrigin } from '../predict/round/prediction-round';
+import type { DueRoundOrigin, PerformedSpan } from '../predict/round/prediction-round';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
 import { ScoreCycleMetrics } from '../metrics/score-cycle.metrics';
 import { ScoreCommitmentRepository } from './score-commitment.repository';
@@ -38,6 +38,8 @@ const SCORES_PER_TURN = 64;
 /** Due rounds read ahead of their claim: their ground truth and unscored predictions (unlocked). */
 interface PreparedBatch {
   roundIds: string[];
+  /** The rounds' performed_at, first to last: the partitions their predictions are in. */
+  performed: PerformedSpan;
   truths: Map<string, SettledTruth>;
   predictions: ClaimedPrediction[];
 }
@@ -260,9 +262,11 @@ export class ScoreCycleService implements OnModuleInit {
         setAside.add(id);
         waiting.add(id);
       }
-      const roundIds = [...new Set(due.map((d) => d.roundId))].filter((id) => !waitingRoundIds.has(id));
-      if (roundIds.length === 0) continue;
-      return { roundIds, truths, predictions: await this.rounds.readUnscored(roundIds, nowMs) };
+      const ready = due.filter((d) => !waitingRoundIds.has(d.roundId));
+      if (ready.length === 0) continue;
+      const roundIds = [...new Set(ready.map((d) => d.roundId))];
+      const performed = { fromMs: Math.min(...ready.map((d) => d.performedAtMs)), toMs: Math.max(...ready.map((d) => d.performedAtMs)) };
+      return { roundIds, performed, truths, predictions: await this.rounds.readUnscored(roundIds, nowMs, performed) };
     }
   }
 
@@ -307,7 +311,7 @@ export class ScoreCycleService implements OnModuleInit {
       const skipped = batch.roundIds.filter((id) => !lockedSet.has(id));
       // A void round is never scored: predictions that reached it after the void are closed unscored.
       if (skipped.length > 0) await this.rounds.closeVoidedRounds(em, skipped, nowMs);
-      const claimedIds = await this.rounds.claimUnscored(em, locked, nowMs);
+      const claimedIds = await this.rounds.claimUnscored(em, locked, nowMs, batch.performed);
       const read = new Map(batch.predictions.map((p) => [p.id, p]));
       const unread = claimedIds.filter((id) => !read.has(id));
       for (const p of await this.rounds.readClaimed(em, unread)) read.set(p.id, p);
@@ -316,7 +320,7 @@ export class ScoreCycleService implements OnModuleInit {
         if (!p) throw new Error(`score cycle at ${new Date(nowMs).toISOString()}: claimed prediction ${id} could not be read`);
         return p;
       });
-      const earlier = await this.rounds.earlierSuccesses(em, locked);
+      const earlier = await this.rounds.earlierSuccesses(em, locked, batch.performed);
       const outcomeOf = (p: ClaimedPrediction) => outcomes.get(p.id) ?? scorePrediction(p, truthOf, rules);
       const scores: PredictionScore[] = [];
       for (const [roundId, predictions] of groupByRound(claimed)) {

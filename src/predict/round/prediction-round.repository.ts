@@ -6,6 +6,7 @@ import { KeysetPosition, microsecondText } from '../../database/keyset-position'
 import {
   ClaimedPrediction,
   DueRoundOrigin,
+  PerformedSpan,
   PredictionHealth,
   PredictionRecord,
   PredictionRoundRecord,
@@ -182,15 +183,20 @@ export class PredictionRoundRepository {
    * predictions it has just scored (they stay in the index until vacuumed).
    */
   async findDueRounds(nowMs: number, excludedRoundIds: readonly string[], limit: number, fromMs = 0): Promise<DueRoundOrigin[]> {
-    const due: Array<{ round_id: string }> = await this.dataSource.query(
-      `SELECT DISTINCT round_id FROM (
-         SELECT round_id FROM predictions
+    const due: Array<{ round_id: string; performed_at: Date }> = await this.dataSource.query(
+      `SELECT DISTINCT round_id, performed_at FROM (
+         SELECT round_id, performed_at FROM predictions
           WHERE scored_at IS NULL AND resolvable_at <= $1 AND resolvable_at >= $4 AND NOT (round_id = ANY($2::uuid[]))
           ORDER BY resolvable_at
           LIMIT $3) AS first_due`,
       [new Date(nowMs), excludedRoundIds, limit, new Date(fromMs)],
     );
     if (due.length === 0) return [];
+    const performed = due.map((d) => d.performed_at.getTime());
+    const [where, params] = inSpan('round_id = ANY($2::uuid[]) AND scored_at IS NULL AND resolvable_at <= $1', [new Date(nowMs), due.map((d) => d.round_id)] as const, {
+      fromMs: Math.min(...performed),
+      toMs: Math.max(...performed),
+    });
     // A second statement, on the rounds' ids: the planner then sizes the work by the few rounds (one
     // statement, estimating a hundred, cost enough to be JIT-compiled on every call: 15 ms each).
     const rows: Array<{ round_id: string; asset: string; horizon: number; step: number; performed_at: Date; resolvable_at: Date; unscored: number; needs_truth: boolean }> =
@@ -198,10 +204,10 @@ export class PredictionRoundRepository {
         `SELECT round_id, asset, horizon, step, performed_at,
                 min(resolvable_at) AS resolvable_at, count(*)::int AS unscored, bool_or(status = 'SUCCESS') AS needs_truth
            FROM predictions
-          WHERE round_id = ANY($2::uuid[]) AND scored_at IS NULL AND resolvable_at <= $1
+          WHERE ${where}
           GROUP BY round_id, asset, horizon, step, performed_at
           ORDER BY min(resolvable_at), round_id`,
-        [new Date(nowMs), due.map((d) => d.round_id)],
+        params,
       );
     return rows.map((r) => ({
       roundId: r.round_id,
@@ -243,8 +249,9 @@ export class PredictionRoundRepository {
    * change until it is scored). Payloads come as JSON text, and only for successful predictions
    * (the others are scored from their status). Ordered like `claimUnscored`.
    */
-  async readUnscored(roundIds: readonly string[], nowMs: number): Promise<ClaimedPrediction[]> {
-    return this.readPredictions(this.dataSource.manager, 'round_id = ANY($1::uuid[]) AND scored_at IS NULL AND resolvable_at <= $2', [roundIds, new Date(nowMs)]);
+  async readUnscored(roundIds: readonly string[], nowMs: number, performed?: PerformedSpan): Promise<ClaimedPrediction[]> {
+    const [where, params] = inSpan('round_id = ANY($1::uuid[]) AND scored_at IS NULL AND resolvable_at <= $2', [roundIds, new Date(nowMs)] as const, performed);
+    return this.readPredictions(this.dataSource.manager, where, params);
   }
 
   /** Like `readUnscored`, by prediction id, inside the claim transaction (predictions that appeared after the read). */
@@ -256,14 +263,15 @@ export class PredictionRoundRepository {
    * Claims the unscored, resolvable predictions of locked rounds (row locks until commit): their
    * ids, by round then model.
    */
-  async claimUnscored(em: EntityManager, roundIds: readonly string[], nowMs: number): Promise<string[]> {
+  async claimUnscored(em: EntityManager, roundIds: readonly string[], nowMs: number, performed?: PerformedSpan): Promise<string[]> {
     if (roundIds.length === 0) return [];
+    const [where, params] = inSpan('round_id = ANY($1::uuid[]) AND scored_at IS NULL AND resolvable_at <= $2', [roundIds, new Date(nowMs)], performed);
     const rows: Array<{ id: string }> = await em.query(
       `SELECT id FROM predictions
-        WHERE round_id = ANY($1::uuid[]) AND scored_at IS NULL AND resolvable_at <= $2
+        WHERE ${where}
         ORDER BY round_id, model_id
         FOR UPDATE SKIP LOCKED`,
-      [roundIds, new Date(nowMs)],
+      params,
     );
     return rows.map((r) => r.id);
   }
@@ -314,15 +322,16 @@ export class PredictionRoundRepository {
    * basis). The rounds' rows are looked up by round first (MATERIALIZED), so the planner cannot
    * walk the index of every scored prediction instead when its statistics predate the scoring.
    */
-  async earlierSuccesses(em: EntityManager, roundIds: readonly string[]): Promise<Map<string, number[]>> {
+  async earlierSuccesses(em: EntityManager, roundIds: readonly string[], performed?: PerformedSpan): Promise<Map<string, number[]>> {
     const byRound = new Map<string, number[]>();
     if (roundIds.length === 0) return byRound;
+    const [where, params] = inSpan('round_id = ANY($1::uuid[])', [roundIds], performed);
     const rows: Array<{ round_id: string; score_value: number }> = await em.query(
       `WITH round_predictions AS MATERIALIZED (
-         SELECT round_id, score_value, score_success, scored_at FROM predictions WHERE round_id = ANY($1::uuid[]))
+         SELECT round_id, score_value, score_success, scored_at FROM predictions WHERE ${where})
        SELECT round_id, score_value FROM round_predictions
         WHERE scored_at IS NOT NULL AND score_success AND score_value IS NOT NULL`,
-      [roundIds],
+      params,
     );
     for (const r of rows) {
       const list = byRound.get(r.round_id) ?? [];
@@ -946,4 +955,14 @@ export interface ParamWindowSums {
 /** The failure reason a void round's predictions carry. */
 export function voidedReason(reason: string): string {
   return `round voided: ${reason}`;
+}
+
+/**
+ * `where` narrowed to predictions performed within `performed` (the partitions of the rounds it
+ * names), when the caller knows it: by round id alone every partition's index is probed.
+ */
+function inSpan<P extends readonly unknown[]>(where: string, params: P, performed: PerformedSpan | undefined): [string, [...P, ...Date[]]] {
+  if (performed === undefined) return [where, [...params]];
+  const n = params.length;
+  return [`${where} AND performed_at BETWEEN $${n + 1} AND $${n + 2}`, [...params, new Date(performed.fromMs), new Date(performed.toMs)]];
 }

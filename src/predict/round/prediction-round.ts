@@ -84,6 +84,12 @@ export interface PredictionScoreColumns {
   failedReason: string | null;
 }
 
+/** The first and the last `performed_at` (epoch ms) of some rounds: which partitions hold their predictions. */
+export interface PerformedSpan {
+  fromMs: number;
+  toMs: number;
+}
+
 /** A ground-truth origin shared by some unscored predictions of a due round. */
 export interface DueRoundOrigin {
   roundId: string;
