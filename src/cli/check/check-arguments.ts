@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { CommandUsageError } from '../command-io';
+import { CommandUsageError, readCommandFlags } from '../command-io';
 
 export const USAGE = `usage: coordinator-node check [--competition FILE] [--models FILE] [--json] [--duration SECONDS]
   Before going live: validates the competition file, then runs one tick and some rounds of every
@@ -28,24 +27,13 @@ export type CheckCommand = { kind: 'help' } | ({ kind: 'check' } & CheckArgument
 
 /** Reads the flags; throws CommandUsageError naming the flag or file at fault. */
 export function readCheckArguments(args: string[], cwd: string, env: Readonly<Record<string, string | undefined>>): CheckCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        competition: { type: 'string' },
-        models: { type: 'string' },
-        json: { type: 'boolean' },
-        duration: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new CommandUsageError(`${(err as Error).message.split('\n')[0]} (see --help)`);
-  }
-  const { values } = parsed;
+  const { values } = readCommandFlags(args, {
+    competition: { type: 'string' },
+    models: { type: 'string' },
+    json: { type: 'boolean' },
+    duration: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return { kind: 'help' };
   const competitionFile = path.resolve(cwd, values.competition ?? env.COMPETITION_FILE ?? 'competitions/demo.yaml');
   if (!fs.existsSync(competitionFile)) throw new CommandUsageError(`${values.competition === undefined ? 'the competition file' : '--competition'}: ${competitionFile} does not exist`);

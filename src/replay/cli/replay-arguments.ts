@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { CommandUsageError } from '../../cli/command-io';
+import { CommandUsageError, readCommandFlags } from '../../cli/command-io';
 import { priceFileFormat } from '../prices/price-file';
 
 export const USAGE = `usage: coordinator-node replay --competition FILE --from ISO --to ISO [options]
@@ -36,28 +35,21 @@ export type ReplayCommand = { kind: 'help' } | ({ kind: 'replay' } & ReplayArgum
 
 /** Reads the flags; throws CommandUsageError naming the flag or file at fault. */
 export function readReplayArguments(args: string[], cwd: string): ReplayCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        competition: { type: 'string' },
-        compare: { type: 'boolean' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        prices: { type: 'string' },
-        models: { type: 'string' },
-        out: { type: 'string' },
-        database: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new CommandUsageError(`${(err as Error).message.split('\n')[0]} (see --help)`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = readCommandFlags(
+    args,
+    {
+      competition: { type: 'string' },
+      compare: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      prices: { type: 'string' },
+      models: { type: 'string' },
+      out: { type: 'string' },
+      database: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    { allowPositionals: true },
+  );
   if (values.help) return { kind: 'help' };
   const resolve = (file: string) => path.resolve(cwd, file);
   let competitions: string[];
