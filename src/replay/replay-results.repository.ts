@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
-import { payloadBytesSql } from '../predict/round/density-payload-codec';
+import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
 import { readLeaderboardEntries } from '../leaderboard/leaderboard-entry';
 
 /** One prediction of one round with its score (`score` null until scored). */
@@ -120,15 +120,8 @@ export class ReplayResultsRepository {
   }
 
   /** Largest stored answer per model, in bytes of its JSON text (what `model.maxPredictionBytes` bounds). */
-  async largestPayloads(): Promise<Map<string, number>> {
-    const rows: Array<{ model_id: string; bytes: string | number | null }> = await this.dataSource.query(
-      `SELECT p.model_id, max(${payloadBytesSql('p')}) AS bytes
-         FROM predictions p JOIN prediction_rounds r ON r.id = p.round_id
-        WHERE r.competition_id = $1 AND (p.payload IS NOT NULL OR p.payload_compact IS NOT NULL)
-        GROUP BY p.model_id`,
-      [this.competition.id],
-    );
-    return new Map(rows.filter((r) => r.bytes !== null).map((r) => [r.model_id, Number(r.bytes)]));
+  largestPayloads(): Promise<Map<string, number>> {
+    return new PredictionRoundRepository(this.dataSource).largestPayloadBytes({ competitionId: this.competition.id });
   }
 
   async roundHealth(): Promise<RoundHealthRow[]> {

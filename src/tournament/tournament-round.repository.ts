@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { payloadBytesSql } from '../predict/round/density-payload-codec';
 import { TournamentPrediction, TournamentRound, tournamentRoundStatus } from './tournament-round';
 
 /** A round about to be opened: the row written before its models are called. */
@@ -138,17 +137,6 @@ export class TournamentRoundRepository {
       scoreFailedReason: r.score_failed_reason,
       scoredAt: r.scored_at,
     }));
-  }
-
-  /** Bytes of JSON of each model's largest stored answer in these prediction rounds (what `check` reports). */
-  async largestPayloads(predictionRoundIds: readonly string[]): Promise<Map<string, number>> {
-    // The text's size whether it is stored as text or compact (payload then null).
-    const rows: { model_id: string; bytes: string | number | null }[] = await this.dataSource.query(
-      `SELECT p.model_id, max(${payloadBytesSql('p')}) AS bytes FROM predictions p
-        WHERE p.round_id = ANY($1::uuid[]) AND (p.payload IS NOT NULL OR p.payload_compact IS NOT NULL) GROUP BY p.model_id`,
-      [[...predictionRoundIds]],
-    );
-    return new Map(rows.filter((r) => r.bytes !== null).map((r) => [r.model_id, Number(r.bytes)]));
   }
 
   /**

@@ -193,6 +193,24 @@ describeEachEngine('predictions partitioned by performed_at', (db) => {
     expect(Object.fromEntries(await rounds.lastStatuses(['recent', 'quiet', 'never']))).toEqual({ recent: 'TIMEOUT', quiet: 'SUCCESS' });
   });
 
+  it('measures each model\'s largest answer as the bytes of its text, stored compact or as text, per competition or per rounds', async () => {
+    const ds = db().dataSource;
+    await partitions.createAhead(D0, 1, 1);
+    const rounds = new PredictionRoundRepository(ds);
+    // a: sixty steps as JSON.stringify writes them (stored compact); b: the short answer of storeRound (kept as text).
+    const long = JSON.stringify(Array.from({ length: 60 }, (_, k) => ({ type: 'builtin', name: 'norm', params: { loc: k * 1e-5, scale: 0.00123456789 } })));
+    const first = await storeRound(ds, configId, D0 + HOUR, ['b']);
+    await rounds.insertPredictions(first.round, { ...CONFIG, id: configId }, [{ id: randomUUID(), modelId: 'a', status: 'SUCCESS', execTimeUs: 1, payloadJson: long, failureReason: null }]);
+    const second = await storeRound(ds, configId, D0 + 2 * HOUR, ['a']);
+    const compact: Array<{ model_id: string }> = await ds.query(`SELECT model_id FROM predictions WHERE payload_compact IS NOT NULL`);
+    expect(compact).toEqual([{ model_id: 'a' }]);
+    const short = Buffer.byteLength(first.predictions[0].payloadJson!, 'utf8');
+    const expected = { a: Buffer.byteLength(long, 'utf8'), b: short };
+    expect(Object.fromEntries(await rounds.largestPayloadBytes({ competitionId: 'c' }))).toEqual(expected);
+    expect(Object.fromEntries(await rounds.largestPayloadBytes({ roundIds: [first.round.id] }))).toEqual(expected);
+    expect(Object.fromEntries(await rounds.largestPayloadBytes({ roundIds: [second.round.id] }))).toEqual({ a: short });
+  });
+
   it('drops a partition only when every row in it was scored before the cutoff, counting its rows', async () => {
     const ds = db().dataSource;
     await partitions.createAhead(D0, 1, 1);

@@ -12,9 +12,9 @@ import { LocalOrchestratorHandle } from '../../model-orchestration/model-orchest
 import { ModelRunnerService } from '../../model-runner/model-runner.service';
 import { PipelineLifecycle } from '../../pipeline-lifecycle';
 import { ModelRegistryService } from '../../predict/registry/model-registry.service';
+import { PredictionRoundRepository } from '../../predict/round/prediction-round.repository';
 import { ScoreCycleService } from '../../score/score-cycle.service';
 import { TournamentPrediction } from '../../tournament/tournament-round';
-import { TournamentRoundRepository } from '../../tournament/tournament-round.repository';
 import { TournamentService } from '../../tournament/tournament.service';
 import type { CheckResults, ModelIdentity, ModelResult } from './check-results';
 import { seededRandom } from './seeded-random';
@@ -87,7 +87,7 @@ export async function checkTournament(settings: TournamentCheckSettings): Promis
       predictionRoundIds.push(resolved.predictionRoundId!);
       predictions.push(...(await tournament.details(resolved)).predictions);
     }
-    const payloads = await app.get(TournamentRoundRepository).largestPayloads(predictionRoundIds);
+    const payloads = await app.get(PredictionRoundRepository).largestPayloadBytes({ roundIds: predictionRoundIds });
     const scored = predictions.filter((p) => p.scoreSuccess === true && p.scoreValue !== null);
     return {
       results: {

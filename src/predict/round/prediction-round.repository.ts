@@ -16,7 +16,7 @@ import {
   ScoredPrediction,
 } from './prediction-round';
 import type { ModelPrediction, RoundSummary } from './round-summary';
-import { encodePayload } from './density-payload-codec';
+import { encodePayload, payloadBytesSql } from './density-payload-codec';
 
 /** PostgreSQL's limit of bind parameters per statement. */
 const MAX_PARAMS = 65535;
@@ -547,6 +547,24 @@ export class PredictionRoundRepository {
   }
 
   // --- reads for the leaderboard and the report ---
+
+  /**
+   * Each model's largest stored answer, in bytes of its text (what `model.maxPredictionBytes`
+   * bounds), over a competition's rounds or over the given rounds: stored as text or compact alike.
+   */
+  async largestPayloadBytes(scope: { competitionId: string } | { roundIds: readonly string[] }): Promise<Map<string, number>> {
+    const [rounds, param] =
+      'competitionId' in scope
+        ? ['JOIN prediction_rounds r ON r.id = p.round_id WHERE r.competition_id = $1', scope.competitionId]
+        : ['WHERE p.round_id = ANY($1::uuid[])', [...scope.roundIds]];
+    const rows: Array<{ model_id: string; bytes: string | number | null }> = await this.dataSource.query(
+      `SELECT p.model_id, max(${payloadBytesSql('p')}) AS bytes
+         FROM predictions p ${rounds} AND (p.payload IS NOT NULL OR p.payload_compact IS NOT NULL)
+        GROUP BY p.model_id`,
+      [param],
+    );
+    return new Map(rows.filter((r) => r.bytes !== null).map((r) => [r.model_id, Number(r.bytes)]));
+  }
 
   /**
    * Status of each model's latest prediction (one index probe per model). With `recentSince`, the
