@@ -24,29 +24,8 @@ async function seedConfig(ds: DataSource): Promise<string> {
   return id;
 }
 
-async function storeRound(ds: DataSource, configId: string, performedAtMs: number, models: string[]): Promise<{ round: PredictionRoundRecord; predictions: PredictionRecord[] }> {
-  const rounds = new PredictionRoundRepository(ds);
-  const round: PredictionRoundRecord = {
-    id: randomUUID(),
-    competitionId: 'c',
-    configId,
-    scheduledAt: new Date(performedAtMs),
-    performedAt: new Date(performedAtMs),
-    resolvableAt: new Date(performedAtMs + HOUR),
-  };
-  expect(await rounds.claim(round)).toBe(true);
-  const predictions: PredictionRecord[] = models.map((modelId) => ({ id: randomUUID(), modelId, status: 'SUCCESS', execTimeUs: 1200, payloadJson: `[{"type":"builtin","name":"norm","params":{"loc":0.0,"scale":0.00123456789012345}}]`, failureReason: null }));
-  const outcome = await rounds.insertPredictions(round, { ...CONFIG, id: configId }, predictions);
-  expect(outcome.inserted).toBe(models.length);
-  return { round, predictions };
-}
-
-/**
- * A round stored as a version from before the later migrations wrote it (plain SQL, payload as
- * text): what the table holds when this migration runs. The repository of today writes columns
- * those versions did not have.
- */
-async function storeRoundAsBefore(ds: DataSource, configId: string, performedAtMs: number, models: string[]): Promise<{ round: PredictionRoundRecord; predictions: PredictionRecord[] }> {
+/** A round at `performedAtMs`, claimed as the predict loop claims it, and one answer per model. */
+async function claimedRound(ds: DataSource, configId: string, performedAtMs: number, models: string[]): Promise<{ round: PredictionRoundRecord; predictions: PredictionRecord[] }> {
   const round: PredictionRoundRecord = {
     id: randomUUID(),
     competitionId: 'c',
@@ -57,6 +36,23 @@ async function storeRoundAsBefore(ds: DataSource, configId: string, performedAtM
   };
   expect(await new PredictionRoundRepository(ds).claim(round)).toBe(true);
   const predictions: PredictionRecord[] = models.map((modelId) => ({ id: randomUUID(), modelId, status: 'SUCCESS', execTimeUs: 1200, payloadJson: `[{"type":"builtin","name":"norm","params":{"loc":0.0,"scale":0.00123456789012345}}]`, failureReason: null }));
+  return { round, predictions };
+}
+
+async function storeRound(ds: DataSource, configId: string, performedAtMs: number, models: string[]): Promise<{ round: PredictionRoundRecord; predictions: PredictionRecord[] }> {
+  const { round, predictions } = await claimedRound(ds, configId, performedAtMs, models);
+  const outcome = await new PredictionRoundRepository(ds).insertPredictions(round, { ...CONFIG, id: configId }, predictions);
+  expect(outcome.inserted).toBe(models.length);
+  return { round, predictions };
+}
+
+/**
+ * A round stored as a version from before the later migrations wrote it (plain SQL, payload as
+ * text): what the table holds when this migration runs. The repository of today writes columns
+ * those versions did not have.
+ */
+async function storeRoundAsBefore(ds: DataSource, configId: string, performedAtMs: number, models: string[]): Promise<{ round: PredictionRoundRecord; predictions: PredictionRecord[] }> {
+  const { round, predictions } = await claimedRound(ds, configId, performedAtMs, models);
   for (const p of predictions) {
     await ds.query(
       `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, exec_time_us, payload, failure_reason, performed_at, resolvable_at)
