@@ -12,11 +12,9 @@ import { loadAppConfig } from '../config/app-config';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
 import type { Env } from '../config/env';
 import { readModelsConfig } from '../local-orchestrator/config/models-config-file';
-import { hostedModelsEnv, hostedModelsPlan } from '../model-orchestration/hosted-models';
-import { LocalOrchestratorHandle } from '../model-orchestration/model-orchestration.module';
+import { HostedModelNotRunning, hostedModelsEnv, hostedModelsPlan, hostedModelsStarted } from '../model-orchestration/hosted-models';
 import { ModelRunnerService } from '../model-runner/model-runner.service';
 import { PipelineLifecycle } from '../pipeline-lifecycle';
-import { ModelRegistryService } from '../predict/registry/model-registry.service';
 import { EmbeddedPostgres } from '../database/embedded-postgres';
 import { AdminJobRunner } from '../score/rescore/admin-job-runner.service';
 import { ScoreCycleService } from '../score/score-cycle.service';
@@ -192,23 +190,9 @@ export class ReplaySession {
   }
 
   /** Waits (wall clock) until every model the file wants RUNNING runs or is known not to; returns those that do not. */
-  private async modelsStarted(): Promise<Array<{ modelId: string | null; reason: string }>> {
+  private modelsStarted(): Promise<HostedModelNotRunning[]> {
     const wanted = readModelsConfig(this.settings.modelsFile).entries.filter((e) => e.desiredState === 'RUNNING').map((e) => e.id);
-    const runner = this.app.get(ModelRunnerService);
-    const local = this.app.get(LocalOrchestratorHandle);
-    const deadline = Date.now() + (this.settings.modelStartTimeoutMs ?? 180_000);
-    for (;;) {
-      const running = new Set(runner.runningModels().map((m) => m.modelId));
-      const failed = local.notRunning();
-      const failedIds = new Set(failed.map((f) => f.modelId));
-      const pending = wanted.filter((id) => !running.has(id) && !failedIds.has(id));
-      if (pending.length === 0) {
-        await this.app.get(ModelRegistryService).idle();
-        return failed.map((f) => ({ modelId: f.modelId, reason: f.reason }));
-      }
-      if (Date.now() > deadline) return [...failed.map((f) => ({ modelId: f.modelId, reason: f.reason })), ...pending.map((id) => ({ modelId: id, reason: 'did not start in time' }))];
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    return hostedModelsStarted(this.app, wanted, this.settings.modelStartTimeoutMs ?? 180_000);
   }
 }
 

@@ -7,11 +7,8 @@ import { AppModule } from '../../app.module';
 import { loadAppConfig } from '../../config/app-config';
 import { paramKey, type CompetitionDefinition } from '../../config/competition/competition.types';
 import type { Env } from '../../config/env';
-import { hostedModelsEnv, hostedModelsPlan } from '../../model-orchestration/hosted-models';
-import { LocalOrchestratorHandle } from '../../model-orchestration/model-orchestration.module';
-import { ModelRunnerService } from '../../model-runner/model-runner.service';
+import { hostedModelsEnv, hostedModelsPlan, hostedModelsStarted } from '../../model-orchestration/hosted-models';
 import { PipelineLifecycle } from '../../pipeline-lifecycle';
-import { ModelRegistryService } from '../../predict/registry/model-registry.service';
 import { PredictionRoundRepository } from '../../predict/round/prediction-round.repository';
 import { ScoreCycleService } from '../../score/score-cycle.service';
 import { TournamentPrediction } from '../../tournament/tournament-round';
@@ -73,7 +70,8 @@ export async function checkTournament(settings: TournamentCheckSettings): Promis
       { logger: settings.logger, abortOnError: false },
     );
     await app.get(PipelineLifecycle).start();
-    const notRunning = await modelsStarted(app, settings.models, settings.modelStartTimeoutMs ?? 180_000);
+    const notStarted = await hostedModelsStarted(app, settings.models.map((m) => m.id), settings.modelStartTimeoutMs ?? 180_000);
+    const notRunning = new Map(notStarted.map((f) => [f.modelId ?? '', f.reason]));
     const fromMs = Date.now();
     const tournament = app.get(TournamentService);
     const random = seededRandom(SEED);
@@ -121,26 +119,3 @@ function modelResult(model: ModelIdentity, predictions: readonly TournamentPredi
     largestPayloadBytes,
   };
 }
-
-/** Waits (wall clock) until every model runs or is known not to; returns those that do not, with why. */
-async function modelsStarted(app: INestApplicationContext, models: readonly ModelIdentity[], timeoutMs: number): Promise<Map<string, string>> {
-  const runner = app.get(ModelRunnerService);
-  const local = app.get(LocalOrchestratorHandle);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const running = new Set(runner.runningModels().map((m) => m.modelId));
-    const failed = new Map(local.notRunning().map((f) => [f.modelId ?? '', f.reason]));
-    const pending = models.filter((m) => !running.has(m.id) && !failed.has(m.id));
-    if (pending.length === 0) {
-      await app.get(ModelRegistryService).idle();
-      return failed;
-    }
-    if (Date.now() > deadline) {
-      for (const m of pending) failed.set(m.id, 'did not start in time');
-      return failed;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-
