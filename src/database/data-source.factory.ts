@@ -1,5 +1,6 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { DatabaseConnectError, describeConnectFailure, serverOf } from './database-connect-error';
+import { embeddedSessionClient } from './embedded-statements';
 import { MIGRATIONS } from './migrations';
 
 export interface ConnectionOptions {
@@ -11,6 +12,7 @@ export interface ConnectionOptions {
 
 /** TypeORM options shared by the app, the tests and the TypeORM CLI (`ormconfig.ts`). */
 export function dataSourceOptions(url: string, opts: ConnectionOptions): DataSourceOptions {
+  const embeddedClient = embeddedSessionClient(url);
   return {
     type: 'postgres',
     url,
@@ -26,6 +28,8 @@ export function dataSourceOptions(url: string, opts: ConnectionOptions): DataSou
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
       ...(opts.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+      // An embedded session of this process shares its prepared statements across connections (embedded-statements.ts).
+      ...(embeddedClient ? { Client: embeddedClient } : {}),
     },
   };
 }

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { PGliteSessionQueue } from './pglite-session-queue';
 import { DataDirLock } from './data-dir-lock';
+import { EmbeddedStatements, registerEmbeddedSession } from './embedded-statements';
 
 /** Where the embedded database of a DATA_DIR lives (the app, backups and restores agree on it). */
 export function embeddedDatabaseDir(dataDir: string): string {
@@ -45,10 +46,13 @@ export class EmbeddedPostgres {
     (server as unknown as { queryQueue: PGliteSessionQueue }).queryQueue = new PGliteSessionQueue(db);
     await server.start();
     const [host, port] = server.getServerConn().split(':');
-    return new EmbeddedPostgres(db, server, `postgres://postgres@${host}:${port}/postgres`, lock);
+    const url = `postgres://postgres@${host}:${port}/postgres`;
+    registerEmbeddedSession(url, new EmbeddedStatements());
+    return new EmbeddedPostgres(db, server, url, lock);
   }
 
   async stop(): Promise<void> {
+    registerEmbeddedSession(this.url, null);
     await this.server.stop();
     if (!this.db.closed) await this.db.close();
     this.lock?.release();
