@@ -245,12 +245,19 @@ export class DataSourceService implements OnApplicationShutdown, BeforeJobsArmed
     } catch (err) {
       failures.push(`storing streamed records: ${message(err)}`);
     }
+    // The subjects' new records are stored together, one insert per poll rather than per subject.
+    const fresh: FeedRecord[] = [];
     for (const subject of this.subjects) {
       try {
-        await this.catchUp(feed, subject);
+        await this.catchUp(feed, subject, fresh);
       } catch (err) {
         failures.push(`${subject}: ${message(err)}`);
       }
+    }
+    try {
+      await this.storeFresh(fresh);
+    } catch (err) {
+      failures.push(`storing ${[...new Set(fresh.map((r) => r.subject))].join(', ')}: ${message(err)}`);
     }
     const now = this.clock.nowMs();
     if (failures.length === 0) {
@@ -264,7 +271,8 @@ export class DataSourceService implements OnApplicationShutdown, BeforeJobsArmed
     this.logger.error(`source ${this.source}: poll failed, the feed is stale until the next good poll: ${this.lastError}`);
   }
 
-  private async catchUp(feed: Feed, subject: string): Promise<void> {
+  /** Fetches a subject's records since its watermark into `fresh` (stored whenever it holds STREAM_FLUSH_SIZE records). */
+  private async catchUp(feed: Feed, subject: string, fresh: FeedRecord[]): Promise<void> {
     const now = this.clock.nowMs();
     const oldestWanted = now - Math.max(this.historyMs, MAX_BACKFILL_MS);
     const mark = this.watermarks.get(subject);
@@ -275,12 +283,20 @@ export class DataSourceService implements OnApplicationShutdown, BeforeJobsArmed
       page++;
       const label = `${subject} ${new Date(fromMs).toISOString()}..${new Date(now).toISOString()} page ${page}`;
       const { kept } = this.validator.validate(records, this.rules(), label);
-      const fresh = kept.filter((r) => r.subject === subject);
-      if (fresh.length === 0) continue;
-      this.addToWindow(fresh);
-      await this.repository.insert(this.series, fresh);
-      this.advanceWatermarks(fresh);
+      const ofSubject = kept.filter((r) => r.subject === subject);
+      if (ofSubject.length === 0) continue;
+      this.addToWindow(ofSubject);
+      for (const record of ofSubject) fresh.push(record);
+      if (fresh.length >= STREAM_FLUSH_SIZE) await this.storeFresh(fresh);
     }
+  }
+
+  /** Stores `fresh` and advances the watermarks past it, emptying it; on failure it is left as it was (the next poll fetches it again). */
+  private async storeFresh(fresh: FeedRecord[]): Promise<void> {
+    if (fresh.length === 0) return;
+    await this.repository.insert(this.series, fresh);
+    this.advanceWatermarks(fresh);
+    fresh.length = 0;
   }
 
   private subscribeStream(): void {

@@ -8,7 +8,7 @@ import { COMPETITION } from '../../src/config/competition/competition.tokens';
 import type { CompetitionDefinition } from '../../src/config/competition/competition.types';
 import { DataSourceModule } from '../../src/data-source/data-source.module';
 import { DataSourceService } from '../../src/data-source/data-source.service';
-import { FeedRecordRepository } from '../../src/data-source/feed-record.repository';
+import { competitionFeedSeries, FeedRecordRepository } from '../../src/data-source/feed-record.repository';
 import type { Feed, FeedAdapterProvider, FeedContext, FeedRecord } from '../../src/data-source/feed';
 import { FeedAdapter } from '../../src/data-source/feed-adapter.decorator';
 import { FeedRegistry } from '../../src/data-source/feed-registry';
@@ -228,6 +228,39 @@ describeEachEngine('DataSourceService', (db) => {
     await clock.advance(MIN);
     expect(service.health()).toMatchObject({ status: 'up', lastError: null });
     expect(service.tickPayload({}).BTC.length).toBe(4); // the missed minute was caught up
+  });
+
+  it('stores a poll of every subject in one insert, and fetches again what a failed store lost', async () => {
+    const definition = competition({ subjects: ['BTC', 'ETH', 'SOL'] });
+    moduleRef = await boot(definition, db().dataSource, clock);
+    const service = moduleRef.get(DataSourceService);
+    const repository = moduleRef.get(FeedRecordRepository);
+    await service.start();
+    for (const [i, subject] of ['BTC', 'ETH', 'SOL'].entries()) lastScripted!.set(subject, minutes(-2, 5, (k) => 100 * (i + 1) + k));
+    const inserted: string[][] = [];
+    const insert = repository.insert.bind(repository);
+    let failNext = false;
+    jest.spyOn(repository, 'insert').mockImplementation(async (series, records) => {
+      inserted.push([...new Set(records.map((r) => r.subject))]);
+      if (failNext) {
+        failNext = false;
+        throw new Error('connection terminated');
+      }
+      return insert(series, records);
+    });
+    await clock.advance(MIN);
+    await service.refresh();
+    expect(inserted).toEqual([['BTC', 'ETH', 'SOL']]);
+
+    failNext = true;
+    await clock.advance(MIN);
+    await service.refresh();
+    expect(service.health()).toMatchObject({ status: 'stale', lastError: expect.stringContaining('storing BTC, ETH, SOL: connection terminated') });
+    await clock.advance(1_000);
+    await service.refresh(); // the watermarks stayed put: the lost minute is fetched and stored again
+    expect(service.health()).toMatchObject({ status: 'up', lastError: null });
+    const stored = await repository.range(competitionFeedSeries(definition), 'SOL', T0, T0 + 2 * MIN);
+    expect(stored.map((r) => r.ts)).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
   });
 
   it('skips bad records and keeps the rest', async () => {
