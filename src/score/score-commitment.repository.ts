@@ -35,13 +35,13 @@ export class ScoreCommitmentRepository {
    * virtual clock that did not move) re-commits to every snapshot stored at that time.
    */
   async commit(em: EntityManager, competitionId: string, cycleAt: Date, standings: readonly CommittedStanding[]): Promise<CycleCommitment> {
-    const previous: Array<{ chained_root: string }> = await em.query(
-      `SELECT chained_root FROM score_commitments WHERE competition_id = $1 AND cycle_at < $2 ORDER BY cycle_at DESC LIMIT 1`,
+    const [chain]: Array<{ previous_root: string | null; recommit: boolean }> = await em.query(
+      `SELECT (SELECT chained_root FROM score_commitments WHERE competition_id = $1 AND cycle_at < $2 ORDER BY cycle_at DESC LIMIT 1) AS previous_root,
+              EXISTS (SELECT 1 FROM score_commitments WHERE competition_id = $1 AND cycle_at = $2) AS recommit`,
       [competitionId, cycleAt],
     );
-    const existing: unknown[] = await em.query(`SELECT 1 FROM score_commitments WHERE competition_id = $1 AND cycle_at = $2`, [competitionId, cycleAt]);
-    const committed = existing.length === 0 ? standings : await this.snapshots.windowsAt(cycleAt, em);
-    const commitment = commitCycle(competitionId, cycleAt, committed, previous[0]?.chained_root ?? null);
+    const committed = chain.recommit ? await this.snapshots.windowsAt(cycleAt, em) : standings;
+    const commitment = commitCycle(competitionId, cycleAt, committed, chain.previous_root);
     await em.query(
       `INSERT INTO score_commitments (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (competition_id, cycle_at) DO UPDATE SET leaf_count = EXCLUDED.leaf_count, root = EXCLUDED.root,
