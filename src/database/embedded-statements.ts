@@ -82,3 +82,8 @@ export function registerEmbeddedSession(url: string, statements: EmbeddedStateme
 export function embeddedSessionClient(url: string): typeof Client | undefined {
   return sessions.get(url)?.clientClass();
 }
+
+/** True when `url` is an embedded session of this process: one PostgreSQL session that every connection shares. */
+export function isEmbeddedSession(url: string | undefined): boolean {
+  return url !== undefined && sessions.has(url);
+}
