@@ -13,10 +13,15 @@ import type { Leaderboard } from './leaderboard-entry';
 import { LeaderboardRepository } from './leaderboard.repository';
 
 const DAY_MS = 86_400_000;
+/**
+ * Old leaderboards are pruned at most once an hour of cycle time: retention is counted in days,
+ * and a delete every cycle (every minute) was one statement in fifteen of a scoring cycle.
+ */
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * The leaderboard: rebuilt after every scoring cycle from that cycle's standings, stored
- * (history pruned after `retention.leaderboardsDays`, the latest always kept), served latest-only.
+ * (history pruned after `retention.leaderboardsDays`, hourly, the latest always kept), served latest-only.
  *
  * @example
  *   const board = await leaderboards.latest(); // { id, createdAt, entries: [{ rank: 1, model_id, ... }] } | null
@@ -26,6 +31,8 @@ const DAY_MS = 86_400_000;
 export class LeaderboardService implements OnModuleInit {
   /** Emits each time a new leaderboard is stored (in this process). */
   readonly leaderboardUpdated$ = new Subject<{ createdAt: Date }>();
+  /** Cycle time from which the next refresh prunes. */
+  private nextPruneAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
@@ -65,7 +72,10 @@ export class LeaderboardService implements OnModuleInit {
     const lastStatuses = await this.predictions.lastStatuses(listedIds, new Date(at.getTime() - DAY_MS));
     const leaderboard = this.rank(standings, at, scorerDirection, models, previous, lastStatuses);
     await this.repository.insert(competitionId, leaderboard);
-    await this.repository.pruneBefore(competitionId, new Date(at.getTime() - this.competition.retention.leaderboardsDays * DAY_MS));
+    if (at.getTime() >= this.nextPruneAtMs) {
+      await this.repository.pruneBefore(competitionId, new Date(at.getTime() - this.competition.retention.leaderboardsDays * DAY_MS));
+      this.nextPruneAtMs = at.getTime() + PRUNE_EVERY_MS;
+    }
     this.leaderboardUpdated$.next({ createdAt: at });
     return leaderboard;
   }

@@ -1,5 +1,6 @@
 import { VirtualClock } from '../../src/clock/clock';
 import type { PenaltyPolicy } from '../../src/config/competition/competition.types';
+import { LeaderboardRepository } from '../../src/leaderboard/leaderboard.repository';
 import { describeEachEngine } from '../support/test-database';
 import { competitionFixture } from './support/competition-fixture';
 import { normalPdf, normalSpecs, PredictionLedger, PredictionRowInput } from './support/prediction-ledger';
@@ -191,6 +192,28 @@ describeEachEngine('ScoreCycleService', (db) => {
     const totals = await bucketTotals();
     expect(totals.count).toBe(6);
     expect(totals.sum).toBeCloseTo(a + b + 4 * penaltyValue, 9);
+  });
+
+  it('prunes leaderboards past their retention once an hour of cycles, always keeping the latest', async () => {
+    const s = await scenario(); // retention.leaderboardsDays: 10
+    const prune = jest.spyOn(LeaderboardRepository.prototype, 'pruneBefore');
+    const storedTimes = async () =>
+      ((await db().dataSource.query(`SELECT created_at FROM leaderboards ORDER BY created_at`)) as Array<{ created_at: Date }>).map((r) => (r.created_at.getTime() - T0) / HOUR);
+    try {
+      for (const hours of [0, 0.5, 1, 240.25, 240.5, 241]) {
+        await s.clock.advanceTo(T0 + hours * HOUR);
+        await s.app.cycles.runCycle();
+      }
+      // Pruned at 0, 1 and 240.25 hours (the one at 240.25 dropped the boards older than 0.25 hours); 0.5, 240.5 and 241 came within the hour.
+      expect(prune).toHaveBeenCalledTimes(3);
+      expect(await storedTimes()).toEqual([0.5, 1, 240.25, 240.5, 241]);
+      await s.clock.advanceTo(T0 + 242.5 * HOUR);
+      await s.app.cycles.runCycle(); // cutoff 2.5 hours: 0.5 and 1 go
+      expect(await storedTimes()).toEqual([240.25, 240.5, 241, 242.5]);
+      expect(prune).toHaveBeenCalledTimes(4);
+    } finally {
+      prune.mockRestore();
+    }
   });
 
   it('prunes predictions, snapshots, buckets and emptied rounds past their retention, keeping unscored predictions', async () => {
