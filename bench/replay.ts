@@ -14,6 +14,8 @@
  * the scoring cycles' throughput inside the replay (predictions scored per second of cycle time,
  * over every cycle and over the cycles that scored something). With --database (or
  * DATABASE_URL), the database must be empty of this competition (create a fresh one per run).
+ * --statements also lists the SQL texts that took the most wall time (their waits for the
+ * embedded session included, so concurrent statements share their time).
  */
 import 'reflect-metadata';
 import * as fs from 'node:fs';
@@ -34,7 +36,7 @@ const START_PRICES: Record<string, number> = { BTC: 60000, ETH: 3000, SOL: 150, 
 const VOLATILITY = 0.6;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { database: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ options: { database: { type: 'string' }, statements: { type: 'boolean' } }, allowPositionals: true });
   const days = Number(positionals[0] ?? 7);
   const modelCount = Number(positionals[1] ?? 10);
   if (!(days > 0) || !(Number.isInteger(modelCount) && modelCount > 0)) throw new Error('usage: bench/replay.ts [DAYS > 0] [MODELS, a positive integer] [--database URL]');
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
   console.log(`replay of ${competition.id}: ${days} days, ${modelCount} inline JS models (${process.env.MODEL === 'baselines' ? 'gaussian-ewma/student-t' : 'constant-normal'}), ${prices.count()} one-minute prices, ${databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}`);
   console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const opened = performance.now();
-  const session = await ReplaySession.open({ competition, range, prices, modelsFile, databaseUrl, logger: new JsonLogger('warn', pino.destination(2)) });
+  const session = await ReplaySession.open({ competition, range, prices, modelsFile, databaseUrl, logger: new JsonLogger('warn', pino.destination(2)), statementTimes: values.statements });
   try {
     if (session.notRunning.length > 0) throw new Error(`models not running: ${JSON.stringify(session.notRunning)}`);
     console.log(`app and models up in ${((performance.now() - opened) / 1000).toFixed(1)} s`);
@@ -93,6 +95,8 @@ async function main(): Promise<void> {
       const before = dayEnds[i - 1] ?? { wallMs: 0, cpuMs: 0 };
       console.log(`day ${i + 1}: wall ${((end.wallMs - before.wallMs) / 1000).toFixed(1)} s, cpu ${((end.cpuMs - before.cpuMs) / 1000).toFixed(1)} s`);
     });
+    if (summary.statements.length > 0) console.log('statements by wall time (ms, count, ms each, SQL):');
+    for (const st of summary.statements) console.log(`${st.ms.toFixed(0).padStart(8)} ${String(st.count).padStart(7)} ${(st.ms / st.count).toFixed(2).padStart(6)}  ${st.sql.slice(0, 100)}`);
     console.log(`rounds ${await session.results.roundCount()}`);
   } finally {
     await session.close();

@@ -22,7 +22,7 @@ import { replayFeedModule } from './prices/replay-feed.module';
 import { ReplayPrices } from './prices/replay-prices';
 import { ReplayRange, replayedCompetition } from './replayed-competition';
 import { ReplayResultsRepository } from './replay-results.repository';
-import { StageTimesMs, StageTimings } from './stage-timings';
+import { StageTimesMs, StageTimings, StatementTime } from './stage-timings';
 
 /** What one replay runs: a competition over a range, on given prices, with the models of a models file. */
 export interface ReplaySettings {
@@ -41,6 +41,8 @@ export interface ReplaySettings {
   modelStartTimeoutMs?: number;
   /** The team's modules (EXTENSION_MODULES): scorers, reward functions or feeds of their own, as the live app loads them. */
   extensions?: Type[];
+  /** Keep the wall time of each SQL text, for `ReplayRunSummary.statements` (benchmarks). */
+  statementTimes?: boolean;
 }
 
 /** Where the replay is, after each step of the virtual clock. */
@@ -57,9 +59,14 @@ export interface ReplayRunSummary {
   interrupted: boolean;
   wallMs: number;
   stages: StageTimesMs;
+  /** The SQL texts that took the most wall time (with `statementTimes` only). */
+  statements: StatementTime[];
   /** Configured models that did not run, with their reason. */
   notRunning: Array<{ modelId: string | null; reason: string }>;
 }
+
+/** How many SQL texts a summary lists when statement times are kept. */
+const STATEMENTS_REPORTED = 15;
 
 /** Thrown when the database given already holds rounds of the competition: two runs would mix. */
 export class ReplayDatabaseNotEmptyError extends Error {
@@ -132,7 +139,7 @@ export class ReplaySession {
       const rounds = await new ReplayResultsRepository(dataSource, competition).roundCount();
       if (rounds > 0) throw new ReplayDatabaseNotEmptyError(competition.id, rounds);
       const session = new ReplaySession(settings, app, clock, competition, tempDir, embedded, []);
-      session.timings.instrument({ models: app.get(ModelRunnerService), scoring: app.get(ScoreCycleService), dataSource });
+      session.timings.instrument({ models: app.get(ModelRunnerService), scoring: app.get(ScoreCycleService), dataSource, statements: settings.statementTimes });
       await app.get(PipelineLifecycle).start();
       disarmAdminJobs(app);
       session.notRunning.push(...(await session.modelsStarted()));
@@ -164,7 +171,14 @@ export class ReplaySession {
       onProgress({ simulatedMs: this.clock.nowMs() - fromMs, totalMs: toMs - fromMs, rounds: await this.results.roundCount(), wallMs: performance.now() - started });
       if (target >= toMs) break;
     }
-    return { reachedMs: this.clock.nowMs(), interrupted, wallMs: performance.now() - started, stages: this.timings.snapshot(), notRunning: this.notRunning };
+    return {
+      reachedMs: this.clock.nowMs(),
+      interrupted,
+      wallMs: performance.now() - started,
+      stages: this.timings.snapshot(),
+      statements: this.timings.topStatements(STATEMENTS_REPORTED),
+      notRunning: this.notRunning,
+    };
   }
 
   /** The scorer's better direction, as the replayed app's registry knows it (an extension's scorer too). */

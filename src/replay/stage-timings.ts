@@ -32,6 +32,13 @@ export interface StageTimesMs {
 
 type Stage = 'scoring' | 'modelCalls' | 'database';
 
+/** One SQL text's share of a replay: how many times it ran and the wall time it was in flight (waits for the embedded session included). */
+export interface StatementTime {
+  sql: string;
+  count: number;
+  ms: number;
+}
+
 /**
  * Measures a replay's stages by wrapping the model caller's `call`, the score cycle and the
  * database's query runners of one app instance: each counts its work in flight, and every change
@@ -47,6 +54,8 @@ export class StageTimings {
   private times: StageTimesMs = emptyTimes();
   private readonly inFlight: Record<Stage, number> = { scoring: 0, modelCalls: 0, database: 0 };
   private since = performance.now();
+  /** Per SQL text (whitespace folded), when `instrument` was asked to keep them. */
+  private readonly statements = new Map<string, { count: number; ms: number }>();
 
   /** Starts counting afresh from now (the work in flight stays counted as in flight). */
   reset(): void {
@@ -59,7 +68,15 @@ export class StageTimings {
     return { ...this.times };
   }
 
-  instrument(parts: { models?: ModelRunnerService; scoring?: ScoreCycleService; dataSource: DataSource }): void {
+  /** The statements that took the most wall time, most first (empty unless instrumented with `statements: true`). */
+  topStatements(limit: number): StatementTime[] {
+    return [...this.statements]
+      .map(([sql, t]) => ({ sql, ...t }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, limit);
+  }
+
+  instrument(parts: { models?: ModelRunnerService; scoring?: ScoreCycleService; dataSource: DataSource; statements?: boolean }): void {
     if (parts.models) {
       const models = parts.models;
       const call = models.call.bind(models);
@@ -88,7 +105,9 @@ export class StageTimings {
     dataSource.createQueryRunner = (...args: Parameters<DataSource['createQueryRunner']>): QueryRunner => {
       const runner = createQueryRunner(...args);
       const query = runner.query.bind(runner) as (...a: unknown[]) => Promise<unknown>;
-      (runner as { query: unknown }).query = (...a: unknown[]) => this.timed('database', () => query(...a));
+      (runner as { query: unknown }).query = parts.statements
+        ? (...a: unknown[]) => this.timedStatement(String(a[0]), () => query(...a))
+        : (...a: unknown[]) => this.timed('database', () => query(...a));
       return runner;
     };
   }
@@ -103,6 +122,19 @@ export class StageTimings {
     } finally {
       this.book();
       this.inFlight[stage]--;
+    }
+  }
+
+  private async timedStatement<T>(sql: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await this.timed('database', work);
+    } finally {
+      const key = sql.replace(/\s+/g, ' ').trim();
+      const entry = this.statements.get(key) ?? { count: 0, ms: 0 };
+      entry.count++;
+      entry.ms += performance.now() - started;
+      this.statements.set(key, entry);
     }
   }
 
