@@ -89,9 +89,13 @@ export class ScoreWindowRepository {
     }
     if (first.size === 0) return;
     const rows = [...first.values()];
+    // Rows already covered as early are filtered out first: ON CONFLICT DO UPDATE locks (writes)
+    // every conflicting row even when its WHERE leaves it unchanged, and after a model's first
+    // cycle nearly every row is one.
     await em.query(
       `INSERT INTO score_coverage (model_id, param, first_bucket_start)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+       SELECT u.model_id, u.param, u.first_bucket_start FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(model_id, param, first_bucket_start)
+        WHERE NOT EXISTS (SELECT 1 FROM score_coverage c WHERE c.model_id = u.model_id AND c.param = u.param AND c.first_bucket_start <= u.first_bucket_start)
        ON CONFLICT (model_id, param) DO UPDATE
          SET first_bucket_start = EXCLUDED.first_bucket_start
          WHERE EXCLUDED.first_bucket_start < score_coverage.first_bucket_start`,
