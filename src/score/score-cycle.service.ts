@@ -336,8 +336,7 @@ export class ScoreCycleService implements OnModuleInit {
         throw new Error(`score cycle at ${new Date(nowMs).toISOString()}: wrote ${written} of ${scores.length} claimed predictions`);
       }
       const increments = bucketIncrements(scores, this.buckets);
-      await this.windows.addToBuckets(em, increments);
-      await this.windows.extendCoverage(em, increments);
+      await this.windows.addIncrements(em, increments);
       return { scored: written, skipped };
     });
   }

@@ -14,7 +14,7 @@ const increment = (modelId: string, param: string, bucketStartMs: number, scoreS
   failedCount: 0,
 });
 
-describeEachEngine('ScoreWindowRepository', (db) => {
+describeEachEngine('ScoreWindowRepository.addIncrements', (db) => {
   let repo: ScoreWindowRepository;
 
   beforeAll(() => {
@@ -27,16 +27,14 @@ describeEachEngine('ScoreWindowRepository', (db) => {
   });
 
   const write = (increments: BucketIncrement[]) =>
-    db().dataSource.transaction(async (em) => {
-      await repo.addToBuckets(em, increments);
-      await repo.extendCoverage(em, increments);
-    });
+    db().dataSource.transaction((em) => repo.addIncrements(em, increments));
 
   it('remembers the earliest bucket each model was scored in, whatever order the batches come in', async () => {
     await write([increment('a', 'BTC-3600-60', T0 + 2 * HOUR), increment('b', 'BTC-3600-60', T0 + 2 * HOUR)]);
     // Later for both, earlier for a, and a first bucket for a new parameter set.
     await write([increment('a', 'BTC-3600-60', T0 + 3 * HOUR), increment('b', 'BTC-3600-60', T0 + 2 * HOUR)]);
-    await write([increment('a', 'BTC-3600-60', T0 + HOUR), increment('a', 'ETH-3600-60', T0 + 5 * HOUR)]);
+    // One batch with two buckets of a: the earlier counts.
+    await write([increment('a', 'BTC-3600-60', T0 + 4 * HOUR), increment('a', 'BTC-3600-60', T0 + HOUR), increment('a', 'ETH-3600-60', T0 + 5 * HOUR)]);
     const coverage = await repo.firstScoredBuckets();
     expect(Object.fromEntries([...coverage].map(([model, params]) => [model, Object.fromEntries(params)]))).toEqual({
       a: { 'BTC-3600-60': T0 + HOUR, 'ETH-3600-60': T0 + 5 * HOUR },
