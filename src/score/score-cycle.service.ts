@@ -11,6 +11,7 @@ import { ScoreCommitmentRepository } from './score-commitment.repository';
 import { RecurringJob } from '../clock/recurring-job.decorator';
 import { AdvisoryLockName, advisoryLockKey, withAdvisoryLock } from './advisory-lock';
 import { bucketIncrements } from './bucket-increments';
+import { commitWithoutWaitingForDisk } from './claim-commit';
 import { shortReason } from './failure-reason';
 import { GROUND_TRUTH, GroundTruthAnswer, GroundTruthSource } from './ground-truth.source';
 import { computeStandings, ModelStanding } from './model-standing';
@@ -83,7 +84,9 @@ export type ScoreCycleListener = (result: ScoreCycleResult) => Promise<void>;
  *    SKIP LOCKED`), apply each round's penalty to the claimed ones (scoring any claimed
  *    prediction that was not read in step 3), write scores, bucket increments and coverage, commit.
  *    A crash before commit leaves the predictions unscored for the next cycle; a committed
- *    prediction has `scored_at` set and is never claimed again.
+ *    prediction has `scored_at` set and is never claimed again. (The commit does not wait for
+ *    the disk: a crash of the database server may undo the last ones, whole, which leaves their
+ *    predictions unscored for the next cycle too; see claim-commit.ts.)
  *
  * @example
  *   scoreCycles.onCycleCompleted(async ({ standings, at }) => leaderboard.refresh(standings, at));
@@ -306,6 +309,7 @@ export class ScoreCycleService implements OnModuleInit {
   private async scoreRounds(batch: PreparedBatch, outcomes: Map<string, ScoreOutcome>, nowMs: number): Promise<{ scored: number; skipped: string[] }> {
     const { rules, truthOf } = this.roundRules(batch.truths);
     return this.dataSource.transaction(async (em) => {
+      await commitWithoutWaitingForDisk(em); // re-derivable work: see claim-commit.ts
       const locked = await this.rounds.lockRounds(em, batch.roundIds);
       const lockedSet = new Set(locked);
       const skipped = batch.roundIds.filter((id) => !lockedSet.has(id));
@@ -332,8 +336,7 @@ export class ScoreCycleService implements OnModuleInit {
         throw new Error(`score cycle at ${new Date(nowMs).toISOString()}: wrote ${written} of ${scores.length} claimed predictions`);
       }
       const increments = bucketIncrements(scores, this.buckets);
-      await this.windows.addToBuckets(em, increments);
-      await this.windows.extendCoverage(em, increments);
+      await this.windows.addIncrements(em, increments);
       return { scored: written, skipped };
     });
   }

@@ -58,16 +58,33 @@ export class ScoreWindowRepository {
     return byModel;
   }
 
-  /** Adds a batch's increments to the window buckets (inside the cycle's claim transaction). */
-  async addToBuckets(em: EntityManager, increments: readonly BucketIncrement[]): Promise<void> {
+  /**
+   * Adds a batch's increments to the window buckets and remembers the first bucket each model was
+   * scored in, per parameter set (inside the cycle's claim transaction). One statement for both
+   * tables: the increments are sent and parsed once. Coverage rows already as early are left out
+   * before ON CONFLICT, which would lock (write) every conflicting row even when it changes nothing,
+   * and after a model's first cycle nearly every row is one.
+   */
+  async addIncrements(em: EntityManager, increments: readonly BucketIncrement[]): Promise<void> {
     if (increments.length === 0) return;
     await em.query(
-      `INSERT INTO score_buckets (model_id, param, bucket_start, score_sum, score_count, failed_count)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::int[], $6::int[])
-       ON CONFLICT (model_id, param, bucket_start) DO UPDATE
-         SET score_sum = score_buckets.score_sum + EXCLUDED.score_sum,
-             score_count = score_buckets.score_count + EXCLUDED.score_count,
-             failed_count = score_buckets.failed_count + EXCLUDED.failed_count`,
+      `WITH increments AS MATERIALIZED (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::int[], $6::int[])
+             AS u(model_id, param, bucket_start, score_sum, score_count, failed_count)),
+       added AS (
+         INSERT INTO score_buckets (model_id, param, bucket_start, score_sum, score_count, failed_count)
+         SELECT * FROM increments
+         ON CONFLICT (model_id, param, bucket_start) DO UPDATE
+           SET score_sum = score_buckets.score_sum + EXCLUDED.score_sum,
+               score_count = score_buckets.score_count + EXCLUDED.score_count,
+               failed_count = score_buckets.failed_count + EXCLUDED.failed_count)
+       INSERT INTO score_coverage (model_id, param, first_bucket_start)
+       SELECT f.model_id, f.param, f.first_bucket_start
+         FROM (SELECT model_id, param, min(bucket_start) AS first_bucket_start FROM increments GROUP BY model_id, param) AS f
+        WHERE NOT EXISTS (SELECT 1 FROM score_coverage c WHERE c.model_id = f.model_id AND c.param = f.param AND c.first_bucket_start <= f.first_bucket_start)
+       ON CONFLICT (model_id, param) DO UPDATE
+         SET first_bucket_start = EXCLUDED.first_bucket_start
+         WHERE EXCLUDED.first_bucket_start < score_coverage.first_bucket_start`,
       [
         increments.map((i) => i.modelId),
         increments.map((i) => i.param),
@@ -76,26 +93,6 @@ export class ScoreWindowRepository {
         increments.map((i) => i.scoreCount),
         increments.map((i) => i.failedCount),
       ],
-    );
-  }
-
-  /** Remembers the first bucket each model was scored in, per parameter set (rows already earlier are left unwritten). */
-  async extendCoverage(em: EntityManager, increments: readonly BucketIncrement[]): Promise<void> {
-    const first = new Map<string, BucketIncrement>();
-    for (const i of increments) {
-      const key = `${i.modelId}\u0000${i.param}`;
-      const known = first.get(key);
-      if (!known || i.bucketStartMs < known.bucketStartMs) first.set(key, i);
-    }
-    if (first.size === 0) return;
-    const rows = [...first.values()];
-    await em.query(
-      `INSERT INTO score_coverage (model_id, param, first_bucket_start)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
-       ON CONFLICT (model_id, param) DO UPDATE
-         SET first_bucket_start = EXCLUDED.first_bucket_start
-         WHERE EXCLUDED.first_bucket_start < score_coverage.first_bucket_start`,
-      [rows.map((r) => r.modelId), rows.map((r) => r.param), rows.map((r) => new Date(r.bucketStartMs))],
     );
   }
 

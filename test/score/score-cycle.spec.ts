@@ -94,9 +94,9 @@ describeEachEngine('ScoreCycleService', (db) => {
     const s = await scenario({ batchPredictions: 4 });
     await s.ledger.addRounds([0, 1, 2, 3, 4].map((h) => round(h, [good('a'), good('b', 0.002), { modelId: 'c', status: 'FAILED', payload: null }])));
     await s.clock.advanceTo(T0 + 6 * HOUR);
-    const realAdd = s.app.windows.addToBuckets.bind(s.app.windows);
+    const realAdd = s.app.windows.addIncrements.bind(s.app.windows);
     let calls = 0;
-    const spy = jest.spyOn(s.app.windows, 'addToBuckets').mockImplementation(async (em, increments) => {
+    const spy = jest.spyOn(s.app.windows, 'addIncrements').mockImplementation(async (em, increments) => {
       calls++;
       if (calls === 3) throw new Error('simulated crash after the score UPDATE, before commit');
       return realAdd(em, increments);

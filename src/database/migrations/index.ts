@@ -9,6 +9,7 @@ import { RoundVoidAndAdminJobs1764000022000 } from './1764000022000-RoundVoidAnd
 import { PredictionsPartitionedByTime1764000023000 } from './1764000023000-PredictionsPartitionedByTime';
 import { PredictionPayloadCompact1764000024000 } from './1764000024000-PredictionPayloadCompact';
 import { TournamentRounds1764000025000 } from './1764000025000-TournamentRounds';
+import { ScoreBucketsFillfactor1764000026000 } from './1764000026000-ScoreBucketsFillfactor';
 
 /** Every migration, in order. A new migration is a new file here plus one line in this list. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   PredictionsPartitionedByTime1764000023000,
   PredictionPayloadCompact1764000024000,
   TournamentRounds1764000025000,
+  ScoreBucketsFillfactor1764000026000,
 ];

@@ -3,6 +3,8 @@ import { ScorerRegistry } from '../../../src/score/scorers/scorer.registry';
 import type { ScoreInput } from '../../../src/score/scorers/scorer';
 import { NormalMixturePlan } from '../../../src/score/scorers/density/normal-mixture-plan';
 import { densityLimits } from '../../../src/score/scorers/builtin/density-steps';
+import { parseDensitySpec } from '../../../src/score/scorers/density/density-spec.parser';
+import type { CompiledDensity } from '../../../src/score/scorers/density/compiled-density';
 
 const registry = new ScorerRegistry();
 const STEPS = 6;
@@ -57,6 +59,21 @@ describe('density scorers read compact steps (float64 numbers, no object per ste
     expect(scoreBoth('density-pdf', payloads[1][1]).fromCompact.ok).toBe(true);
     expect(compile).toHaveBeenCalledTimes(STEPS); // the compact path, not a parse of each step
     compile.mockRestore();
+  });
+
+  it('refills one density per plan step after step, leaves included (nothing kept from the previous step)', () => {
+    const payload = steps((k) => mixture([norm(k * 0.1, 1e-3), 1], [norm(-k * 0.1, 2e-3), k === 2 ? 0 : 1]));
+    const compact = uniformSteps(encodePayload(JSON.stringify(payload))!)!;
+    const plan = NormalMixturePlan.of(compact.template, densityLimits(16))!;
+    for (let k = 0; k < STEPS; k++) {
+      const density = plan.compile(compact.floats, k * compact.floatsPerStep)!;
+      const parsed = parseDensitySpec(payload[k], densityLimits(16)) as CompiledDensity;
+      expect(density.leaves.map((leaf) => leaf.scale)).toEqual(parsed.leaves.map((leaf) => leaf.scale));
+      expect(density.weights).toEqual(parsed.weights);
+      // Far in a tail the pdf underflows and logPdf sums over the leaf objects.
+      expect(density.logPdf(0.05)).toBe(parsed.logPdf(0.05));
+      expect(density.pdf(k * 0.1)).toBe(parsed.pdf(k * 0.1));
+    }
   });
 
   it('reads a payload whose steps differ in structure through the general path', () => {

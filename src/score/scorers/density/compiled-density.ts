@@ -29,6 +29,33 @@ export class CompiledDensity {
     return new CompiledDensity(null, weights, means, sigmas);
   }
 
+  /**
+   * A mixture of `size` normals to be refilled (`refillNormals`) step after step: how
+   * NormalMixturePlan compiles a payload's steps without an object per step.
+   */
+  static normalScratch(size: number): CompiledDensity {
+    // Doubles from the start (packed double arrays, as parsing builds them).
+    const filled = () => Array.from({ length: size }, () => 0.5);
+    return new CompiledDensity(null, filled(), filled(), filled());
+  }
+
+  /**
+   * Makes this scratch density (`normalScratch`) the mixture of the first `weights.length` (its
+   * size) normals of the arrays, forgetting any leaf objects made for the previous one.
+   */
+  refillNormals(means: ArrayLike<number>, sigmas: ArrayLike<number>, weights: ArrayLike<number>): void {
+    const ownMeans = this.means as number[] | null;
+    const ownSigmas = this.sigmas as number[] | null;
+    if (ownMeans === null || ownSigmas === null) throw new Error('refillNormals: not a normal mixture');
+    const ownWeights = this.weights as number[];
+    for (let i = 0; i < ownWeights.length; i++) {
+      ownMeans[i] = means[i];
+      ownSigmas[i] = sigmas[i];
+      ownWeights[i] = weights[i];
+    }
+    this.leafCache = null;
+  }
+
   /** A mixture of arbitrary leaves with weights > 0 summing to 1. */
   static ofLeaves(leaves: LeafDistribution[], weights: readonly number[]): CompiledDensity {
     return new CompiledDensity(leaves, weights, null, null);
