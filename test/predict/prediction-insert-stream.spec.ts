@@ -1,0 +1,68 @@
+import { PredictionRecord } from '../../src/predict/round/prediction-round';
+import { PredictionInsertOutcome } from '../../src/predict/round/prediction-round.repository';
+import { PredictionInsertStream } from '../../src/predict/round/prediction-insert-stream';
+
+const prediction = (i: number): PredictionRecord => ({ id: `id-${i}`, modelId: `m${i}`, status: 'SUCCESS', execTimeUs: 1, payloadJson: '[1]', failureReason: null });
+
+/** An insert the test completes by hand, batch by batch. */
+class ManualInsert {
+  readonly batches: string[][] = [];
+  private finish: Array<(outcome: PredictionInsertOutcome | Error) => void> = [];
+
+  readonly insert = (rows: PredictionRecord[]): Promise<PredictionInsertOutcome> => {
+    this.batches.push(rows.map((r) => r.modelId));
+    return new Promise((resolve, reject) => this.finish.push((outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome))));
+  };
+
+  async complete(outcome: PredictionInsertOutcome | Error = { inserted: 0, rejectedPayloads: [] }): Promise<void> {
+    this.finish.shift()!(outcome);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('PredictionInsertStream', () => {
+  it('inserts once enough answers are queued, one insert at a time, the answers of the meantime in the next one', async () => {
+    const db = new ManualInsert();
+    const stream = new PredictionInsertStream(db.insert, { minRows: 2, maxRows: 3 });
+    stream.add(prediction(0));
+    expect(db.batches).toEqual([]);
+    stream.add(prediction(1));
+    expect(db.batches).toEqual([['m0', 'm1']]);
+    for (let i = 2; i < 7; i++) stream.add(prediction(i));
+    expect(db.batches).toHaveLength(1); // still writing the first
+    await db.complete();
+    expect(db.batches[1]).toEqual(['m2', 'm3', 'm4']); // at most maxRows
+    await db.complete({ inserted: 2, rejectedPayloads: ['m3'] });
+    expect(db.batches[2]).toEqual(['m5', 'm6']);
+    stream.add(prediction(7)); // queued behind the running insert, below minRows after it: left to the round's store
+    const closed = stream.close();
+    await db.complete();
+    const { storedModelIds, rejectedPayloads } = await closed;
+    expect([...storedModelIds].sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+    expect(rejectedPayloads).toEqual(['m3']);
+    expect(db.batches).toHaveLength(3);
+  });
+
+  it('stops at the first failed insert: that batch and the rest are left to the round', async () => {
+    const db = new ManualInsert();
+    const stream = new PredictionInsertStream(db.insert, { minRows: 1, maxRows: 2 });
+    stream.add(prediction(0));
+    stream.add(prediction(1));
+    await db.complete(); // m0 stored, m1 sent next
+    stream.add(prediction(2));
+    await db.complete(Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' }));
+    stream.add(prediction(3));
+    const { storedModelIds } = await stream.close();
+    expect(db.batches).toEqual([['m0'], ['m1']]);
+    expect([...storedModelIds]).toEqual(['m0']);
+  });
+
+  it('closes at once when nothing is being written, and takes nothing after', async () => {
+    const db = new ManualInsert();
+    const stream = new PredictionInsertStream(db.insert, { minRows: 5, maxRows: 10 });
+    stream.add(prediction(0));
+    expect((await stream.close()).storedModelIds.size).toBe(0);
+    for (let i = 1; i < 10; i++) stream.add(prediction(i));
+    expect(db.batches).toEqual([]);
+  });
+});
