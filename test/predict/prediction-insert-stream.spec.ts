@@ -23,7 +23,7 @@ class ManualInsert {
 describe('PredictionInsertStream', () => {
   it('inserts once enough answers are queued, one insert at a time, the answers of the meantime in the next one', async () => {
     const db = new ManualInsert();
-    const stream = new PredictionInsertStream(db.insert, { minRows: 2, maxRows: 3 });
+    const stream = new PredictionInsertStream(db.insert, { minRows: 2, maxRows: 3, maxInFlight: 1 });
     stream.add(prediction(0));
     expect(db.batches).toEqual([]);
     stream.add(prediction(1));
@@ -34,34 +34,49 @@ describe('PredictionInsertStream', () => {
     expect(db.batches[1]).toEqual(['m2', 'm3', 'm4']); // at most maxRows
     await db.complete({ inserted: 2, rejectedPayloads: ['m3'] });
     expect(db.batches[2]).toEqual(['m5', 'm6']);
-    stream.add(prediction(7)); // queued behind the running insert, below minRows after it: left to the round's store
-    const closed = stream.close();
+    stream.add(prediction(7)); // below minRows: waits
+    const finished = stream.finish([prediction(8)]);
     await db.complete();
-    const { storedModelIds, rejectedPayloads } = await closed;
-    expect([...storedModelIds].sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+    expect(db.batches[3]).toEqual(['m7', 'm8']); // finishing: whatever is queued
+    await db.complete();
+    const { storedModelIds, rejectedPayloads } = await finished;
+    expect([...storedModelIds].sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
     expect(rejectedPayloads).toEqual(['m3']);
-    expect(db.batches).toHaveLength(3);
+  });
+
+  it('encodes and sends the next batch while PostgreSQL writes one (two in flight)', async () => {
+    const db = new ManualInsert();
+    const stream = new PredictionInsertStream(db.insert, { minRows: 2, maxRows: 2, maxInFlight: 2 });
+    for (let i = 0; i < 7; i++) stream.add(prediction(i));
+    expect(db.batches).toEqual([['m0', 'm1'], ['m2', 'm3']]);
+    await db.complete();
+    expect(db.batches[2]).toEqual(['m4', 'm5']);
+    const finished = stream.finish();
+    await db.complete();
+    expect(db.batches[3]).toEqual(['m6']);
+    await db.complete();
+    await db.complete();
+    expect((await finished).storedModelIds.size).toBe(7);
   });
 
   it('stops at the first failed insert: that batch and the rest are left to the round', async () => {
     const db = new ManualInsert();
-    const stream = new PredictionInsertStream(db.insert, { minRows: 1, maxRows: 2 });
+    const stream = new PredictionInsertStream(db.insert, { minRows: 1, maxRows: 2, maxInFlight: 1 });
     stream.add(prediction(0));
     stream.add(prediction(1));
     await db.complete(); // m0 stored, m1 sent next
     stream.add(prediction(2));
     await db.complete(Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' }));
     stream.add(prediction(3));
-    const { storedModelIds } = await stream.close();
+    const { storedModelIds } = await stream.finish([prediction(4)]);
     expect(db.batches).toEqual([['m0'], ['m1']]);
     expect([...storedModelIds]).toEqual(['m0']);
   });
 
-  it('closes at once when nothing is being written, and takes nothing after', async () => {
+  it('finishes at once when nothing is left to write, and takes nothing after', async () => {
     const db = new ManualInsert();
-    const stream = new PredictionInsertStream(db.insert, { minRows: 5, maxRows: 10 });
-    stream.add(prediction(0));
-    expect((await stream.close()).storedModelIds.size).toBe(0);
+    const stream = new PredictionInsertStream(db.insert, { minRows: 5, maxRows: 10, maxInFlight: 2 });
+    expect((await stream.finish()).storedModelIds.size).toBe(0);
     for (let i = 1; i < 10; i++) stream.add(prediction(i));
     expect(db.batches).toEqual([]);
   });

@@ -158,8 +158,8 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
       stream?.add(prediction);
     };
     const results = running.length > 0 ? await this.callWithin(model.predict.method, args, running, model.callTimeoutMs, onResult) : [];
-    const streamed = await stream?.close();
     const predictions = this.predictionsOf(running, withoutHistory, known, results, answered, rules, model.callTimeoutMs);
+    const streamed = await stream?.finish(predictions.filter((p) => !answered.has(p.modelId)));
     if (streamed) markRejected(predictions, streamed.rejectedPayloads);
     const pending: PendingRound = { round, config, predictions, durationMs: performance.now() - started, storedModelIds: streamed?.storedModelIds };
     const deadlineMs = Math.min(performedAt.getTime() + model.callTimeoutMs + CALLER_GRACE_MS, scheduledAt.getTime() + config.interval * 1000);
