@@ -290,9 +290,10 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
     onResult: (result: ModelCallResult) => void,
   ): Promise<ModelCallResult[]> {
     const arrived = new Map<string, ModelCallResult>();
+    const asked = new Set(modelIds);
     let settled = false;
     const seen = (result: ModelCallResult) => {
-      if (settled || arrived.has(result.modelId)) return;
+      if (settled || !asked.has(result.modelId) || arrived.has(result.modelId)) return;
       arrived.set(result.modelId, result);
       onResult(result);
     };
