@@ -21,8 +21,11 @@
  * the call, the output checks that turn answers into predictions, and the store (claim,
  * insertPredictions, counts) into PostgreSQL (DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres, in a scratch database dropped afterwards) or an
- * embedded PGlite. The round figures then include the store, and the call and store parts are
- * printed apart. (With PGlite the engine runs in this process: its heap counts in "heap per model".)
+ * embedded PGlite. The round figures then include the store, and its parts are printed apart: the
+ * call, the writes (partly made while the calls are in flight), and the time from the end of the
+ * call to the end of the round. (With PGlite the engine runs in this process: its heap counts in
+ * "heap per model".) The CPU per call of the peer processes and of the PostgreSQL backends of the
+ * bench's database is read from /proc around the measured rounds and printed beside the client's.
  *
  * `points` is the number of densities each model answers (1 as in the issue's table, 60 for the
  * hourly reference payload). One peer process holds about 9,900 models (20,000 open files), so
