@@ -23,7 +23,7 @@ class ManualInsert {
 describe('PredictionInsertStream', () => {
   it('inserts once enough answers are queued, one insert at a time, the answers of the meantime in the next one', async () => {
     const db = new ManualInsert();
-    const stream = new PredictionInsertStream(db.insert, { minRows: 2, maxRows: 3, maxInFlight: 1 });
+    const stream = new PredictionInsertStream(db.insert, { minRows: 2, maxRows: 3, maxChars: 1_000, maxInFlight: 1 });
     stream.add(prediction(0));
     expect(db.batches).toEqual([]);
     stream.add(prediction(1));
@@ -46,7 +46,7 @@ describe('PredictionInsertStream', () => {
 
   it('encodes and sends the next batch while PostgreSQL writes one (two in flight)', async () => {
     const db = new ManualInsert();
-    const stream = new PredictionInsertStream(db.insert, { minRows: 2, maxRows: 2, maxInFlight: 2 });
+    const stream = new PredictionInsertStream(db.insert, { minRows: 2, maxRows: 2, maxChars: 1_000, maxInFlight: 2 });
     for (let i = 0; i < 7; i++) stream.add(prediction(i));
     expect(db.batches).toEqual([['m0', 'm1'], ['m2', 'm3']]);
     await db.complete();
@@ -59,9 +59,23 @@ describe('PredictionInsertStream', () => {
     expect((await finished).storedModelIds.size).toBe(7);
   });
 
+  it('keeps each insert under maxChars of payload, so one encoding never holds the event loop long', async () => {
+    const db = new ManualInsert();
+    const stream = new PredictionInsertStream(db.insert, { minRows: 1, maxRows: 100, maxChars: 10, maxInFlight: 1 });
+    const sized = (i: number, chars: number) => ({ ...prediction(i), payloadJson: 'x'.repeat(chars) });
+    stream.add(sized(0, 30)); // above maxChars alone: sent alone
+    for (const [i, chars] of [[1, 4], [2, 4], [3, 4], [4, 20]]) stream.add(sized(i, chars));
+    await db.complete();
+    expect(db.batches[1]).toEqual(['m1', 'm2']); // 8 characters; the third would make 12
+    await db.complete();
+    expect(db.batches[2]).toEqual(['m3']);
+    await db.complete();
+    expect(db.batches[3]).toEqual(['m4']);
+  });
+
   it('stops at the first failed insert: that batch and the rest are left to the round', async () => {
     const db = new ManualInsert();
-    const stream = new PredictionInsertStream(db.insert, { minRows: 1, maxRows: 2, maxInFlight: 1 });
+    const stream = new PredictionInsertStream(db.insert, { minRows: 1, maxRows: 2, maxChars: 1_000, maxInFlight: 1 });
     stream.add(prediction(0));
     stream.add(prediction(1));
     await db.complete(); // m0 stored, m1 sent next
@@ -75,7 +89,7 @@ describe('PredictionInsertStream', () => {
 
   it('finishes at once when nothing is left to write, and takes nothing after', async () => {
     const db = new ManualInsert();
-    const stream = new PredictionInsertStream(db.insert, { minRows: 5, maxRows: 10, maxInFlight: 2 });
+    const stream = new PredictionInsertStream(db.insert, { minRows: 5, maxRows: 10, maxChars: 1_000, maxInFlight: 2 });
     expect((await stream.finish()).storedModelIds.size).toBe(0);
     for (let i = 1; i < 10; i++) stream.add(prediction(i));
     expect(db.batches).toEqual([]);
