@@ -397,7 +397,7 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
       const p50 = (pick: (t: StoredRoundTimes) => number) => percentile(stored.map(pick).sort((a, b) => a - b), 50).toFixed(0);
       console.log(
         `        stored into ${store.engine}: round p50 ${p50((t) => t.roundMs)} ms (the round above, store included); its parts: call p50 ${p50((t) => t.callMs)} ms, ` +
-          `store p50 ${p50((t) => t.storeMs)} ms (claim, insertPredictions, counts; partly while the calls are in flight), after the call p50 ${p50((t) => t.afterCallMs)} ms (checks and the writes left); client CPU per call includes them`,
+          `writes p50 ${p50((t) => t.storeMs)} ms (claim, insertPredictions, counts, summed: some overlap each other and the calls), after the call p50 ${p50((t) => t.afterCallMs)} ms (checks and the writes left); client CPU per call includes them`,
       );
     }
     if (process.env.FANOUT_FLOOR) {
