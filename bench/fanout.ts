@@ -21,8 +21,11 @@
  * the call, the output checks that turn answers into predictions, and the store (claim,
  * insertPredictions, counts) into PostgreSQL (DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres, in a scratch database dropped afterwards) or an
- * embedded PGlite. The round figures then include the store, and the call and store parts are
- * printed apart. (With PGlite the engine runs in this process: its heap counts in "heap per model".)
+ * embedded PGlite. The round figures then include the store, and its parts are printed apart: the
+ * call, the writes (partly made while the calls are in flight), and the time from the end of the
+ * call to the end of the round. (With PGlite the engine runs in this process: its heap counts in
+ * "heap per model".) The CPU per call of the peer processes and of the PostgreSQL backends of the
+ * bench's database is read from /proc around the measured rounds and printed beside the client's.
  *
  * `points` is the number of densities each model answers (1 as in the issue's table, 60 for the
  * hourly reference payload). One peer process holds about 9,900 models (20,000 open files), so
@@ -33,7 +36,7 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as http2 from 'node:http2';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -195,12 +198,27 @@ async function http2Floor(addresses: string[], request: Buffer, rounds: number):
   }
 }
 
-/** One stored round's times: the whole round, the fan-out call, and the database writes (claim, insert, counts). */
+/** One stored round's times: the whole round, the fan-out call, the database writes (claim, insert, counts), and what followed the call. */
 interface StoredRoundTimes {
   roundMs: number;
   callMs: number;
+  /** All the round's writes, those made while the calls were in flight included. */
   storeMs: number;
+  /** From the end of the call to the end of the round: the checks and the writes left then. */
+  afterCallMs: number;
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 when it cannot be read. */
+function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100;
 
 /**
  * FANOUT_STORE: rounds run by the predict loop's own PredictionRoundService on the runner, so the
@@ -209,6 +227,7 @@ interface StoredRoundTimes {
 class RoundStore {
   private callMs = 0;
   private storeMs = 0;
+  private callEndedAt = 0;
   private slot = 0;
   private service?: PredictionRoundService;
 
@@ -259,11 +278,20 @@ class RoundStore {
     this.storeMs = 0;
     const began = performance.now();
     const report = await this.service!.run(this.config, new Date(this.firstSlotMs + this.slot++ * 720_000));
-    const roundMs = performance.now() - began;
+    const ended = performance.now();
+    const roundMs = ended - began;
+    const afterCallMs = ended - this.callEndedAt;
     if (!report || report.counts.successCount !== models) throw new Error(`stored round: ${JSON.stringify(report?.counts)} (expected ${models} successes)`);
     const [{ n }]: Array<{ n: number }> = await this.db.dataSource.query(`SELECT count(*)::int AS n FROM predictions WHERE round_id = $1`, [report.roundId]);
     if (n !== models) throw new Error(`stored round: ${n}/${models} predictions in the database`);
-    return { roundMs, callMs: this.callMs, storeMs: this.storeMs };
+    return { roundMs, callMs: this.callMs, storeMs: this.storeMs, afterCallMs };
+  }
+
+  /** The PostgreSQL backends serving this database (their CPU is read from /proc); none on PGlite. */
+  async backendPids(): Promise<number[]> {
+    if (this.engine !== 'postgres') return [];
+    const rows: Array<{ pid: number }> = await this.db.dataSource.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+    return rows.map((r) => r.pid);
   }
 
   close(): Promise<void> {
@@ -275,8 +303,11 @@ class RoundStore {
     try {
       return await work();
     } finally {
-      if (part === 'call') this.callMs += performance.now() - began;
-      else this.storeMs += performance.now() - began;
+      const now = performance.now();
+      if (part === 'call') {
+        this.callMs += now - began;
+        this.callEndedAt = now;
+      } else this.storeMs += now - began;
     }
   }
 }
@@ -341,10 +372,14 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
     stored.length = 0;
 
     const latencies: number[] = [];
+    const backends = (await store?.backendPids()) ?? [];
+    const othersCpu = () => ({ peers: peers.reduce((sum, peer) => sum + processCpuSeconds(peer.child.pid!), 0), backends: backends.reduce((sum, pid) => sum + processCpuSeconds(pid), 0) });
     const profiler = await RoundProfiler.start();
+    const othersBefore = othersCpu();
     const cpu = process.cpuUsage();
     for (let i = 0; i < rounds; i++) latencies.push(await round());
     const used = process.cpuUsage(cpu);
+    const othersAfter = othersCpu();
     await profiler?.stop(`fanout-${models}`);
     latencies.sort((a, b) => a - b);
     const cpuPerCallUs = (used.user + used.system) / (rounds * models);
@@ -353,11 +388,16 @@ async function benchSize(stubs: string, models: number, rounds: number, points: 
         `p99 ${percentile(latencies, 99).toFixed(0)} ms | client CPU per call ${cpuPerCallUs.toFixed(0)} us | ` +
         `heap per model ${((after.heap - before.heap) / models / 1024).toFixed(1)} KB, RSS per model ${((after.rss - before.rss) / models / 1024).toFixed(1)} KB | ${rounds} rounds`,
     );
+    const perCallUs = (seconds: number) => ((seconds * 1e6) / (rounds * models)).toFixed(0);
+    console.log(
+      `        CPU per call of the others: peers ${perCallUs(othersAfter.peers - othersBefore.peers)} us (${peerCount} process(es))` +
+        (store?.engine === 'postgres' ? `, PostgreSQL backends ${perCallUs(othersAfter.backends - othersBefore.backends)} us (${backends.length} backend(s))` : ''),
+    );
     if (store) {
       const p50 = (pick: (t: StoredRoundTimes) => number) => percentile(stored.map(pick).sort((a, b) => a - b), 50).toFixed(0);
       console.log(
         `        stored into ${store.engine}: round p50 ${p50((t) => t.roundMs)} ms (the round above, store included); its parts: call p50 ${p50((t) => t.callMs)} ms, ` +
-          `store p50 ${p50((t) => t.storeMs)} ms (claim, insertPredictions, counts), checks and the rest p50 ${p50((t) => t.roundMs - t.callMs - t.storeMs)} ms; client CPU per call includes them`,
+          `writes p50 ${p50((t) => t.storeMs)} ms (claim, insertPredictions, counts, summed: some overlap each other and the calls), after the call p50 ${p50((t) => t.afterCallMs)} ms (checks and the writes left); client CPU per call includes them`,
       );
     }
     if (process.env.FANOUT_FLOOR) {

@@ -30,6 +30,16 @@ export interface ModelCallResult {
   readonly json?: JsonText;
 }
 
+/** Options of one fan-out call (ModelRunnerService.call). */
+export interface ModelCallOptions {
+  /** Only these running models (default: every running model). */
+  modelIds?: string[];
+  /** Each call's deadline (default: the runner's callTimeoutMs). */
+  timeoutMs?: number;
+  /** Called with each model's result as it arrives, before the call's promise resolves. */
+  onResult?: (result: ModelCallResult) => void;
+}
+
 export interface ModelIdentity {
   modelId: string;
   deploymentId: string;
@@ -133,11 +143,16 @@ export class ModelRunnerService implements OnApplicationShutdown {
    * Each distinct arguments object is encoded once per call, into the CallRequest bytes every
    * model it is for receives: shared arguments, or the same object returned for many models
    * (the tick payload of every model at one watermark), cost one encoding, not one per model.
+   *
+   * `opts.onResult` sees each model's result as soon as it is known, before the promise
+   * resolves (the predict round stores the answers already in while the slower calls are still
+   * in flight); the array resolved at the end holds the same result objects. An `onResult` that
+   * throws is logged and changes nothing else.
    */
   call(
     method: string,
     args: CallArguments | ((model: ModelIdentity) => CallArguments),
-    opts: { modelIds?: string[]; timeoutMs?: number } = {},
+    opts: ModelCallOptions = {},
   ): Promise<ModelCallResult[]> {
     const runners = opts.modelIds
       ? opts.modelIds.map((id) => this.pool.runningRunner(id)).filter((r): r is ModelRunner => r !== undefined)
@@ -155,6 +170,7 @@ export class ModelRunnerService implements OnApplicationShutdown {
     };
     const shared = typeof args === 'function' ? null : encoded(args);
     const record = this.callMetrics?.recorderFor(method);
+    const onResult = opts.onResult;
     return new Promise((resolve) => {
       const results = new Array<ModelCallResult>(runners.length);
       let pending = runners.length;
@@ -162,7 +178,9 @@ export class ModelRunnerService implements OnApplicationShutdown {
         const model = runner.model;
         const done = (outcome: CallOutcome) => {
           record?.(outcome.status, outcome.execTimeUs);
-          results[index] = modelCallResult(model, outcome);
+          const result = modelCallResult(model, outcome);
+          results[index] = result;
+          if (onResult) this.announce(onResult, result, method);
           if (--pending === 0) resolve(results);
         };
         const request = shared ?? encodedFor(model);
@@ -180,6 +198,14 @@ export class ModelRunnerService implements OnApplicationShutdown {
       } catch (error) {
         return error instanceof Error ? error : new Error(String(error));
       }
+    }
+  }
+
+  private announce(onResult: (result: ModelCallResult) => void, result: ModelCallResult, method: string): void {
+    try {
+      onResult(result);
+    } catch (error) {
+      this.logger.error(`the ${method} result handler failed for model ${result.modelId}: ${(error as Error)?.message ?? String(error)}`);
     }
   }
 

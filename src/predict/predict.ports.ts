@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { CallArguments, ModelCallResult, ModelIdentity, TypedValue } from '../model-runner/model-runner.service';
+import type { CallArguments, ModelCallOptions, ModelCallResult, ModelIdentity, TypedValue } from '../model-runner/model-runner.service';
 
 /**
  * What the predict loop needs from the participant models (the ModelCaller) and the market data,
@@ -12,7 +12,7 @@ import type { CallArguments, ModelCallResult, ModelIdentity, TypedValue } from '
  */
 
 /** The answer of one model to one call, as the model runner returns it (one type on both sides of the port). */
-export type { CallStatus, ModelCallResult } from '../model-runner/model-runner.service';
+export type { CallStatus, ModelCallOptions, ModelCallResult } from '../model-runner/model-runner.service';
 
 /** A model the caller can reach, as the orchestrator describes it (its address stays with the runner). */
 export type CallableModel = Omit<ModelIdentity, 'ip' | 'port'>;
@@ -32,12 +32,11 @@ export interface ModelCaller {
   readonly membership$: Observable<ModelMembershipEvent>;
   /** Models ready to be called now. */
   runningModels(): CallableModel[];
-  /** Calls `method` concurrently on every running model (or `modelIds`), each with a deadline. */
-  call(
-    method: string,
-    args: ModelCallArguments | ModelCallArgumentsFor,
-    opts?: { modelIds?: string[]; timeoutMs?: number },
-  ): Promise<ModelCallResult[]>;
+  /**
+   * Calls `method` concurrently on every running model (or `modelIds`), each with a deadline;
+   * `onResult`, when the caller supports it, sees each result as it arrives.
+   */
+  call(method: string, args: ModelCallArguments | ModelCallArgumentsFor, opts?: ModelCallOptions): Promise<ModelCallResult[]>;
   /**
    * Tells the orchestrator the coordinator stopped a model itself (`LOW_PERFORMANCE`) and drops
    * its runner. Optional: a caller without an orchestrator (tests) simply stops calling it.

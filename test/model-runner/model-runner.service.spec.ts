@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { EncodedCall } from '../../src/model-runner/grpc/encoded-call';
-import { MembershipEvent, ModelRunnerService } from '../../src/model-runner/model-runner.service';
+import { MembershipEvent, ModelCallResult, ModelRunnerService } from '../../src/model-runner/model-runner.service';
 import { ModelRunnerModule } from '../../src/model-runner/model-runner.module';
 import { ModelRunnerOptions, modelRunnerOptionsFromEnv } from '../../src/model-runner/model-runner.options';
 import { TestModelServer, waitFor } from './test-model-server';
@@ -66,6 +66,39 @@ describe('ModelRunnerService end to end (orchestrator WebSocket + model gRPC ser
     expect(subset.map((r) => r.modelId)).toEqual(['mb']);
     expect(service.health()).toMatchObject({ status: 'up', connected: true, runningModels: 2, pendingModels: 0 });
     expect(service.health().lastMessageAt).not.toBeNull();
+  });
+
+  it('hands each result to onResult as it arrives, before the slower calls end, and a throwing onResult changes nothing', async () => {
+    const [fast, slow] = [await modelServer('fast'), await modelServer('slow')];
+    let answerSlow!: () => void;
+    const slowGate = new Promise<void>((resolve) => (answerSlow = resolve));
+    slow.callHandler = async () => {
+      await slowGate;
+      return { value: { type: 'JSON', value: 'late' } };
+    };
+    orchestrator.models = [modelStateJson('mfast', fast.port), modelStateJson('mslow', slow.port)];
+    await service.start();
+    await waitFor(() => service.runningModels().length === 2);
+    const seen: ModelCallResult[] = [];
+    let settled = false;
+    const call = service.call('predict', { positional: [] }, {
+      onResult: (result) => {
+        seen.push(result);
+        if (result.modelId === 'mfast') throw new Error('a handler bug');
+      },
+    });
+    void call.then(() => (settled = true));
+    await waitFor(() => seen.length === 1, 3000, 'the fast answer');
+    expect(seen[0]).toMatchObject({ modelId: 'mfast', status: 'SUCCESS' });
+    expect(settled).toBe(false);
+    answerSlow();
+    const results = await call;
+    expect(seen.map((r) => r.modelId)).toEqual(['mfast', 'mslow']);
+    expect(results.map((r) => [r.modelId, r.status, r.result]).sort()).toEqual([
+      ['mfast', 'SUCCESS', { from: 'fast', args: [] }],
+      ['mslow', 'SUCCESS', 'late'],
+    ]);
+    for (const result of results) expect(seen).toContain(result); // the same objects
   });
 
   it('encodes the arguments once per distinct arguments object, however many models receive them', async () => {

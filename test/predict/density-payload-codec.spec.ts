@@ -81,6 +81,26 @@ describe('the compact payload codec', () => {
     expectExactRoundTrip(text);
   });
 
+  it("writes as Python's repr the positional floats it takes from JavaScript's text, and all the others", () => {
+    // Python's rule spelled out: the shortest round-trip digits (toExponential's), positional for exponents -4..15.
+    const repr = (value: number): string => {
+      const [mantissa, exp] = Math.abs(value).toExponential().split('e');
+      const digits = mantissa.replace('.', '');
+      const e = Number(exp);
+      const sign = value < 0 || Object.is(value, -0) ? '-' : '';
+      if (e < -4 || e >= 16) return `${sign}${digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+      if (e < 0) return `${sign}0.${'0'.repeat(-e - 1)}${digits}`;
+      const whole = digits.slice(0, e + 1).padEnd(e + 1, '0');
+      return `${sign}${whole}.${digits.slice(e + 1) || '0'}`;
+    };
+    const values = [...arbitraryDoubles(4000)];
+    const scaled = values.flatMap((v) => [-8, -5, -4, -1, 0, 3, 10, 15, 16, 17].map((p) => (v / 2 ** Math.floor(Math.log2(Math.abs(v) || 1))) * 10 ** p));
+    const edges = [1e-4, 9.999999999999999e-5, 1.0000000000000002e-4, 1e16, 9999999999999998, 1e15, 123456, 0.5, 2 ** 53, 2 ** 53 + 2];
+    for (const v of [...values, ...scaled, ...edges, ...edges.map((x) => -x)]) {
+      if (pythonNumberText(v) !== repr(v)) expect([v, pythonNumberText(v)]).toEqual([v, repr(v)]);
+    }
+  });
+
   it('reads a multi-resolution payload keyed by step (the Synth game) and strings with escapes', () => {
     const spec = (scale: number) => ({ type: 'builtin', name: 'norm', params: { loc: 0, scale } });
     const synth = { '300': Array.from({ length: 12 }, (_, k) => spec(0.001 + k * 1e-5)), '3600': [spec(0.004)], '86400': [] };

@@ -186,6 +186,72 @@ describeEachEngine('PredictionRoundService', (db) => {
     expect(report.counts).toMatchObject({ modelCount: 1, timeoutCount: 1 });
   });
 
+  it('stores the answers already in while the slower calls are still in flight, and each prediction once', async () => {
+    const many = 450;
+    for (let i = 0; i < many; i++) fleet.join(fleetModel(`fast-${String(i).padStart(3, '0')}`), densityModel());
+    let answerSlow!: () => void;
+    const slowGate = new Promise<void>((resolve) => (answerSlow = resolve));
+    fleet.join(fleetModel('slow'), async (method, args) => {
+      await slowGate;
+      return densityModel()(method, args);
+    });
+    const running = service.run(btc, new Date(slot));
+    const storedRows = async () => {
+      const [{ n }] = await db().dataSource.query(
+        `SELECT count(*)::int AS n FROM predictions p JOIN prediction_rounds r ON r.id = p.round_id WHERE r.config_id = $1 AND r.scheduled_at = $2`,
+        [btc.id, new Date(slot)],
+      );
+      return n as number;
+    };
+    const until = Date.now() + 10_000;
+    while ((await storedRows()) < 200 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    const storedBeforeTheLastAnswer = await storedRows();
+    answerSlow();
+    const report = (await running)!;
+    expect(storedBeforeTheLastAnswer).toBeGreaterThanOrEqual(200);
+    expect(storedBeforeTheLastAnswer).toBeLessThanOrEqual(many);
+    expect(report.counts).toMatchObject({ modelCount: many + 1, successCount: many + 1 });
+    const rows = await predictionsOf(report.roundId);
+    expect(rows.size).toBe(many + 1);
+    expect(rows.get('slow')).toMatchObject({ status: 'SUCCESS', payload: [norm, norm, norm, norm] });
+    expect(await roundRow(report.roundId)).toMatchObject({ model_count: many + 1, success_count: many + 1 });
+  });
+
+  it('inserts again, in its store, the predictions a streamed insert lost with the connection', async () => {
+    for (let i = 0; i < 300; i++) fleet.join(fleetModel(`m${i}`), densityModel());
+    const insert = jest.spyOn(rounds, 'insertPredictions');
+    const complete = jest.spyOn(rounds, 'complete');
+    insert.mockRejectedValueOnce(Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' }));
+    try {
+      const report = (await service.run(btc, new Date(slot)))!;
+      expect(report).toMatchObject({ buffered: false, counts: { modelCount: 300, successCount: 300 } });
+      expect(insert.mock.calls.length).toBeGreaterThanOrEqual(2);
+      expect(insert.mock.calls[0][2].length).toBeGreaterThanOrEqual(200); // the streamed batch that failed
+      expect(complete).toHaveBeenCalledTimes(1);
+      expect((await predictionsOf(report.roundId)).size).toBe(300);
+    } finally {
+      insert.mockRestore();
+      complete.mockRestore();
+    }
+  });
+
+  it('keeps the answers that arrived from a fleet that never finishes; only the others count as TIMEOUT', async () => {
+    fleet.join(fleetModel('answers'), densityModel());
+    fleet.join(fleetModel('hangs'), () => new Promise<FakeAnswer>(() => undefined));
+    let called!: () => void;
+    const callStarted = new Promise<void>((resolve) => (called = resolve));
+    fleet.duringCall = () => called();
+    const running = service.run(btc, new Date(slot));
+    await callStarted;
+    await new Promise((resolve) => setImmediate(resolve));
+    await clock.advance(competition.model.callTimeoutMs + 5_000);
+    const report = (await running)!;
+    expect(report.counts).toMatchObject({ modelCount: 2, successCount: 1, timeoutCount: 1 });
+    const rows = await predictionsOf(report.roundId);
+    expect(rows.get('answers')).toMatchObject({ status: 'SUCCESS', payload: [norm, norm, norm, norm] });
+    expect(rows.get('hangs')).toMatchObject({ status: 'TIMEOUT', failure_reason: 'the model caller did not answer in time' });
+  });
+
   it('records a round with no model at all', async () => {
     const report = (await service.run(btc, new Date(slot)))!;
     expect(report.counts.modelCount).toBe(0);

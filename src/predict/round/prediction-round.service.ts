@@ -14,6 +14,7 @@ import { ModelRegistryRepository } from '../registry/model-registry.repository';
 import { ModelRoster } from '../registry/model-roster';
 import { checkPredictionOutput, checkPredictionText, predictionOutputRules, PredictionOutputRules } from './prediction-output';
 import { countStatuses, PredictionRecord, PredictionRoundRecord, RoundCounts } from './prediction-round';
+import { PredictionInsertStream } from './prediction-insert-stream';
 import { PredictionRoundRepository } from './prediction-round.repository';
 import { OutageBufferCounters, PendingRound, RoundOutageBuffer } from './round-outage-buffer';
 
@@ -147,12 +148,24 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
       return null;
     }
 
-    const results = running.length > 0 ? await this.callWithin(model.predict.method, args, running, model.callTimeoutMs) : [];
     const rules = predictionOutputRules(model, config, steps);
-    const predictions = this.predictionsOf(running, withoutHistory, known, results, rules, model.callTimeoutMs);
-    const pending: PendingRound = { round, config, predictions, durationMs: performance.now() - started };
+    // Each answer becomes its prediction as it arrives; a claimed round inserts them meanwhile.
+    const answered = new Map<string, PredictionRecord>();
+    const stream = claim === true ? new PredictionInsertStream((rows) => this.rounds.insertPredictions(round, config, rows)) : null;
+    const onResult = (result: ModelCallResult) => {
+      const prediction = answerPrediction(result, rules, model.callTimeoutMs);
+      answered.set(result.modelId, prediction);
+      stream?.add(prediction);
+    };
+    const results = running.length > 0 ? await this.callWithin(model.predict.method, args, running, model.callTimeoutMs, onResult) : [];
+    const predictions = this.predictionsOf(running, withoutHistory, known, results, answered, rules, model.callTimeoutMs);
+    const streamed = await stream?.finish(predictions.filter((p) => !answered.has(p.modelId)));
+    if (streamed) markRejected(predictions, streamed.rejectedPayloads);
+    const pending: PendingRound = { round, config, predictions, durationMs: performance.now() - started, storedModelIds: streamed?.storedModelIds };
     const deadlineMs = Math.min(performedAt.getTime() + model.callTimeoutMs + CALLER_GRACE_MS, scheduledAt.getTime() + config.interval * 1000);
-    const { outcome, rejectedPayloads } = await this.storeBefore(pending, claim === true, deadlineMs);
+    const stored = await this.storeBefore(pending, claim === true, deadlineMs);
+    const { outcome } = stored;
+    const rejectedPayloads = [...(streamed?.rejectedPayloads ?? []), ...stored.rejectedPayloads];
     if (outcome === 'taken') {
       this.logger.warn(`round ${configParamKey(config)} @ ${scheduledAt.toISOString()} was run by another instance during the outage; its answers here are dropped`);
       this.roundMetrics?.roundEnded(configParamKey(config), 'skipped');
@@ -195,17 +208,15 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Claim (unless already claimed), predictions, counts: each step idempotent for this round's
-   * ids, so the unit can be repeated after a failure at any point.
+   * Claim (unless already claimed), predictions (those not stored while the calls ran), counts:
+   * each step idempotent for this round's ids, so the unit can be repeated after a failure at any point.
    */
   private async store(pending: PendingRound, claimed: boolean): Promise<{ outcome: 'stored' | 'taken'; rejectedPayloads: string[] }> {
-    const { round, config, predictions } = pending;
+    const { round, config, predictions, storedModelIds } = pending;
     if (!claimed && !(await this.rounds.claim(round))) return { outcome: 'taken', rejectedPayloads: [] };
-    const inserted = await this.rounds.insertPredictions(round, config, predictions);
-    for (const modelId of inserted.rejectedPayloads) {
-      const p = predictions.find((x) => x.modelId === modelId);
-      if (p) Object.assign(p, { status: 'FAILED', payloadJson: null });
-    }
+    const unstored = storedModelIds && storedModelIds.size > 0 ? predictions.filter((p) => !storedModelIds.has(p.modelId)) : predictions;
+    const inserted = await this.rounds.insertPredictions(round, config, unstored);
+    markRejected(predictions, inserted.rejectedPayloads);
     await this.rounds.complete(round.id, countStatuses(predictions), pending.durationMs);
     return { outcome: 'stored', rejectedPayloads: inserted.rejectedPayloads };
   }
@@ -268,35 +279,55 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * The model caller enforces each call's deadline; this guard only stops the round from waiting
-   * forever if the caller itself never answers (every model then counts as TIMEOUT).
+   * forever if the caller itself never answers (the models without an answer yet then count as
+   * TIMEOUT). `onResult` sees each answer once, as it arrives, and none after the call is settled.
    */
-  private async callWithin(method: string, args: Parameters<ModelCaller['call']>[1], modelIds: string[], timeoutMs: number): Promise<ModelCallResult[]> {
+  private async callWithin(
+    method: string,
+    args: Parameters<ModelCaller['call']>[1],
+    modelIds: string[],
+    timeoutMs: number,
+    onResult: (result: ModelCallResult) => void,
+  ): Promise<ModelCallResult[]> {
+    const arrived = new Map<string, ModelCallResult>();
+    const asked = new Set(modelIds);
+    let settled = false;
+    const seen = (result: ModelCallResult) => {
+      if (settled || !asked.has(result.modelId) || arrived.has(result.modelId)) return;
+      arrived.set(result.modelId, result);
+      onResult(result);
+    };
+    const orArrived = (missing: (modelId: string) => ModelCallResult) => modelIds.map((modelId) => arrived.get(modelId) ?? missing(modelId));
     let cancel: () => void = () => undefined;
     const guard = new Promise<null>((resolve) => {
       cancel = this.clock.schedule(this.clock.nowMs() + timeoutMs + CALLER_GRACE_MS, () => resolve(null));
     });
     try {
-      const results = await Promise.race([this.modelCaller.call(method, args, { modelIds, timeoutMs }), guard]);
+      const results = await Promise.race([this.modelCaller.call(method, args, { modelIds, timeoutMs, onResult: seen }), guard]);
+      settled = true;
       if (results === null) {
-        this.logger.error(`the model caller did not answer ${method} within ${timeoutMs + CALLER_GRACE_MS} ms; ${modelIds.length} model(s) counted as TIMEOUT`);
-        return modelIds.map((modelId) => ({ modelId, deploymentId: '', status: 'TIMEOUT', result: null, execTimeUs: (timeoutMs + CALLER_GRACE_MS) * 1000, error: 'the model caller did not answer in time' }));
+        this.logger.error(`the model caller did not answer ${method} within ${timeoutMs + CALLER_GRACE_MS} ms; ${modelIds.length - arrived.size} model(s) counted as TIMEOUT`);
+        return orArrived((modelId) => ({ modelId, deploymentId: '', status: 'TIMEOUT', result: null, execTimeUs: (timeoutMs + CALLER_GRACE_MS) * 1000, error: 'the model caller did not answer in time' }));
       }
       return results;
     } catch (error) {
+      settled = true;
       // A caller-side error is the coordinator's problem, not the models': record it on each row.
       const reason = `coordinator could not call the model: ${(error as Error)?.message ?? String(error)}`;
       this.logger.error(`${method} call failed for the whole round: ${reason}`);
-      return modelIds.map((modelId) => ({ modelId, deploymentId: '', status: 'FAILED', result: null, execTimeUs: 0, error: reason }));
+      return orArrived((modelId) => ({ modelId, deploymentId: '', status: 'FAILED', result: null, execTimeUs: 0, error: reason }));
     } finally {
       cancel();
     }
   }
 
+  /** One prediction per round model: `answered` holds those already built from their answer (the same records the stream stored). */
   private predictionsOf(
     running: readonly string[],
     withoutHistory: readonly string[],
     known: readonly string[],
     results: readonly ModelCallResult[],
+    answered: ReadonlyMap<string, PredictionRecord>,
     rules: PredictionOutputRules,
     timeoutMs: number,
   ): PredictionRecord[] {
@@ -305,32 +336,43 @@ export class PredictionRoundService implements OnModuleInit, OnModuleDestroy {
     const waiting = new Set(withoutHistory);
     const roundModels = [...new Set([...running, ...withoutHistory, ...known])];
     return roundModels.map((modelId): PredictionRecord => {
-      const base = { id: randomUUID(), modelId, execTimeUs: null, payloadJson: null, failureReason: null };
       const result = byModel.get(modelId);
-      if (!result) {
-        if (waiting.has(modelId)) return { ...base, status: 'ABSENT', failureReason: NO_HISTORY_YET };
-        const failureReason = asked.has(modelId)
-          ? 'no answer: the model left the fleet during the round' // stored reason, kept as it was
-          : 'not connected to the coordinator when the round started';
-        return { ...base, status: 'ABSENT', failureReason };
-      }
-      const execTimeUs = Number.isFinite(result.execTimeUs) ? result.execTimeUs : null;
-      switch (result.status) {
-        case 'SUCCESS': {
-          // A plain JSON answer is stored as its text when that is enough to decide (not decoded).
-          const json = result.json;
-          const check = (json && checkPredictionText(json, rules)) || checkPredictionOutput(result.result, rules);
-          return check.ok
-            ? { ...base, status: 'SUCCESS', execTimeUs, payloadJson: check.json }
-            : { ...base, status: 'FAILED', execTimeUs, failureReason: `invalid prediction: ${check.reason}` };
-        }
-        case 'TIMEOUT':
-          return { ...base, status: 'TIMEOUT', execTimeUs, failureReason: shorten(result.error ?? `no answer within ${timeoutMs} ms`) };
-        default:
-          return { ...base, status: 'FAILED', execTimeUs, failureReason: shorten(result.error ?? 'the model call failed') };
-      }
+      if (result) return answered.get(modelId) ?? answerPrediction(result, rules, timeoutMs);
+      const base = { id: randomUUID(), modelId, execTimeUs: null, payloadJson: null };
+      if (waiting.has(modelId)) return { ...base, status: 'ABSENT', failureReason: NO_HISTORY_YET };
+      const failureReason = asked.has(modelId)
+        ? 'no answer: the model left the fleet during the round' // stored reason, kept as it was
+        : 'not connected to the coordinator when the round started';
+      return { ...base, status: 'ABSENT', failureReason };
     });
   }
+}
+
+/** A model's prediction from its answer: SUCCESS with the checked payload, or FAILED / TIMEOUT with the reason. */
+function answerPrediction(result: ModelCallResult, rules: PredictionOutputRules, timeoutMs: number): PredictionRecord {
+  const base = { id: randomUUID(), modelId: result.modelId, payloadJson: null, failureReason: null };
+  const execTimeUs = Number.isFinite(result.execTimeUs) ? result.execTimeUs : null;
+  switch (result.status) {
+    case 'SUCCESS': {
+      // A plain JSON answer is stored as its text when that is enough to decide (not decoded).
+      const json = result.json;
+      const check = (json && checkPredictionText(json, rules)) || checkPredictionOutput(result.result, rules);
+      return check.ok
+        ? { ...base, status: 'SUCCESS', execTimeUs, payloadJson: check.json }
+        : { ...base, status: 'FAILED', execTimeUs, failureReason: `invalid prediction: ${check.reason}` };
+    }
+    case 'TIMEOUT':
+      return { ...base, status: 'TIMEOUT', execTimeUs, failureReason: shorten(result.error ?? `no answer within ${timeoutMs} ms`) };
+    default:
+      return { ...base, status: 'FAILED', execTimeUs, failureReason: shorten(result.error ?? 'the model call failed') };
+  }
+}
+
+/** The predictions whose payload PostgreSQL refused are stored FAILED, without it: the records say so too (for the counts). */
+function markRejected(predictions: readonly PredictionRecord[], rejectedModelIds: readonly string[]): void {
+  if (rejectedModelIds.length === 0) return;
+  const rejected = new Set(rejectedModelIds);
+  for (const p of predictions) if (rejected.has(p.modelId)) Object.assign(p, { status: 'FAILED', payloadJson: null });
 }
 
 function shorten(reason: string): string {

@@ -8,6 +8,8 @@ export interface PendingRound {
   predictions: PredictionRecord[];
   /** Time the round took up to its answers (stored as the round's duration). */
   durationMs: number;
+  /** Models whose prediction was inserted while the calls ran (PredictionInsertStream): not inserted again. */
+  storedModelIds?: ReadonlySet<string>;
 }
 
 /**

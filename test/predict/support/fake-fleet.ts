@@ -5,6 +5,7 @@ import type {
   MarketData,
   ModelCallArguments,
   ModelCallArgumentsFor,
+  ModelCallOptions,
   ModelCallResult,
   ModelCaller,
   TickPayload,
@@ -55,7 +56,7 @@ export class FakeFleet implements ModelCaller {
     return [...this.running.values()].map((e) => e.model);
   }
 
-  async call(method: string, args: ModelCallArguments | ModelCallArgumentsFor, opts: { modelIds?: string[]; timeoutMs?: number } = {}): Promise<ModelCallResult[]> {
+  async call(method: string, args: ModelCallArguments | ModelCallArgumentsFor, opts: ModelCallOptions = {}): Promise<ModelCallResult[]> {
     await this.beforeCall?.();
     // Like the real service: models are resolved when the call starts; a left model still answers.
     const targets = (opts.modelIds ?? [...this.running.keys()]).map((id) => this.running.get(id)).filter((e) => e !== undefined);
@@ -68,9 +69,10 @@ export class FakeFleet implements ModelCaller {
         record.args.set(model.modelId, modelArgs);
         const answer = await behaviour(method, modelArgs);
         const base = { modelId: model.modelId, deploymentId: model.deploymentId, execTimeUs: 1234 };
-        return answer.status === 'SUCCESS'
-          ? { ...base, status: 'SUCCESS' as const, result: answer.result }
-          : { ...base, status: answer.status, result: null, error: answer.error };
+        const result: ModelCallResult =
+          answer.status === 'SUCCESS' ? { ...base, status: 'SUCCESS' as const, result: answer.result } : { ...base, status: answer.status, result: null, error: answer.error };
+        opts.onResult?.(result); // as the real service: each result as it arrives
+        return result;
       }),
     );
   }
