@@ -4,6 +4,7 @@ import { Clock } from '../clock/clock';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import { answeredSteps, paramKey } from '../config/competition/competition.types';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
+import { performedSpan } from '../predict/round/prediction-round';
 import type { DueRoundOrigin, PerformedSpan } from '../predict/round/prediction-round';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
 import { ScoreCycleMetrics } from '../metrics/score-cycle.metrics';
@@ -268,7 +269,7 @@ export class ScoreCycleService implements OnModuleInit {
       const ready = due.filter((d) => !waitingRoundIds.has(d.roundId));
       if (ready.length === 0) continue;
       const roundIds = [...new Set(ready.map((d) => d.roundId))];
-      const performed = { fromMs: Math.min(...ready.map((d) => d.performedAtMs)), toMs: Math.max(...ready.map((d) => d.performedAtMs)) };
+      const performed = performedSpan(ready.map((d) => d.performedAtMs));
       return { roundIds, performed, truths, predictions: await this.rounds.readUnscored(roundIds, nowMs, performed) };
     }
   }

@@ -90,6 +90,17 @@ export interface PerformedSpan {
   toMs: number;
 }
 
+/** The span of some `performed_at` times (epoch ms; at least one). */
+export function performedSpan(times: Iterable<number>): PerformedSpan {
+  let fromMs = Infinity;
+  let toMs = -Infinity;
+  for (const ms of times) {
+    if (ms < fromMs) fromMs = ms;
+    if (ms > toMs) toMs = ms;
+  }
+  return { fromMs, toMs };
+}
+
 /** A ground-truth origin shared by some unscored predictions of a due round. */
 export interface DueRoundOrigin {
   roundId: string;
