@@ -53,11 +53,11 @@ export class NormalMixturePlan {
     const refs: Ref[] = [];
     const ref = (r: Ref) => refs.push(r) - 1;
     const weightRefs: number[][] = mixtures.map((weights) => weights.map(ref));
-    this.mixtureStart = Int32Array.from([0, ...weightRefs.map((_, m) => weightRefs.slice(0, m + 1).reduce((n, w) => n + w.length, 0))]);
+    this.mixtureStart = startOffsets(weightRefs.map((w) => w.length));
     this.weightRef = Int32Array.from(weightRefs.flat());
     this.locRef = Int32Array.from(leaves.map((l) => ref(l.loc)));
     this.scaleRef = Int32Array.from(leaves.map((l) => ref(l.scale)));
-    this.pathStart = Int32Array.from([0, ...leaves.map((_, l) => leaves.slice(0, l + 1).reduce((n, leaf) => n + leaf.path.length, 0))]);
+    this.pathStart = startOffsets(leaves.map((l) => l.path.length));
     this.pathMixture = Int32Array.from(leaves.flatMap((l) => l.path.map(([mixture]) => mixture)));
     this.pathWeightRef = Int32Array.from(leaves.flatMap((l) => l.path.map(([mixture, component]) => weightRefs[mixture][component])));
     this.slot = Int32Array.from(refs.map((r) => (typeof r === 'number' ? -1 : r.index)));
@@ -191,4 +191,11 @@ class PlanBuilder {
     }
     return true;
   }
+}
+
+/** Where each of consecutive runs of `lengths` starts in their concatenation, and its total last. */
+function startOffsets(lengths: readonly number[]): Int32Array {
+  const starts = new Int32Array(lengths.length + 1);
+  for (let i = 0; i < lengths.length; i++) starts[i + 1] = starts[i] + lengths[i];
+  return starts;
 }
