@@ -607,13 +607,13 @@ class PayloadReader {
 
   text(): string {
     const parts: string[] = [];
-    this.writeText({ put: (piece) => parts.push(piece) });
+    this.walkText(new TextWriter(parts));
     this.finish();
     return parts.join('');
   }
 
   /**
-   * Whether `text()` would give `expected`, compared piece by piece as writeText writes them (no
+   * Whether `text()` would give `expected`, compared piece by piece as walkText walks them (no
    * rendered copy), for the encoder's check of its own output. A float64 is not written out again:
    * the encoder found `tokens` in `expected` and checked that each op writes its value as that
    * very token, so the piece is the same when the number read here has the same bits and op, and
@@ -622,68 +622,9 @@ class PayloadReader {
    */
   renders(expected: string, tokens: FloatTokens): boolean {
     const matcher = new TextMatcher(expected, tokens);
-    if (!this.matchText(matcher)) return false;
+    if (!this.walkText(matcher)) return false;
     this.finish();
     return matcher.at === expected.length;
-  }
-
-  /** writeText's walk, comparing with `m.expected` from `m.at` instead of writing; false at the first difference. */
-  private matchText(m: TextMatcher): boolean {
-    const op = this.bytes[this.pos++];
-    switch (op) {
-      case Op.Null:
-        return m.piece('null');
-      case Op.False:
-        return m.piece('false');
-      case Op.True:
-        return m.piece('true');
-      case Op.NumberJs:
-      case Op.NumberPython: {
-        const i = this.floatAt;
-        const value = this.float();
-        const t = m.tokens;
-        if (i >= t.count || t.ops[i] !== op || t.starts[i] !== m.at || !Object.is(t.values[i], value)) return false;
-        m.at = t.ends[i];
-        return true;
-      }
-      case Op.NumberText:
-        return m.piece(this.string());
-      case Op.String:
-        return m.quoted(this.string());
-      case Op.Array: {
-        const comma = this.style === Style.Python ? ', ' : ',';
-        const length = this.varint();
-        if (!m.piece('[')) return false;
-        let previous = -1;
-        for (let i = 0; i < length; i++) {
-          if (i > 0 && !m.piece(comma)) return false;
-          if (this.bytes[this.pos] === Op.SameAsPrevious) {
-            if (previous < 0) throw new Error('not a compact payload (repeat without a previous element)');
-            const after = this.pos + 1;
-            this.pos = previous;
-            if (!this.matchText(m)) return false;
-            this.pos = after;
-          } else {
-            previous = this.pos;
-            if (!this.matchText(m)) return false;
-          }
-        }
-        return m.piece(']');
-      }
-      case Op.Object: {
-        const comma = this.style === Style.Python ? ', ' : ',';
-        const colon = this.style === Style.Python ? ': ' : ':';
-        const count = this.varint();
-        if (!m.piece('{')) return false;
-        for (let i = 0; i < count; i++) {
-          if (i > 0 && !m.piece(comma)) return false;
-          if (!m.quoted(this.string()) || !m.piece(colon) || !this.matchText(m)) return false;
-        }
-        return m.piece('}');
-      }
-      default:
-        throw new Error(`not a compact payload (unknown op ${op})`);
-    }
   }
 
   private finish(): void {
@@ -766,64 +707,55 @@ class PayloadReader {
     }
   }
 
-  private writeText(parts: TextSink): void {
+  /** Walks the payload's text piece by piece into `sink`; false as soon as the sink says stop. */
+  private walkText(sink: TextSink): boolean {
     const op = this.bytes[this.pos++];
     switch (op) {
       case Op.Null:
-        parts.put('null');
-        return;
+        return sink.put('null');
       case Op.False:
-        parts.put('false');
-        return;
+        return sink.put('false');
       case Op.True:
-        parts.put('true');
-        return;
+        return sink.put('true');
       case Op.NumberJs:
-        parts.put(jsNumberText(this.float()));
-        return;
-      case Op.NumberPython:
-        parts.put(pythonNumberText(this.float()));
-        return;
+      case Op.NumberPython: {
+        const index = this.floatAt;
+        return sink.float(index, this.float(), op);
+      }
       case Op.NumberText:
-        parts.put(this.string());
-        return;
+        return sink.put(this.string());
       case Op.String:
-        parts.put(`"${this.string()}"`);
-        return;
+        return sink.quoted(this.string());
       case Op.Array: {
         const comma = this.style === Style.Python ? ', ' : ',';
         const length = this.varint();
-        parts.put('[');
+        if (!sink.put('[')) return false;
         let previous = -1;
         for (let i = 0; i < length; i++) {
-          if (i > 0) parts.put(comma);
+          if (i > 0 && !sink.put(comma)) return false;
           if (this.bytes[this.pos] === Op.SameAsPrevious) {
             if (previous < 0) throw new Error('not a compact payload (repeat without a previous element)');
             const after = this.pos + 1;
             this.pos = previous;
-            this.writeText(parts);
+            if (!this.walkText(sink)) return false;
             this.pos = after;
           } else {
             previous = this.pos;
-            this.writeText(parts);
+            if (!this.walkText(sink)) return false;
           }
         }
-        parts.put(']');
-        return;
+        return sink.put(']');
       }
       case Op.Object: {
         const comma = this.style === Style.Python ? ', ' : ',';
         const colon = this.style === Style.Python ? ': ' : ':';
         const count = this.varint();
-        parts.put('{');
+        if (!sink.put('{')) return false;
         for (let i = 0; i < count; i++) {
-          if (i > 0) parts.put(comma);
-          parts.put(`"${this.string()}"`);
-          parts.put(colon);
-          this.writeText(parts);
+          if (i > 0 && !sink.put(comma)) return false;
+          if (!sink.quoted(this.string()) || !sink.put(colon) || !this.walkText(sink)) return false;
         }
-        parts.put('}');
-        return;
+        return sink.put('}');
       }
       default:
         throw new Error(`not a compact payload (unknown op ${op})`);
@@ -832,7 +764,7 @@ class PayloadReader {
 }
 
 /** The text a payload should render, and how far `PayloadReader.renders` has matched it. */
-class TextMatcher {
+class TextMatcher implements TextSink {
   at = 0;
 
   constructor(
@@ -840,9 +772,17 @@ class TextMatcher {
     readonly tokens: FloatTokens,
   ) {}
 
-  piece(text: string): boolean {
+  put(text: string): boolean {
     if (!this.expected.startsWith(text, this.at)) return false;
     this.at += text.length;
+    return true;
+  }
+
+  /** The same piece when the encoder read this very number (same bits, same op) from the token that starts here. */
+  float(index: number, value: number, op: Op): boolean {
+    const t = this.tokens;
+    if (index >= t.count || t.ops[index] !== op || t.starts[index] !== this.at || !Object.is(t.values[index], value)) return false;
+    this.at = t.ends[index];
     return true;
   }
 
@@ -855,9 +795,31 @@ class TextMatcher {
   }
 }
 
-/** Where rendered text goes, piece by piece. */
+/** Where a payload's text goes, piece by piece (`PayloadReader.walkText`); each returns false to stop the walk. */
 interface TextSink {
-  put(piece: string): void;
+  put(piece: string): boolean;
+  /** The float64 `value`, the `index`-th of the payload, written by `op` (NumberJs or NumberPython). */
+  float(index: number, value: number, op: Op): boolean;
+  /** A string literal, to be written between its quotes. */
+  quoted(literal: string): boolean;
+}
+
+/** Renders the text into `parts`. */
+class TextWriter implements TextSink {
+  constructor(private readonly parts: string[]) {}
+
+  put(piece: string): boolean {
+    this.parts.push(piece);
+    return true;
+  }
+
+  float(_index: number, value: number, op: Op): boolean {
+    return this.put(op === Op.NumberJs ? jsNumberText(value) : pythonNumberText(value));
+  }
+
+  quoted(literal: string): boolean {
+    return this.put(`"${literal}"`);
+  }
 }
 
 /** Structure + string-table bytes above which a payload is not compiled. */
