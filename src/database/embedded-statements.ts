@@ -23,6 +23,7 @@ interface PreparedStatementMaps {
 export class EmbeddedStatements {
   private readonly names = new Map<string, string>();
   readonly maps: PreparedStatementMaps = { parsedStatements: {}, submittedNamedStatements: {} };
+  private client?: typeof Client;
 
   /** The statement name of `text`, or undefined when the session keeps no more names. */
   nameOf(text: string): string | undefined {
@@ -34,8 +35,6 @@ export class EmbeddedStatements {
     return name;
   }
 
-  private client?: typeof Client;
-
   /** A pg Client class whose parameterised queries run as this session's named statements. */
   clientClass(): typeof Client {
     this.client ??= sessionClient(this);
@@ -45,23 +44,23 @@ export class EmbeddedStatements {
 
 function sessionClient(statements: EmbeddedStatements): typeof Client {
   return class EmbeddedSessionClient extends Client {
-      constructor(config?: string | ClientConfig) {
-        super(config);
-        const connection = (this as unknown as { connection: PreparedStatementMaps }).connection;
-        connection.parsedStatements = statements.maps.parsedStatements;
-        connection.submittedNamedStatements = statements.maps.submittedNamedStatements;
-      }
+    constructor(config?: string | ClientConfig) {
+      super(config);
+      const connection = (this as unknown as { connection: PreparedStatementMaps }).connection;
+      connection.parsedStatements = statements.maps.parsedStatements;
+      connection.submittedNamedStatements = statements.maps.submittedNamedStatements;
+    }
 
-      // Only (text, values) calls are named, as TypeORM's query runner makes them; a text without
-      // parameters may hold several statements (migrations), which one prepared statement cannot.
-      override query(...args: unknown[]): never {
-        const [text, values] = args;
-        if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-          const name = statements.nameOf(text);
-          if (name !== undefined) args = [{ name, text, values }, ...args.slice(2)];
-        }
-        return (super.query as (...a: unknown[]) => never)(...args);
+    // Only (text, values) calls are named, as TypeORM's query runner makes them; a text without
+    // parameters may hold several statements (migrations), which one prepared statement cannot.
+    override query(...args: unknown[]): never {
+      const [text, values] = args;
+      if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+        const name = statements.nameOf(text);
+        if (name !== undefined) args = [{ name, text, values }, ...args.slice(2)];
       }
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
   };
 }
 
