@@ -12,6 +12,7 @@ import { ScoreCommitmentRepository } from './score-commitment.repository';
 import { RecurringJob } from '../clock/recurring-job.decorator';
 import { AdvisoryLockName, advisoryLockKey, withAdvisoryLock } from './advisory-lock';
 import { bucketIncrements } from './bucket-increments';
+import type { BucketIncrement } from './bucket-increments';
 import { commitWithoutWaitingForDisk } from './claim-commit';
 import { shortReason } from './failure-reason';
 import { GROUND_TRUTH, GroundTruthAnswer, GroundTruthSource } from './ground-truth.source';
@@ -23,6 +24,8 @@ import { ScoreWindowRepository } from './score-window.repository';
 import { ScorerRegistry } from './scorers/scorer.registry';
 import type { ScoreDirection } from './scorers/scorer';
 import { WindowBuckets } from './window-buckets';
+import { WindowTotalsCache } from './window-totals-cache';
+import type { WindowVersionStep } from './window-totals-cache';
 
 /** Tuning of scoring cycles (all optional). */
 export interface ScoreCycleOptions {
@@ -53,6 +56,14 @@ interface PreparedBatch {
  */
 interface DueWalk {
   fromMs: number;
+}
+
+/** What a claim transaction wrote: its scores, the rounds another instance held, its bucket increments and their version step. */
+interface ClaimWritten {
+  scored: number;
+  skipped: string[];
+  increments: BucketIncrement[];
+  step: WindowVersionStep | null;
 }
 
 /** What one cycle did, handed to listeners such as the leaderboard. */
@@ -103,6 +114,8 @@ export class ScoreCycleService implements OnModuleInit {
   private readonly resolutionSteps: ReadonlyMap<string, readonly number[]>;
   /** A cycle, or work that must not overlap one, is running in this process. */
   private heldHere = false;
+  /** The window totals the last cycle used, with this process's claims added since. */
+  private readonly windowCache = new WindowTotalsCache();
 
   constructor(
     @Inject(COMPETITION) private readonly competition: CompetitionDefinition,
@@ -204,13 +217,21 @@ export class ScoreCycleService implements OnModuleInit {
     return result;
   }
 
-  /** Current standings from the buckets (no scoring). */
+  /**
+   * Current standings from the buckets (no scoring). The buckets are summed again only when the
+   * windows start at other buckets than last time or something other than this process's claims
+   * wrote to them (window-totals-cache.ts); otherwise one read of their version.
+   */
   async standingsAt(nowMs: number): Promise<ModelStanding[]> {
-    const [totals, coverage] = await Promise.all([
-      this.windows.windowTotals(nowMs, this.competition.scoring.windows, this.buckets),
-      this.windows.firstScoredBuckets(),
-    ]);
-    return computeStandings(totals, coverage, this.competition.scoring.windows, this.buckets, nowMs, this.competition.scoring.assetWeights);
+    const { windows } = this.competition.scoring;
+    const starts = windows.map((w) => this.buckets.windowStartMs(nowMs, w.seconds));
+    let state = this.windowCache.lookup(starts, await this.windows.version());
+    if (state === undefined) {
+      const read = await this.windows.readState(nowMs, windows, this.buckets);
+      this.windowCache.remember(starts, read);
+      state = read;
+    }
+    return computeStandings(state.totals, state.coverage, windows, this.buckets, nowMs, this.competition.scoring.assetWeights);
   }
 
   private async scoreDueRounds(nowMs: number): Promise<{ scored: number; waitingRounds: number }> {
@@ -306,9 +327,28 @@ export class ScoreCycleService implements OnModuleInit {
     return outcomes;
   }
 
-  /** The claim transaction: lock, apply penalties, write scores and buckets, commit. */
+  /** Runs a batch's claim transaction, then adds its committed increments to the window cache. */
   private async scoreRounds(batch: PreparedBatch, outcomes: Map<string, ScoreOutcome>, nowMs: number): Promise<{ scored: number; skipped: string[] }> {
     const { rules, truthOf } = this.roundRules(batch.truths);
+    let claim: ClaimWritten;
+    try {
+      claim = await this.claimAndWrite(batch, outcomes, nowMs, rules, truthOf);
+    } catch (err) {
+      this.windowCache.clear(); // whether the claim's increments are in the buckets is not known here
+      throw err;
+    }
+    if (claim.step !== null) this.windowCache.apply(claim.increments, claim.step);
+    return { scored: claim.scored, skipped: claim.skipped };
+  }
+
+  /** The claim transaction: lock, apply penalties, write scores and buckets, commit. */
+  private claimAndWrite(
+    batch: PreparedBatch,
+    outcomes: Map<string, ScoreOutcome>,
+    nowMs: number,
+    rules: RoundScoringRules,
+    truthOf: (key: string) => SettledTruth | undefined,
+  ): Promise<ClaimWritten> {
     return this.dataSource.transaction(async (em) => {
       await commitWithoutWaitingForDisk(em); // re-derivable work: see claim-commit.ts
       const locked = await this.rounds.lockRounds(em, batch.roundIds);
@@ -337,8 +377,8 @@ export class ScoreCycleService implements OnModuleInit {
         throw new Error(`score cycle at ${new Date(nowMs).toISOString()}: wrote ${written} of ${scores.length} claimed predictions`);
       }
       const increments = bucketIncrements(scores, this.buckets);
-      await this.windows.addIncrements(em, increments);
-      return { scored: written, skipped };
+      const step = await this.windows.addIncrements(em, increments);
+      return { scored: written, skipped, increments, step };
     });
   }
 

@@ -10,6 +10,7 @@ import { PredictionsPartitionedByTime1764000023000 } from './1764000023000-Predi
 import { PredictionPayloadCompact1764000024000 } from './1764000024000-PredictionPayloadCompact';
 import { TournamentRounds1764000025000 } from './1764000025000-TournamentRounds';
 import { ScoreBucketsFillfactor1764000026000 } from './1764000026000-ScoreBucketsFillfactor';
+import { ScoreWindowVersion1764000027000 } from './1764000027000-ScoreWindowVersion';
 
 /** Every migration, in order. A new migration is a new file here plus one line in this list. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   PredictionPayloadCompact1764000024000,
   TournamentRounds1764000025000,
   ScoreBucketsFillfactor1764000026000,
+  ScoreWindowVersion1764000027000,
 ];
