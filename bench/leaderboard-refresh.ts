@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     };
     const cycles = new ScoreCycleService(
       def, clock, new ScorerRegistry(), noTruth, ds,
-      new PredictionRoundRepository(ds), windows, new ScoreSnapshotRepository(ds), new ScoreCommitmentRepository(ds, new ScoreSnapshotRepository(ds)),
+      new PredictionRoundRepository(ds), windows, new ScoreCommitmentRepository(ds, new ScoreSnapshotRepository(ds)),
     );
     const leaderboard = new LeaderboardService(def, new LeaderboardRepository(ds), cycles, new ModelRegistryRepository(ds), new PredictionRoundRepository(ds));
     const snapshots = new ScoreSnapshotRepository(ds);

@@ -141,7 +141,7 @@ async function databaseBench(n: number, engine: 'pglite' | 'postgres'): Promise<
     await new LeaderboardRepository(ds).insert(def.id, { id: randomUUID(), createdAt: at, entries });
     const clock = new VirtualClock(at.getTime() + 86_400_000);
     const noTruth: GroundTruthSource = { groundTruth: async () => ({ ok: false, reason: 'unused', retryable: true }) };
-    const cycles = new ScoreCycleService(def, clock, new ScorerRegistry(), noTruth, ds, new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), snapshots, commitments);
+    const cycles = new ScoreCycleService(def, clock, new ScorerRegistry(), noTruth, ds, new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), commitments);
     const leaderboards = new LeaderboardService(def, new LeaderboardRepository(ds), cycles, new ModelRegistryRepository(ds), new PredictionRoundRepository(ds));
     const registry = new RewardFunctionRegistry();
     const checkpointRepository = new CheckpointRepository(ds);

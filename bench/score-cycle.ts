@@ -167,8 +167,9 @@ async function main(): Promise<void> {
       return outcome;
     };
     const phases = new Map<string, number>();
-    const repositories = [new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreSnapshotRepository(ds), new ScoreCommitmentRepository(ds, new ScoreSnapshotRepository(ds))] as const;
-    for (const repo of repositories) timeMethods(repo, phases);
+    const snapshots = new ScoreSnapshotRepository(ds);
+    const repositories = [new PredictionRoundRepository(ds), new ScoreWindowRepository(ds), new ScoreCommitmentRepository(ds, snapshots)] as const;
+    for (const repo of repositories) timeMethods(repo, phases); // the snapshots are written by the commitment's publish
     const cycles = new ScoreCycleService(
       def, clock, registry, new SyntheticTruth(), ds, ...repositories,
       { batchPredictions: Number(process.env.SCORE_CYCLE_BATCH ?? 1000) },

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
 import { commitCycle, CommittedStanding, CycleCommitment } from '../commitments/cycle-commitment';
+import type { ModelStanding } from './model-standing';
 
 interface CommitmentRow {
   competition_id: string;
@@ -13,6 +14,15 @@ interface CommitmentRow {
 }
 
 const COLUMNS = `competition_id, cycle_at, leaf_count, root, previous_root, chained_root`;
+
+/** Stores a commitment ($1-$6: `commitmentValues`); a cycle committed again replaces its row. */
+const UPSERT = `INSERT INTO score_commitments (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (competition_id, cycle_at) DO UPDATE SET leaf_count = EXCLUDED.leaf_count, root = EXCLUDED.root,
+         previous_root = EXCLUDED.previous_root, chained_root = EXCLUDED.chained_root`;
+
+function commitmentValues(c: CycleCommitment): unknown[] {
+  return [c.competitionId, c.cycleAt, c.leafCount, c.root, c.previousRoot, c.chainedRoot];
+}
 
 /**
  * `score_commitments`: the only SQL on it. One row per scoring cycle, written in the cycle's
@@ -30,31 +40,52 @@ export class ScoreCommitmentRepository {
   ) {}
 
   /**
+   * Writes a cycle's snapshots and the commitment to them, together or not at all (the caller
+   * holds the cycle lock, so the chain read first cannot change before the write). Usually one
+   * statement after the chain read: no transaction to open and commit. A second cycle at the same
+   * instant (a virtual clock that did not move) re-commits to every snapshot stored at that time,
+   * in a transaction (`commit`). Nothing is written when nothing is ranked.
+   */
+  async publish(competitionId: string, cycleAt: Date, standings: readonly ModelStanding[]): Promise<CycleCommitment | null> {
+    if (standings.length === 0) return null;
+    const chain = await this.chainAt(this.dataSource.manager, competitionId, cycleAt);
+    if (chain.recommit) {
+      return this.dataSource.transaction(async (em) => {
+        await this.snapshots.insert(standings, cycleAt.getTime(), em);
+        return this.commit(em, competitionId, cycleAt, standings);
+      });
+    }
+    const commitment = commitCycle(competitionId, cycleAt, standings, chain.previousRoot);
+    const snapshots = this.snapshots.insertStatement(standings, cycleAt.getTime(), 7);
+    await this.dataSource.query(
+      `WITH snapshots AS (${snapshots.sql})
+       ${UPSERT}`,
+      [...commitmentValues(commitment), ...snapshots.params],
+    );
+    return commitment;
+  }
+
+  /**
    * Builds and stores the cycle's commitment inside `em`'s transaction (the caller holds the cycle
    * lock), after the cycle's snapshots were written in it. A second cycle at the same instant (a
    * virtual clock that did not move) re-commits to every snapshot stored at that time.
    */
   async commit(em: EntityManager, competitionId: string, cycleAt: Date, standings: readonly CommittedStanding[]): Promise<CycleCommitment> {
+    const chain = await this.chainAt(em, competitionId, cycleAt);
+    const committed = chain.recommit ? await this.snapshots.windowsAt(cycleAt, em) : standings;
+    const commitment = commitCycle(competitionId, cycleAt, committed, chain.previousRoot);
+    await em.query(UPSERT, commitmentValues(commitment));
+    return commitment;
+  }
+
+  /** The chained root the cycle at `cycleAt` follows, and whether that cycle is committed already. */
+  private async chainAt(em: EntityManager, competitionId: string, cycleAt: Date): Promise<{ previousRoot: string | null; recommit: boolean }> {
     const [chain]: Array<{ previous_root: string | null; recommit: boolean }> = await em.query(
       `SELECT (SELECT chained_root FROM score_commitments WHERE competition_id = $1 AND cycle_at < $2 ORDER BY cycle_at DESC LIMIT 1) AS previous_root,
               EXISTS (SELECT 1 FROM score_commitments WHERE competition_id = $1 AND cycle_at = $2) AS recommit`,
       [competitionId, cycleAt],
     );
-    const committed = chain.recommit ? await this.snapshots.windowsAt(cycleAt, em) : standings;
-    const commitment = commitCycle(competitionId, cycleAt, committed, chain.previous_root);
-    await em.query(
-      `INSERT INTO score_commitments (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (competition_id, cycle_at) DO UPDATE SET leaf_count = EXCLUDED.leaf_count, root = EXCLUDED.root,
-         previous_root = EXCLUDED.previous_root, chained_root = EXCLUDED.chained_root`,
-      [
-      competitionId,
-      cycleAt,
-      commitment.leafCount,
-      commitment.root,
-      commitment.previousRoot,
-      commitment.chainedRoot,
-    ]);
-    return commitment;
+    return { previousRoot: chain.previous_root, recommit: chain.recommit };
   }
 
   /** Cycle times committed at or after `fromMs`, oldest first (a history recompute chains them again). */

@@ -19,7 +19,6 @@ import { GROUND_TRUTH, GroundTruthAnswer, GroundTruthSource } from './ground-tru
 import { computeStandings, ModelStanding } from './model-standing';
 import { ClaimedPrediction, PredictionScore, RoundScoringRules, scorePrediction, settleRound, SettledTruth, truthKey, voidReason } from './round-scoring';
 import type { ResolutionTruth, ScoreOutcome } from './scorers/scorer';
-import { ScoreSnapshotRepository } from './score-snapshot.repository';
 import { ScoreWindowRepository } from './score-window.repository';
 import { ScorerRegistry } from './scorers/scorer.registry';
 import type { ScoreDirection } from './scorers/scorer';
@@ -82,7 +81,7 @@ export type ScoreCycleListener = (result: ScoreCycleResult) => Promise<void>;
 /**
  * Scoring cycles: every `scoring.intervalSeconds`, under a PostgreSQL advisory lock (one instance
  * at a time), scores every resolvable prediction, then writes one snapshot per model and, in the
- * same transaction, the cycle's Merkle root over them (score-commitment.repository.ts, src/commitments).
+ * same statement, the cycle's Merkle root over them (score-commitment.repository.ts, src/commitments).
  *
  * A round is the unit of scoring, because the penalty of its failures depends on its successes:
  * 1. find due rounds (read-only), fetch their ground truth outside any transaction (the data
@@ -125,7 +124,6 @@ export class ScoreCycleService implements OnModuleInit {
     private readonly dataSource: DataSource,
     private readonly rounds: PredictionRoundRepository,
     private readonly windows: ScoreWindowRepository,
-    private readonly snapshots: ScoreSnapshotRepository,
     private readonly commitments: ScoreCommitmentRepository,
     @Optional() @Inject(SCORE_CYCLE_OPTIONS) private readonly options: ScoreCycleOptions = {},
     @Optional() private readonly cycleMetrics?: ScoreCycleMetrics,
@@ -199,11 +197,8 @@ export class ScoreCycleService implements OnModuleInit {
     const nowMs = this.clock.nowMs();
     const { scored, waitingRounds } = await this.scoreDueRounds(nowMs);
     const standings = await this.standingsAt(nowMs);
-    // The snapshot and the Merkle root committing to it are written together or not at all.
-    await this.dataSource.transaction(async (em) => {
-      await this.snapshots.insert(standings, nowMs, em);
-      if (standings.length > 0) await this.commitments.commit(em, this.competition.id, new Date(nowMs), standings);
-    });
+    // The snapshots and the Merkle root committing to them are written together or not at all.
+    await this.commitments.publish(this.competition.id, new Date(nowMs), standings);
     const result: ScoreCycleResult = { at: new Date(nowMs), scored, waitingRounds, standings, direction: this.direction() };
     for (const listener of this.listeners) {
       try {

@@ -60,13 +60,23 @@ export class ScoreSnapshotRepository {
   /** Inside `em`'s transaction when given (the cycle writes its commitment in the same one). */
   async insert(standings: readonly ModelStanding[], performedAtMs: number, em?: EntityManager): Promise<void> {
     if (standings.length === 0) return;
+    const { sql, params } = this.insertStatement(standings, performedAtMs);
+    await (em ?? this.dataSource).query(sql, params);
+  }
+
+  /**
+   * The INSERT of a cycle's snapshots, its parameters numbered from `$first`: on its own, or as a
+   * CTE of a statement that writes something with them (the cycle's commitment).
+   */
+  insertStatement(standings: readonly ModelStanding[], performedAtMs: number, first = 1): { sql: string; params: unknown[] } {
     const value = (s: ModelStanding, name: string) => s.windows[name]?.value ?? null;
-    await (em ?? this.dataSource).query(
-      `INSERT INTO score_snapshots (id, model_id, performed_at, score_recent, score_steady, score_anchor, windows, params)
-       SELECT id, model_id, $2, recent, steady, anchor, windows::jsonb, params::jsonb
-         FROM unnest($1::uuid[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::text[], $8::text[])
+    const $ = (i: number) => `$${first + i - 1}`;
+    return {
+      sql: `INSERT INTO score_snapshots (id, model_id, performed_at, score_recent, score_steady, score_anchor, windows, params)
+       SELECT id, model_id, ${$(2)}, recent, steady, anchor, windows::jsonb, params::jsonb
+         FROM unnest(${$(1)}::uuid[], ${$(3)}::text[], ${$(4)}::float8[], ${$(5)}::float8[], ${$(6)}::float8[], ${$(7)}::text[], ${$(8)}::text[])
            AS s(id, model_id, recent, steady, anchor, windows, params)`,
-      [
+      params: [
         standings.map(() => randomUUID()),
         new Date(performedAtMs),
         standings.map((s) => s.modelId),
@@ -83,7 +93,7 @@ export class ScoreSnapshotRepository {
           windows: p.windows,
         })))),
       ],
-    );
+    };
   }
 
   /** The cycles (snapshot times) at or after `fromMs`, oldest first: what a history recompute goes through. */
