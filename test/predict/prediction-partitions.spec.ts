@@ -275,7 +275,11 @@ describeEachEngine('the partitioning migration', (db) => {
     await revert(ds);
     const clock = new VirtualClock(D0 + 40 * DAY);
     const competition = competitionFixture();
-    const retention = new ScoreRetentionService(competition, clock, ds, new PredictionRoundRepository(ds), new PredictionPartitionRepository(ds), new ScoreSnapshotRepository(ds), new ScoreWindowRepository(ds));
+    // The window buckets' pruning writes score_window_version, a later migration reverted with
+    // the rest; what is checked here is the predictions' pruning on the plain table.
+    const windows = new ScoreWindowRepository(ds);
+    jest.spyOn(windows, 'pruneBucketsBefore').mockResolvedValue(0);
+    const retention = new ScoreRetentionService(competition, clock, ds, new PredictionRoundRepository(ds), new PredictionPartitionRepository(ds), new ScoreSnapshotRepository(ds), windows);
     expect((await retention.prune()).predictions).toBe(1);
     expect(await allRows(ds)).toEqual(before.filter((row) => !row.startsWith(old.predictions[0].id)));
     await ds.runMigrations({ transaction: 'each' });
