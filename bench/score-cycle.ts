@@ -184,12 +184,14 @@ async function main(): Promise<void> {
       await profiler.post('Profiler.start');
     }
     const serverBefore = engine === 'postgres' ? await backendCpuSeconds(ds) : new Map<number, number>();
+    const [{ lsn: walBefore }]: Array<{ lsn: string }> = await ds.query(`SELECT pg_current_wal_lsn()::text AS lsn`);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const result = await cycles.runCycle();
     const elapsed = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const serverCpu = engine === 'postgres' ? cpuSpent(serverBefore, await backendCpuSeconds(ds)) : 0;
+    const [{ bytes: walBytes }]: Array<{ bytes: string }> = await ds.query(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes`, [walBefore]);
     if (profiler && profilePath) {
       const { profile } = await profiler.post('Profiler.stop');
       fs.writeFileSync(profilePath, JSON.stringify(profile));
@@ -208,6 +210,7 @@ async function main(): Promise<void> {
       `  CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)})` +
         (engine === 'postgres' ? `, PostgreSQL backends ${serverCpu.toFixed(2)} s` : ' (the embedded server included)'),
     );
+    console.log(`  WAL written during the cycle: ${(Number(walBytes) / 1e6).toFixed(1)} MB (${Math.round(Number(walBytes) / result!.scored)} bytes per prediction)`);
     console.log(`  of which scoring (density-pdf, CPU): ${(scoringMs / 1000).toFixed(2)} s; database, payload decoding and the rest: ${((elapsed - scoringMs) / 1000).toFixed(2)} s`);
     console.log(`  database phases (s): ${[...phases].map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)}`).join(', ')}`);
     console.log(`  snapshots: ${result!.standings.length}, leaderboard entries: ${(await leaderboard.latest())!.entries.length}`);
