@@ -7,16 +7,16 @@ import type { WindowBuckets } from './window-buckets';
 import type { WindowState, WindowVersionStep } from './window-totals-cache';
 
 /**
- * A CTE `replaced` that replaces the window tables' version (migration 1764000027000) as the last
- * write of a statement whose other writes are the CTEs `waitFor` names (each with a RETURNING
- * clause): its condition makes them run to completion first, so the version row is the last lock
- * a writer takes. The statement reads the step with `SELECT previous, version FROM replaced`.
+ * A CTE `replaced` that replaces the window tables' version (migration 1764000027000) when the
+ * CTEs `written` names (each with a RETURNING clause) wrote any row. Its condition makes them run
+ * to completion first, so the version row is the last lock a writer takes. The statement reads the
+ * step with `SELECT previous, version FROM replaced` (no row: nothing was written).
  */
-function replaceVersion(waitFor: readonly string[]): string {
-  const after = waitFor.map((cte) => `(SELECT count(*) FROM ${cte})`).join(' + ');
+function replaceVersion(written: readonly string[]): string {
+  const rows = written.map((cte) => `(SELECT count(*) FROM ${cte})`).join(' + ');
   return `replaced AS (
          UPDATE score_window_version SET previous = version, version = gen_random_uuid()
-          WHERE ${after} >= 0
+          WHERE ${rows} > 0
           RETURNING previous::text AS previous, version::text AS version)`;
 }
 
@@ -61,8 +61,8 @@ export class ScoreWindowRepository {
   }
 
   /** The window tables' current version (migration 1764000027000). */
-  async version(): Promise<string> {
-    const rows: Array<{ version: string }> = await this.dataSource.query(`SELECT version::text AS version FROM score_window_version`);
+  async version(em: EntityManager = this.dataSource.manager): Promise<string> {
+    const rows: Array<{ version: string }> = await em.query(`SELECT version::text AS version FROM score_window_version`);
     if (rows.length !== 1) throw new Error(`score_window_version holds ${rows.length} rows, not 1`);
     return rows[0].version;
   }
@@ -70,10 +70,9 @@ export class ScoreWindowRepository {
   /** Window totals at `nowMs`, first scored buckets and the version they are at, read in one snapshot. */
   async readState(nowMs: number, windows: readonly ScoreWindowDefinition[], buckets: WindowBuckets): Promise<WindowState> {
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
-      const rows: Array<{ version: string }> = await em.query(`SELECT version::text AS version FROM score_window_version`);
-      if (rows.length !== 1) throw new Error(`score_window_version holds ${rows.length} rows, not 1`);
+      const version = await this.version(em);
       const totals = await this.windowTotals(nowMs, windows, buckets, em);
-      return { version: rows[0].version, totals, coverage: await this.firstScoredBuckets(em) };
+      return { version, totals, coverage: await this.firstScoredBuckets(em) };
     });
   }
 
@@ -97,7 +96,7 @@ export class ScoreWindowRepository {
    * tables: the increments are sent and parsed once. Coverage rows already as early are left out
    * before ON CONFLICT, which would lock (write) every conflicting row even when it changes nothing,
    * and after a model's first cycle nearly every row is one. Returns the version step of the
-   * write (null when there was nothing to add).
+   * write (null when nothing was written).
    */
   async addIncrements(em: EntityManager, increments: readonly BucketIncrement[]): Promise<WindowVersionStep | null> {
     if (increments.length === 0) return null;
@@ -133,7 +132,7 @@ export class ScoreWindowRepository {
         increments.map((i) => i.failedCount),
       ],
     );
-    return versionStep(rows);
+    return rows[0] ?? null;
   }
 
   /**
@@ -208,18 +207,10 @@ export class ScoreWindowRepository {
   async pruneBucketsBefore(cutoff: Date): Promise<number> {
     const rows: Array<{ pruned: string }> = await this.dataSource.query(
       `WITH deleted AS (DELETE FROM score_buckets WHERE bucket_start < $1 RETURNING 1),
-       replaced AS (
-         UPDATE score_window_version SET previous = version, version = gen_random_uuid()
-          WHERE EXISTS (SELECT 1 FROM deleted)
-          RETURNING 1)
+       ${replaceVersion(['deleted'])}
        SELECT count(*) AS pruned FROM deleted`,
       [cutoff],
     );
     return Number(rows[0]?.pruned ?? 0);
   }
-}
-
-function versionStep(rows: readonly WindowVersionStep[]): WindowVersionStep {
-  if (rows.length !== 1) throw new Error(`score_window_version holds ${rows.length} rows, not 1`);
-  return rows[0];
 }
