@@ -194,7 +194,7 @@ async function killDrill(engine: Engine): Promise<Record<string, unknown>> {
   const kills: string[] = [];
   try {
     app = await startApp(env);
-    await withClient(dbUrl, (c) => until('a first scored prediction', 300_000, async () => (await count(c, 'SELECT count(*) FROM predictions WHERE scored_at IS NOT NULL')) > 0));
+    await withClient(dbUrl, (c) => until('a first scored prediction', 300_000, async () => (await count(c, 'SELECT count(*) FROM predictions_with_scores WHERE scored_at IS NOT NULL')) > 0));
     let lastKillAt = 0;
     for (let i = 0; i < KILLS; i++) {
       await sleep(10_000);
@@ -202,7 +202,7 @@ async function killDrill(engine: Engine): Promise<Record<string, unknown>> {
       const jitterMs = 20 + Math.floor(Math.random() * 150);
       const killAt = Math.ceil(Date.now() / SCORE_INTERVAL_MS) * SCORE_INTERVAL_MS + jitterMs;
       await sleep(killAt - Date.now());
-      const scoredBefore = await withClient(dbUrl, (c) => count(c, 'SELECT count(*) FROM predictions WHERE scored_at IS NOT NULL')).catch(() => -1);
+      const scoredBefore = await withClient(dbUrl, (c) => count(c, 'SELECT count(*) FROM predictions_with_scores WHERE scored_at IS NOT NULL')).catch(() => -1);
       const { child } = app;
       child.kill('SIGKILL');
       await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
@@ -213,7 +213,7 @@ async function killDrill(engine: Engine): Promise<Record<string, unknown>> {
     // Let every prediction resolvable before the last kill be scored (horizon 120 s + truth wait).
     await withClient(dbUrl, (c) =>
       until('everything resolvable before the last kill scored', 400_000, async () => {
-        return (await count(c, `SELECT count(*) FROM predictions WHERE scored_at IS NULL AND resolvable_at < $1`, [new Date(lastKillAt)])) === 0;
+        return (await count(c, `SELECT count(*) FROM predictions_with_scores WHERE scored_at IS NULL AND resolvable_at < $1`, [new Date(lastKillAt)])) === 0;
       }),
     ).catch((err: Error) => kills.push(`note: ${err.message}`));
     const counts = await withClient(dbUrl, (c) => integrityCounts(c));
@@ -231,13 +231,13 @@ async function integrityCounts(c: Client): Promise<Record<string, number>> {
     await c.query(`
       SELECT
         (SELECT count(*)::int FROM prediction_rounds) AS rounds,
-        (SELECT count(*)::int FROM predictions) AS predictions,
-        (SELECT count(*)::int FROM predictions WHERE scored_at IS NOT NULL) AS scored,
-        (SELECT coalesce(sum(greatest(r.model_count - (SELECT count(*) FROM predictions p WHERE p.round_id = r.id), 0)), 0)::int FROM prediction_rounds r) AS lost,
+        (SELECT count(*)::int FROM predictions_with_scores) AS predictions,
+        (SELECT count(*)::int FROM predictions_with_scores WHERE scored_at IS NOT NULL) AS scored,
+        (SELECT coalesce(sum(greatest(r.model_count - (SELECT count(*) FROM predictions_with_scores p WHERE p.round_id = r.id), 0)), 0)::int FROM prediction_rounds r) AS lost,
         (SELECT count(*)::int FROM prediction_rounds r WHERE duration_ms IS NULL) AS interrupted_rounds,
         (SELECT count(*)::int FROM prediction_rounds r WHERE duration_ms IS NOT NULL AND model_count = 0) AS rounds_without_models,
-        (SELECT count(*)::int FROM predictions WHERE scored_at IS NOT NULL AND score_value IS NOT NULL) AS scored_with_value,
-        (SELECT count(*)::int FROM predictions WHERE scored_at IS NOT NULL AND NOT score_success) AS scored_failed,
+        (SELECT count(*)::int FROM predictions_with_scores WHERE scored_at IS NOT NULL AND score_value IS NOT NULL) AS scored_with_value,
+        (SELECT count(*)::int FROM predictions_with_scores WHERE scored_at IS NOT NULL AND NOT score_success) AS scored_failed,
         (SELECT coalesce(sum(score_count), 0)::int FROM score_buckets) AS bucket_scores,
         (SELECT coalesce(sum(failed_count), 0)::int FROM score_buckets) AS bucket_failed`)
   ).rows;

@@ -25,6 +25,7 @@ import { ScoreSnapshotRepository } from '../src/score/score-snapshot.repository'
 import { ScoreWindowRepository } from '../src/score/score-window.repository';
 import { ScorerRegistry } from '../src/score/scorers/scorer.registry';
 import { benchDatabase } from './bench-database';
+import { storeScores } from '../test/support/stored-scores';
 
 const MODELS = 1000;
 const ASSETS = ['BTC', 'ETH', 'SOL', 'XAU'];
@@ -38,12 +39,6 @@ const ROUND_SPACING_S = 480;
 function competition(): CompetitionDefinition {
   return benchCompetition(CONFIGS.map((c, order) => ({ ...c, interval: 3600, active: true, order, group: String(c.horizon) })));
 }
-
-const SECONDARY_INDEXES = [
-  `CREATE INDEX predictions_unscored_idx ON predictions (resolvable_at) WHERE scored_at IS NULL`,
-  `CREATE INDEX predictions_model_performed_idx ON predictions (model_id, performed_at DESC)`,
-  `CREATE INDEX predictions_scored_at_idx ON predictions (scored_at) WHERE scored_at IS NOT NULL`,
-];
 
 async function main(): Promise<void> {
   if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL (this benchmark runs on PostgreSQL)');
@@ -70,26 +65,31 @@ async function main(): Promise<void> {
                          FROM generate_series(0, $2::int - 1) r) times`,
       [new Date(T0), roundsPerParam],
     );
-    for (const name of ['predictions_unscored_idx', 'predictions_model_performed_idx', 'predictions_scored_at_idx']) await ds.query(`DROP INDEX ${name}`);
+    await ds.query(`DROP INDEX predictions_model_performed_idx`);
     const rounds: Array<{ id: string }> = await ds.query(`SELECT id FROM prediction_rounds ORDER BY performed_at`);
     for (let start = 0; start < rounds.length; start += 500) {
       await ds.query(
-        `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, performed_at, resolvable_at,
-                                  score_value, score_success, scored_at)
+        `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, performed_at, resolvable_at)
          SELECT gen_random_uuid(), r.id, 'model-' || m, r.config_id, c.asset, c.horizon, c.step,
                 CASE WHEN (m * 7 + extract(epoch FROM r.performed_at)::bigint / 60) % 50 = 0 THEN 'FAILED' ELSE 'SUCCESS' END,
-                r.performed_at, r.resolvable_at,
-                (hashtext(r.id::text || m) % 1000 + 1000) / 10.0 + m % 97, true, r.resolvable_at
+                r.performed_at, r.resolvable_at
            FROM prediction_rounds r JOIN prediction_configs c ON c.id = r.config_id CROSS JOIN generate_series(1, ${MODELS}) m
           WHERE r.id = ANY($1::uuid[])`,
         [rounds.slice(start, start + 500).map((r) => r.id)],
       );
+      await storeScores(
+        ds,
+        `SELECT p.id, p.performed_at, (hashtext(p.round_id::text || substr(p.model_id, 7)) % 1000 + 1000) / 10.0 + substr(p.model_id, 7)::int % 97 AS score_value,
+                true AS score_success, NULL::text AS score_failed_reason, p.resolvable_at AS scored_at
+           FROM predictions p WHERE p.round_id = ANY($1::uuid[])`,
+        [rounds.slice(start, start + 500).map((r) => r.id)],
+      );
     }
-    for (const sql of SECONDARY_INDEXES) await ds.query(sql);
+    await ds.query(`CREATE INDEX predictions_model_performed_idx ON predictions (model_id, performed_at DESC)`);
     await ds.query(
       `INSERT INTO score_buckets (model_id, param, bucket_start, score_sum, score_count, failed_count)
        SELECT model_id, asset || '-' || horizon || '-' || step, date_trunc('hour', resolvable_at), sum(score_value), count(score_value), count(*) FILTER (WHERE NOT score_success)
-         FROM predictions GROUP BY 1, 2, 3`,
+         FROM predictions_with_scores GROUP BY 1, 2, 3`,
     );
     await ds.query(
       `INSERT INTO score_coverage (model_id, param, first_bucket_start) SELECT model_id, param, min(bucket_start) FROM score_buckets GROUP BY 1, 2`,

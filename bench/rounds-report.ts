@@ -9,6 +9,7 @@
  */
 import { PredictionRoundRepository } from '../src/predict/round/prediction-round.repository';
 import { benchDatabase } from './bench-database';
+import { storeScores } from '../test/support/stored-scores';
 
 const MODELS = 50;
 const RUNS = 20;
@@ -33,14 +34,14 @@ async function main(): Promise<void> {
       [rounds],
     );
     await ds.query(
-      `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, exec_time_us, performed_at, resolvable_at, score_value, score_success, scored_at)
+      `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, exec_time_us, performed_at, resolvable_at)
        SELECT gen_random_uuid(), r.id, 'm-' || m, r.config_id, c.asset, 3600, 60,
               (ARRAY['SUCCESS','SUCCESS','SUCCESS','FAILED','TIMEOUT','ABSENT'])[1 + (m + extract(epoch from r.performed_at)::int) % 6],
-              1000 + m, r.performed_at, r.resolvable_at,
-              CASE WHEN r.resolvable_at < now() THEN 0.1 END, CASE WHEN r.resolvable_at < now() THEN true END, CASE WHEN r.resolvable_at < now() THEN now() END
+              1000 + m, r.performed_at, r.resolvable_at
          FROM prediction_rounds r JOIN prediction_configs c ON c.id = r.config_id CROSS JOIN generate_series(1, $1::int) m`,
       [MODELS],
     );
+    await storeScores(ds, `SELECT id, performed_at, 0.1::float8 AS score_value, true AS score_success, NULL::text AS score_failed_reason, now() AS scored_at FROM predictions WHERE resolvable_at < now()`);
     await ds.query(`ANALYZE`);
     console.log(`${db.label}: ${rounds} rounds x ${MODELS} models = ${rounds * MODELS} predictions seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 

@@ -197,7 +197,7 @@ async function main(): Promise<void> {
       fs.writeFileSync(profilePath, JSON.stringify(profile));
       profiler.disconnect();
     }
-    const check: Array<{ n: number; ok: number }> = await ds.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE score_success)::int AS ok FROM predictions WHERE scored_at IS NOT NULL`);
+    const check: Array<{ n: number; ok: number }> = await ds.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE score_success)::int AS ok FROM predictions_with_scores WHERE scored_at IS NOT NULL`);
     console.log(`engine: ${db.label}`);
     console.log(`setup: ${rounds} rounds x ${MODELS} models = ${check[0].n} predictions (${check[0].ok} scored successfully) in ${(setupMs / 1000).toFixed(1)} s, in a table of ${partitions.length} partitions`);
     console.log(

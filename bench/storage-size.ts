@@ -193,7 +193,10 @@ async function main(): Promise<void> {
     for (const { round, ids } of stored) {
       const scores = ids.map((id) => ({ id, performedAtMs: round.performedAt.getTime(), value: next() * 400, success: true, failedReason: null }));
       const began = performance.now();
-      await ds.transaction((em) => repo.writeScores(em, scores, round.resolvableAt.getTime() + 60_000));
+      await ds.transaction(async (em) => {
+        await repo.claimUnscored(em, [round.id], round.resolvableAt.getTime() + 60_000);
+        await repo.writeScores(em, scores, round.resolvableAt.getTime() + 60_000);
+      });
       scoreMs += performance.now() - began;
     }
     await ds.query(`VACUUM ANALYZE predictions`);

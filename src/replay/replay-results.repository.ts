@@ -99,7 +99,7 @@ export class ReplayResultsRepository {
     }> = await this.dataSource.query(
       `SELECT r.scheduled_at AS round_at, p.asset, p.horizon, p.step, p.model_id, p.status, p.failure_reason,
               p.score_value, p.score_success, p.score_failed_reason, p.scored_at
-         FROM predictions p JOIN prediction_rounds r ON r.id = p.round_id
+         FROM predictions_with_scores p JOIN prediction_rounds r ON r.id = p.round_id
         WHERE r.competition_id = $1
         ORDER BY r.scheduled_at, p.asset, p.horizon, p.step, p.model_id`,
       [this.competition.id],

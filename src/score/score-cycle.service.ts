@@ -360,6 +360,9 @@ export class ScoreCycleService implements OnModuleInit {
         if (!p) throw new Error(`score cycle at ${new Date(nowMs).toISOString()}: claimed prediction ${id} could not be read`);
         return p;
       });
+      // By round then model, whatever order the queue gave them in: the scores, hence the float sums
+      // of the buckets, come out the same in every run.
+      claimed.sort(byRoundThenModel);
       const earlier = await this.rounds.earlierSuccesses(em, locked, batch.performed);
       const outcomeOf = (p: ClaimedPrediction) => outcomes.get(p.id) ?? scorePrediction(p, truthOf, rules);
       const scores: PredictionScore[] = [];
@@ -442,4 +445,11 @@ function groupByRound(predictions: readonly ClaimedPrediction[]): Map<string, Cl
     else byRound.set(p.roundId, [p]);
   }
   return byRound;
+}
+
+/** Orders predictions by round id, then model id (code-unit order: the same on every engine and locale). */
+function byRoundThenModel(a: ClaimedPrediction, b: ClaimedPrediction): number {
+  if (a.roundId !== b.roundId) return a.roundId < b.roundId ? -1 : 1;
+  if (a.modelId !== b.modelId) return a.modelId < b.modelId ? -1 : 1;
+  return 0;
 }

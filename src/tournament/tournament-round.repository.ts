@@ -48,7 +48,7 @@ const ROUND_SELECT = `
   SELECT t.id, t.competition_id, t.client_round_id, t.inputs_sha256, t.inputs_file, t.prediction_round_id,
          t.performed_at_ms, t.truth, t.truth_sha256, t.truth_posted_at, t.opened_at,
          (r.voided_at IS NOT NULL) AS voided, r.model_count, r.success_count, r.failed_count, r.timeout_count, r.absent_count,
-         (SELECT count(*) FROM predictions p WHERE p.round_id = t.prediction_round_id AND p.scored_at IS NOT NULL) AS scored_predictions
+         (SELECT count(*) FROM predictions_with_scores p WHERE p.round_id = t.prediction_round_id AND p.scored_at IS NOT NULL) AS scored_predictions
     FROM tournament_rounds t
     LEFT JOIN prediction_rounds r ON r.id = t.prediction_round_id`;
 
@@ -125,7 +125,7 @@ export class TournamentRoundRepository {
   async predictionsOf(predictionRoundId: string): Promise<TournamentPrediction[]> {
     const rows: PredictionRow[] = await this.dataSource.query(
       `SELECT model_id, status, failure_reason, score_value, score_success, score_failed_reason, scored_at
-         FROM predictions WHERE round_id = $1 ORDER BY model_id`,
+         FROM predictions_with_scores WHERE round_id = $1 ORDER BY model_id`,
       [predictionRoundId],
     );
     return rows.map((r) => ({

@@ -186,7 +186,7 @@ describeEachEngine('the backtest helpers score a tracker as the coordinator does
         await scoring.close();
       }
       const rows: Array<{ performed_at: Date; asset: string; score_value: number; score_success: boolean; score_failed_reason: string | null }> = await ds.query(
-        `SELECT performed_at, asset, score_value, score_success, score_failed_reason FROM predictions ORDER BY performed_at`,
+        `SELECT performed_at, asset, score_value, score_success, score_failed_reason FROM predictions_with_scores ORDER BY performed_at`,
       );
       for (const row of rows) {
         if (!row.score_success) throw new Error(`the coordinator could not score ${key(row.performed_at.getTime(), row.asset)}: ${row.score_failed_reason}`);

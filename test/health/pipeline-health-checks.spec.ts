@@ -17,6 +17,7 @@ import { LeaderboardRepository } from '../../src/leaderboard/leaderboard.reposit
 import { PredictionRoundRepository } from '../../src/predict/round/prediction-round.repository';
 import { ROUND_JOB, TICK_JOB } from '../../src/predict/schedule/predict-scheduler.service';
 import { describeEachEngine } from '../support/test-database';
+import { storeScores } from '../support/stored-scores';
 
 const competition = loadCompetitionFile(path.join(__dirname, '../../competitions/demo.yaml')); // maxWaitSeconds 120, intervalSeconds 15
 const { maxWaitSeconds, intervalSeconds } = competition.scoring;
@@ -102,7 +103,12 @@ describeEachEngine('/healthz pipeline rules', (db) => {
       const ids = await storeRound(startMs, ['a']);
       await p.clock.advance((btc.horizon + maxWaitSeconds + 2 * intervalSeconds) * SECOND);
       expect((await p.health()).body.checks.scoring.status).toBe('degraded');
-      await db().dataSource.transaction((em) => predictions.writeScores(em, ids.map((id) => ({ id, performedAtMs: startMs, value: 0, success: false, failedReason: 'void' })), p.clock.nowMs()));
+      await storeScores(
+        db().dataSource,
+        `SELECT id, performed_at, 0::float8 AS score_value, false AS score_success, 'void'::text AS score_failed_reason, $2::timestamptz AS scored_at
+           FROM predictions WHERE id = ANY($1::uuid[])`,
+        [ids, new Date(p.clock.nowMs())],
+      );
       const { body } = await p.health();
       expect(body.checks.scoring).toEqual({ status: 'up', overdueUnscored: 0 });
       expect(body.reasons ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^scoring:/)]));

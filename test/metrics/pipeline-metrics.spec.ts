@@ -91,9 +91,9 @@ describeEachEngine('GET /metrics of a running pipeline', (db) => {
   it('times the scoring cycles and shows what is left to score and the leaderboard age', async () => {
     const cycles = Math.floor((4 * 60) / pipeline.competition.scoring.intervalSeconds);
     expect(valueOf(metrics, 'coordinator_score_cycle_duration_seconds_count')).toBe(cycles);
-    const [{ n }] = await db().dataSource.query(`SELECT count(*)::int AS n FROM predictions WHERE scored_at IS NULL AND resolvable_at <= $1`, [pipeline.clock.now()]);
+    const [{ n }] = await db().dataSource.query(`SELECT count(*)::int AS n FROM predictions_with_scores WHERE scored_at IS NULL AND resolvable_at <= $1`, [pipeline.clock.now()]);
     expect(valueOf(metrics, 'coordinator_predictions_due_unscored')).toBe(n);
-    const [{ scored }] = await db().dataSource.query(`SELECT count(*)::int AS scored FROM predictions WHERE scored_at IS NOT NULL`);
+    const [{ scored }] = await db().dataSource.query(`SELECT count(*)::int AS scored FROM predictions_with_scores WHERE scored_at IS NOT NULL`);
     expect(scored).toBeGreaterThan(0);
     expect(waitingAfterLastCycle).toBeGreaterThanOrEqual(0);
     expect(valueOf(metrics, 'coordinator_rounds_waiting_for_truth')).toBe(waitingAfterLastCycle);

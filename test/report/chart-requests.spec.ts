@@ -1,5 +1,6 @@
 import { samplingBucketSeconds } from '../../src/report/services/chart-sampling';
 import { describeEachEngine } from '../support/test-database';
+import { storeScores } from '../support/stored-scores';
 import { ReportSeed } from './support/report-seed';
 import { demoCompetition, ReportTestApp, startReportApp } from './support/report-test-app';
 
@@ -48,11 +49,16 @@ describeEachEngine("chart requests (the web app's: every model, 30 days, body on
          SELECT md5('r' || i::text)::uuid, $4, (SELECT id FROM prediction_configs LIMIT 1), t, t, t + interval '120 seconds'
            FROM generate_series(1, $3::int) AS i, LATERAL (SELECT $1::timestamptz + i * $2::float8 * interval '1 millisecond' AS t) AS at
          RETURNING id, performed_at, resolvable_at, config_id)
-       INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, performed_at, resolvable_at, score_value, score_success, scored_at)
-       SELECT md5(r.id::text || m)::uuid, r.id, m, r.config_id, 'BTC', 120, 30, 'SUCCESS', r.performed_at, r.resolvable_at,
-              extract(epoch from r.performed_at), true, r.resolvable_at
+       INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, performed_at, resolvable_at)
+       SELECT md5(r.id::text || m)::uuid, r.id, m, r.config_id, 'BTC', 120, 30, 'SUCCESS', r.performed_at, r.resolvable_at
          FROM rounds r, unnest(ARRAY['m-a', 'm-b']) AS m`,
       [START.toISOString(), STEP_MS, POINTS, competition.id],
+    );
+    await storeScores(
+      ds,
+      `SELECT id, performed_at, extract(epoch from performed_at)::float8 AS score_value, true AS score_success, NULL::text AS score_failed_reason,
+              resolvable_at AS scored_at
+         FROM predictions_with_scores WHERE scored_at IS NULL`,
     );
     t = await startReportApp(ds, { competition });
   }, 120_000);

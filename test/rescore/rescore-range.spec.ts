@@ -51,7 +51,7 @@ describeEachEngine('rescoring a range', (db) => {
     expect(after.buckets.map((b) => b.score_sum)).not.toEqual(before.buckets.map((b) => b.score_sum));
     expectSameWindows(after, await windowState(fresh.dataSource));
     const predictionScores = (ds: TestDatabase) =>
-      ds.dataSource.query(`SELECT model_id, asset, performed_at, score_value, score_success, scored_at FROM predictions ORDER BY asset, performed_at, model_id`);
+      ds.dataSource.query(`SELECT model_id, asset, performed_at, score_value, score_success, scored_at FROM predictions_with_scores ORDER BY asset, performed_at, model_id`);
     const [mine, theirs] = [await predictionScores(db()), await predictionScores(fresh)];
     expect(mine.map((r: { score_success: boolean; scored_at: Date }) => [r.score_success, r.scored_at])).toEqual(theirs.map((r: { score_success: boolean; scored_at: Date }) => [r.score_success, r.scored_at]));
     mine.forEach((r: { score_value: number }, i: number) => expect(r.score_value).toBeCloseTo(theirs[i].score_value, 12));

@@ -44,7 +44,7 @@ describeEachEngine('voiding a round', (db) => {
     expectSameWindows(actual, expected);
 
     const rows: Array<{ score_value: number | null; score_success: boolean | null; score_failed_reason: string; scored: boolean }> = await db().dataSource.query(
-      `SELECT score_value, score_success, score_failed_reason, scored_at IS NOT NULL AS scored FROM predictions WHERE round_id = ANY($1::uuid[])`,
+      `SELECT score_value, score_success, score_failed_reason, scored_at IS NOT NULL AS scored FROM predictions_with_scores WHERE round_id = ANY($1::uuid[])`,
       [[a.roundIds.get('BTC-3600-300@2'), a.roundIds.get('ETH-3600-300@7')]],
     );
     expect(rows).toHaveLength(7);
@@ -104,7 +104,7 @@ describeEachEngine('voiding a round', (db) => {
     );
     await a.clock.advanceTo(T0 + 4 * HOUR);
     await a.app.cycles.runCycle();
-    const [late] = await db().dataSource.query(`SELECT score_value, score_success, score_failed_reason, scored_at IS NOT NULL AS closed FROM predictions WHERE model_id = 'late'`);
+    const [late] = await db().dataSource.query(`SELECT score_value, score_success, score_failed_reason, scored_at IS NOT NULL AS closed FROM predictions_with_scores WHERE model_id = 'late'`);
     expect(late).toEqual({ score_value: null, score_success: null, score_failed_reason: 'round voided: glitch', closed: true });
     expect((await windowState(db().dataSource)).buckets.filter((b) => b.model_id === 'late')).toEqual([]);
     expect((await windowState(db().dataSource)).buckets.filter((b) => b.bucket_start < new Date(T0 + 4 * HOUR).toISOString())).toEqual(before.buckets);

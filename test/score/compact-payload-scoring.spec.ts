@@ -81,8 +81,8 @@ describeEachEngine('Compact prediction payloads', (db) => {
       await ledger.addRounds([0, 1].map((h) => ({ param: 'BTC-3600-300', performedAtMs: T0 + h * HOUR, predictions: predictions() })), { through });
       await clock.advanceTo(T0 + 2 * HOUR);
       const result = await app.cycles.runCycle();
-      const compactRows: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM predictions WHERE payload_compact IS NOT NULL`);
-      const rows = await ds.query(`SELECT model_id, performed_at, score_value, score_success, score_failed_reason FROM predictions ORDER BY performed_at, model_id`);
+      const compactRows: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM predictions_with_scores WHERE payload_compact IS NOT NULL`);
+      const rows = await ds.query(`SELECT model_id, performed_at, score_value, score_success, score_failed_reason FROM predictions_with_scores ORDER BY performed_at, model_id`);
       const buckets = await ds.query(`SELECT model_id, score_sum, score_count, failed_count FROM score_buckets ORDER BY model_id, bucket_start`);
       await app.close();
       return { scored: result!.scored, compact: compactRows[0].n, rows, buckets };

@@ -106,7 +106,7 @@ describeEachEngine('a multi-resolution round (predict_all) predicted, scored and
         expected.set(modelId, outcome.value);
       }
       const scored: Array<{ model_id: string; score_value: number; score_success: boolean }> = await ds.query(
-        `SELECT model_id, score_value, score_success FROM predictions ORDER BY model_id`,
+        `SELECT model_id, score_value, score_success FROM predictions_with_scores ORDER BY model_id`,
       );
       const byModel = new Map(scored.map((r) => [r.model_id, r]));
       expect(byModel.get('sharp')!.score_value).toBeCloseTo(expected.get('sharp')!, 9);

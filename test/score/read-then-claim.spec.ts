@@ -26,7 +26,7 @@ describeEachEngine('ScoreCycleService reads before it claims', (db) => {
       const readClaimed = jest.spyOn(app.predictions, 'readClaimed');
       if (hideOne) jest.spyOn(app.predictions, 'readUnscored').mockImplementation(async (ids, now) => (await realRead(ids, now)).filter((p) => p.modelId !== 'b'));
       const result = await app.cycles.runCycle();
-      const rows = await ds.query(`SELECT model_id, score_value, score_success, score_failed_reason FROM predictions ORDER BY model_id`);
+      const rows = await ds.query(`SELECT model_id, score_value, score_success, score_failed_reason FROM predictions_with_scores ORDER BY model_id`);
       const buckets = await ds.query(`SELECT model_id, score_sum, score_count, failed_count FROM score_buckets ORDER BY model_id`);
       const readBack = readClaimed.mock.calls.map((c) => c[1].length);
       jest.restoreAllMocks();

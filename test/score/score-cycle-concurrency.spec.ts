@@ -49,7 +49,7 @@ onPostgres('score cycles of several instances on one PostgreSQL', () => {
     for (let i = 0; i < count; i++) apps.push(await startScoring(db.dataSource, competition, clock, new PriceTable(() => clock.nowMs()), { schedule: false, batchPredictions: 3 }));
     return { roundIds };
   }
-  const unscored = async () => Number((await db.dataSource.query(`SELECT count(*)::int AS n FROM predictions WHERE scored_at IS NULL`))[0].n);
+  const unscored = async () => Number((await db.dataSource.query(`SELECT count(*)::int AS n FROM predictions_with_scores WHERE scored_at IS NULL`))[0].n);
 
   it('runs a cycle in one instance only while another holds the cycle lock', async () => {
     await instances(1, 2);
@@ -65,7 +65,7 @@ onPostgres('score cycles of several instances on one PostgreSQL', () => {
     await other.query('BEGIN');
     await other.query(`SELECT id FROM prediction_rounds WHERE id = $1 FOR UPDATE`, [roundIds[1]]);
     expect((await apps[0].cycles.runCycle())!.scored).toBe(6);
-    const held: Array<{ n: number }> = await db.dataSource.query(`SELECT count(*)::int AS n FROM predictions WHERE round_id = $1 AND scored_at IS NULL`, [roundIds[1]]);
+    const held: Array<{ n: number }> = await db.dataSource.query(`SELECT count(*)::int AS n FROM predictions_with_scores WHERE round_id = $1 AND scored_at IS NULL`, [roundIds[1]]);
     expect(held[0].n).toBe(3);
     await other.query('COMMIT');
     expect((await apps[0].cycles.runCycle())!.scored).toBe(3);

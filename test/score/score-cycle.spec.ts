@@ -49,7 +49,7 @@ describeEachEngine('ScoreCycleService', (db) => {
   });
 
   const scoredRows = (): Promise<ScoredRow[]> =>
-    db().dataSource.query(`SELECT model_id, round_id, score_value, score_success, score_failed_reason, scored_at FROM predictions ORDER BY performed_at, model_id`);
+    db().dataSource.query(`SELECT model_id, round_id, score_value, score_success, score_failed_reason, scored_at FROM predictions_with_scores ORDER BY performed_at, model_id`);
   const bucketTotals = async () => {
     const rows: Array<{ sum: number | null; count: string; failed: string }> = await db().dataSource.query(
       `SELECT sum(score_sum) AS sum, coalesce(sum(score_count), 0)::text AS count, coalesce(sum(failed_count), 0)::text AS failed FROM score_buckets`,
@@ -227,7 +227,7 @@ describeEachEngine('ScoreCycleService', (db) => {
     expect(result).toEqual({ predictions: 1, snapshots: 1, buckets: 1, rounds: 1 });
     const rounds: Array<{ n: number }> = await db().dataSource.query(`SELECT count(*)::int AS n FROM prediction_rounds`);
     expect(rounds).toEqual([{ n: 2 }]);
-    const left: Array<{ scored_at: Date | null }> = await db().dataSource.query(`SELECT scored_at FROM predictions ORDER BY performed_at`);
+    const left: Array<{ scored_at: Date | null }> = await db().dataSource.query(`SELECT scored_at FROM predictions_with_scores ORDER BY performed_at`);
     expect(left).toEqual([{ scored_at: new Date(T0 + 35 * 24 * HOUR) }, { scored_at: null }]);
     const snapshots: Array<{ performed_at: Date }> = await db().dataSource.query(`SELECT performed_at FROM score_snapshots`);
     expect(snapshots.map((r) => r.performed_at.getTime())).toEqual([T0 + 35 * 24 * HOUR]);

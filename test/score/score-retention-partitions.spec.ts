@@ -9,6 +9,7 @@ import { ScoreRetentionService } from '../../src/score/score-retention.service';
 import { ScoreSnapshotRepository } from '../../src/score/score-snapshot.repository';
 import { ScoreWindowRepository } from '../../src/score/score-window.repository';
 import { createTestDatabase, describeEachEngine, TestDatabase } from '../support/test-database';
+import { storeScores } from '../support/stored-scores';
 import { competitionFixture } from './support/competition-fixture';
 
 const DAY = 86_400_000;
@@ -47,7 +48,7 @@ describeEachEngine('ScoreRetentionService on partitioned predictions', (db) => {
     await rounds.insertPredictions(record, { id: configId, asset: 'BTC', horizon: 3600, step: 300 }, predictions);
     for (const p of predictions) {
       const at = scoredAt[p.modelId];
-      if (at !== null) await db().dataSource.transaction((em) => rounds.writeScores(em, [{ id: p.id, performedAtMs: atMs, value: 1, success: true, failedReason: null }], at));
+      if (at !== null) await storeScores(db().dataSource, `SELECT id, performed_at, 1::float8 AS score_value, true AS score_success, NULL::text AS score_failed_reason, $2::timestamptz AS scored_at FROM predictions WHERE id = $1`, [p.id, new Date(at)]);
     }
     return Object.fromEntries(predictions.map((p) => [p.modelId, p.id]));
   }
@@ -137,7 +138,10 @@ describeEachEngine('ScoreRetentionService on partitioned predictions', (db) => {
     await rounds.claim(record);
     const [prediction] = [{ id: randomUUID(), modelId: 'a', status: 'SUCCESS' as const, execTimeUs: 1, payloadJson: '[]', failureReason: null }];
     await rounds.insertPredictions(record, { id: configId, asset: 'BTC', horizon: 3600, step: 300 }, [prediction]);
-    await ds.transaction((em) => rounds.writeScores(em, [{ id: prediction.id, performedAtMs: day(0) + HOUR, value: 1, success: true, failedReason: null }], day(0) + 2 * HOUR));
+    await ds.transaction(async (em) => {
+      await rounds.claimUnscored(em, [record.id], day(0) + 2 * HOUR);
+      await rounds.writeScores(em, [{ id: prediction.id, performedAtMs: day(0) + HOUR, value: 1, success: true, failedReason: null }], day(0) + 2 * HOUR);
+    });
 
     const reader = new Client({ connectionString: db.url });
     await reader.connect();

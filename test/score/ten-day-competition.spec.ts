@@ -205,7 +205,7 @@ describeEachEngine('a ten-day competition scored by real cycles', (db) => {
 
   const storedPredictions = async (): Promise<StoredPrediction[]> =>
     db().dataSource.query(`SELECT id, round_id, model_id, asset, horizon, step, status, payload, performed_at, resolvable_at,
-                                  score_value, score_success, score_failed_reason, scored_at FROM predictions`);
+                                  score_value, score_success, score_failed_reason, scored_at FROM predictions_with_scores`);
 
   it('scores every prediction exactly once, as the independent computation does, with short reasons', async () => {
     const rows = await storedPredictions();

@@ -4,6 +4,7 @@ import { TournamentGroundTruth } from '../../src/tournament/tournament-ground-tr
 import { TournamentRoundRepository } from '../../src/tournament/tournament-round.repository';
 import { tournamentRoundStatus } from '../../src/tournament/tournament-round';
 import { describeEachEngine } from '../support/test-database';
+import { storeScores } from '../support/stored-scores';
 
 const COMPETITION = { id: 'cup' } as CompetitionDefinition;
 const ORIGIN_MS = Date.UTC(2026, 0, 5, 12);
@@ -75,7 +76,11 @@ describeEachEngine('tournament rounds and their ground truth', (db) => {
 
   it('is scored once every prediction has its score, and void when its prediction round was voided', async () => {
     const round = await repository.byClientRoundId('cup', 'week-2');
-    await db().dataSource.query(`UPDATE predictions SET scored_at = now(), score_value = 0.5, score_success = true WHERE round_id = $1`, [round!.predictionRoundId]);
+    await storeScores(
+      db().dataSource,
+      `SELECT id, performed_at, 0.5::float8 AS score_value, true AS score_success, NULL::text AS score_failed_reason, now() AS scored_at FROM predictions WHERE round_id = $1`,
+      [round!.predictionRoundId],
+    );
     expect(await repository.byId('cup', round!.id)).toMatchObject({ status: 'scored', scoredPredictions: 2 });
     expect((await repository.predictionsOf(round!.predictionRoundId!)).map((p) => [p.modelId, p.scoreValue])).toEqual([
       ['m1', 0.5],

@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 const DAY_MS = 86_400_000;
 /** The partition that takes every prediction no dated partition covers, so no insert ever fails. */
 export const DEFAULT_PREDICTIONS_PARTITION = 'predictions_default';
+/** The partition of `prediction_scores` matching `predictions_default`. */
+export const DEFAULT_SCORES_PARTITION = 'prediction_scores_default';
 /** Periods kept ready past the current one: three days of slack at the reference retention if retention stops running. */
 export const PARTITION_PERIODS_AHEAD = 3;
 /** How long retention waits for a lock on `predictions` before leaving the work to its next run. */
@@ -36,6 +38,14 @@ export function predictionPartitionName(fromMs: number, toMs: number): string {
   return `predictions_p${day(fromMs)}_${day(toMs)}`;
 }
 
+/**
+ * The `prediction_scores` partition holding the scores of a `predictions` partition (same bounds):
+ * `prediction_scores_p20261201_20261202` for `predictions_p20261201_20261202`.
+ */
+export function scoresPartitionName(predictionsPartition: string): string {
+  return `prediction_scores_${predictionsPartition.replace(/^predictions_/, '')}`;
+}
+
 /** The start of the period holding `ms`, periods being `periodDays` long from the epoch (UTC midnights). */
 export function periodStartMs(ms: number, periodDays: number): number {
   const period = periodDays * DAY_MS;
@@ -43,10 +53,11 @@ export function periodStartMs(ms: number, periodDays: number): number {
 }
 
 /**
- * The partitions of `predictions` (declarative RANGE partitioning on `performed_at`, on PostgreSQL
- * and on embedded PGlite alike): the only DDL on them. Retention creates partitions ahead, moves
- * rows the default partition holds for a new partition's range into it, drops whole partitions
- * once every row in them is past retention, and deletes row-wise where it cannot drop.
+ * The partitions of `predictions` and of `prediction_scores` (declarative RANGE partitioning on
+ * `performed_at`, on PostgreSQL and on embedded PGlite alike, the same bounds in both tables): the
+ * only DDL on them. Retention creates partitions ahead, moves rows the default partition holds for
+ * a new partition's range into it, drops whole partitions once every row in them is past
+ * retention, and deletes row-wise where it cannot drop.
  *
  * @example
  *   const created = await partitions.createAhead(Date.now(), 1, 3); // today and the next 3 days
@@ -61,16 +72,17 @@ export class PredictionPartitionRepository {
    * back from the catalogue (`pg_get_expr` prints them in the session's time zone, and the cast
    * reads them back in the same one).
    */
-  async partitions(): Promise<PredictionPartition[] | null> {
-    const kind: Array<{ relkind: string }> = await this.dataSource.query(`SELECT relkind FROM pg_class WHERE oid = to_regclass('predictions')`);
+  async partitions(parent: 'predictions' | 'prediction_scores' = 'predictions'): Promise<PredictionPartition[] | null> {
+    const kind: Array<{ relkind: string }> = await this.dataSource.query(`SELECT relkind FROM pg_class WHERE oid = to_regclass($1)`, [parent]);
     if (kind[0]?.relkind !== 'p') return null;
     const rows: Array<{ name: string; from_at: Date | null; to_at: Date | null }> = await this.dataSource.query(
       `SELECT c.relname AS name, b.m[1]::timestamptz AS from_at, b.m[2]::timestamptz AS to_at
          FROM pg_inherits i
          JOIN pg_class c ON c.oid = i.inhrelid
          CROSS JOIN LATERAL (SELECT regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\) TO \\(''([^'']+)''\\)') AS m) b
-        WHERE i.inhparent = 'predictions'::regclass
+        WHERE i.inhparent = $1::regclass
         ORDER BY 2`,
+      [parent],
     );
     return rows
       .filter((r): r is { name: string; from_at: Date; to_at: Date } => r.from_at !== null && r.to_at !== null)
@@ -105,76 +117,100 @@ export class PredictionPartitionRepository {
   }
 
   /**
-   * Creates the partition [fromMs, toMs), moving into it the rows the default partition holds for
-   * that range (PostgreSQL refuses a partition whose range the default partition has rows of). The
-   * table is filled first and attached after (ATTACH takes a lighter lock on `predictions` than
-   * CREATE ... PARTITION OF, so inserts and scoring go on); the default partition is locked first,
-   * so no row can land there for that range in between.
+   * Creates the partition [fromMs, toMs) of `predictions` and its twin of `prediction_scores`,
+   * moving into each the rows its default partition holds for that range (PostgreSQL refuses a
+   * partition whose range the default partition has rows of). Each table is filled first and
+   * attached after (ATTACH takes a lighter lock on the parent than CREATE ... PARTITION OF, so
+   * inserts and scoring go on); the default partitions are locked first, so no row can land there
+   * for that range in between. A scores partition of that range left behind (its predictions'
+   * partition dropped by hand) is kept as it is. Returns the predictions moved.
    */
   async create(fromMs: number, toMs: number): Promise<PredictionPartition & { moved: number }> {
     if (!(Number.isFinite(fromMs) && Number.isFinite(toMs) && fromMs < toMs)) throw new Error(`invalid partition range [${fromMs}, ${toMs})`);
     const name = predictionPartitionName(fromMs, toMs);
     const from = new Date(fromMs).toISOString();
     const to = new Date(toMs).toISOString();
+    const scores = await this.partitions('prediction_scores');
+    const withScores = scores !== null && !scores.some((p) => p.fromMs === fromMs && p.toMs === toMs);
     const moved = await this.dataSource.transaction(async (em) => {
       await this.lockTimeout(em);
       await em.query(`LOCK TABLE ${DEFAULT_PREDICTIONS_PARTITION} IN ACCESS EXCLUSIVE MODE`);
-      await em.query(`CREATE TABLE ${name} (LIKE predictions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
-      const [{ n }]: Array<{ n: number }> = await em.query(
-        `WITH moved AS (DELETE FROM ${DEFAULT_PREDICTIONS_PARTITION} WHERE performed_at >= $1 AND performed_at < $2 RETURNING *),
-              copied AS (INSERT INTO ${name} SELECT * FROM moved RETURNING 1)
-         SELECT count(*)::int AS n FROM copied`,
-        [from, to],
-      );
-      await em.query(`ALTER TABLE predictions ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}')`);
+      if (withScores) await em.query(`LOCK TABLE ${DEFAULT_SCORES_PARTITION} IN ACCESS EXCLUSIVE MODE`);
+      const n = await this.attachFilled(em, 'predictions', DEFAULT_PREDICTIONS_PARTITION, name, from, to);
+      if (withScores) await this.attachFilled(em, 'prediction_scores', DEFAULT_SCORES_PARTITION, scoresPartitionName(name), from, to);
       return n;
     });
     return { name, fromMs, toMs, moved };
   }
 
+  /** Creates `name` like `parent`, moves the default partition's rows of [from, to) into it and attaches it; returns the rows moved. */
+  private async attachFilled(em: EntityManager, parent: string, defaultPartition: string, name: string, from: string, to: string): Promise<number> {
+    await em.query(`CREATE TABLE ${name} (LIKE ${parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+    const [{ n }]: Array<{ n: number }> = await em.query(
+      `WITH moved AS (DELETE FROM ${defaultPartition} WHERE performed_at >= $1 AND performed_at < $2 RETURNING *),
+            copied AS (INSERT INTO ${name} SELECT * FROM moved RETURNING 1)
+       SELECT count(*)::int AS n FROM copied`,
+      [from, to],
+    );
+    await em.query(`ALTER TABLE ${parent} ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}')`);
+    return n;
+  }
+
   /**
-   * Drops the partition when every row in it was scored before `cutoff` (an unscored one, or one
-   * scored since, keeps it), and returns how many rows it held; null when it is kept. The rows are
-   * counted before the lock (a seq scan of the heap, not of the TOAST where the payloads are); the
-   * check is repeated under the lock that DROP takes anyway, so no row written meanwhile is lost.
+   * Drops the partition, with its scores' partition, when every prediction in it was scored before
+   * `cutoff` (an unscored one, or one scored since, keeps it), and returns how many rows it held;
+   * null when it is kept. The rows are counted before the lock (a seq scan of the heap, not of the
+   * TOAST where the payloads are); the check is repeated under the lock that DROP takes anyway, so
+   * no row written meanwhile is lost. Scores of the range stored elsewhere (a scores partition of
+   * other bounds, or none) are deleted instead.
    */
   async dropIfScoredBefore(partition: PredictionPartition, cutoff: Date): Promise<number | null> {
-    if (!(await this.allScoredBefore(this.dataSource.manager, partition.name, cutoff))) return null;
-    const [{ n }]: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM ${quoted(partition.name)}`);
+    if (!(await this.allScoredBefore(this.dataSource.manager, partition, cutoff))) return null;
+    const [{ n }]: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM ${quotedIdentifier(partition.name)}`);
+    const twin = (await this.partitions('prediction_scores'))?.find((p) => p.fromMs === partition.fromMs && p.toMs === partition.toMs);
     return this.dataSource.transaction(async (em) => {
       await this.lockTimeout(em);
       await em.query(`LOCK TABLE predictions IN ACCESS EXCLUSIVE MODE`);
-      if (!(await this.allScoredBefore(em, partition.name, cutoff))) return null;
-      await em.query(`DROP TABLE ${quoted(partition.name)}`);
+      if (!(await this.allScoredBefore(em, partition, cutoff))) return null;
+      if (twin) await em.query(`DROP TABLE ${quotedIdentifier(twin.name)}`);
+      else await em.query(`DELETE FROM prediction_scores WHERE performed_at >= $1 AND performed_at < $2`, [new Date(partition.fromMs), new Date(partition.toMs)]);
+      await em.query(`DROP TABLE ${quotedIdentifier(partition.name)}`);
       return n;
     });
   }
 
   /**
-   * Deletes, in bounded batches, the rows of one relation (a partition, or `predictions` itself)
-   * scored before `cutoff`; unscored rows are never deleted. Returns the rows deleted. (By `ctid`:
-   * one relation's row addresses, hence a partition or a plain table, not the partitioned parent.)
+   * Deletes, in bounded batches, the predictions of one relation (a partition, or `predictions`
+   * itself) scored before `cutoff`, with their scores; unscored predictions are never deleted.
+   * Returns the predictions deleted. (By `ctid`: one relation's row addresses, hence a partition or
+   * a plain table, not the partitioned parent. A partition's DELETE fires none of the parent's
+   * triggers, so the scores are deleted here.)
    */
   async pruneScoredBefore(relation: string, cutoff: Date, batch = 10_000): Promise<number> {
-    const table = quoted(relation);
+    const table = quotedIdentifier(relation);
     let total = 0;
     for (;;) {
-      const result: unknown = await this.dataSource.query(
-        `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE scored_at < $1 LIMIT $2))`,
+      const [{ n }]: Array<{ n: number }> = await this.dataSource.query(
+        `WITH doomed AS MATERIALIZED (
+           SELECT p.ctid AS row_at, s.prediction_id, s.performed_at
+             FROM prediction_scores s JOIN ${table} p ON p.id = s.prediction_id AND p.performed_at = s.performed_at
+            WHERE s.scored_at < $1 LIMIT $2),
+         scores AS (DELETE FROM prediction_scores s USING doomed d WHERE s.prediction_id = d.prediction_id AND s.performed_at = d.performed_at),
+         gone AS (DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT row_at FROM doomed)) RETURNING 1)
+         SELECT count(*)::int AS n FROM gone`,
         [cutoff, batch],
       );
-      const deleted = Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
-      total += deleted;
-      if (deleted < batch) return total;
+      total += n;
+      if (n < batch) return total;
     }
   }
 
-  /** Both probes go through the partition's partial indexes (unscored rows; scored_at). */
-  private async allScoredBefore(em: EntityManager, name: string, cutoff: Date): Promise<boolean> {
-    const table = quoted(name);
+  /** A partition's predictions all scored before `cutoff`: none queued unscored, none of its scores at or after the cutoff. */
+  private async allScoredBefore(em: EntityManager, partition: PredictionPartition, cutoff: Date): Promise<boolean> {
     const rows: Array<{ kept: boolean }> = await em.query(
-      `SELECT EXISTS (SELECT 1 FROM ${table} WHERE scored_at IS NULL) OR EXISTS (SELECT 1 FROM ${table} WHERE scored_at >= $1) AS kept`,
-      [cutoff],
+      `SELECT EXISTS (SELECT 1 FROM prediction_unscored WHERE performed_at >= $1 AND performed_at < $2)
+           OR EXISTS (SELECT 1 FROM prediction_scores WHERE performed_at >= $1 AND performed_at < $2 AND scored_at >= $3) AS kept`,
+      [new Date(partition.fromMs), new Date(partition.toMs), cutoff],
     );
     return rows[0]?.kept === false;
   }
@@ -185,6 +221,6 @@ export class PredictionPartitionRepository {
 }
 
 /** A relation name as an SQL identifier (names come from the catalogue, where an operator may have made any). */
-function quoted(name: string): string {
+export function quotedIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }

@@ -19,6 +19,11 @@ import {
 import type { ModelPrediction, RoundSummary } from './round-summary';
 import { encodePayload, payloadBytesSql } from './density-payload-codec';
 
+/** Of `predictions p`: the prediction is in the queue of unscored ones. */
+const QUEUED = 'EXISTS (SELECT 1 FROM prediction_unscored u WHERE u.round_id = p.round_id AND u.prediction_id = p.id)';
+/** Of `predictions p`: the prediction has a score. */
+const SCORED = 'EXISTS (SELECT 1 FROM prediction_scores s WHERE s.prediction_id = p.id AND s.performed_at = p.performed_at)';
+
 /** PostgreSQL's limit of bind parameters per statement. */
 const MAX_PARAMS = 65535;
 /** Parameters shared by every row of a round's insert ($1..$7). */
@@ -50,9 +55,12 @@ export interface PredictionInsertOutcome {
 }
 
 /**
- * `prediction_rounds` and `predictions`: the only SQL on them. The predict loop writes rounds and
- * predictions; scoring cycles find, claim and score them; retention prunes them; the leaderboard
- * and the report read them.
+ * `prediction_rounds`, `predictions`, their scores (`prediction_scores`) and the queue of unscored
+ * predictions (`prediction_unscored`): the only SQL on them. The predict loop writes rounds and
+ * predictions (a trigger queues each one); scoring cycles find them in the queue, claim them by
+ * taking them off it and insert their scores; retention prunes them; the leaderboard and the
+ * report read them, with their scores, through the view `predictions_with_scores`. A prediction's
+ * own row never changes after it is written (see migration 1764000028000 for why).
  * A round row is claimed by its (config_id, scheduled_at) slot, so a slot runs once even when
  * two instances or a restart race for it; predictions are inserted in multi-row statements
  * whose round-wide values are bound once. Methods taking an EntityManager run inside the
@@ -176,25 +184,25 @@ export class PredictionRoundRepository {
    * Rounds with unscored predictions resolvable at `nowMs`, oldest first, about `limit`
    * predictions' worth (whole rounds), skipping `excludedRoundIds` (rounds waiting for truth) and
    * predictions resolvable before `fromMs` (a cycle's earlier batches took all of those).
-   * Read-only: nothing is locked yet. The partial index of unscored predictions gives the
-   * rounds; a second statement counts them through the (round_id, model_id) index (in one
-   * statement, `round_id = ANY(ARRAY(...))`, the planner did not know the rounds and scanned the
-   * whole table).
+   * Read-only: nothing is locked yet. The queue's index on `resolvable_at` gives the rounds; a
+   * second statement counts their queued predictions through the queue's key (in one statement,
+   * `round_id = ANY(ARRAY(...))`, the planner did not know the rounds and scanned the whole
+   * table), and takes each round's parameter set from one of its predictions.
    * `fromMs` keeps a long cycle from walking again, batch after batch, the index entries of the
    * predictions it has just scored (they stay in the index until vacuumed).
    */
   async findDueRounds(nowMs: number, excludedRoundIds: readonly string[], limit: number, fromMs = 0): Promise<DueRoundOrigin[]> {
     const due: Array<{ round_id: string; performed_at: Date }> = await this.dataSource.query(
       `SELECT DISTINCT round_id, performed_at FROM (
-         SELECT round_id, performed_at FROM predictions
-          WHERE scored_at IS NULL AND resolvable_at <= $1 AND resolvable_at >= $4 AND NOT (round_id = ANY($2::uuid[]))
+         SELECT round_id, performed_at FROM prediction_unscored
+          WHERE resolvable_at <= $1 AND resolvable_at >= $4 AND NOT (round_id = ANY($2::uuid[]))
           ORDER BY resolvable_at
           LIMIT $3) AS first_due`,
       [new Date(nowMs), excludedRoundIds, limit, new Date(fromMs)],
     );
     if (due.length === 0) return [];
     const [where, params] = inSpan(
-      'round_id = ANY($2::uuid[]) AND scored_at IS NULL AND resolvable_at <= $1',
+      'round_id = ANY($2::uuid[]) AND resolvable_at <= $1',
       [new Date(nowMs), due.map((d) => d.round_id)] as const,
       performedSpan(due.map((d) => d.performed_at.getTime())),
     );
@@ -202,12 +210,14 @@ export class PredictionRoundRepository {
     // statement, estimating a hundred, cost enough to be JIT-compiled on every call: 15 ms each).
     const rows: Array<{ round_id: string; asset: string; horizon: number; step: number; performed_at: Date; resolvable_at: Date; unscored: number; needs_truth: boolean }> =
       await this.dataSource.query(
-        `SELECT round_id, asset, horizon, step, performed_at,
-                min(resolvable_at) AS resolvable_at, count(*)::int AS unscored, bool_or(status = 'SUCCESS') AS needs_truth
-           FROM predictions
-          WHERE ${where}
-          GROUP BY round_id, asset, horizon, step, performed_at
-          ORDER BY min(resolvable_at), round_id`,
+        `SELECT q.round_id, c.asset, c.horizon, c.step, q.performed_at, q.resolvable_at, q.unscored, q.needs_truth
+           FROM (SELECT round_id, performed_at, min(resolvable_at) AS resolvable_at, count(*)::int AS unscored, bool_or(needs_truth) AS needs_truth
+                   FROM prediction_unscored
+                  WHERE ${where}
+                  GROUP BY round_id, performed_at) AS q
+          CROSS JOIN LATERAL (
+            SELECT asset, horizon, step FROM predictions p WHERE p.round_id = q.round_id AND p.performed_at = q.performed_at LIMIT 1) AS c
+          ORDER BY q.resolvable_at, q.round_id`,
         params,
       );
     return rows.map((r) => ({
@@ -224,11 +234,11 @@ export class PredictionRoundRepository {
 
   /**
    * Predictions resolvable at or before `dueBy` and still unscored: how many, and the oldest
-   * `resolvable_at` (how far scoring is behind). Read through the partial index of unscored predictions.
+   * `resolvable_at` (how far scoring is behind). Read from the queue of unscored predictions.
    */
   async unscoredDue(dueBy: Date): Promise<UnscoredDue> {
     const rows: Array<{ count: number; oldest: Date | null }> = await this.dataSource.query(
-      `SELECT count(*)::int AS count, min(resolvable_at) AS oldest FROM predictions WHERE scored_at IS NULL AND resolvable_at <= $1`,
+      `SELECT count(*)::int AS count, min(resolvable_at) AS oldest FROM prediction_unscored WHERE resolvable_at <= $1`,
       [dueBy],
     );
     return { count: rows[0]?.count ?? 0, oldestResolvableAt: rows[0]?.oldest ?? null };
@@ -251,7 +261,7 @@ export class PredictionRoundRepository {
    * (the others are scored from their status). Ordered like `claimUnscored`.
    */
   async readUnscored(roundIds: readonly string[], nowMs: number, performed?: PerformedSpan): Promise<ClaimedPrediction[]> {
-    const [where, params] = inSpan('round_id = ANY($1::uuid[]) AND scored_at IS NULL AND resolvable_at <= $2', [roundIds, new Date(nowMs)] as const, performed);
+    const [where, params] = inSpan(`round_id = ANY($1::uuid[]) AND resolvable_at <= $2 AND ${QUEUED}`, [roundIds, new Date(nowMs)] as const, performed);
     return this.readPredictions(this.dataSource.manager, where, params);
   }
 
@@ -261,20 +271,18 @@ export class PredictionRoundRepository {
   }
 
   /**
-   * Claims the unscored, resolvable predictions of locked rounds (row locks until commit): their
-   * ids, by round then model.
+   * Claims the unscored, resolvable predictions of locked rounds by taking them off the queue (the
+   * rows come back if the transaction rolls back; a concurrent claim of the same row waits for
+   * this one and finds it gone): their ids, in no particular order.
    */
   async claimUnscored(em: EntityManager, roundIds: readonly string[], nowMs: number, performed?: PerformedSpan): Promise<string[]> {
     if (roundIds.length === 0) return [];
-    const [where, params] = inSpan('round_id = ANY($1::uuid[]) AND scored_at IS NULL AND resolvable_at <= $2', [roundIds, new Date(nowMs)], performed);
-    const rows: Array<{ id: string }> = await em.query(
-      `SELECT id FROM predictions
-        WHERE ${where}
-        ORDER BY round_id, model_id
-        FOR UPDATE SKIP LOCKED`,
+    const [where, params] = inSpan('round_id = ANY($1::uuid[]) AND resolvable_at <= $2', [roundIds, new Date(nowMs)], performed);
+    const rows: Array<{ prediction_id: string }> = await em.query(
+      `WITH claimed AS (DELETE FROM prediction_unscored WHERE ${where} RETURNING prediction_id) SELECT prediction_id FROM claimed`,
       params,
     );
-    return rows.map((r) => r.id);
+    return rows.map((r) => r.prediction_id);
   }
 
   private async readPredictions(runner: EntityManager, where: string, params: [readonly string[], ...unknown[]]): Promise<ClaimedPrediction[]> {
@@ -299,7 +307,7 @@ export class PredictionRoundRepository {
               CASE WHEN status = 'SUCCESS' AND payload_compact IS NULL THEN payload::text END AS payload_json,
               CASE WHEN status = 'SUCCESS' THEN encode(payload_compact, 'base64') END AS payload_base64,
               failure_reason, performed_at, resolvable_at
-         FROM predictions
+         FROM predictions p
         WHERE ${where}
         ORDER BY round_id, model_id`,
       params,
@@ -332,9 +340,10 @@ export class PredictionRoundRepository {
     const [where, params] = inSpan('round_id = ANY($1::uuid[])', [roundIds], performed);
     const rows: Array<{ round_id: string; score_value: number }> = await em.query(
       `WITH round_predictions AS MATERIALIZED (
-         SELECT round_id, score_value, score_success, scored_at FROM predictions WHERE ${where})
-       SELECT round_id, score_value FROM round_predictions
-        WHERE scored_at IS NOT NULL AND score_success AND score_value IS NOT NULL`,
+         SELECT id, round_id, performed_at FROM predictions WHERE ${where})
+       SELECT p.round_id, s.score_value FROM round_predictions p
+         JOIN prediction_scores s ON s.prediction_id = p.id AND s.performed_at = p.performed_at
+        WHERE s.score_success AND s.score_value IS NOT NULL`,
       params,
     );
     for (const r of rows) {
@@ -348,16 +357,14 @@ export class PredictionRoundRepository {
   /** Writes scores of claimed predictions; returns how many rows were written. */
   async writeScores(em: EntityManager, scores: readonly PredictionScoreColumns[], scoredAtMs: number): Promise<number> {
     if (scores.length === 0) return 0;
-    const { fromMs, toMs } = performedSpan(scores.map((s) => s.performedAtMs));
-    const result = await em.query(
-      // performed_at with the id: each row is then looked up in its own partition only (run-time
-      // pruning); by id alone every partition's key is probed, 365 ms against 81 ms for 10,000
-      // rows over 30 daily partitions on PostgreSQL. The span of performed_at prunes at plan time
-      // too: planning an UPDATE of all 37 partitions of a 30-day retention took 5.6 ms, of one 0.2 ms.
-      `UPDATE predictions p
-          SET score_value = s.value, score_success = s.success, score_failed_reason = s.reason, scored_at = $5
-         FROM unnest($1::uuid[], $2::float8[], $3::bool[], $4::text[], $6::timestamptz[]) AS s(id, value, success, reason, performed_at)
-        WHERE p.id = s.id AND p.performed_at = s.performed_at AND p.scored_at IS NULL AND p.performed_at BETWEEN $7 AND $8`,
+    // A second score of one prediction breaks the key and fails the claim: it cannot be claimed twice.
+    const [{ n }]: Array<{ n: number }> = await em.query(
+      `WITH written AS (
+         INSERT INTO prediction_scores (prediction_id, performed_at, score_value, score_success, score_failed_reason, scored_at)
+         SELECT id, performed_at, value, success, reason, $5
+           FROM unnest($1::uuid[], $2::float8[], $3::bool[], $4::text[], $6::timestamptz[]) AS s(id, value, success, reason, performed_at)
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM written`,
       [
         scores.map((s) => s.id),
         scores.map((s) => s.value),
@@ -365,11 +372,9 @@ export class PredictionRoundRepository {
         scores.map((s) => s.failedReason),
         new Date(scoredAtMs),
         scores.map((s) => new Date(s.performedAtMs)),
-        new Date(fromMs),
-        new Date(toMs),
       ],
     );
-    return affectedRows(result);
+    return n;
   }
 
   // --- voiding a round and rescoring a range (admin actions; src/score/rescore) ---
@@ -385,27 +390,41 @@ export class PredictionRoundRepository {
 
   /**
    * Marks the round void and takes the scores off its predictions (`score_failed_reason` says why;
-   * `scored_at` is set on those never scored, so no cycle claims them). Returns the predictions changed.
+   * those never scored are taken off the queue and given an empty score, so no cycle claims them).
+   * Returns the predictions changed. (The UPDATE does not see the rows the INSERT beside it writes:
+   * one statement's parts share a snapshot.)
    */
   async markRoundVoid(em: EntityManager, roundId: string, reason: string, atMs: number): Promise<number> {
     await em.query(`UPDATE prediction_rounds SET voided_at = $2, void_reason = $3 WHERE id = $1`, [roundId, new Date(atMs), reason]);
-    const result = await em.query(
-      `UPDATE predictions SET score_value = NULL, score_success = NULL, score_failed_reason = $3, scored_at = coalesce(scored_at, $2)
-        WHERE round_id = $1`,
+    const [{ n }]: Array<{ n: number }> = await em.query(
+      `WITH queued AS (DELETE FROM prediction_unscored WHERE round_id = $1 RETURNING prediction_id, performed_at),
+            closed AS (
+              INSERT INTO prediction_scores (prediction_id, performed_at, score_value, score_success, score_failed_reason, scored_at)
+              SELECT prediction_id, performed_at, NULL, NULL, $3, $2 FROM queued RETURNING 1),
+            cleared AS (
+              UPDATE prediction_scores s SET score_value = NULL, score_success = NULL, score_failed_reason = $3
+                FROM predictions p
+               WHERE p.round_id = $1 AND s.prediction_id = p.id AND s.performed_at = p.performed_at RETURNING 1)
+       SELECT ((SELECT count(*) FROM closed) + (SELECT count(*) FROM cleared))::int AS n`,
       [roundId, new Date(atMs), voidedReason(reason)],
     );
-    return affectedRows(result);
+    return n;
   }
 
   /** Closes, unscored, the unscored predictions of those of `roundIds` that are void (written after the void). */
   async closeVoidedRounds(em: EntityManager, roundIds: readonly string[], atMs: number): Promise<number> {
-    const result = await em.query(
-      `UPDATE predictions p SET score_failed_reason = $3 || r.void_reason, scored_at = $2
-         FROM prediction_rounds r
-        WHERE r.id = ANY($1::uuid[]) AND r.voided_at IS NOT NULL AND p.round_id = r.id AND p.scored_at IS NULL`,
+    const [{ n }]: Array<{ n: number }> = await em.query(
+      `WITH queued AS (
+         DELETE FROM prediction_unscored u USING prediction_rounds r
+          WHERE r.id = ANY($1::uuid[]) AND r.voided_at IS NOT NULL AND u.round_id = r.id
+          RETURNING u.prediction_id, u.performed_at, r.void_reason),
+            closed AS (
+              INSERT INTO prediction_scores (prediction_id, performed_at, score_value, score_success, score_failed_reason, scored_at)
+              SELECT prediction_id, performed_at, NULL, NULL, $3 || void_reason, $2 FROM queued RETURNING 1)
+       SELECT count(*)::int AS n FROM closed`,
       [roundIds, new Date(atMs), voidedReason('')],
     );
-    return affectedRows(result);
+    return n;
   }
 
   /** The stored scores of the scored predictions of `roundIds` (inside the caller's transaction). */
@@ -426,7 +445,7 @@ export class PredictionRoundRepository {
       score_failed_reason: string | null;
     }> = await em.query(
       `SELECT id, round_id, model_id, asset, horizon, step, performed_at, resolvable_at, scored_at, score_value, score_success, score_failed_reason
-         FROM predictions WHERE round_id = ANY($1::uuid[]) AND scored_at IS NOT NULL ORDER BY round_id, model_id`,
+         FROM predictions_with_scores WHERE round_id = ANY($1::uuid[]) AND scored_at IS NOT NULL ORDER BY round_id, model_id`,
       [roundIds],
     );
     return rows.map((r) => ({
@@ -449,7 +468,7 @@ export class PredictionRoundRepository {
     const rows: Array<{ n: number }> = await this.dataSource.query(
       `SELECT count(*)::int AS n FROM prediction_rounds r
         WHERE r.resolvable_at BETWEEN $1 AND $2 AND r.voided_at IS NULL
-          AND EXISTS (SELECT 1 FROM predictions p WHERE p.round_id = r.id AND p.scored_at IS NOT NULL)`,
+          AND EXISTS (SELECT 1 FROM predictions_with_scores p WHERE p.round_id = r.id AND p.scored_at IS NOT NULL)`,
       [new Date(fromMs), new Date(toMs)],
     );
     return rows[0]?.n ?? 0;
@@ -461,7 +480,7 @@ export class PredictionRoundRepository {
       `SELECT r.id, r.resolvable_at FROM prediction_rounds r
         WHERE r.resolvable_at BETWEEN $1 AND $2 AND r.voided_at IS NULL
           AND ($3::timestamptz IS NULL OR (r.resolvable_at, r.id) > ($3::timestamptz, $4::uuid))
-          AND EXISTS (SELECT 1 FROM predictions p WHERE p.round_id = r.id AND p.scored_at IS NOT NULL)
+          AND EXISTS (SELECT 1 FROM predictions_with_scores p WHERE p.round_id = r.id AND p.scored_at IS NOT NULL)
         ORDER BY r.resolvable_at, r.id LIMIT $5`,
       [new Date(fromMs), new Date(toMs), after === null ? null : new Date(after.resolvableAtMs), after?.roundId ?? null, limit],
     );
@@ -472,11 +491,11 @@ export class PredictionRoundRepository {
   async readScoredForRescore(roundIds: readonly string[]): Promise<Array<ClaimedPrediction & { scoredAtMs: number }>> {
     if (roundIds.length === 0) return [];
     const rows: Array<{ id: string; scored_at: Date }> = await this.dataSource.query(
-      `SELECT id, scored_at FROM predictions WHERE round_id = ANY($1::uuid[]) AND scored_at IS NOT NULL`,
+      `SELECT id, scored_at FROM predictions_with_scores WHERE round_id = ANY($1::uuid[]) AND scored_at IS NOT NULL`,
       [roundIds],
     );
     const scoredAt = new Map(rows.map((r) => [r.id, r.scored_at.getTime()]));
-    const predictions = await this.readPredictions(this.dataSource.manager, 'round_id = ANY($1::uuid[]) AND scored_at IS NOT NULL', [roundIds]);
+    const predictions = await this.readPredictions(this.dataSource.manager, `round_id = ANY($1::uuid[]) AND ${SCORED}`, [roundIds]);
     return predictions.filter((p) => scoredAt.has(p.id)).map((p) => ({ ...p, scoredAtMs: scoredAt.get(p.id)! }));
   }
 
@@ -494,11 +513,11 @@ export class PredictionRoundRepository {
   async rewriteScores(em: EntityManager, scores: readonly PredictionScoreColumns[]): Promise<number> {
     if (scores.length === 0) return 0;
     const result = await em.query(
-      // By id and performed_at, as writeScores: one partition probed per row.
-      `UPDATE predictions p
+      // By id and performed_at (the scores' key): each row is looked up in its own partition only.
+      `UPDATE prediction_scores p
           SET score_value = s.value, score_success = s.success, score_failed_reason = s.reason
          FROM unnest($1::uuid[], $2::float8[], $3::bool[], $4::text[], $5::timestamptz[]) AS s(id, value, success, reason, performed_at)
-        WHERE p.id = s.id AND p.performed_at = s.performed_at AND p.scored_at IS NOT NULL`,
+        WHERE p.prediction_id = s.id AND p.performed_at = s.performed_at`,
       [scores.map((s) => s.id), scores.map((s) => s.value), scores.map((s) => s.success), scores.map((s) => s.failedReason), scores.map((s) => new Date(s.performedAtMs))],
     );
     return affectedRows(result);
@@ -521,7 +540,7 @@ export class PredictionRoundRepository {
     const rows: Array<{ model_id: string; asset: string; horizon: number; step: number } & Record<string, number | string>> = await this.dataSource.query(
       `SELECT model_id, asset, horizon, step,
               ${columns}
-         FROM predictions
+         FROM predictions_with_scores
         WHERE scored_at IS NOT NULL AND scored_at BETWEEN $1 AND $2 AND resolvable_at >= $1
         GROUP BY model_id, asset, horizon, step`,
       [earliest, new Date(atMs), ...windowStartsMs.map((ms) => new Date(ms))],
@@ -535,9 +554,9 @@ export class PredictionRoundRepository {
 
   // --- retention (bounded batches: short statements, so the embedded engine keeps serving reads between them) ---
 
-  /** Predictions scored before `cutoff` (unscored ones are never pruned). */
+  /** Predictions scored before `cutoff` (unscored ones are never pruned); their scores go with them (the DELETE trigger). */
   prunePredictionsScoredBefore(cutoff: Date, batch = 10_000): Promise<number> {
-    return this.inBatches(`DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE scored_at < $1 LIMIT $2)`, cutoff, batch);
+    return this.inBatches(`DELETE FROM predictions WHERE id IN (SELECT prediction_id FROM prediction_scores WHERE scored_at < $1 LIMIT $2)`, cutoff, batch);
   }
 
   /** Prediction rounds performed before `cutoff` whose predictions have all been pruned. */
@@ -637,7 +656,7 @@ export class PredictionRoundRepository {
     }
     const rows: ScoredPredictionRow[] = await this.dataSource.query(
       `SELECT ${SCORED_COLUMNS}
-         FROM predictions
+         FROM predictions_with_scores
         WHERE model_id = ANY($1::text[]) AND performed_at BETWEEN $2::timestamptz AND $3::timestamptz
           AND scored_at IS NOT NULL ${keyset}
         ORDER BY performed_at DESC, id DESC LIMIT $4 ${offset}`,
@@ -650,7 +669,7 @@ export class PredictionRoundRepository {
   async countScoredPredictions(modelIds: readonly string[], start: Date, end: Date, atMost: number): Promise<number> {
     const rows: Array<{ n: number }> = await this.dataSource.query(
       `SELECT count(*)::int AS n FROM (
-         SELECT 1 FROM predictions
+         SELECT 1 FROM predictions_with_scores
           WHERE model_id = ANY($1::text[]) AND performed_at BETWEEN $2::timestamptz AND $3::timestamptz AND scored_at IS NOT NULL
           LIMIT $4) AS bounded`,
       [[...modelIds], start.toISOString(), end.toISOString(), atMost + 1],
@@ -680,8 +699,8 @@ export class PredictionRoundRepository {
         CROSS JOIN generate_series(0, floor(extract(epoch from $3::timestamptz - $2::timestamptz) / $4::float8)::int) AS b(n)
         CROSS JOIN LATERAL (
           SELECT ${SCORED_COLUMNS}
-            FROM predictions
-           WHERE predictions.model_id = m.model_id AND predictions.asset = c.asset AND predictions.horizon = c.horizon AND predictions.step = c.step
+            FROM predictions_with_scores p
+           WHERE p.model_id = m.model_id AND p.asset = c.asset AND p.horizon = c.horizon AND p.step = c.step
              AND performed_at >= $2::timestamptz + b.n * $4::float8 * interval '1 second'
              AND performed_at < $2::timestamptz + (b.n + 1) * $4::float8 * interval '1 second'
              AND performed_at <= $3::timestamptz AND scored_at IS NOT NULL
@@ -804,7 +823,7 @@ export class PredictionRoundRepository {
                   count(*) FILTER (WHERE p.status = 'ABSENT')::int AS absent,
                   count(*) FILTER (WHERE p.scored_at IS NOT NULL)::int AS scored,
                   count(*) FILTER (WHERE p.scored_at IS NULL)::int AS unscored
-             FROM predictions p WHERE p.round_id = r.id ${ownPrediction}) s
+             FROM predictions_with_scores p WHERE p.round_id = r.id ${ownPrediction}) s
         ORDER BY r.performed_at DESC, r.id DESC`,
       params,
     );
@@ -836,7 +855,7 @@ export class PredictionRoundRepository {
     const rows: ModelPredictionRow[] = await this.dataSource.query(
       `SELECT id, round_id, asset, horizon, step, status, exec_time_us::float8 AS exec_time_us, failure_reason, performed_at, resolvable_at,
               score_value, score_success, score_failed_reason, scored_at, ${microsecondText('performed_at')} AS cursor_at
-         FROM predictions
+         FROM predictions_with_scores
         WHERE model_id = $1 ${keyset}
         ORDER BY performed_at DESC, id DESC LIMIT $2`,
       params,

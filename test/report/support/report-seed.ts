@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CompetitionDefinition } from '../../../src/config/competition/competition.types';
+import { storeScores } from '../../support/stored-scores';
 
 /**
  * Rows the report reads, inserted with plain SQL as the other modules would store them.
@@ -69,12 +70,17 @@ export class ReportSeed {
     const roundId = await this.round(configId, p.performedAt, resolvable);
     const id = p.id ?? randomUUID();
     await this.ds.query(
-      `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, exec_time_us, failure_reason, performed_at, resolvable_at,
-                                score_value, score_success, score_failed_reason, scored_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-      [id, roundId, p.modelId, configId, asset, horizon, step, p.status ?? 'SUCCESS', p.execTimeUs ?? null, p.failureReason ?? null, p.performedAt, resolvable,
-        p.score ?? null, p.scoreSuccess ?? null, p.scoreFailedReason ?? null, p.scoredAt ?? null],
+      `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, exec_time_us, failure_reason, performed_at, resolvable_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [id, roundId, p.modelId, configId, asset, horizon, step, p.status ?? 'SUCCESS', p.execTimeUs ?? null, p.failureReason ?? null, p.performedAt, resolvable],
     );
+    if (p.scoredAt) {
+      await storeScores(
+        this.ds,
+        `SELECT $1::uuid AS id, $2::timestamptz AS performed_at, $3::float8 AS score_value, $4::bool AS score_success, $5::text AS score_failed_reason, $6::timestamptz AS scored_at`,
+        [id, p.performedAt, p.score ?? null, p.scoreSuccess ?? null, p.scoreFailedReason ?? null, p.scoredAt],
+      );
+    }
     return id;
   }
 
