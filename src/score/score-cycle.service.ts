@@ -286,7 +286,8 @@ export class ScoreCycleService implements OnModuleInit {
       if (ready.length === 0) continue;
       const roundIds = [...new Set(ready.map((d) => d.roundId))];
       const performed = performedSpan(ready.map((d) => d.performedAtMs));
-      return { roundIds, performed, truths, predictions: await this.rounds.readUnscored(roundIds, nowMs, performed) };
+      const partlyScored = ready.filter((d) => d.hadScores).map((d) => d.roundId);
+      return { roundIds, performed, truths, predictions: await this.rounds.readUnscored(roundIds, nowMs, performed, partlyScored) };
     }
   }
 
@@ -346,7 +347,8 @@ export class ScoreCycleService implements OnModuleInit {
   ): Promise<ClaimWritten> {
     return this.dataSource.transaction(async (em) => {
       await commitWithoutWaitingForDisk(em); // re-derivable work: see claim-commit.ts
-      const locked = await this.rounds.lockRounds(em, batch.roundIds);
+      const lockedRounds = await this.rounds.lockRounds(em, batch.roundIds);
+      const locked = lockedRounds.map((r) => r.id);
       const lockedSet = new Set(locked);
       const skipped = batch.roundIds.filter((id) => !lockedSet.has(id));
       // A void round is never scored: predictions that reached it after the void are closed unscored.
@@ -363,7 +365,9 @@ export class ScoreCycleService implements OnModuleInit {
       // By round then model, whatever order the queue gave them in: the scores, hence the float sums
       // of the buckets, come out the same in every run.
       claimed.sort(byRoundThenModel);
-      const earlier = await this.rounds.earlierSuccesses(em, locked, batch.performed);
+      // A round's first claim has no earlier successes to read (its penalty basis is this batch's).
+      const partlyScored = lockedRounds.filter((r) => r.hadScores).map((r) => r.id);
+      const earlier = await this.rounds.earlierSuccesses(em, partlyScored, batch.performed);
       const outcomeOf = (p: ClaimedPrediction) => outcomes.get(p.id) ?? scorePrediction(p, truthOf, rules);
       const scores: PredictionScore[] = [];
       for (const [roundId, predictions] of groupByRound(claimed)) {

@@ -105,6 +105,23 @@ describeEachEngine('prediction scores apart from the predictions', (db) => {
     await ds.transaction(async (em) => expect(await rounds.claimUnscored(em, [later.round.id], D0 + 3 * HOUR)).toEqual([]));
   });
 
+  it('marks a round as having scores at its first claim, and reads only the queued predictions of such a round', async () => {
+    const ds = db().dataSource;
+    const { round, ids } = await storeRound(ds, configId, D0 + HOUR, { a: 'SUCCESS', b: 'SUCCESS' });
+    const due = D0 + 2 * HOUR;
+    expect((await rounds.findDueRounds(due, [], 100)).map((d) => [d.roundId, d.unscored, d.hadScores])).toEqual([[round.id, 2, false]]);
+    await ds.transaction(async (em) => {
+      expect(await rounds.lockRounds(em, [round.id])).toEqual([{ id: round.id, hadScores: false }]);
+      await em.query(`DELETE FROM prediction_unscored WHERE prediction_id = $1`, [ids.a]); // a claim of a alone: b comes later
+      await rounds.writeScores(em, [{ id: ids.a, performedAtMs: D0 + HOUR, value: 1, success: true, failedReason: null }], due);
+    });
+    expect((await rounds.findDueRounds(due, [], 100)).map((d) => [d.roundId, d.unscored, d.hadScores])).toEqual([[round.id, 1, true]]);
+    expect((await rounds.readUnscored([round.id], due, undefined, [round.id])).map((p) => p.modelId)).toEqual(['b']);
+    // Named as fresh, the round is read whole: the claim, not this unlocked read, decides what is scored.
+    expect((await rounds.readUnscored([round.id], due)).map((p) => p.modelId)).toEqual(['a', 'b']);
+    await ds.transaction(async (em) => expect(await rounds.lockRounds(em, [round.id])).toEqual([{ id: round.id, hadScores: true }]));
+  });
+
   it('refuses a second score of one prediction, so a claim that wrote twice rolls back', async () => {
     const ds = db().dataSource;
     const { ids } = await storeRound(ds, configId, D0 + HOUR, { a: 'SUCCESS' });

@@ -82,6 +82,23 @@ describeEachEngine('ScoreCycleService', (db) => {
     expect(afterFirst.find((r) => r.model_id === 'a')!.score_value).toBeCloseTo(expectedPdf(s, 0, 0.003), 9);
   });
 
+  it('keeps one penalty basis for a round scored in parts (a prediction stored after the round was first scored)', async () => {
+    const s = await scenario({ penalty: { policy: 'batch-min', cap: null } });
+    await s.ledger.addRounds([round(0, [good('a'), good('b', 0.002)])]);
+    await s.clock.advanceTo(T0 + HOUR);
+    expect((await s.app.cycles.runCycle())!.scored).toBe(2);
+    // A late answer of the same round (the outage buffer writing it after the first cycle).
+    await db().dataSource.query(
+      `INSERT INTO predictions (id, round_id, model_id, config_id, asset, horizon, step, status, performed_at, resolvable_at)
+       SELECT gen_random_uuid(), round_id, 'c', config_id, asset, horizon, step, 'ABSENT', performed_at, resolvable_at FROM predictions WHERE model_id = 'a'`,
+    );
+    expect((await s.app.cycles.runCycle())!.scored).toBe(1);
+    const rows = await scoredRows();
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => rows.find((r) => r.model_id === id)!);
+    expect(c).toMatchObject({ score_success: false });
+    expect(c.score_value).toBe(Math.min(a.score_value!, b.score_value!));
+  });
+
   it('does not score a prediction before its resolvable_at', async () => {
     const s = await scenario();
     await s.ledger.addRounds([round(0, [good('a')])]);

@@ -8,7 +8,7 @@ interface Queryable {
  * predictions by hand: `select` yields rows of (id, performed_at, score_value, score_success,
  * score_failed_reason, scored_at) for predictions already inserted; each row with a `scored_at`
  * is taken off the queue of unscored predictions and its score written (replacing one stored
- * before). Returns the scores written.
+ * before), and its round marked as having scores. Returns the scores written.
  *
  * @example
  *   await storeScores(ds, `SELECT id, performed_at, 1::float8 AS score_value, true AS score_success,
@@ -20,6 +20,9 @@ export async function storeScores(db: Queryable, select: string, params: unknown
           dequeued AS (
             DELETE FROM prediction_unscored u USING scored s
              WHERE u.prediction_id = s.id AND u.performed_at = s.performed_at),
+          marked AS (
+            UPDATE prediction_rounds SET has_scores = true
+             WHERE id IN (SELECT p.round_id FROM predictions p JOIN scored s ON p.id = s.id AND p.performed_at = s.performed_at)),
           written AS (
             INSERT INTO prediction_scores (prediction_id, performed_at, score_value, score_success, score_failed_reason, scored_at)
             SELECT id, performed_at, score_value, score_success, score_failed_reason, scored_at FROM scored

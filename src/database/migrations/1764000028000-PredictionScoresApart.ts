@@ -31,6 +31,8 @@ export const PREDICTIONS_WITH_SCORES_VIEW = `
  *   statement, from its transition table), so nothing that writes predictions can leave one out;
  *   a DELETE on `predictions` takes its queue and score rows with it, and a TRUNCATE (a reset by
  *   hand, a test) empties both tables.
+ * - `prediction_rounds.has_scores` is set by the first claim that scores a round, so a cycle
+ *   reads a round's earlier successes (its penalty basis) only for a round scored in parts.
  * - `predictions_with_scores` joins them back for the readers (the report, the rounds view, a
  *   replay's outputs): the columns `predictions` had.
  *
@@ -81,6 +83,8 @@ export class PredictionScoresApart1764000028000 implements MigrationInterface {
     );
     await q.query(`CREATE INDEX prediction_unscored_due_idx ON prediction_unscored (resolvable_at)`);
 
+    await q.query(`ALTER TABLE prediction_rounds ADD COLUMN has_scores boolean NOT NULL DEFAULT false`);
+    await q.query(`UPDATE prediction_rounds r SET has_scores = true WHERE EXISTS (SELECT 1 FROM predictions p WHERE p.round_id = r.id AND p.scored_at IS NOT NULL)`);
     await q.query(`ALTER TABLE predictions DROP COLUMN score_value, DROP COLUMN score_success, DROP COLUMN score_failed_reason, DROP COLUMN scored_at`);
     await q.query(`
       CREATE FUNCTION predictions_queue_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -131,6 +135,7 @@ export class PredictionScoresApart1764000028000 implements MigrationInterface {
     await q.query(`CREATE INDEX predictions_scored_at_idx ON predictions (scored_at) WHERE scored_at IS NOT NULL`);
     await q.query(`DROP TABLE prediction_unscored`);
     await q.query(`DROP TABLE prediction_scores`); // and its partitions
+    await q.query(`ALTER TABLE prediction_rounds DROP COLUMN has_scores`);
   }
 }
 

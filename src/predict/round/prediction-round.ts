@@ -112,6 +112,8 @@ export interface DueRoundOrigin {
   unscored: number;
   /** False when none of them succeeded: no ground truth is needed to score them. */
   needsTruth: boolean;
+  /** Whether some predictions of the round were scored already (a round scored in parts). */
+  hadScores: boolean;
 }
 
 /** A scored prediction as the report lists it; `cursorAt` is performed_at to the microsecond (keyset paging). */

@@ -50,7 +50,7 @@ export function rescoreOrigins(predictions: readonly RescoredPrediction[]): DueR
       known.needsTruth ||= p.status === 'SUCCESS';
       known.resolvableAtMs = Math.min(known.resolvableAtMs, p.resolvableAtMs);
     } else {
-      byRound.set(p.roundId, { roundId: p.roundId, asset: p.asset, horizon: p.horizon, step: p.step, performedAtMs: p.performedAtMs, resolvableAtMs: p.resolvableAtMs, unscored: 1, needsTruth: p.status === 'SUCCESS' });
+      byRound.set(p.roundId, { roundId: p.roundId, asset: p.asset, horizon: p.horizon, step: p.step, performedAtMs: p.performedAtMs, resolvableAtMs: p.resolvableAtMs, unscored: 1, needsTruth: p.status === 'SUCCESS', hadScores: true });
     }
   }
   return [...byRound.values()];
