@@ -11,7 +11,9 @@
  * PredictionRoundRepository.insertPredictions, then scores them through writeScores as a scoring
  * cycle does, VACUUMs and ANALYZEs, and prints per prediction: heap, TOAST, each index,
  * pg_total_relation_size, the average pg_column_size of `payload` (and of `payload_compact` when
- * that column exists), summed over every partition when the table is partitioned. It also
+ * that column exists), summed over every partition when the table is partitioned; with the scores
+ * apart (migration 1764000028000), the queue of unscored predictions and the scores table are
+ * measured too, and the per-day figure counts all three. It also
  * times insertPredictions and writeScores (both touch every partition's indexes), and last what
  * retention's removal of those rows costs: the drop of their partition when the table is
  * partitioned, else the row-wise DELETE plus the VACUUM that makes the space reusable.
@@ -121,15 +123,30 @@ async function columnSizes(ds: DataSource): Promise<Array<{ column: string; avg:
   return out;
 }
 
-function report(label: string, sizes: RelationSizes, rows: number, columns: Array<{ column: string; avg: number }>): void {
+/** The queue of unscored predictions and the scores table (migration 1764000028000), when they exist: bytes per prediction, total and by index. */
+async function companions(ds: DataSource): Promise<Array<{ table: string; sizes: RelationSizes }>> {
+  const out: Array<{ table: string; sizes: RelationSizes }> = [];
+  for (const table of ['prediction_unscored', 'prediction_scores']) {
+    const [{ exists }]: Array<{ exists: boolean }> = await ds.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table]);
+    if (exists) out.push({ table, sizes: await relationSizes(ds, table) });
+  }
+  return out;
+}
+
+function report(label: string, sizes: RelationSizes, rows: number, columns: Array<{ column: string; avg: number }>, beside: Array<{ table: string; sizes: RelationSizes }> = []): void {
   const per = (bytes: number) => `${(bytes / rows).toFixed(0).padStart(6)} B`;
-  const perDayGiB = (sizes.total / rows) * REFERENCE_MODELS * ROUNDS_PER_DAY / 2 ** 30;
+  const total = sizes.total + beside.reduce((a, b) => a + b.sizes.total, 0);
+  const perDayGiB = (total / rows) * REFERENCE_MODELS * ROUNDS_PER_DAY / 2 ** 30;
   console.log(`${label} (${rows} predictions, ${sizes.partitions} partition(s) holding them):`);
   console.log(`  heap          ${per(sizes.heap)}`);
   console.log(`  TOAST         ${per(sizes.toast)}`);
   for (const index of sizes.indexes) console.log(`  ${index.name.padEnd(34)} ${per(index.bytes)}`);
   console.log(`  total         ${per(sizes.total)}   (pg_total_relation_size)`);
   for (const c of columns) console.log(`  avg ${c.column.startsWith('payload ') ? c.column : `pg_column_size(${c.column})`} ${c.avg.toFixed(0)} B`);
+  for (const b of beside) {
+    console.log(`  ${b.table}: total ${per(b.sizes.total)} (heap ${per(b.sizes.heap).trim()}; ${b.sizes.indexes.map((i) => `${i.name} ${per(i.bytes).trim()}`).join(', ')})`);
+  }
+  if (beside.length > 0) console.log(`  all tables    ${per(total)}`);
   console.log(`  10,000 models x ${ROUNDS_PER_DAY} hourly rounds a day: ${perDayGiB.toFixed(1)} GiB per day, ${(perDayGiB * 30).toFixed(0)} GiB over 30 days of retention`);
 }
 
@@ -156,12 +173,8 @@ async function main(): Promise<void> {
     const pastDays = Number(process.env.STORAGE_PAST_DAYS ?? 30);
     const [{ relkind }]: Array<{ relkind: string }> = await ds.query(`SELECT relkind FROM pg_class WHERE oid = 'predictions'::regclass`);
     if (relkind === 'p') {
-      for (let d = pastDays; d >= 1; d--) {
-        const from = new Date(T0 - d * 86_400_000);
-        const to = new Date(T0 - (d - 1) * 86_400_000);
-        const name = `predictions_bench_past_${d}`;
-        await ds.query(`CREATE TABLE ${name} PARTITION OF predictions FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`);
-      }
+      const partitions = new PredictionPartitionRepository(ds);
+      for (let d = pastDays; d >= 1; d--) await partitions.create(T0 - d * 86_400_000, T0 - (d - 1) * 86_400_000);
     }
     const next = seededRandom(17);
     let insertMs = 0;
@@ -186,8 +199,10 @@ async function main(): Promise<void> {
       stored.push({ round, ids: predictions.map((p) => p.id) });
     }
     const rows = rounds * models;
+    const [{ apart }]: Array<{ apart: boolean }> = await ds.query(`SELECT to_regclass('prediction_scores') IS NOT NULL AS apart`);
     await ds.query(`VACUUM ANALYZE predictions`);
-    report('after insert', await relationSizes(ds, 'predictions'), rows, await columnSizes(ds));
+    if (apart) await ds.query(`VACUUM ANALYZE prediction_unscored`);
+    report('after insert', await relationSizes(ds, 'predictions'), rows, await columnSizes(ds), await companions(ds));
 
     let scoreMs = 0;
     for (const { round, ids } of stored) {
@@ -200,7 +215,8 @@ async function main(): Promise<void> {
       scoreMs += performance.now() - began;
     }
     await ds.query(`VACUUM ANALYZE predictions`);
-    report('after scoring and VACUUM', await relationSizes(ds, 'predictions'), rows, await columnSizes(ds));
+    if (apart) await ds.query(`VACUUM ANALYZE prediction_scores, prediction_unscored`);
+    report('after scoring and VACUUM', await relationSizes(ds, 'predictions'), rows, await columnSizes(ds), await companions(ds));
     console.log(`insertPredictions ${(insertMs / rounds).toFixed(0)} ms per round of ${models}; writeScores ${(scoreMs / rounds).toFixed(0)} ms per round (${db.label})`);
 
     const cutoff = new Date(T0 + 2 * 86_400_000);
