@@ -11,6 +11,7 @@ import { PredictionPayloadCompact1764000024000 } from './1764000024000-Predictio
 import { TournamentRounds1764000025000 } from './1764000025000-TournamentRounds';
 import { ScoreBucketsFillfactor1764000026000 } from './1764000026000-ScoreBucketsFillfactor';
 import { ScoreWindowVersion1764000027000 } from './1764000027000-ScoreWindowVersion';
+import { ScoreSnapshotsPartitionedByTime1764000029000 } from './1764000029000-ScoreSnapshotsPartitionedByTime';
 
 /** Every migration, in order. A new migration is a new file here plus one line in this list. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   TournamentRounds1764000025000,
   ScoreBucketsFillfactor1764000026000,
   ScoreWindowVersion1764000027000,
+  ScoreSnapshotsPartitionedByTime1764000029000,
 ];
