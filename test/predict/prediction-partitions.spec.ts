@@ -5,6 +5,7 @@ import { PredictionRoundRepository } from '../../src/predict/round/prediction-ro
 import { DEFAULT_PREDICTIONS_PARTITION, periodStartMs, PredictionPartitionRepository, predictionPartitionDays, predictionPartitionName } from '../../src/predict/round/prediction-partitions.repository';
 import { VirtualClock } from '../../src/clock/clock';
 import { ScoreRetentionService } from '../../src/score/score-retention.service';
+import { ScoreSnapshotPartitionRepository } from '../../src/score/score-snapshot-partitions.repository';
 import { ScoreSnapshotRepository } from '../../src/score/score-snapshot.repository';
 import { ScoreWindowRepository } from '../../src/score/score-window.repository';
 import { competitionFixture } from '../score/support/competition-fixture';
@@ -279,7 +280,7 @@ describeEachEngine('the partitioning migration', (db) => {
     // the rest; what is checked here is the predictions' pruning on the plain table.
     const windows = new ScoreWindowRepository(ds);
     jest.spyOn(windows, 'pruneBucketsBefore').mockResolvedValue(0);
-    const retention = new ScoreRetentionService(competition, clock, ds, new PredictionRoundRepository(ds), new PredictionPartitionRepository(ds), new ScoreSnapshotRepository(ds), windows);
+    const retention = new ScoreRetentionService(competition, clock, ds, new PredictionRoundRepository(ds), new PredictionPartitionRepository(ds), new ScoreSnapshotRepository(ds), new ScoreSnapshotPartitionRepository(ds), windows);
     expect((await retention.prune()).predictions).toBe(1);
     expect(await allRows(ds)).toEqual(before.filter((row) => !row.startsWith(old.predictions[0].id)));
     await ds.runMigrations({ transaction: 'each' });
