@@ -9,10 +9,12 @@
  * Without --database, an embedded PGlite in a temporary directory; with it, the (empty) database
  * it names, migrated first. The fill writes each day's first cycle through the repository's insert
  * and copies it to the day's other minutes in SQL (a live node's rows, written in time order,
- * without 14,400 statements of setup); the retention job runs at each simulated day start of the
- * fill, as hourly on a live node (it creates the partitions ahead). Retention keeps the
- * competition's `snapshotsDays` (10), so with DAYS=10 each timed run prunes what a node at its
- * steady state prunes: an hour of snapshots deleted, or, once a day, a day's partition dropped.
+ * without 14,400 statements of setup); the retention job runs every simulated hour of the fill, as
+ * on a live node (it creates the partitions ahead, and prunes once DAYS passes the retention).
+ * Retention keeps the competition's `snapshotsDays` (10), so from DAYS=10 each timed run prunes
+ * what a node at its steady state prunes: an hour of snapshots deleted, or, once a day, a day's
+ * partition dropped. A DAYS beyond it also leaves what those deletes leave (dead rows and index
+ * entries until autovacuum comes), as a long replay's table had them.
  *
  * Prints, for the timed cycles' snapshot insert (ScoreSnapshotRepository.insert, the cycle's
  * statement) and for the retention runs (ScoreRetentionService.prune): wall time, this process's
@@ -128,9 +130,11 @@ async function open(url: string | undefined): Promise<{ dataSource: DataSource; 
   };
 }
 
-/** Bytes of score_snapshots with its indexes and TOAST, every partition included. */
+/** Bytes of score_snapshots with its indexes and TOAST, every partition included (a plain table has no partition tree). */
 async function tableBytes(ds: DataSource): Promise<number> {
-  const [{ bytes }]: Array<{ bytes: string }> = await ds.query(`SELECT sum(pg_total_relation_size(relid))::text AS bytes FROM pg_partition_tree('score_snapshots')`);
+  const [{ bytes }]: Array<{ bytes: string }> = await ds.query(
+    `SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('score_snapshots')), pg_total_relation_size('score_snapshots'))::text AS bytes`,
+  );
   return Number(bytes);
 }
 
@@ -155,7 +159,7 @@ async function main(): Promise<void> {
     for (let d = 0; d < days; d++) {
       const dayStart = T0 + d * DAY_MS;
       await clock.advanceTo(dayStart + 30_000);
-      await retention.prune();
+      await retention.prune(); // before the day's rows, so they land in their partition (created three days ahead)
       await snapshots.insert(written, dayStart);
       await ds.query(
         `INSERT INTO score_snapshots (id, model_id, performed_at, score_recent, score_steady, score_anchor, windows, params)
@@ -165,6 +169,10 @@ async function main(): Promise<void> {
           ORDER BY m, s.model_id`,
         [new Date(dayStart)],
       );
+      for (let h = 1; h < 24; h++) {
+        await clock.advanceTo(dayStart + h * HOUR_MS + 30_000);
+        await retention.prune();
+      }
     }
     await ds.query(`ANALYZE score_snapshots`);
     const [{ n: filled }]: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM score_snapshots`);
