@@ -20,7 +20,6 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import type { DataSource } from 'typeorm';
 import { VirtualClock } from '../src/clock/clock';
 import type { CompetitionDefinition } from '../src/config/competition/competition.types';
 import { benchCompetition } from './bench-competition';
@@ -34,6 +33,7 @@ import { ScoreCommitmentRepository } from '../src/score/score-commitment.reposit
 import { ScoreSnapshotRepository } from '../src/score/score-snapshot.repository';
 import { ScoreWindowRepository } from '../src/score/score-window.repository';
 import { ScorerRegistry } from '../src/score/scorers/scorer.registry';
+import { backendCpuSeconds, cpuSpent } from './backend-cpu';
 import { benchDatabase } from './bench-database';
 import { PredictionPartitionRepository } from '../src/predict/round/prediction-partitions.repository';
 import { encodePayload, payloadBytesSql } from '../src/predict/round/density-payload-codec';
@@ -71,28 +71,6 @@ function timeMethods(repo: object, into: Map<string, number>): void {
       }
     };
   }
-}
-
-/** CPU seconds used so far by the PostgreSQL backends serving this database, when the server runs on this machine. */
-async function backendCpuSeconds(ds: DataSource): Promise<Map<number, number>> {
-  const rows: Array<{ pid: number }> = await ds.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
-  const ticksPerSecond = 100; // USER_HZ on Linux
-  const cpu = new Map<number, number>();
-  for (const { pid } of rows) {
-    try {
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond); // utime + stime
-    } catch {
-      // Not on this machine (or gone): not counted.
-    }
-  }
-  return cpu;
-}
-
-function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
-  return total;
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import { DEFAULT_PREDICTIONS_PARTITION, PARTITION_PERIODS_AHEAD, PredictionParti
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
 import { RecurringJob } from '../clock/recurring-job.decorator';
 import { AdvisoryLockName, advisoryLockKey, withAdvisoryLock } from './advisory-lock';
+import { DEFAULT_SNAPSHOTS_PARTITION, ScoreSnapshotPartitionRepository, snapshotPartitionDays } from './score-snapshot-partitions.repository';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
 import { ScoreWindowRepository } from './score-window.repository';
 import { WindowBuckets } from './window-buckets';
@@ -19,6 +20,7 @@ const LOCK_NOT_AVAILABLE = '55P03';
 export interface PruneResult {
   /** Predictions removed, whether deleted row by row or in a dropped partition. */
   predictions: number;
+  /** Snapshots removed, whether deleted row by row or in a dropped partition. */
   snapshots: number;
   buckets: number;
   /** Prediction rounds left without predictions. */
@@ -27,7 +29,8 @@ export interface PruneResult {
 
 /**
  * Retention of scoring data, hourly and under an advisory lock: predictions scored more than
- * `retention.predictionsDays` ago, snapshots older than `retention.snapshotsDays`, and score
+ * `retention.predictionsDays` ago, snapshots older than `retention.snapshotsDays` (a whole
+ * partition at a time, below), and score
  * buckets older than the longest window (its first bucket is kept). Leaderboards are pruned by
  * the leaderboard itself.
  *
@@ -41,9 +44,17 @@ export interface PruneResult {
  * as before, only where dropping cannot work: the default partition (rows no dated partition
  * covered when written), and a partition still held, a period plus the longest horizon plus
  * `scoring.maxWaitSeconds` after its end, by unscored or late-scored rows (its rows scored before
- * the cutoff go, the others wait). Unscored predictions are never pruned. The cycles' Merkle roots
- * (score_commitments) are never pruned: a published root stays checkable after the snapshots it
- * was built from are gone.
+ * the cutoff go, the others wait). Unscored predictions are never pruned.
+ *
+ * `score_snapshots` is partitioned the same way (ScoreSnapshotPartitionRepository), in periods of
+ * snapshotPartitionDays(snapshotsDays) days (1 for the default 10), created ahead likewise. A
+ * snapshot never changes after its cycle, so every partition whose period ended before the cutoff
+ * is dropped whole, and a partition straddling the cutoff is left alone: its expired snapshots
+ * wait until the whole partition can go, so snapshots are kept up to one period (a day) longer
+ * than `snapshotsDays` (deleting them hourly instead took 972 ms a run at 100 models on
+ * PostgreSQL). Row by row only in the default partition (snapshots no dated partition covered
+ * when written). The cycles' Merkle roots (score_commitments) are never pruned: a published root
+ * stays checkable after the snapshots it was built from are gone.
  *
  * @example
  *   await retention.prune(); // { predictions: 1200, snapshots: 3400, buckets: 96, rounds: 40 }
@@ -61,6 +72,7 @@ export class ScoreRetentionService {
     private readonly predictions: PredictionRoundRepository,
     private readonly partitions: PredictionPartitionRepository,
     private readonly snapshots: ScoreSnapshotRepository,
+    private readonly snapshotPartitions: ScoreSnapshotPartitionRepository,
     private readonly windows: ScoreWindowRepository,
   ) {
     this.buckets = new WindowBuckets(competition.scoring.windows);
@@ -79,7 +91,7 @@ export class ScoreRetentionService {
     const predictionsCutoff = new Date(nowMs - retention.predictionsDays * DAY_MS);
     const result: PruneResult = {
       predictions: await this.prunePredictions(nowMs, predictionsCutoff),
-      snapshots: await this.snapshots.pruneBefore(new Date(nowMs - retention.snapshotsDays * DAY_MS)),
+      snapshots: await this.pruneSnapshots(nowMs, new Date(nowMs - retention.snapshotsDays * DAY_MS)),
       buckets: await this.windows.pruneBucketsBefore(new Date(this.buckets.windowStartMs(nowMs, this.buckets.longestWindowSeconds()))),
       rounds: await this.predictions.pruneEmptyRoundsBefore(predictionsCutoff),
     };
@@ -109,6 +121,23 @@ export class ScoreRetentionService {
     return pruned + (await this.partitions.pruneScoredBefore(DEFAULT_PREDICTIONS_PARTITION, cutoff));
   }
 
+  /** Creates snapshot partitions ahead, drops the expired ones and prunes the default partition row by row; returns the snapshots removed. */
+  private async pruneSnapshots(nowMs: number, cutoff: Date): Promise<number> {
+    const partitions = await this.snapshotPartitions.partitions();
+    if (partitions === null) return this.snapshots.pruneBefore(cutoff);
+    const periodDays = snapshotPartitionDays(this.competition.retention.snapshotsDays);
+    await this.unlessLocked('creating snapshot partitions ahead', () => this.snapshotPartitions.createAhead(nowMs, periodDays, PARTITION_PERIODS_AHEAD));
+    let pruned = 0;
+    for (const partition of partitions) {
+      if (partition.toMs > cutoff.getTime()) break; // by range, oldest first: the rest are younger
+      const dropped = await this.unlessLocked(`dropping ${partition.name}`, () => this.snapshotPartitions.drop(partition));
+      if (dropped === undefined) break; // lock not granted: the rest waits for the next run too
+      pruned += dropped;
+      this.logger.log(`dropped partition ${partition.name} (${dropped} snapshots, all performed before ${cutoff.toISOString()})`);
+    }
+    return pruned + (await this.snapshotPartitions.pruneBefore(DEFAULT_SNAPSHOTS_PARTITION, cutoff));
+  }
+
   /**
    * How long after a partition's end its rows may still be waiting to be scored in a healthy
    * pipeline: the longest horizon, the scoring's wait for truth, and a period of slack.
@@ -124,7 +153,7 @@ export class ScoreRetentionService {
       return await work();
     } catch (error) {
       if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
-      this.logger.warn(`retention: ${what} waited too long for a lock on predictions; left to the next run`);
+      this.logger.warn(`retention: ${what} waited too long for a lock; left to the next run`);
       return undefined;
     }
   }

@@ -3,6 +3,7 @@ import { PredictionStoreModule } from '../predict/prediction-store.module';
 import { ScoreCommitmentRepository } from './score-commitment.repository';
 import { ScoreCycleService } from './score-cycle.service';
 import { ScoreRetentionService } from './score-retention.service';
+import { ScoreSnapshotPartitionRepository } from './score-snapshot-partitions.repository';
 import { ScoreSnapshotRepository } from './score-snapshot.repository';
 import { ScoreWindowStoreModule } from './score-window-store.module';
 import { ScorersModule } from './scorers/scorers.module';
@@ -17,7 +18,7 @@ import { ScorersModule } from './scorers/scorers.module';
  */
 @Module({
   imports: [ScorersModule, PredictionStoreModule, ScoreWindowStoreModule],
-  providers: [ScoreSnapshotRepository, ScoreCommitmentRepository, ScoreCycleService, ScoreRetentionService],
+  providers: [ScoreSnapshotRepository, ScoreSnapshotPartitionRepository, ScoreCommitmentRepository, ScoreCycleService, ScoreRetentionService],
   exports: [ScoreCycleService, ScorersModule, ScoreWindowStoreModule, ScoreSnapshotRepository, ScoreCommitmentRepository],
 })
 export class ScoreModule {}

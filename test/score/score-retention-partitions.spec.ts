@@ -6,6 +6,7 @@ import type { PredictionRecord, PredictionRoundRecord } from '../../src/predict/
 import { PredictionRoundRepository } from '../../src/predict/round/prediction-round.repository';
 import { DEFAULT_PREDICTIONS_PARTITION, PredictionPartitionRepository, predictionPartitionName } from '../../src/predict/round/prediction-partitions.repository';
 import { ScoreRetentionService } from '../../src/score/score-retention.service';
+import { ScoreSnapshotPartitionRepository } from '../../src/score/score-snapshot-partitions.repository';
 import { ScoreSnapshotRepository } from '../../src/score/score-snapshot.repository';
 import { ScoreWindowRepository } from '../../src/score/score-window.repository';
 import { createTestDatabase, describeEachEngine, TestDatabase } from '../support/test-database';
@@ -34,7 +35,7 @@ describeEachEngine('ScoreRetentionService on partitioned predictions', (db) => {
     clock = new VirtualClock(day(0));
     // Reference retention (30 days, so one-day partitions); hourly horizon and one hour of wait for truth.
     const competition = competitionFixture();
-    retention = new ScoreRetentionService(competition, clock, ds, rounds, partitions, new ScoreSnapshotRepository(ds), new ScoreWindowRepository(ds));
+    retention = new ScoreRetentionService(competition, clock, ds, rounds, partitions, new ScoreSnapshotRepository(ds), new ScoreSnapshotPartitionRepository(ds), new ScoreWindowRepository(ds));
     await ds.query(`INSERT INTO competitions (id, name, definition) VALUES ($1, 'c', '{}')`, [competition.id]);
     configId = randomUUID();
     await ds.query(`INSERT INTO prediction_configs (id, competition_id, asset, horizon, step, prediction_interval, "group") VALUES ($1, $2, 'BTC', 3600, 300, 3600, 'hourly')`, [configId, competition.id]);
@@ -129,7 +130,7 @@ describeEachEngine('ScoreRetentionService on partitioned predictions', (db) => {
     const clock = new VirtualClock(day(0));
     const rounds = new PredictionRoundRepository(ds);
     const partitions = new PredictionPartitionRepository(ds);
-    const retention = new ScoreRetentionService(competition, clock, ds, rounds, partitions, new ScoreSnapshotRepository(ds), new ScoreWindowRepository(ds));
+    const retention = new ScoreRetentionService(competition, clock, ds, rounds, partitions, new ScoreSnapshotRepository(ds), new ScoreSnapshotPartitionRepository(ds), new ScoreWindowRepository(ds));
     await ds.query(`INSERT INTO competitions (id, name, definition) VALUES ($1, 'c', '{}')`, [competition.id]);
     const configId = randomUUID();
     await ds.query(`INSERT INTO prediction_configs (id, competition_id, asset, horizon, step, prediction_interval, "group") VALUES ($1, $2, 'BTC', 3600, 300, 3600, 'hourly')`, [configId, competition.id]);

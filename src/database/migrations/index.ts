@@ -12,6 +12,7 @@ import { TournamentRounds1764000025000 } from './1764000025000-TournamentRounds'
 import { ScoreBucketsFillfactor1764000026000 } from './1764000026000-ScoreBucketsFillfactor';
 import { ScoreWindowVersion1764000027000 } from './1764000027000-ScoreWindowVersion';
 import { PredictionScoresApart1764000028000 } from './1764000028000-PredictionScoresApart';
+import { ScoreSnapshotsPartitionedByTime1764000029000 } from './1764000029000-ScoreSnapshotsPartitionedByTime';
 
 /** Every migration, in order. A new migration is a new file here plus one line in this list. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ScoreBucketsFillfactor1764000026000,
   ScoreWindowVersion1764000027000,
   PredictionScoresApart1764000028000,
+  ScoreSnapshotsPartitionedByTime1764000029000,
 ];
