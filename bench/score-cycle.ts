@@ -7,6 +7,7 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node dist/bench/score-cycle.js  # PostgreSQL
  *   SCORE_CYCLE_BATCH=500 SCORE_CYCLE_PROFILE=/tmp/cycle.cpuprofile node dist/bench/score-cycle.js 20000
  *   SCORE_CYCLE_PAYLOAD=text node dist/bench/score-cycle.js 20000   # payloads stored as JSON text only (rows from before the compact form)
+ *   SCORE_CYCLE_AHEAD=1 node dist/bench/score-cycle.js 100000   # batches read and scored ahead of the claim (default 2)
  *
  * Prints the cycle's wall time and CPU time: this process (with PGlite, the embedded server runs
  * in it too) and, for a PostgreSQL server on this machine, its backends (from /proc). The machine
@@ -20,6 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { VirtualClock } from '../src/clock/clock';
 import type { CompetitionDefinition } from '../src/config/competition/competition.types';
 import { benchCompetition } from './bench-competition';
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
     for (const repo of repositories) timeMethods(repo, phases); // the snapshots are written by the commitment's publish
     const cycles = new ScoreCycleService(
       def, clock, registry, new SyntheticTruth(), ds, ...repositories,
-      { batchPredictions: Number(process.env.SCORE_CYCLE_BATCH ?? 1000) },
+      { batchPredictions: Number(process.env.SCORE_CYCLE_BATCH ?? 1000), preparedAhead: process.env.SCORE_CYCLE_AHEAD ? Number(process.env.SCORE_CYCLE_AHEAD) : undefined },
     );
     const leaderboard = new LeaderboardService(def, new LeaderboardRepository(ds), cycles, new ModelRegistryRepository(ds), new PredictionRoundRepository(ds));
     leaderboard.onModuleInit();
@@ -163,11 +165,18 @@ async function main(): Promise<void> {
     }
     const serverBefore = engine === 'postgres' ? await backendCpuSeconds(ds) : new Map<number, number>();
     const [{ lsn: walBefore }]: Array<{ lsn: string }> = await ds.query(`SELECT pg_current_wal_lsn()::text AS lsn`);
+    let gcMs = 0;
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) gcMs += entry.duration;
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const result = await cycles.runCycle();
     const elapsed = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    await new Promise<void>((resolve) => setImmediate(resolve)); // the last GC entries are delivered
+    gcObserver.disconnect();
     const serverCpu = engine === 'postgres' ? cpuSpent(serverBefore, await backendCpuSeconds(ds)) : 0;
     const [{ bytes: walBytes }]: Array<{ bytes: string }> = await ds.query(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes`, [walBefore]);
     if (profiler && profilePath) {
@@ -190,6 +199,7 @@ async function main(): Promise<void> {
     );
     console.log(`  WAL written during the cycle: ${(Number(walBytes) / 1e6).toFixed(1)} MB (${Math.round(Number(walBytes) / result!.scored)} bytes per prediction)`);
     console.log(`  of which scoring (density-pdf, CPU): ${(scoringMs / 1000).toFixed(2)} s; database, payload decoding and the rest: ${((elapsed - scoringMs) / 1000).toFixed(2)} s`);
+    console.log(`  garbage collection in this process: ${(gcMs / 1000).toFixed(2)} s (PerformanceObserver 'gc', main thread pauses)`);
     console.log(`  database phases (s): ${[...phases].map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)}`).join(', ')}`);
     console.log(`  snapshots: ${result!.standings.length}, leaderboard entries: ${(await leaderboard.latest())!.entries.length}`);
   } finally {

@@ -30,6 +30,8 @@ import type { WindowVersionStep } from './window-totals-cache';
 export interface ScoreCycleOptions {
   /** Predictions claimed per transaction (whole rounds, so a batch may exceed it by one round). Default 1000. */
   batchPredictions?: number;
+  /** Batches read and scored ahead of the claim transaction (at least 1). Default PREPARED_AHEAD. */
+  preparedAhead?: number;
 }
 
 export const SCORE_CYCLE_OPTIONS = Symbol('SCORE_CYCLE_OPTIONS');
@@ -38,6 +40,28 @@ const SCORE_CYCLE_JOB = 'score-cycle';
 
 /** Predictions scored between two turns of the event loop (so reads in flight can progress). */
 const SCORES_PER_TURN = 64;
+
+/**
+ * Batches prepared ahead of the claim transaction. With two, the reads and the scoring of the next
+ * batches keep both cores busy while a claim runs (100,000 hourly predictions on PostgreSQL: one
+ * batch ahead left the cycle waiting on the read of the next; measured in the README).
+ */
+const PREPARED_AHEAD = 2;
+
+/** Due rounds found and their ground truth settled: what a batch will read. */
+interface LocatedBatch {
+  roundIds: string[];
+  performed: PerformedSpan;
+  truths: Map<string, SettledTruth>;
+  /** Those of `roundIds` some of whose predictions were scored before. */
+  partlyScored: string[];
+}
+
+/** A batch read and scored, waiting for its claim. */
+interface ReadyBatch {
+  batch: PreparedBatch;
+  outcomes: Map<string, ScoreOutcome>;
+}
 
 /** Due rounds read ahead of their claim: their ground truth and unscored predictions (unlocked). */
 interface PreparedBatch {
@@ -234,44 +258,54 @@ export class ScoreCycleService implements OnModuleInit {
     const setAside = new Set<string>();
     const waiting = new Set<string>();
     const walk: DueWalk = { fromMs: 0 };
+    // Rounds found and not yet through their claim: no later search may find them again.
+    const inFlight = new Set<string>();
     let scored = 0;
-    const scoredBatch = async (prepared: Promise<PreparedBatch | null>) => {
-      const ready = await prepared;
-      return ready === null ? null : { batch: ready, outcomes: await this.scoreOutcomes(ready) };
+    // Batches ahead of the claim: each is located after the one before it (the walk moves on),
+    // then read and scored on its own, so a batch's claim transaction runs beside the reading and
+    // scoring of the next ones (on other connections).
+    const ahead: Array<Promise<ReadyBatch | null>> = [];
+    let walkEnded: Promise<boolean> = Promise.resolve(false);
+    const locateNext = () => {
+      const located = walkEnded.then((ended) => (ended ? null : this.locateBatch(nowMs, setAside, waiting, inFlight, batch, walk)));
+      walkEnded = located.then((l) => l === null);
+      const ready = located.then((l) => (l === null ? null : this.readAndScore(l, nowMs)));
+      ready.catch(() => undefined); // awaited in turn (or below on failure)
+      ahead.push(ready);
     };
-    let next = scoredBatch(this.prepareBatch(nowMs, setAside, waiting, [], batch, walk));
     try {
+      const depth = Math.max(1, Math.floor(this.options?.preparedAhead ?? PREPARED_AHEAD));
+      for (let i = 0; i < depth; i++) locateNext();
       for (;;) {
-        const current = await next;
+        const current = await ahead.shift()!;
         if (current === null) break;
-        // Find, read and score the next batch (reads on another connection) while this one's
-        // claim transaction runs: the transaction is the cycle's critical path.
-        next = scoredBatch(this.prepareBatch(nowMs, setAside, waiting, current.batch.roundIds, batch, walk));
-        next.catch(() => undefined); // awaited in the next turn (or below on failure)
+        locateNext();
         const written = await this.scoreRounds(current.batch, current.outcomes, nowMs);
         // Rounds another instance holds (SKIP LOCKED) are left to it for this cycle.
         for (const id of written.skipped) setAside.add(id);
+        for (const id of current.batch.roundIds) inFlight.delete(id);
         scored += written.scored;
       }
     } catch (err) {
-      await next.catch(() => undefined); // no read left running after the cycle
+      await Promise.all(ahead.map((p) => p.catch(() => undefined))); // no read left running after the cycle
       throw err;
     }
+    await Promise.all(ahead); // the batches located after the last one (each null)
     return { scored, waitingRounds: waiting.size };
   }
 
   /**
-   * The next due rounds whose ground truth is settled, with their unscored predictions, or null
-   * when none is left. Rounds waiting for truth are set aside; `inFlight` rounds are being scored.
+   * The next due rounds whose ground truth is settled, or null when none is left (they join
+   * `inFlight`). Rounds waiting for truth are set aside.
    */
-  private async prepareBatch(
+  private async locateBatch(
     nowMs: number,
     setAside: Set<string>,
     waiting: Set<string>,
-    inFlight: readonly string[],
+    inFlight: Set<string>,
     batch: number,
     walk: DueWalk,
-  ): Promise<PreparedBatch | null> {
+  ): Promise<LocatedBatch | null> {
     for (;;) {
       const due = await this.rounds.findDueRounds(nowMs, [...setAside, ...inFlight], batch, walk.fromMs);
       if (due.length === 0) return null;
@@ -285,10 +319,17 @@ export class ScoreCycleService implements OnModuleInit {
       const ready = due.filter((d) => !waitingRoundIds.has(d.roundId));
       if (ready.length === 0) continue;
       const roundIds = [...new Set(ready.map((d) => d.roundId))];
-      const performed = performedSpan(ready.map((d) => d.performedAtMs));
+      for (const id of roundIds) inFlight.add(id);
       const partlyScored = ready.filter((d) => d.hadScores).map((d) => d.roundId);
-      return { roundIds, performed, truths, predictions: await this.rounds.readUnscored(roundIds, nowMs, performed, partlyScored) };
+      return { roundIds, performed: performedSpan(ready.map((d) => d.performedAtMs)), truths, partlyScored };
     }
+  }
+
+  /** A located batch's unscored predictions (unlocked) and each one's own outcome. */
+  private async readAndScore(located: LocatedBatch, nowMs: number): Promise<ReadyBatch> {
+    const { roundIds, performed, truths, partlyScored } = located;
+    const batch: PreparedBatch = { roundIds, performed, truths, predictions: await this.rounds.readUnscored(roundIds, nowMs, performed, partlyScored) };
+    return { batch, outcomes: await this.scoreOutcomes(batch) };
   }
 
   /** The scoring rules of the competition, scoring against `truths` (also used by a rescore). */
