@@ -112,14 +112,15 @@ export type ScoreCycleListener = (result: ScoreCycleResult) => Promise<void>;
  *    source may itself query the database);
  * 2. rounds whose truth is not there yet (retryable) wait, untouched, for a later cycle — until
  *    `maxWaitSeconds` after `resolvable_at`, when the round is void (no ground truth);
- * 3. read the ready rounds' unscored predictions (no lock, no transaction: a prediction's row does
- *    not change until it is scored) and score each one in memory — while the previous batch's
- *    claim transaction (step 4) runs on another connection;
- * 4. in one short transaction: lock the rounds and their unscored predictions (`FOR UPDATE
- *    SKIP LOCKED`), apply each round's penalty to the claimed ones (scoring any claimed
- *    prediction that was not read in step 3), write scores, bucket increments and coverage, commit.
- *    A crash before commit leaves the predictions unscored for the next cycle; a committed
- *    prediction has `scored_at` set and is never claimed again. (The commit does not wait for
+ * 3. read the ready rounds' unscored predictions (no lock, no transaction: a prediction's row
+ *    never changes after it is written) and score each one in memory — two batches ahead, while
+ *    the claim transaction (step 4) of an earlier batch runs on another connection;
+ * 4. in one short transaction: lock the rounds (`FOR UPDATE SKIP LOCKED`) and claim their due
+ *    predictions by taking them off the queue of unscored ones (`prediction_unscored`), apply each
+ *    round's penalty to the claimed ones (scoring any claimed prediction that was not read in
+ *    step 3), insert their scores, add bucket increments and coverage, commit.
+ *    A crash before commit leaves the predictions queued for the next cycle; a committed
+ *    prediction is off the queue and never claimed again. (The commit does not wait for
  *    the disk: a crash of the database server may undo the last ones, whole, which leaves their
  *    predictions unscored for the next cycle too; see claim-commit.ts.)
  *
