@@ -25,7 +25,7 @@ import { ScoreSnapshotRepository } from '../src/score/score-snapshot.repository'
 import { ScoreWindowRepository } from '../src/score/score-window.repository';
 import { ScorerRegistry } from '../src/score/scorers/scorer.registry';
 import { benchDatabase } from './bench-database';
-import { storeScores } from '../test/support/stored-scores';
+import { storeScores } from './stored-scores';
 
 const MODELS = 1000;
 const ASSETS = ['BTC', 'ETH', 'SOL', 'XAU'];

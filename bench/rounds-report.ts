@@ -9,7 +9,7 @@
  */
 import { PredictionRoundRepository } from '../src/predict/round/prediction-round.repository';
 import { benchDatabase } from './bench-database';
-import { storeScores } from '../test/support/stored-scores';
+import { storeScores } from './stored-scores';
 
 const MODELS = 50;
 const RUNS = 20;

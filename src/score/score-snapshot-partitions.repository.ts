@@ -1,19 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { periodStartMs } from '../predict/round/prediction-partitions.repository';
-
-const DAY_MS = 86_400_000;
+import { attachFilledPartition, missingRanges, partitionDays, quotedIdentifier, RangePartition, rangePartitionName, rangePartitions } from '../database/range-partitions';
 /** The partition that takes every snapshot no dated partition covers, so no cycle's insert ever fails. */
 export const DEFAULT_SNAPSHOTS_PARTITION = 'score_snapshots_default';
 /** How long retention waits for a lock on `score_snapshots` before leaving the work to its next run. */
 const LOCK_TIMEOUT = '5s';
 
 /** A dated partition of `score_snapshots`: `performed_at` in [fromMs, toMs). */
-export interface SnapshotPartition {
-  name: string;
-  fromMs: number;
-  toMs: number;
-}
+export type SnapshotPartition = RangePartition;
 
 /**
  * Days per partition for a retention of `snapshotsDays`: at most about 30 partitions whatever the
@@ -26,13 +20,12 @@ export interface SnapshotPartition {
  *   snapshotPartitionDays(365); // 13
  */
 export function snapshotPartitionDays(snapshotsDays: number): number {
-  return Math.max(1, Math.ceil(snapshotsDays / 30));
+  return partitionDays(snapshotsDays);
 }
 
 /** `score_snapshots_p20261201_20261202`: the UTC days a partition covers, readable in `\d+ score_snapshots`. */
 export function snapshotPartitionName(fromMs: number, toMs: number): string {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10).replace(/-/g, '');
-  return `score_snapshots_p${day(fromMs)}_${day(toMs)}`;
+  return rangePartitionName('score_snapshots', fromMs, toMs);
 }
 
 /**
@@ -51,48 +44,21 @@ export function snapshotPartitionName(fromMs: number, toMs: number): string {
 export class ScoreSnapshotPartitionRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /**
-   * The dated partitions, by `fromMs`; null when `score_snapshots` is not partitioned (migrations
-   * reverted). Bounds are read back from the catalogue as PredictionPartitionRepository reads them.
-   */
-  async partitions(): Promise<SnapshotPartition[] | null> {
-    const kind: Array<{ relkind: string }> = await this.dataSource.query(`SELECT relkind FROM pg_class WHERE oid = to_regclass('score_snapshots')`);
-    if (kind[0]?.relkind !== 'p') return null;
-    const rows: Array<{ name: string; from_at: Date | null; to_at: Date | null }> = await this.dataSource.query(
-      `SELECT c.relname AS name, b.m[1]::timestamptz AS from_at, b.m[2]::timestamptz AS to_at
-         FROM pg_inherits i
-         JOIN pg_class c ON c.oid = i.inhrelid
-         CROSS JOIN LATERAL (SELECT regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\) TO \\(''([^'']+)''\\)') AS m) b
-        WHERE i.inhparent = 'score_snapshots'::regclass
-        ORDER BY 2`,
-    );
-    return rows
-      .filter((r): r is { name: string; from_at: Date; to_at: Date } => r.from_at !== null && r.to_at !== null)
-      .map((r) => ({ name: r.name, fromMs: r.from_at.getTime(), toMs: r.to_at.getTime() }));
+  /** The dated partitions, by `fromMs`; null when `score_snapshots` is not partitioned (migrations reverted). */
+  partitions(): Promise<SnapshotPartition[] | null> {
+    return rangePartitions(this.dataSource, 'score_snapshots');
   }
 
   /**
    * Makes sure partitions cover the period holding `nowMs` and the `periods` after it, filling
-   * only the gaps (a partition made under another period length stays). Returns the partitions
-   * created, each with the rows it took from the default partition.
+   * only the gaps (`missingRanges`). Returns the partitions created, each with the rows it took
+   * from the default partition.
    */
   async createAhead(nowMs: number, periodDays: number, periods: number): Promise<Array<SnapshotPartition & { moved: number }>> {
     const existing = await this.partitions();
     if (existing === null) return [];
-    const period = periodDays * DAY_MS;
-    const end = periodStartMs(nowMs, periodDays) + (periods + 1) * period;
     const created: Array<SnapshotPartition & { moved: number }> = [];
-    for (let cursor = periodStartMs(nowMs, periodDays); cursor < end; ) {
-      const covering = existing.find((p) => p.fromMs <= cursor && cursor < p.toMs);
-      if (covering) {
-        cursor = covering.toMs;
-        continue;
-      }
-      const nextExisting = Math.min(...existing.filter((p) => p.fromMs > cursor).map((p) => p.fromMs));
-      const toMs = Math.min(periodStartMs(cursor, periodDays) + period, nextExisting);
-      created.push(await this.create(cursor, toMs));
-      cursor = toMs;
-    }
+    for (const [fromMs, toMs] of missingRanges(existing, nowMs, periodDays, periods)) created.push(await this.create(fromMs, toMs));
     return created;
   }
 
@@ -106,20 +72,10 @@ export class ScoreSnapshotPartitionRepository {
   async create(fromMs: number, toMs: number): Promise<SnapshotPartition & { moved: number }> {
     if (!(Number.isFinite(fromMs) && Number.isFinite(toMs) && fromMs < toMs)) throw new Error(`invalid snapshot partition range [${fromMs}, ${toMs})`);
     const name = snapshotPartitionName(fromMs, toMs);
-    const from = new Date(fromMs).toISOString();
-    const to = new Date(toMs).toISOString();
     const moved = await this.dataSource.transaction(async (em) => {
       await em.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
       await em.query(`LOCK TABLE ${DEFAULT_SNAPSHOTS_PARTITION} IN ACCESS EXCLUSIVE MODE`);
-      await em.query(`CREATE TABLE ${name} (LIKE score_snapshots INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
-      const [{ n }]: Array<{ n: number }> = await em.query(
-        `WITH moved AS (DELETE FROM ${DEFAULT_SNAPSHOTS_PARTITION} WHERE performed_at >= $1 AND performed_at < $2 RETURNING *),
-              copied AS (INSERT INTO ${name} SELECT * FROM moved RETURNING 1)
-         SELECT count(*)::int AS n FROM copied`,
-        [from, to],
-      );
-      await em.query(`ALTER TABLE score_snapshots ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}')`);
-      return n;
+      return attachFilledPartition(em, 'score_snapshots', DEFAULT_SNAPSHOTS_PARTITION, name, fromMs, toMs);
     });
     return { name, fromMs, toMs, moved };
   }
@@ -132,10 +88,10 @@ export class ScoreSnapshotPartitionRepository {
    * between (only a history recompute writes there) goes uncounted with the rest.
    */
   async drop(partition: SnapshotPartition): Promise<number> {
-    const [{ n }]: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM ${quoted(partition.name)}`);
+    const [{ n }]: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM ${quotedIdentifier(partition.name)}`);
     await this.dataSource.transaction(async (em) => {
       await em.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
-      await em.query(`DROP TABLE ${quoted(partition.name)}`);
+      await em.query(`DROP TABLE ${quotedIdentifier(partition.name)}`);
     });
     return n;
   }
@@ -146,7 +102,7 @@ export class ScoreSnapshotPartitionRepository {
    * partition, not the partitioned parent.)
    */
   async pruneBefore(relation: string, cutoff: Date, batch = 10_000): Promise<number> {
-    const table = quoted(relation);
+    const table = quotedIdentifier(relation);
     let total = 0;
     for (;;) {
       const result: unknown = await this.dataSource.query(
@@ -158,9 +114,4 @@ export class ScoreSnapshotPartitionRepository {
       if (deleted < batch) return total;
     }
   }
-}
-
-/** A relation name as an SQL identifier (names come from the catalogue, where an operator may have made any). */
-function quoted(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

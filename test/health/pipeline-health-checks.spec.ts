@@ -17,7 +17,7 @@ import { LeaderboardRepository } from '../../src/leaderboard/leaderboard.reposit
 import { PredictionRoundRepository } from '../../src/predict/round/prediction-round.repository';
 import { ROUND_JOB, TICK_JOB } from '../../src/predict/schedule/predict-scheduler.service';
 import { describeEachEngine } from '../support/test-database';
-import { storeScores } from '../support/stored-scores';
+import { storeScores } from '../../bench/stored-scores';
 
 const competition = loadCompetitionFile(path.join(__dirname, '../../competitions/demo.yaml')); // maxWaitSeconds 120, intervalSeconds 15
 const { maxWaitSeconds, intervalSeconds } = competition.scoring;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { PredictionRecord, PredictionRoundRecord } from '../../src/predict/round/prediction-round';
 import { PredictionRoundRepository } from '../../src/predict/round/prediction-round.repository';
-import { storeScores } from '../support/stored-scores';
+import { storeScores } from '../../bench/stored-scores';
 import { DEFAULT_PREDICTIONS_PARTITION, periodStartMs, PredictionPartitionRepository, predictionPartitionDays, predictionPartitionName } from '../../src/predict/round/prediction-partitions.repository';
 import { describeEachEngine } from '../support/test-database';
 

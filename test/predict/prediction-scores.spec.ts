@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { PredictionRecord, PredictionRoundRecord, PredictionStatus } from '../../src/predict/round/prediction-round';
 import { PredictionRoundRepository } from '../../src/predict/round/prediction-round.repository';
 import { PredictionPartitionRepository, scoresPartitionName } from '../../src/predict/round/prediction-partitions.repository';
-import { storeScores } from '../support/stored-scores';
+import { storeScores } from '../../bench/stored-scores';
 import { describeEachEngine } from '../support/test-database';
 
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import { samplingBucketSeconds } from '../../src/report/services/chart-sampling';
 import { describeEachEngine } from '../support/test-database';
-import { storeScores } from '../support/stored-scores';
+import { storeScores } from '../../bench/stored-scores';
 import { ReportSeed } from './support/report-seed';
 import { demoCompetition, ReportTestApp, startReportApp } from './support/report-test-app';
 

@@ -10,7 +10,7 @@ import { ScoreSnapshotPartitionRepository } from '../../src/score/score-snapshot
 import { ScoreSnapshotRepository } from '../../src/score/score-snapshot.repository';
 import { ScoreWindowRepository } from '../../src/score/score-window.repository';
 import { createTestDatabase, describeEachEngine, TestDatabase } from '../support/test-database';
-import { storeScores } from '../support/stored-scores';
+import { storeScores } from '../../bench/stored-scores';
 import { competitionFixture } from './support/competition-fixture';
 
 const DAY = 86_400_000;

@@ -4,7 +4,7 @@ import { TournamentGroundTruth } from '../../src/tournament/tournament-ground-tr
 import { TournamentRoundRepository } from '../../src/tournament/tournament-round.repository';
 import { tournamentRoundStatus } from '../../src/tournament/tournament-round';
 import { describeEachEngine } from '../support/test-database';
-import { storeScores } from '../support/stored-scores';
+import { storeScores } from '../../bench/stored-scores';
 
 const COMPETITION = { id: 'cup' } as CompetitionDefinition;
 const ORIGIN_MS = Date.UTC(2026, 0, 5, 12);

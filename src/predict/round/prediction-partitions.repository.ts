@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { attachFilledPartition, missingRanges, partitionDays, quotedIdentifier, RangePartition, rangePartitionName, rangePartitions } from '../../database/range-partitions';
 
-const DAY_MS = 86_400_000;
+export { periodStartMs, quotedIdentifier } from '../../database/range-partitions';
+
 /** The partition that takes every prediction no dated partition covers, so no insert ever fails. */
 export const DEFAULT_PREDICTIONS_PARTITION = 'predictions_default';
 /** The partition of `prediction_scores` matching `predictions_default`. */
@@ -12,11 +14,7 @@ export const PARTITION_PERIODS_AHEAD = 3;
 const LOCK_TIMEOUT = '5s';
 
 /** A dated partition of `predictions`: `performed_at` in [fromMs, toMs). */
-export interface PredictionPartition {
-  name: string;
-  fromMs: number;
-  toMs: number;
-}
+export type PredictionPartition = RangePartition;
 
 /**
  * Days per partition for a retention of `predictionsDays`: about 30 partitions whatever the
@@ -29,13 +27,12 @@ export interface PredictionPartition {
  *   predictionPartitionDays(365); // 13
  */
 export function predictionPartitionDays(predictionsDays: number): number {
-  return Math.max(1, Math.ceil(predictionsDays / 30));
+  return partitionDays(predictionsDays);
 }
 
 /** `predictions_p20261201_20261202`: the UTC days a partition covers, readable in `\d+ predictions`. */
 export function predictionPartitionName(fromMs: number, toMs: number): string {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10).replace(/-/g, '');
-  return `predictions_p${day(fromMs)}_${day(toMs)}`;
+  return rangePartitionName('predictions', fromMs, toMs);
 }
 
 /**
@@ -44,12 +41,6 @@ export function predictionPartitionName(fromMs: number, toMs: number): string {
  */
 export function scoresPartitionName(predictionsPartition: string): string {
   return `prediction_scores_${predictionsPartition.replace(/^predictions_/, '')}`;
-}
-
-/** The start of the period holding `ms`, periods being `periodDays` long from the epoch (UTC midnights). */
-export function periodStartMs(ms: number, periodDays: number): number {
-  const period = periodDays * DAY_MS;
-  return Math.floor(ms / period) * period;
 }
 
 /**
@@ -67,52 +58,21 @@ export function periodStartMs(ms: number, periodDays: number): number {
 export class PredictionPartitionRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /**
-   * The dated partitions, by `fromMs`; null when `predictions` is not partitioned. Bounds are read
-   * back from the catalogue (`pg_get_expr` prints them in the session's time zone, and the cast
-   * reads them back in the same one).
-   */
-  async partitions(parent: 'predictions' | 'prediction_scores' = 'predictions'): Promise<PredictionPartition[] | null> {
-    const kind: Array<{ relkind: string }> = await this.dataSource.query(`SELECT relkind FROM pg_class WHERE oid = to_regclass($1)`, [parent]);
-    if (kind[0]?.relkind !== 'p') return null;
-    const rows: Array<{ name: string; from_at: Date | null; to_at: Date | null }> = await this.dataSource.query(
-      `SELECT c.relname AS name, b.m[1]::timestamptz AS from_at, b.m[2]::timestamptz AS to_at
-         FROM pg_inherits i
-         JOIN pg_class c ON c.oid = i.inhrelid
-         CROSS JOIN LATERAL (SELECT regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\) TO \\(''([^'']+)''\\)') AS m) b
-        WHERE i.inhparent = $1::regclass
-        ORDER BY 2`,
-      [parent],
-    );
-    return rows
-      .filter((r): r is { name: string; from_at: Date; to_at: Date } => r.from_at !== null && r.to_at !== null)
-      .map((r) => ({ name: r.name, fromMs: r.from_at.getTime(), toMs: r.to_at.getTime() }));
+  /** The dated partitions of `predictions` (or of its scores' table), by `fromMs`; null when it is not partitioned. */
+  partitions(parent: 'predictions' | 'prediction_scores' = 'predictions'): Promise<PredictionPartition[] | null> {
+    return rangePartitions(this.dataSource, parent);
   }
 
   /**
-   * Makes sure partitions cover the period holding `nowMs` and the `periods` after it. Ranges an
-   * existing partition covers are left as they are (a partition made under another period length
-   * stays), so the new ones only fill gaps. Returns the partitions created, each with the rows it
-   * took from the default partition.
+   * Makes sure partitions cover the period holding `nowMs` and the `periods` after it, filling
+   * only the gaps (`missingRanges`). Returns the partitions created, each with the rows it took
+   * from the default partition.
    */
   async createAhead(nowMs: number, periodDays: number, periods: number): Promise<Array<PredictionPartition & { moved: number }>> {
     const existing = await this.partitions();
     if (existing === null) return [];
-    const period = periodDays * DAY_MS;
-    const start = periodStartMs(nowMs, periodDays);
-    const end = start + (periods + 1) * period;
     const created: Array<PredictionPartition & { moved: number }> = [];
-    for (let cursor = start; cursor < end; ) {
-      const covering = existing.find((p) => p.fromMs <= cursor && cursor < p.toMs);
-      if (covering) {
-        cursor = covering.toMs;
-        continue;
-      }
-      const nextExisting = Math.min(...existing.filter((p) => p.fromMs > cursor).map((p) => p.fromMs));
-      const toMs = Math.min(periodStartMs(cursor, periodDays) + period, nextExisting);
-      created.push(await this.create(cursor, toMs));
-      cursor = toMs;
-    }
+    for (const [fromMs, toMs] of missingRanges(existing, nowMs, periodDays, periods)) created.push(await this.create(fromMs, toMs));
     return created;
   }
 
@@ -128,32 +88,17 @@ export class PredictionPartitionRepository {
   async create(fromMs: number, toMs: number): Promise<PredictionPartition & { moved: number }> {
     if (!(Number.isFinite(fromMs) && Number.isFinite(toMs) && fromMs < toMs)) throw new Error(`invalid partition range [${fromMs}, ${toMs})`);
     const name = predictionPartitionName(fromMs, toMs);
-    const from = new Date(fromMs).toISOString();
-    const to = new Date(toMs).toISOString();
     const scores = await this.partitions('prediction_scores');
     const withScores = scores !== null && !scores.some((p) => p.fromMs === fromMs && p.toMs === toMs);
     const moved = await this.dataSource.transaction(async (em) => {
       await this.lockTimeout(em);
       await em.query(`LOCK TABLE ${DEFAULT_PREDICTIONS_PARTITION} IN ACCESS EXCLUSIVE MODE`);
       if (withScores) await em.query(`LOCK TABLE ${DEFAULT_SCORES_PARTITION} IN ACCESS EXCLUSIVE MODE`);
-      const n = await this.attachFilled(em, 'predictions', DEFAULT_PREDICTIONS_PARTITION, name, from, to);
-      if (withScores) await this.attachFilled(em, 'prediction_scores', DEFAULT_SCORES_PARTITION, scoresPartitionName(name), from, to);
+      const n = await attachFilledPartition(em, 'predictions', DEFAULT_PREDICTIONS_PARTITION, name, fromMs, toMs);
+      if (withScores) await attachFilledPartition(em, 'prediction_scores', DEFAULT_SCORES_PARTITION, scoresPartitionName(name), fromMs, toMs);
       return n;
     });
     return { name, fromMs, toMs, moved };
-  }
-
-  /** Creates `name` like `parent`, moves the default partition's rows of [from, to) into it and attaches it; returns the rows moved. */
-  private async attachFilled(em: EntityManager, parent: string, defaultPartition: string, name: string, from: string, to: string): Promise<number> {
-    await em.query(`CREATE TABLE ${name} (LIKE ${parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
-    const [{ n }]: Array<{ n: number }> = await em.query(
-      `WITH moved AS (DELETE FROM ${defaultPartition} WHERE performed_at >= $1 AND performed_at < $2 RETURNING *),
-            copied AS (INSERT INTO ${name} SELECT * FROM moved RETURNING 1)
-       SELECT count(*)::int AS n FROM copied`,
-      [from, to],
-    );
-    await em.query(`ALTER TABLE ${parent} ATTACH PARTITION ${name} FOR VALUES FROM ('${from}') TO ('${to}')`);
-    return n;
   }
 
   /**
@@ -218,9 +163,4 @@ export class PredictionPartitionRepository {
   private async lockTimeout(em: EntityManager): Promise<void> {
     await em.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
   }
-}
-
-/** A relation name as an SQL identifier (names come from the catalogue, where an operator may have made any). */
-export function quotedIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CompetitionDefinition } from '../../../src/config/competition/competition.types';
-import { storeScores } from '../../support/stored-scores';
+import { storeScores } from '../../../bench/stored-scores';
 
 /**
  * Rows the report reads, inserted with plain SQL as the other modules would store them.
