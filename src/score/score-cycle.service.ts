@@ -4,7 +4,7 @@ import { Clock } from '../clock/clock';
 import { COMPETITION } from '../config/competition/competition.tokens';
 import { answeredSteps, paramKey } from '../config/competition/competition.types';
 import type { CompetitionDefinition } from '../config/competition/competition.types';
-import { performedSpan } from '../predict/round/prediction-round';
+import { byRoundThenModel, performedSpan } from '../predict/round/prediction-round';
 import type { DueRoundOrigin, PerformedSpan } from '../predict/round/prediction-round';
 import { PredictionRoundRepository } from '../predict/round/prediction-round.repository';
 import { ScoreCycleMetrics } from '../metrics/score-cycle.metrics';
@@ -491,11 +491,4 @@ function groupByRound(predictions: readonly ClaimedPrediction[]): Map<string, Cl
     else byRound.set(p.roundId, [p]);
   }
   return byRound;
-}
-
-/** Orders predictions by round id, then model id (code-unit order: the same on every engine and locale). */
-function byRoundThenModel(a: ClaimedPrediction, b: ClaimedPrediction): number {
-  if (a.roundId !== b.roundId) return a.roundId < b.roundId ? -1 : 1;
-  if (a.modelId !== b.modelId) return a.modelId < b.modelId ? -1 : 1;
-  return 0;
 }

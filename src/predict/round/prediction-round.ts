@@ -91,6 +91,16 @@ export interface PerformedSpan {
 }
 
 /** The span of some `performed_at` times (epoch ms; at least one). */
+/**
+ * Orders predictions by round id, then model id, in code-unit order (the same on every engine and
+ * locale): the order scores are settled and summed in, so their float sums are the same in every run.
+ */
+export function byRoundThenModel(a: Pick<ClaimedPrediction, 'roundId' | 'modelId'>, b: Pick<ClaimedPrediction, 'roundId' | 'modelId'>): number {
+  if (a.roundId !== b.roundId) return a.roundId < b.roundId ? -1 : 1;
+  if (a.modelId !== b.modelId) return a.modelId < b.modelId ? -1 : 1;
+  return 0;
+}
+
 export function performedSpan(times: Iterable<number>): PerformedSpan {
   let fromMs = Infinity;
   let toMs = -Infinity;
