@@ -8,6 +8,8 @@ import { Clock, SystemClock } from './clock/clock';
 import { ClockModule } from './clock/clock.module';
 import { CompetitionModule } from './competition/competition.module';
 import { DatabaseModule } from './database/database.module';
+import { isEmbeddedSession } from './database/embedded-statements';
+import { EmbeddedVacuumService } from './database/embedded-vacuum.service';
 import { DataSourceModule } from './data-source/data-source.module';
 import { DataSourceService } from './data-source/data-source.service';
 import { HealthModule } from './health/health.module';
@@ -78,6 +80,8 @@ export class AppModule {
       AccessModule.forRoot(opts.config),
     ];
     const providers: Provider[] = [PipelineLifecycle, { provide: PIPELINE_START, useValue: opts.pipelineStart ?? 'bootstrap' }];
+    // An embedded database (this process's, or a replay's throwaway one) has no autovacuum of its own.
+    if (opts.config.databaseUrl === undefined || isEmbeddedSession(opts.config.databaseUrl)) providers.push(EmbeddedVacuumService);
 
     if (predicts || scores) imports.push(MarketDataModule.forCompetition(opts.competition));
     if (predicts) {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import pino from 'pino';
 import { loadCompetitionFile } from '../../src/config/competition/competition.loader';
+import { EmbeddedVacuumService } from '../../src/database/embedded-vacuum.service';
 import { JsonLogger } from '../../src/logging/json-logger';
 import { readPriceFile } from '../../src/replay/prices/price-file';
 import { ReplaySession } from '../../src/replay/replay-session';
@@ -31,6 +32,8 @@ for (const engine of testEngines()) {
         expect(jobs.filter((name) => name.startsWith('predict:round:')).length).toBeGreaterThan(0);
         // Admin jobs are queued over the admin API, which a replay does not serve.
         expect(jobs).not.toContain('admin-jobs');
+        // The throwaway embedded database has no autovacuum; a PostgreSQL server runs its own.
+        expect(jobs.includes(EmbeddedVacuumService.JOB_NAME)).toBe(engine === 'pglite');
         const summary = await session.run(() => false);
         expect(summary.reachedMs).toBe(FROM + 120_000);
         expect(summary.stages.scoreCycles).toBeGreaterThan(0);
