@@ -97,6 +97,8 @@ async function main(): Promise<void> {
     });
     if (summary.statements.length > 0) console.log('statements by wall time (ms, count, ms each, SQL):');
     for (const st of summary.statements) console.log(`${st.ms.toFixed(0).padStart(8)} ${String(st.count).padStart(7)} ${(st.ms / st.count).toFixed(2).padStart(6)}  ${st.sql.slice(0, 100)}`);
+    console.log('largest tables (bytes with indexes, live rows, dead rows):');
+    for (const t of await session.largestTables(8)) console.log(`${(t.bytes / 1024).toFixed(0).padStart(8)} KiB ${String(t.liveRows).padStart(9)} ${String(t.deadRows).padStart(8)}  ${t.table}`);
     console.log(`rounds ${await session.results.roundCount()}`);
   } finally {
     await session.close();

@@ -186,6 +186,21 @@ export class ReplaySession {
     return this.app.get(ScoreCycleService).direction();
   }
 
+  /**
+   * The largest tables (partitions apart, indexes and TOAST included) and their dead rows, as the
+   * database's statistics count them: what a replay's storage goes to (benchmarks).
+   */
+  async largestTables(limit: number): Promise<Array<{ table: string; bytes: number; liveRows: number; deadRows: number }>> {
+    const dataSource = this.app.get(DataSource);
+    await dataSource.query('SELECT pg_stat_force_next_flush()'); // the counts of the last second too
+    const rows: Array<{ table: string; bytes: string; live_rows: number; dead_rows: number }> = await dataSource.query(
+      `SELECT relname AS table, pg_total_relation_size(relid) AS bytes, n_live_tup::int AS live_rows, n_dead_tup::int AS dead_rows
+         FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC, relname LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({ table: r.table, bytes: Number(r.bytes), liveRows: r.live_rows, deadRows: r.dead_rows }));
+  }
+
   /** The recurring jobs armed on the replay's clock (the live pipeline's, but the admin-job poll). */
   armedJobs(): string[] {
     return this.app.get(JobScheduler).jobNames();
